@@ -1,0 +1,8 @@
+//! synack: see how TCP opens and closes a connection.
+//!
+//! The pipeline is `source → decode → track → timeline → view`; see
+//! `docs/architecture.md`.
+
+pub mod tcp;
+pub mod timeline;
+pub mod wire;

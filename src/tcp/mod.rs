@@ -1,0 +1,7 @@
+//! The pure TCP model: states, segments, sequence arithmetic, endpoints,
+//! the simulator and its scenarios. No I/O, no clock, no randomness.
+
+pub mod endpoint;
+pub mod segment;
+pub mod seq;
+pub mod state;

@@ -1,0 +1,285 @@
+//! The timeline: what every source (simulation, live lab, sniffer, capture
+//! file) produces and every view renders. One [`Step`] per socket call,
+//! timer or segment, with both endpoints' states before and after it.
+
+use crate::tcp::segment::Segment;
+use crate::tcp::state::State;
+use serde::Serialize;
+use std::fmt;
+use std::net::SocketAddr;
+use std::ops::Range;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Side {
+    Client,
+    Server,
+}
+
+impl Side {
+    pub fn other(self) -> Side {
+        match self {
+            Side::Client => Side::Server,
+            Side::Server => Side::Client,
+        }
+    }
+    pub fn name(self) -> &'static str {
+        match self {
+            Side::Client => "client",
+            Side::Server => "server",
+        }
+    }
+    pub fn index(self) -> usize {
+        self as usize
+    }
+}
+
+impl fmt::Display for Side {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum StepKind {
+    Segment,
+    Call,
+    Timer,
+}
+
+/// A socket call (BSD sockets / POSIX names).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Call {
+    Listen,
+    Connect,
+    Accept,
+    Write,
+    Read,
+    Shutdown,
+    Close,
+    LingerZero,
+}
+
+impl Call {
+    pub fn name(self) -> &'static str {
+        match self {
+            Call::Listen => "listen()",
+            Call::Connect => "connect()",
+            Call::Accept => "accept()",
+            Call::Write => "write()",
+            Call::Read => "read()",
+            Call::Shutdown => "shutdown()",
+            Call::Close => "close()",
+            Call::LingerZero => "setsockopt(SO_LINGER, 0)",
+        }
+    }
+}
+
+impl fmt::Display for Call {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+impl Serialize for Call {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.name())
+    }
+}
+
+/// Wireshark's `tcp.analysis.*` findings that synack reports.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Analysis {
+    Retransmission,
+    DupAck,
+    OutOfOrder,
+    ZeroWindow,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Serialize)]
+#[serde(tag = "timer", rename_all = "snake_case")]
+pub enum Timer {
+    /// The retransmission timer fired after `rto` seconds.
+    Retransmission { rto: f64 },
+    /// The delayed-ACK timer fired.
+    DelayedAck,
+    /// TIME-WAIT's 2·MSL ran out.
+    TimeWait { seconds: f64 },
+}
+
+/// The layer a run of header bytes belongs to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Layer {
+    Link,
+    Network,
+    Transport,
+    Application,
+}
+
+impl Layer {
+    /// OSI layer number(s).
+    pub fn osi(self) -> &'static str {
+        match self {
+            Layer::Link => "2 data link",
+            Layer::Network => "3 network",
+            Layer::Transport => "4 transport",
+            Layer::Application => "5-7 session/presentation/application",
+        }
+    }
+    /// The layer in the four-layer TCP/IP model (RFC 1122).
+    pub fn tcpip(self) -> &'static str {
+        match self {
+            Layer::Link => "link",
+            Layer::Network => "internet",
+            Layer::Transport => "transport",
+            Layer::Application => "application",
+        }
+    }
+}
+
+/// One header (or the payload) inside a frame: "bytes 14..34 are IPv4".
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct LayerSpan {
+    pub layer: Layer,
+    pub name: String,
+    pub range: Range<usize>,
+}
+
+/// The captured (or built) bytes of one frame.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FrameBytes {
+    /// LINKTYPE_* number of `data`.
+    pub link_type: u32,
+    pub data: Vec<u8>,
+    /// Length on the wire; larger than `data.len()` when the snap length cut it.
+    pub orig_len: u32,
+    pub layers: Vec<LayerSpan>,
+}
+
+/// A segment as one step shows it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct SegmentView {
+    /// 1-based index of the frame in its source.
+    pub frame: u64,
+    pub from: Side,
+    pub src: SocketAddr,
+    pub dst: SocketAddr,
+    pub seg: Segment,
+    /// Payload length from the IP header (the payload itself may be cut short).
+    pub len: u32,
+    /// Relative to each direction's initial sequence number, as Wireshark.
+    pub seq_rel: u32,
+    pub ack_rel: u32,
+    pub analysis: Vec<Analysis>,
+    /// Dropped by the simulated wire: only the sender changed.
+    pub lost: bool,
+    pub bytes: Option<FrameBytes>,
+}
+
+/// Both endpoints' states; `None` is UNKNOWN (not inferable yet).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub struct States {
+    pub client: Option<State>,
+    pub server: Option<State>,
+}
+
+impl States {
+    pub fn new(client: State, server: State) -> States {
+        States {
+            client: Some(client),
+            server: Some(server),
+        }
+    }
+    pub fn get(&self, side: Side) -> Option<State> {
+        match side {
+            Side::Client => self.client,
+            Side::Server => self.server,
+        }
+    }
+    pub fn set(&mut self, side: Side, state: Option<State>) {
+        match side {
+            Side::Client => self.client = state,
+            Side::Server => self.server = state,
+        }
+    }
+}
+
+pub fn state_name(s: Option<State>) -> &'static str {
+    s.map_or("UNKNOWN", State::name)
+}
+
+impl Serialize for States {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut m = s.serialize_map(Some(2))?;
+        m.serialize_entry("client", state_name(self.client))?;
+        m.serialize_entry("server", state_name(self.server))?;
+        m.end()
+    }
+}
+
+/// The outcome of a call, where it matters for the story.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum CallResult {
+    /// Returned at once, nothing to report.
+    Done,
+    /// `read()`/`write()` moved this many bytes.
+    Bytes(usize),
+    /// `read()` returned 0: the peer's FIN arrived.
+    Eof,
+    /// The call failed with this errno name.
+    Error(&'static str),
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Step {
+    pub kind: StepKind,
+    /// 0-based connection number within the source.
+    pub stream: u32,
+    /// Seconds since the first frame (or the start of the simulation).
+    pub time: f64,
+    /// Who acts: the caller, the timer's owner, or the segment's sender.
+    pub side: Side,
+    pub call: Option<Call>,
+    pub call_result: Option<CallResult>,
+    pub timer: Option<Timer>,
+    pub segment: Option<SegmentView>,
+    pub before: States,
+    pub after: States,
+}
+
+/// A connection's two ends.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct StreamInfo {
+    pub client: SocketAddr,
+    pub server: SocketAddr,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Timeline {
+    /// What produced it, for headings: "simulation: handshake", a file name.
+    pub source: String,
+    pub title: String,
+    pub streams: Vec<StreamInfo>,
+    pub steps: Vec<Step>,
+}
+
+impl Timeline {
+    pub fn segments(&self) -> impl Iterator<Item = (&Step, &SegmentView)> {
+        self.steps
+            .iter()
+            .filter_map(|s| s.segment.as_ref().map(|g| (s, g)))
+    }
+
+    /// The states after the last step of `stream`.
+    pub fn final_states(&self, stream: u32) -> Option<States> {
+        self.steps
+            .iter()
+            .rev()
+            .find(|s| s.stream == stream)
+            .map(|s| s.after)
+    }
+}

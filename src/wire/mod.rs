@@ -1,0 +1,3 @@
+//! Frames on the wire: building them for simulated segments.
+
+pub mod build;
