@@ -3,6 +3,11 @@
 //! The pipeline is `source → decode → track → timeline → view`; see
 //! `docs/architecture.md`.
 
+pub mod app;
+pub mod cli;
+pub mod explain;
 pub mod tcp;
 pub mod timeline;
+pub mod view;
 pub mod wire;
+pub mod pcap;

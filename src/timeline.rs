@@ -232,6 +232,9 @@ pub enum CallResult {
     Eof,
     /// The call failed with this errno name.
     Error(&'static str),
+    /// `close()` reset the connection: `unread` bytes were waiting unread
+    /// (otherwise `SO_LINGER` 0 asked for it).
+    Abort { unread: u32 },
 }
 
 #[derive(Clone, Debug, PartialEq)]

@@ -108,6 +108,8 @@ pub struct Endpoint {
     /// `shutdown(SHUT_WR)` was called: a later `close()` sends nothing new.
     shut_wr: bool,
     unacked: Vec<Unacked>,
+    /// Segments that arrived ahead of a gap, kept until the gap fills.
+    out_of_order: Vec<Segment>,
     pub rto: f64,
     pub rtx_due: Option<f64>,
     pub ack_due: Option<f64>,
@@ -135,6 +137,7 @@ impl Endpoint {
             linger_zero: false,
             shut_wr: false,
             unacked: Vec::new(),
+            out_of_order: Vec::new(),
             rto: INITIAL_RTO,
             rtx_due: None,
             ack_due: None,
@@ -513,17 +516,38 @@ impl Endpoint {
             }
         }
         let fin_acked_now = self.our_fin_acked();
-        if !seg.is_empty() && new_data_at == self.rcv_nxt {
-            if matches!(
-                self.state,
-                State::Established | State::FinWait1 | State::FinWait2
-            ) {
-                self.rcv_nxt = self.rcv_nxt + seg.len();
-                self.unread += seg.len();
-                rx.data = seg.len();
+        let receiving = matches!(
+            self.state,
+            State::Established | State::FinWait1 | State::FinWait2
+        );
+        if receiving && seg.seq_space() > 0 && new_data_at.gt(self.rcv_nxt) {
+            // A gap: keep the segment and say at once what we still miss
+            // (a duplicate ACK, RFC 5681 §4.2).
+            self.out_of_order.push(seg.clone());
+            rx.replies.push(self.make(Flags::ACK, now));
+            return Ok(());
+        }
+        let mut fin_at = seg.flags.fin().then(|| seg.seq + seg.len());
+        if receiving && !seg.is_empty() && new_data_at == self.rcv_nxt {
+            self.rcv_nxt = self.rcv_nxt + seg.len();
+            self.unread += seg.len();
+            rx.data = seg.len();
+            // The gap is filled: take what was waiting behind it.
+            while let Some(i) = self
+                .out_of_order
+                .iter()
+                .position(|o| o.seq == self.rcv_nxt)
+            {
+                let o = self.out_of_order.remove(i);
+                self.rcv_nxt = self.rcv_nxt + o.len();
+                self.unread += o.len();
+                rx.data += o.len();
+                if o.flags.fin() {
+                    fin_at = Some(o.seq + o.len());
+                }
             }
         }
-        let fin_here = seg.flags.fin() && seg.seq + seg.len() == self.rcv_nxt;
+        let fin_here = fin_at == Some(self.rcv_nxt);
         match (self.state, fin_here, fin_acked_now) {
             (State::FinWait1, true, true) => self.step(Event::RcvFinAckOfFin)?,
             (State::FinWait1, false, true) | (State::Closing, _, true) => {

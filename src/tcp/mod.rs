@@ -5,3 +5,6 @@ pub mod endpoint;
 pub mod segment;
 pub mod seq;
 pub mod state;
+pub mod sim;
+pub mod analysis;
+pub mod scenario;

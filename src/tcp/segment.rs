@@ -22,13 +22,13 @@ impl Flags {
     pub const CWR: Flags = Flags(0x080);
     pub const AE: Flags = Flags(0x100);
 
-    /// Order used for names: the order Wireshark lists them in.
+    /// Order used for names: the order Wireshark lists them in ("FIN, ACK").
     const NAMED: [(Flags, &'static str); 9] = [
-        (Flags::SYN, "SYN"),
-        (Flags::ACK, "ACK"),
         (Flags::FIN, "FIN"),
+        (Flags::SYN, "SYN"),
         (Flags::RST, "RST"),
         (Flags::PSH, "PSH"),
+        (Flags::ACK, "ACK"),
         (Flags::URG, "URG"),
         (Flags::ECE, "ECE"),
         (Flags::CWR, "CWR"),

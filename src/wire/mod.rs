@@ -1,3 +1,4 @@
 //! Frames on the wire: building them for simulated segments.
 
 pub mod build;
+pub mod decode;

@@ -1,0 +1,78 @@
+//! The command line, as clap sees it. Kept apart from `main` so the man page
+//! and shell completions can be generated from the same definition.
+
+use clap::{Args, Parser, Subcommand};
+
+const AFTER_HELP: &str = "\
+Examples:
+  synack                               step through the default handshake
+  synack simulate simultaneous-close --plain
+  synack simulate syn-lost --json | jq .
+  synack scenarios                     list every scenario";
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "synack",
+    version,
+    about = "See how TCP opens and closes a connection, segment by segment",
+    long_about = "synack teaches how TCP opens and closes a connection: every SYN, SYN/ACK, \
+ACK, FIN and RST with both endpoints' RFC 9293 states, the socket call behind it, the \
+layers its bytes belong to and a plain explanation. Without a command it runs \
+`synack simulate handshake`.",
+    after_help = AFTER_HELP
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Simulate a scenario with two TCP endpoints and a lossy wire
+    #[command(after_help = "\
+Examples:
+  synack simulate                      the classic handshake, data, four-way close
+  synack simulate three-way-close --plain
+  synack simulate syn-ack-lost --json
+  synack simulate handshake --isn-client 4294967290 --plain   watch sequence numbers wrap")]
+    Simulate(SimulateArgs),
+    /// List the scenarios `simulate` knows, one line each
+    #[command(after_help = "Example:\n  synack scenarios")]
+    Scenarios,
+}
+
+#[derive(Args, Debug, Clone)]
+pub struct OutputArgs {
+    /// Print the ladder as plain text (the default when stdout is not a terminal)
+    #[arg(long, conflicts_with = "json")]
+    pub plain: bool,
+    /// Print NDJSON, one object per step
+    #[arg(long)]
+    pub json: bool,
+    /// With --plain: the ladder without the explanations
+    #[arg(long)]
+    pub brief: bool,
+}
+
+#[derive(Args, Debug, Clone)]
+pub struct SimulateArgs {
+    /// Scenario to play (see `synack scenarios`)
+    #[arg(default_value = "handshake")]
+    pub scenario: String,
+    /// The client's initial sequence number (decimal or 0x hex)
+    #[arg(long, value_parser = parse_u32, value_name = "N")]
+    pub isn_client: Option<u32>,
+    /// The server's initial sequence number (decimal or 0x hex)
+    #[arg(long, value_parser = parse_u32, value_name = "N")]
+    pub isn_server: Option<u32>,
+    #[command(flatten)]
+    pub output: OutputArgs,
+}
+
+fn parse_u32(s: &str) -> Result<u32, String> {
+    let parsed = match s.strip_prefix("0x").or_else(|| s.strip_prefix("0X")) {
+        Some(hex) => u32::from_str_radix(hex, 16),
+        None => s.parse::<u32>(),
+    };
+    parsed.map_err(|_| format!("`{s}` is not a number from 0 to 4294967295"))
+}

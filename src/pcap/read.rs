@@ -1,0 +1,778 @@
+//! Streaming reader for pcap (both byte orders, µs and ns) and pcapng
+//! (several sections and interfaces, `if_tsresol`, `if_tsoffset`, EPB, SPB
+//! and the obsolete PB).
+//!
+//! The headers are parsed by hand rather than through pcap-file, so that the
+//! link-type field's FCS bits are handled as libpcap and Wireshark handle
+//! them (masked off; reserved bits rejected), so that a record is never
+//! allocated before its length has been checked, and so that every error
+//! says exactly what is wrong.
+
+use std::fs::File;
+use std::io::{self, BufReader, Read};
+use std::path::{Path, PathBuf};
+
+/// The largest captured length accepted for one record (libpcap's and
+/// Wireshark's limit for ordinary link types): 256 KiB.
+pub const MAX_RECORD_LEN: u32 = 262_144;
+
+/// The largest pcapng block read into memory: a maximal packet plus room
+/// for its header and options.
+const MAX_BLOCK_LEN: u32 = MAX_RECORD_LEN + 16_384;
+
+/// One captured frame, as stored in the file.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RawFrame {
+    /// 1-based position in the file; every frame is counted.
+    pub index: u64,
+    /// Nanoseconds since the Unix epoch.
+    pub ts_nanos: i128,
+    /// LINKTYPE_* number, with the pcap header's FCS bits masked off.
+    pub link_type: u32,
+    /// The captured bytes.
+    pub data: Vec<u8>,
+    /// Length of the frame on the wire (may exceed `data.len()`).
+    pub orig_len: u32,
+}
+
+/// Everything that can go wrong reading a capture. Each message is one line
+/// that says what is wrong and what to do.
+#[derive(Debug, thiserror::Error)]
+pub enum CaptureError {
+    #[error("{}: no such file; check the path", path.display())]
+    NotFound { path: PathBuf },
+    #[error("{}: cannot read it ({source}); check that it is a readable file", path.display())]
+    Unreadable {
+        path: PathBuf,
+        #[source]
+        source: io::Error,
+    },
+    #[error("read error at byte {offset} ({source}); check the file or the disk")]
+    Io {
+        offset: u64,
+        #[source]
+        source: io::Error,
+    },
+    #[error("the file is empty (0 bytes), so it holds no capture; capture again")]
+    Empty,
+    #[error(
+        "not a pcap or pcapng file (it starts with {magic}); give a capture saved by tcpdump, Wireshark or synack"
+    )]
+    NotCapture { magic: String },
+    #[error(
+        "{format} version {major}.{minor} is not supported (only {supported} is); re-save the file with Wireshark or editcap"
+    )]
+    UnsupportedVersion {
+        format: &'static str,
+        major: u16,
+        minor: u16,
+        supported: &'static str,
+    },
+    #[error("the {what} is cut short ({got} of {need} bytes); the file is truncated, capture again")]
+    TruncatedHeader {
+        what: &'static str,
+        got: usize,
+        need: usize,
+    },
+    #[error(
+        "pcap header: the link-type field 0x{field:08x} has reserved bits set (0x{reserved:08x}); the file header is damaged"
+    )]
+    ReservedLinkType { field: u32, reserved: u32 },
+    #[error(
+        "frame {frame} (byte {offset}) is cut short: the file ends in the middle of a record; the frames before it are fine, the rest is lost"
+    )]
+    TruncatedRecord { frame: u64, offset: u64 },
+    #[error(
+        "frame {frame} (byte {offset}) claims {len} captured bytes, more than {why} ({limit}); the file is damaged from here on"
+    )]
+    AbsurdLength {
+        frame: u64,
+        offset: u64,
+        len: u64,
+        limit: u64,
+        why: &'static str,
+    },
+    #[error("damaged pcapng block at byte {offset}: {reason}; the file is corrupt from here on")]
+    DamagedBlock { offset: u64, reason: String },
+    #[error(
+        "frame {frame} (byte {offset}) names interface {id}, but its section declares only {count}; the file is corrupt from here on"
+    )]
+    UnknownInterface {
+        frame: u64,
+        offset: u64,
+        id: u32,
+        count: usize,
+    },
+    #[error("cannot write the capture: {0}")]
+    Write(#[source] io::Error),
+}
+
+#[derive(Clone, Copy, Debug)]
+struct Iface {
+    link_type: u32,
+    snaplen: u32,
+    /// `if_tsresol` as stored: bit 7 clear = 10^-n s, set = 2^-n s.
+    tsresol: u8,
+    tsoffset: i64,
+}
+
+enum Format {
+    Pcap {
+        le: bool,
+        nanos: bool,
+        link_type: u32,
+        snaplen: u32,
+    },
+    Pcapng {
+        le: bool,
+        ifaces: Vec<Iface>,
+    },
+}
+
+/// Streaming reader of a pcap or pcapng file: an iterator of frames. After
+/// the first error it yields that error once and then ends.
+pub struct CaptureReader {
+    src: Box<dyn Read + Send>,
+    format: Format,
+    /// Bytes consumed so far (for error messages).
+    offset: u64,
+    /// Frames yielded so far.
+    frames: u64,
+    done: bool,
+}
+
+const PCAPNG_SHB: u32 = 0x0A0D_0D0A;
+const BOM: u32 = 0x1A2B_3C4D;
+
+fn u16_at(b: &[u8], at: usize, le: bool) -> u16 {
+    let a = [b[at], b[at + 1]];
+    if le {
+        u16::from_le_bytes(a)
+    } else {
+        u16::from_be_bytes(a)
+    }
+}
+
+fn u32_at(b: &[u8], at: usize, le: bool) -> u32 {
+    let a = [b[at], b[at + 1], b[at + 2], b[at + 3]];
+    if le {
+        u32::from_le_bytes(a)
+    } else {
+        u32::from_be_bytes(a)
+    }
+}
+
+fn hex(b: &[u8]) -> String {
+    b.iter()
+        .map(|x| format!("{x:02x}"))
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// Nanoseconds for `units` ticks of an interface with `if_tsresol` and
+/// `if_tsoffset`.
+fn pcapng_nanos(units: u64, tsresol: u8, tsoffset: i64) -> i128 {
+    let units = i128::from(units);
+    let exp = u32::from(tsresol & 0x7f);
+    let base = if tsresol & 0x80 == 0 {
+        if exp <= 9 {
+            units * 10i128.pow(9 - exp)
+        } else {
+            match 10i128.checked_pow(exp - 9) {
+                Some(d) => units / d,
+                None => 0,
+            }
+        }
+    } else if exp >= 100 {
+        0
+    } else {
+        // units · 10^9 / 2^exp; units < 2^64, so the product fits in i128.
+        (units * 1_000_000_000) >> exp
+    };
+    base + i128::from(tsoffset) * 1_000_000_000
+}
+
+/// Options of a pcapng block: (code, value). Stops at opt_endofopt.
+fn parse_options(buf: &[u8], le: bool) -> Result<Vec<(u16, &[u8])>, String> {
+    let mut out = Vec::new();
+    let mut pos = 0;
+    while pos + 4 <= buf.len() {
+        let code = u16_at(buf, pos, le);
+        let len = usize::from(u16_at(buf, pos + 2, le));
+        if code == 0 {
+            break;
+        }
+        if pos + 4 + len > buf.len() {
+            return Err(format!(
+                "option {code} of length {len} overruns its block (only {} bytes left)",
+                buf.len() - pos - 4
+            ));
+        }
+        out.push((code, &buf[pos + 4..pos + 4 + len]));
+        pos += 4 + len.div_ceil(4) * 4;
+    }
+    Ok(out)
+}
+
+impl CaptureReader {
+    /// Open a capture file and read its file header.
+    pub fn open(path: &Path) -> Result<Self, CaptureError> {
+        let file = File::open(path).map_err(|e| match e.kind() {
+            io::ErrorKind::NotFound => CaptureError::NotFound {
+                path: path.to_path_buf(),
+            },
+            _ => CaptureError::Unreadable {
+                path: path.to_path_buf(),
+                source: e,
+            },
+        })?;
+        if let Ok(meta) = file.metadata()
+            && meta.is_dir()
+        {
+            return Err(CaptureError::Unreadable {
+                path: path.to_path_buf(),
+                source: io::Error::other("it is a directory"),
+            });
+        }
+        Self::from_reader(file)
+    }
+
+    /// Read a capture from any byte stream (wrapped in a `BufReader`).
+    pub fn from_reader<R: Read + Send + 'static>(reader: R) -> Result<Self, CaptureError> {
+        let mut r = CaptureReader {
+            src: Box::new(BufReader::with_capacity(64 * 1024, reader)),
+            format: Format::Pcap {
+                le: true,
+                nanos: false,
+                link_type: 0,
+                snaplen: 0,
+            },
+            offset: 0,
+            frames: 0,
+            done: false,
+        };
+        r.read_file_header()?;
+        Ok(r)
+    }
+
+    /// The link type of a pcap file; `None` for pcapng (it is per interface).
+    pub fn pcap_link_type(&self) -> Option<u32> {
+        match self.format {
+            Format::Pcap { link_type, .. } => Some(link_type),
+            Format::Pcapng { .. } => None,
+        }
+    }
+
+    /// Read until `buf` is full or the stream ends; returns how many bytes
+    /// were read.
+    fn fill(&mut self, buf: &mut [u8]) -> Result<usize, CaptureError> {
+        let mut got = 0;
+        while got < buf.len() {
+            match self.src.read(&mut buf[got..]) {
+                Ok(0) => break,
+                Ok(n) => got += n,
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+                Err(e) => {
+                    return Err(CaptureError::Io {
+                        offset: self.offset + got as u64,
+                        source: e,
+                    });
+                }
+            }
+        }
+        self.offset += got as u64;
+        Ok(got)
+    }
+
+    fn read_file_header(&mut self) -> Result<(), CaptureError> {
+        let mut magic = [0u8; 4];
+        let n = self.fill(&mut magic)?;
+        if n == 0 {
+            return Err(CaptureError::Empty);
+        }
+        let m_le = u32::from_le_bytes(magic);
+        let m_be = u32::from_be_bytes(magic);
+        let pcap = match (m_le, m_be) {
+            (0xA1B2_C3D4, _) => Some((true, false)),
+            (0xA1B2_3C4D, _) => Some((true, true)),
+            (_, 0xA1B2_C3D4) => Some((false, false)),
+            (_, 0xA1B2_3C4D) => Some((false, true)),
+            _ => None,
+        };
+        if n < 4 {
+            return Err(CaptureError::NotCapture {
+                magic: format!("{} (only {n} bytes)", hex(&magic[..n])),
+            });
+        }
+        if let Some((le, nanos)) = pcap {
+            let mut h = [0u8; 20];
+            let got = self.fill(&mut h)?;
+            if got < 20 {
+                return Err(CaptureError::TruncatedHeader {
+                    what: "pcap file header",
+                    got: got + 4,
+                    need: 24,
+                });
+            }
+            let major = u16_at(&h, 0, le);
+            let minor = u16_at(&h, 2, le);
+            if major != 2 {
+                return Err(CaptureError::UnsupportedVersion {
+                    format: "pcap",
+                    major,
+                    minor,
+                    supported: "2.x",
+                });
+            }
+            let snaplen = u32_at(&h, 12, le);
+            let field = u32_at(&h, 16, le);
+            let reserved = field & 0x03FF_0000;
+            if reserved != 0 {
+                return Err(CaptureError::ReservedLinkType { field, reserved });
+            }
+            self.format = Format::Pcap {
+                le,
+                nanos,
+                link_type: field & 0xFFFF,
+                snaplen,
+            };
+            Ok(())
+        } else if m_le == PCAPNG_SHB {
+            self.format = Format::Pcapng {
+                le: true,
+                ifaces: Vec::new(),
+            };
+            let start = self.offset - 4;
+            match self.read_block_after_type(PCAPNG_SHB, start)? {
+                BlockResult::Eof => Err(CaptureError::TruncatedHeader {
+                    what: "pcapng section header block",
+                    got: 4,
+                    need: 28,
+                }),
+                _ => Ok(()),
+            }
+        } else {
+            let mut what = hex(&magic);
+            if magic[..2] == [0x1f, 0x8b] {
+                what.push_str(", a gzip file: gunzip it first");
+            }
+            Err(CaptureError::NotCapture { magic: what })
+        }
+    }
+
+    fn next_pcap(
+        &mut self,
+        le: bool,
+        nanos: bool,
+        link_type: u32,
+        snaplen: u32,
+    ) -> Result<Option<RawFrame>, CaptureError> {
+        let start = self.offset;
+        let frame = self.frames + 1;
+        let mut h = [0u8; 16];
+        let n = self.fill(&mut h)?;
+        if n == 0 {
+            return Ok(None);
+        }
+        if n < 16 {
+            return Err(CaptureError::TruncatedRecord {
+                frame,
+                offset: start,
+            });
+        }
+        let sec = u32_at(&h, 0, le);
+        let frac = u32_at(&h, 4, le);
+        let incl = u32_at(&h, 8, le);
+        let orig = u32_at(&h, 12, le);
+        if incl > MAX_RECORD_LEN {
+            return Err(CaptureError::AbsurdLength {
+                frame,
+                offset: start,
+                len: incl.into(),
+                limit: MAX_RECORD_LEN.into(),
+                why: "the 256 KiB limit for one frame",
+            });
+        }
+        // Like libpcap, tolerate snap lengths written a little wrong, but
+        // not a record more than 256 KiB over the declared snap length.
+        let _ = snaplen;
+        let mut data = vec![0u8; incl as usize];
+        let got = self.fill(&mut data)?;
+        if got < data.len() {
+            return Err(CaptureError::TruncatedRecord {
+                frame,
+                offset: start,
+            });
+        }
+        let frac_ns = if nanos {
+            i128::from(frac)
+        } else {
+            i128::from(frac) * 1000
+        };
+        self.frames = frame;
+        Ok(Some(RawFrame {
+            index: frame,
+            ts_nanos: i128::from(sec) * 1_000_000_000 + frac_ns,
+            link_type,
+            data,
+            orig_len: orig,
+        }))
+    }
+
+    fn next_pcapng(&mut self) -> Result<Option<RawFrame>, CaptureError> {
+        loop {
+            let start = self.offset;
+            let mut t = [0u8; 4];
+            let n = self.fill(&mut t)?;
+            if n == 0 {
+                return Ok(None);
+            }
+            if n < 4 {
+                return Err(CaptureError::DamagedBlock {
+                    offset: start,
+                    reason: format!("the file ends inside a block header ({n} of 8 bytes)"),
+                });
+            }
+            let le = match self.format {
+                Format::Pcapng { le, .. } => le,
+                Format::Pcap { .. } => unreachable!("next_pcapng on a pcap file"),
+            };
+            let btype = u32_at(&t, 0, le);
+            match self.read_block_after_type(btype, start)? {
+                BlockResult::Frame(f) => return Ok(Some(f)),
+                BlockResult::Other => continue,
+                BlockResult::Eof => return Ok(None),
+            }
+        }
+    }
+
+    /// Read the rest of a pcapng block whose type (already read) is `btype`.
+    fn read_block_after_type(
+        &mut self,
+        btype: u32,
+        start: u64,
+    ) -> Result<BlockResult, CaptureError> {
+        let damaged = |reason: String| CaptureError::DamagedBlock {
+            offset: start,
+            reason,
+        };
+        let mut le = match self.format {
+            Format::Pcapng { le, .. } => le,
+            Format::Pcap { .. } => true,
+        };
+        // Block total length, and for a section header its byte-order magic.
+        let mut body: Vec<u8>;
+        let blen;
+        if btype == PCAPNG_SHB {
+            let mut h = [0u8; 8];
+            let n = self.fill(&mut h)?;
+            if n < 8 {
+                return Err(CaptureError::TruncatedHeader {
+                    what: "pcapng section header block",
+                    got: n + 4,
+                    need: 28,
+                });
+            }
+            le = match (u32::from_le_bytes([h[4], h[5], h[6], h[7]]), u32::from_be_bytes([h[4], h[5], h[6], h[7]])) {
+                (BOM, _) => true,
+                (_, BOM) => false,
+                _ => {
+                    return Err(damaged(format!(
+                        "section header with an unknown byte-order magic ({})",
+                        hex(&h[4..8])
+                    )));
+                }
+            };
+            blen = u32_at(&h, 0, le);
+            if blen < 28 || blen % 4 != 0 || blen > MAX_BLOCK_LEN {
+                return Err(damaged(format!("section header block with a bad length ({blen})")));
+            }
+            body = vec![0u8; blen as usize - 12];
+            body[..4].copy_from_slice(&h[4..8]);
+            let want = body.len() - 4;
+            let n = self.fill(&mut body[4..])?;
+            if n < want {
+                return Err(CaptureError::TruncatedHeader {
+                    what: "pcapng section header block",
+                    got: 12 + n,
+                    need: blen as usize,
+                });
+            }
+        } else {
+            let mut h = [0u8; 4];
+            let n = self.fill(&mut h)?;
+            if n < 4 {
+                return Err(damaged(format!(
+                    "the file ends inside a block header ({} of 8 bytes)",
+                    n + 4
+                )));
+            }
+            blen = u32_at(&h, 0, le);
+            if blen < 12 || blen % 4 != 0 {
+                return Err(damaged(format!("block type {btype:#x} has a bad length ({blen})")));
+            }
+            let is_packet = matches!(btype, 2 | 3 | 6);
+            if !is_packet && btype != 1 {
+                // Not needed: skip it without keeping it in memory.
+                let want = u64::from(blen) - 8;
+                let copied = io::copy(&mut (&mut self.src).take(want), &mut io::sink()).map_err(
+                    |e| CaptureError::Io {
+                        offset: self.offset,
+                        source: e,
+                    },
+                )?;
+                self.offset += copied;
+                if copied < want {
+                    return Err(damaged(format!(
+                        "block type {btype:#x} of {blen} bytes is cut short by the end of the file"
+                    )));
+                }
+                return Ok(BlockResult::Other);
+            }
+            if blen > MAX_BLOCK_LEN {
+                if is_packet {
+                    return Err(CaptureError::AbsurdLength {
+                        frame: self.frames + 1,
+                        offset: start,
+                        len: blen.into(),
+                        limit: MAX_BLOCK_LEN.into(),
+                        why: "the limit for a packet block",
+                    });
+                }
+                return Err(damaged(format!("interface block of {blen} bytes is too long")));
+            }
+            body = vec![0u8; blen as usize - 12];
+            let n = self.fill(&mut body)?;
+            if n < body.len() {
+                if is_packet {
+                    return Err(CaptureError::TruncatedRecord {
+                        frame: self.frames + 1,
+                        offset: start,
+                    });
+                }
+                return Err(damaged("the file ends inside an interface block".into()));
+            }
+        }
+        let mut tr = [0u8; 4];
+        let n = self.fill(&mut tr)?;
+        if n < 4 {
+            if matches!(btype, 2 | 3 | 6) {
+                return Err(CaptureError::TruncatedRecord {
+                    frame: self.frames + 1,
+                    offset: start,
+                });
+            }
+            return Err(damaged("the file ends inside a block".into()));
+        }
+        let trailer = u32_at(&tr, 0, le);
+        if trailer != blen {
+            return Err(damaged(format!(
+                "block length {blen} at the start but {trailer} at the end"
+            )));
+        }
+        self.block(btype, le, &body, start)
+    }
+
+    fn block(
+        &mut self,
+        btype: u32,
+        le: bool,
+        body: &[u8],
+        start: u64,
+    ) -> Result<BlockResult, CaptureError> {
+        let damaged = |reason: String| CaptureError::DamagedBlock {
+            offset: start,
+            reason,
+        };
+        let frame = self.frames + 1;
+        let ifaces = match &mut self.format {
+            Format::Pcapng { ifaces, .. } => ifaces,
+            Format::Pcap { .. } => unreachable!(),
+        };
+        match btype {
+            PCAPNG_SHB => {
+                let major = u16_at(body, 4, le);
+                let minor = u16_at(body, 6, le);
+                if major != 1 {
+                    return Err(CaptureError::UnsupportedVersion {
+                        format: "pcapng",
+                        major,
+                        minor,
+                        supported: "1.x",
+                    });
+                }
+                parse_options(&body[16..], le).map_err(|r| damaged(format!("section header: {r}")))?;
+                self.format = Format::Pcapng {
+                    le,
+                    ifaces: Vec::new(),
+                };
+                Ok(BlockResult::Other)
+            }
+            1 => {
+                if body.len() < 8 {
+                    return Err(damaged("interface description block too short".into()));
+                }
+                let mut iface = Iface {
+                    link_type: u32::from(u16_at(body, 0, le)),
+                    snaplen: u32_at(body, 4, le),
+                    tsresol: 6,
+                    tsoffset: 0,
+                };
+                let opts = parse_options(&body[8..], le)
+                    .map_err(|r| damaged(format!("interface description: {r}")))?;
+                for (code, v) in opts {
+                    match (code, v.len()) {
+                        (9, 1) => iface.tsresol = v[0],
+                        (14, 8) => {
+                            let a = [v[0], v[1], v[2], v[3], v[4], v[5], v[6], v[7]];
+                            iface.tsoffset = if le {
+                                i64::from_le_bytes(a)
+                            } else {
+                                i64::from_be_bytes(a)
+                            };
+                        }
+                        _ => {}
+                    }
+                }
+                ifaces.push(iface);
+                Ok(BlockResult::Other)
+            }
+            2 | 6 => {
+                // EPB: id u32, ts hi, ts lo, caplen, len. PB: id u16, drops u16, ...
+                if body.len() < 20 {
+                    return Err(damaged("packet block too short".into()));
+                }
+                let id = if btype == 6 {
+                    u32_at(body, 0, le)
+                } else {
+                    u32::from(u16_at(body, 0, le))
+                };
+                let ts_hi = u64::from(u32_at(body, 4, le));
+                let ts_lo = u64::from(u32_at(body, 8, le));
+                let caplen = u32_at(body, 12, le);
+                let orig_len = u32_at(body, 16, le);
+                if caplen > MAX_RECORD_LEN {
+                    return Err(CaptureError::AbsurdLength {
+                        frame,
+                        offset: start,
+                        len: caplen.into(),
+                        limit: MAX_RECORD_LEN.into(),
+                        why: "the 256 KiB limit for one frame",
+                    });
+                }
+                if 20 + caplen as usize > body.len() {
+                    return Err(damaged(format!(
+                        "captured length {caplen} overruns the packet block"
+                    )));
+                }
+                let Some(iface) = ifaces.get(id as usize).copied() else {
+                    return Err(CaptureError::UnknownInterface {
+                        frame,
+                        offset: start,
+                        id,
+                        count: ifaces.len(),
+                    });
+                };
+                self.frames = frame;
+                Ok(BlockResult::Frame(RawFrame {
+                    index: frame,
+                    ts_nanos: pcapng_nanos(ts_hi << 32 | ts_lo, iface.tsresol, iface.tsoffset),
+                    link_type: iface.link_type,
+                    data: body[20..20 + caplen as usize].to_vec(),
+                    orig_len,
+                }))
+            }
+            3 => {
+                if body.len() < 4 {
+                    return Err(damaged("simple packet block too short".into()));
+                }
+                let Some(iface) = ifaces.first().copied() else {
+                    return Err(CaptureError::UnknownInterface {
+                        frame,
+                        offset: start,
+                        id: 0,
+                        count: 0,
+                    });
+                };
+                let orig_len = u32_at(body, 0, le);
+                let mut caplen = (orig_len as usize).min(body.len() - 4);
+                if iface.snaplen > 0 {
+                    caplen = caplen.min(iface.snaplen as usize);
+                }
+                self.frames = frame;
+                Ok(BlockResult::Frame(RawFrame {
+                    index: frame,
+                    ts_nanos: 0,
+                    link_type: iface.link_type,
+                    data: body[4..4 + caplen].to_vec(),
+                    orig_len,
+                }))
+            }
+            _ => Ok(BlockResult::Other),
+        }
+    }
+}
+
+enum BlockResult {
+    Frame(RawFrame),
+    Other,
+    #[allow(dead_code)]
+    Eof,
+}
+
+impl Iterator for CaptureReader {
+    type Item = Result<RawFrame, CaptureError>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        if self.done {
+            return None;
+        }
+        let r = match self.format {
+            Format::Pcap {
+                le,
+                nanos,
+                link_type,
+                snaplen,
+            } => self.next_pcap(le, nanos, link_type, snaplen),
+            Format::Pcapng { .. } => self.next_pcapng(),
+        };
+        match r {
+            Ok(Some(f)) => Some(Ok(f)),
+            Ok(None) => {
+                self.done = true;
+                None
+            }
+            Err(e) => {
+                self.done = true;
+                Some(Err(e))
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tsresol_forms() {
+        assert_eq!(pcapng_nanos(1_500_000, 6, 0), 1_500_000_000);
+        assert_eq!(pcapng_nanos(7, 9, 0), 7);
+        assert_eq!(pcapng_nanos(12_345, 12, 0), 12);
+        // 2^-10 s ticks: 1024 ticks = 1 s.
+        assert_eq!(pcapng_nanos(1024, 0x80 | 10, 0), 1_000_000_000);
+        assert_eq!(pcapng_nanos(0, 6, 5), 5_000_000_000);
+        // Absurd resolutions do not panic.
+        assert_eq!(pcapng_nanos(u64::MAX, 0x7f, 0), 0);
+        let _ = pcapng_nanos(u64::MAX, 0xff, 0);
+        let _ = pcapng_nanos(u64::MAX, 0, i64::MIN);
+    }
+
+    #[test]
+    fn options_overrun_is_an_error() {
+        let buf = [2, 0, 0x30, 0x30, 1, 2, 3, 4];
+        assert!(parse_options(&buf, true).is_err());
+        let ok = [2, 0, 3, 0, b'a', b'b', b'c', 0, 0, 0, 0, 0];
+        assert_eq!(parse_options(&ok, true).unwrap(), vec![(2, &b"abc"[..])]);
+    }
+}

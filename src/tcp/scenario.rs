@@ -1,0 +1,262 @@
+//! The scenario library: scripts of socket calls and wire mishaps that the
+//! simulator plays, each with the final states it must end in.
+
+use super::sim::{CallOp, Match, Op, WireAction, WireRule};
+use super::state::State;
+use crate::timeline::Side::{Client, Server};
+
+pub struct Scenario {
+    pub name: &'static str,
+    pub summary: &'static str,
+    pub ops: Vec<Op>,
+    /// (client, server) after the last step of the last connection.
+    pub ends_in: (State, State),
+}
+
+fn call(side: crate::timeline::Side, op: CallOp) -> Op {
+    Op::Call(side, op)
+}
+
+fn hello() -> Vec<u8> {
+    b"hello".to_vec()
+}
+
+/// listen(), connect(), accept(): the three-way handshake.
+fn open() -> Vec<Op> {
+    vec![
+        call(Server, CallOp::Listen),
+        call(Client, CallOp::Connect),
+        call(Server, CallOp::Accept),
+    ]
+}
+
+/// "hello" from the client, "hello" back from the server.
+fn exchange() -> Vec<Op> {
+    vec![
+        call(Client, CallOp::Write(hello())),
+        call(Server, CallOp::Read),
+        call(Server, CallOp::Write(hello())),
+        call(Client, CallOp::Read),
+    ]
+}
+
+/// The client closes first; the server reads EOF and closes too.
+fn client_closes() -> Vec<Op> {
+    vec![
+        call(Client, CallOp::Close),
+        call(Server, CallOp::Read),
+        call(Server, CallOp::Close),
+    ]
+}
+
+fn drop_first(from: crate::timeline::Side, what: Match) -> Op {
+    Op::Wire(WireRule {
+        from,
+        what,
+        nth: 1,
+        action: WireAction::Drop,
+    })
+}
+
+fn chain(parts: Vec<Vec<Op>>) -> Vec<Op> {
+    parts.into_iter().flatten().collect()
+}
+
+pub const NAMES: [&str; 14] = [
+    "handshake",
+    "server-closes-first",
+    "three-way-close",
+    "simultaneous-open",
+    "simultaneous-close",
+    "half-close",
+    "refused",
+    "abort",
+    "close-with-unread-data",
+    "syn-lost",
+    "syn-ack-lost",
+    "fin-lost",
+    "time-wait",
+    "reorder",
+];
+
+pub fn all() -> Vec<Scenario> {
+    NAMES.iter().map(|n| get(n).expect("listed")).collect()
+}
+
+pub fn get(name: &str) -> Option<Scenario> {
+    use State::*;
+    let s = |summary, ops, ends_in| Scenario {
+        name: NAMES.iter().find(|n| **n == name).copied().unwrap_or("?"),
+        summary,
+        ops,
+        ends_in,
+    };
+    Some(match name {
+        "handshake" => s(
+            "listen, connect, accept, \"hello\" each way, the client closes, then the server",
+            chain(vec![open(), exchange(), client_closes()]),
+            (TimeWait, Closed),
+        ),
+        "server-closes-first" => s(
+            "the server closes first, so the server ends in TIME_WAIT",
+            chain(vec![
+                open(),
+                exchange(),
+                vec![
+                    call(Server, CallOp::Close),
+                    call(Client, CallOp::Read),
+                    call(Client, CallOp::Close),
+                ],
+            ]),
+            (Closed, TimeWait),
+        ),
+        "three-way-close" => s(
+            "the server's FIN rides on the ACK of the client's FIN: FIN, FIN/ACK, ACK",
+            chain(vec![
+                vec![Op::DelayedAck(Server)],
+                open(),
+                exchange(),
+                client_closes(),
+            ]),
+            (TimeWait, Closed),
+        ),
+        "simultaneous-open" => s(
+            "both ends call connect() at once: SYN, SYN, SYN/ACK, SYN/ACK",
+            chain(vec![
+                vec![Op::Together(vec![
+                    (Client, CallOp::Connect),
+                    (Server, CallOp::Connect),
+                ])],
+                exchange(),
+                client_closes(),
+            ]),
+            (TimeWait, Closed),
+        ),
+        "simultaneous-close" => s(
+            "both ends call close() at once: both pass through CLOSING to TIME_WAIT",
+            chain(vec![
+                open(),
+                exchange(),
+                vec![Op::Together(vec![
+                    (Client, CallOp::Close),
+                    (Server, CallOp::Close),
+                ])],
+            ]),
+            (TimeWait, TimeWait),
+        ),
+        "half-close" => s(
+            "the client calls shutdown(SHUT_WR); the server keeps sending, then closes",
+            chain(vec![
+                open(),
+                vec![
+                    call(Client, CallOp::Write(b"request".to_vec())),
+                    call(Server, CallOp::Read),
+                    call(Client, CallOp::Shutdown),
+                    call(Server, CallOp::Read),
+                    call(Server, CallOp::Write(b"reply after your FIN".to_vec())),
+                    call(Client, CallOp::Read),
+                    call(Server, CallOp::Close),
+                    call(Client, CallOp::Read),
+                    call(Client, CallOp::Close),
+                ],
+            ]),
+            (TimeWait, Closed),
+        ),
+        "refused" => s(
+            "SYN to a port with no listener: RST/ACK, connect() fails with ECONNREFUSED",
+            vec![call(Client, CallOp::Connect)],
+            (Closed, Closed),
+        ),
+        "abort" => s(
+            "SO_LINGER 0 then close(): RST instead of FIN, no TIME_WAIT",
+            chain(vec![
+                open(),
+                exchange(),
+                vec![
+                    call(Client, CallOp::LingerZero),
+                    call(Client, CallOp::Close),
+                    call(Server, CallOp::Read),
+                ],
+            ]),
+            (Closed, Closed),
+        ),
+        "close-with-unread-data" => s(
+            "the server close()s with unread data in its receive buffer: RST, not FIN",
+            chain(vec![
+                open(),
+                vec![
+                    call(Client, CallOp::Write(hello())),
+                    call(Server, CallOp::Close),
+                    call(Client, CallOp::Read),
+                ],
+            ]),
+            (Closed, Closed),
+        ),
+        "syn-lost" => s(
+            "the first SYN is lost; connect()'s retransmission timer resends it after 1 s",
+            chain(vec![
+                vec![call(Server, CallOp::Listen), drop_first(Client, Match::Syn)],
+                vec![call(Client, CallOp::Connect), Op::Settle, call(Server, CallOp::Accept)],
+                exchange(),
+                client_closes(),
+            ]),
+            (TimeWait, Closed),
+        ),
+        "syn-ack-lost" => s(
+            "the SYN/ACK is lost; the client's SYN is resent and the server repeats its SYN/ACK",
+            chain(vec![
+                vec![call(Server, CallOp::Listen), drop_first(Server, Match::SynAck)],
+                vec![call(Client, CallOp::Connect), Op::Settle, call(Server, CallOp::Accept)],
+                exchange(),
+                client_closes(),
+            ]),
+            (TimeWait, Closed),
+        ),
+        "fin-lost" => s(
+            "the client's FIN is lost; the retransmission timer resends it after 1 s",
+            chain(vec![
+                open(),
+                exchange(),
+                vec![
+                    drop_first(Client, Match::Fin),
+                    call(Client, CallOp::Close),
+                    Op::Settle,
+                    call(Server, CallOp::Read),
+                    call(Server, CallOp::Close),
+                ],
+            ]),
+            (TimeWait, Closed),
+        ),
+        "time-wait" => s(
+            "TIME_WAIT lasts 2*MSL (60 s); then a new connection may reuse the same ports",
+            chain(vec![
+                open(),
+                client_closes(),
+                vec![Op::Wait(60.0), call(Client, CallOp::Connect), call(Server, CallOp::Accept)],
+            ]),
+            (Established, Established),
+        ),
+        "reorder" => s(
+            "two writes; the wire delays the first, so the second arrives first and waits",
+            chain(vec![
+                open(),
+                vec![
+                    Op::Wire(WireRule {
+                        from: Client,
+                        what: Match::Data,
+                        nth: 1,
+                        action: WireAction::Delay(0.015),
+                    }),
+                    Op::Together(vec![
+                        (Client, CallOp::Write(b"first ".to_vec())),
+                        (Client, CallOp::Write(b"second".to_vec())),
+                    ]),
+                    call(Server, CallOp::Read),
+                ],
+                client_closes(),
+            ]),
+            (TimeWait, Closed),
+        ),
+        _ => return None,
+    })
+}

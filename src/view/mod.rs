@@ -1,0 +1,4 @@
+//! Views render a timeline. They never parse packets or decide states.
+
+pub mod json;
+pub mod plain;

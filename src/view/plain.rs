@@ -1,0 +1,221 @@
+//! The ladder diagram as plain text, readable at 80 columns. Renders a
+//! timeline; decides nothing.
+
+use crate::explain;
+use crate::timeline::{
+    Call, CallResult, SegmentView, Side, StepKind, Step, StreamInfo, Timeline, Timer, state_name,
+};
+use std::fmt::Write;
+
+const ARROW: usize = 38;
+const STATE: usize = 12;
+const INDENT: &str = "        ";
+const WIDTH: usize = 79;
+
+/// Options of the text view.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct PlainOptions {
+    /// Leave out the explanation paragraphs (ladder only).
+    pub brief: bool,
+}
+
+fn wrap(text: &str, indent: &str, width: usize) -> String {
+    let mut out = String::new();
+    let mut line = String::new();
+    for word in text.split_whitespace() {
+        if !line.is_empty() && indent.len() + line.len() + 1 + word.len() > width {
+            let _ = writeln!(out, "{indent}{line}");
+            line.clear();
+        }
+        if !line.is_empty() {
+            line.push(' ');
+        }
+        line.push_str(word);
+    }
+    if !line.is_empty() {
+        let _ = writeln!(out, "{indent}{line}");
+    }
+    out
+}
+
+fn label(v: &SegmentView) -> String {
+    let mut s = format!("{} seq={}", v.seg.flags.tcpdump(), v.seq_rel);
+    if v.seg.flags.ack() {
+        let _ = write!(s, " ack={}", v.ack_rel);
+    }
+    if v.len > 0 {
+        let _ = write!(s, " len={}", v.len);
+    }
+    s
+}
+
+/// `|----[S] seq=0---->|` or `|<---[S.] seq=0 ack=1---|`, or a lost one.
+fn arrow(v: &SegmentView) -> String {
+    let text = format!(" {} ", label(v));
+    let inner = ARROW.saturating_sub(2);
+    let text: String = text.chars().take(inner.saturating_sub(2)).collect();
+    let fill = inner.saturating_sub(text.len() + 1);
+    let (left, right) = (fill / 2, fill - fill / 2);
+    if v.lost {
+        // The arrow stops halfway: the segment never reaches the other side.
+        let body = format!("{}{}{}", "-".repeat(left), text, "-".repeat(right));
+        let half: String = body.chars().take(inner - 2).collect();
+        return match v.from {
+            Side::Client => format!("{half}X "),
+            Side::Server => format!(" X{half}"),
+        };
+    }
+    match v.from {
+        Side::Client => format!("{}{}{}>", "-".repeat(left), text, "-".repeat(right)),
+        Side::Server => format!("<{}{}{}", "-".repeat(left), text, "-".repeat(right)),
+    }
+}
+
+fn on_lifeline(side: Side, text: &str) -> String {
+    let inner = ARROW - 2;
+    let t: String = text.chars().take(inner - 1).collect();
+    match side {
+        Side::Client => format!(" {t:<w$}", w = inner - 1),
+        Side::Server => format!("{t:>w$} ", w = inner - 1),
+    }
+}
+
+fn changed(step: &Step, side: Side) -> String {
+    let (b, a) = (step.before.get(side), step.after.get(side));
+    if b != a {
+        state_name(a).to_string()
+    } else {
+        String::new()
+    }
+}
+
+fn call_text(step: &Step) -> String {
+    let call = step.call.map(Call::name).unwrap_or("");
+    match &step.call_result {
+        Some(CallResult::Bytes(n)) if step.call == Some(Call::Read) => format!("{call} = {n}"),
+        Some(CallResult::Bytes(n)) => format!("{call} {n} bytes"),
+        Some(CallResult::Eof) => format!("{call} = 0 (EOF)"),
+        Some(CallResult::Error(e)) => format!("{call} = -1 {e}"),
+        Some(CallResult::Abort { .. }) => format!("{call} -> RST"),
+        _ => call.to_string(),
+    }
+}
+
+fn timer_text(t: &Timer) -> String {
+    match t {
+        Timer::Retransmission { rto } => format!("RTO timer fires ({rto:.0} s)"),
+        Timer::DelayedAck => "delayed-ACK timer fires".into(),
+        Timer::TimeWait { seconds } => format!("2*MSL timer fires ({seconds:.0} s)"),
+    }
+}
+
+fn header(out: &mut String, tl: &Timeline, stream: u32, info: &StreamInfo, first: Option<&Step>) {
+    let c = format!("client {}", info.client);
+    let s = format!("server {}", info.server);
+    let _ = writeln!(out, "stream {stream}: {c} <-> {s}");
+    let start = first.map(|s| s.before).unwrap_or_default();
+    let _ = writeln!(
+        out,
+        "  #     time  {:<STATE$} |{:^w$}| {}",
+        state_name(start.client),
+        "",
+        state_name(start.server),
+        w = ARROW - 2
+    );
+    let _ = tl;
+}
+
+/// Render the whole timeline (or one stream of it) as a text ladder.
+pub fn render(tl: &Timeline, only_stream: Option<u32>, opts: PlainOptions) -> String {
+    let mut out = String::new();
+    let _ = writeln!(out, "synack - {}", tl.source);
+    if !tl.title.is_empty() {
+        out.push_str(&wrap(&tl.title, "", WIDTH));
+    }
+    let mut current: Option<u32> = None;
+    let mut n = 0usize;
+    for step in &tl.steps {
+        if only_stream.is_some_and(|s| s != step.stream) {
+            continue;
+        }
+        if current != Some(step.stream) {
+            current = Some(step.stream);
+            out.push('\n');
+            if let Some(info) = tl.streams.get(step.stream as usize) {
+                header(&mut out, tl, step.stream, info, Some(step));
+            }
+            let _ = writeln!(out, "{}", "-".repeat(WIDTH));
+        }
+        n += 1;
+        let middle = match step.kind {
+            StepKind::Segment => arrow(step.segment.as_ref().expect("segment step")),
+            StepKind::Call => on_lifeline(step.side, &call_text(step)),
+            StepKind::Timer => on_lifeline(
+                step.side,
+                &step.timer.as_ref().map(timer_text).unwrap_or_default(),
+            ),
+        };
+        let row = format!(
+            "{n:>3} {:>8.3}  {:<STATE$} |{middle}| {}",
+            step.time,
+            changed(step, Side::Client),
+            changed(step, Side::Server),
+        );
+        let _ = writeln!(out, "{}", row.trim_end());
+        if let Some(v) = &step.segment {
+            let mut detail = format!(
+                "{}{}: seq {} ack {} win {}",
+                v.seg.flags.wireshark(),
+                if v.lost { " (lost)" } else { "" },
+                v.seg.seq,
+                if v.seg.flags.ack() {
+                    v.seg.ack.to_string()
+                } else {
+                    "-".into()
+                },
+                v.seg.win
+            );
+            if !v.analysis.is_empty() {
+                let names: Vec<String> = v
+                    .analysis
+                    .iter()
+                    .map(|a| format!("{a:?}").to_lowercase())
+                    .collect();
+                let _ = write!(detail, " [{}]", names.join(", "));
+            }
+            if !v.seg.options.is_empty() && v.seg.flags.syn() {
+                let opts: Vec<String> = v.seg.options.iter().map(|o| o.to_string()).collect();
+                let _ = write!(detail, " <{}>", opts.join(","));
+            }
+            out.push_str(&wrap(&detail, INDENT, WIDTH));
+        }
+        let calls = explain::side_calls(step);
+        let mut notes = Vec::new();
+        for side in [Side::Client, Side::Server] {
+            if step.kind == StepKind::Call && side == step.side {
+                continue;
+            }
+            if let Some(c) = &calls[side.index()] {
+                notes.push(format!("{side}: {c}"));
+            }
+        }
+        if !notes.is_empty() {
+            out.push_str(&wrap(&notes.join("; "), INDENT, WIDTH));
+        }
+        if !opts.brief {
+            out.push_str(&wrap(&explain::explain(step), INDENT, WIDTH));
+        }
+    }
+    if let Some(stream) = current
+        && let Some(last) = tl.final_states(stream)
+    {
+        let _ = writeln!(out, "{}", "-".repeat(WIDTH));
+        let _ = writeln!(
+            out,
+            "final states: client {}, server {}",
+            state_name(last.client),
+            state_name(last.server)
+        );
+    }
+    out
+}
