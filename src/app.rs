@@ -63,10 +63,10 @@ fn emit(tl: &Timeline, stream: Option<u32>, output: &OutputArgs) -> Result<()> {
     let mut out = io::stdout().lock();
     let result = if output.json {
         json::write(tl, stream, &mut out)
+    } else if !output.plain && !output.brief && io::stdout().is_terminal() {
+        drop(out);
+        return crate::view::tui::run(tl);
     } else {
-        // The terminal UI takes over here once it exists; until then a
-        // terminal gets the same text as a pipe.
-        let _ = io::stdout().is_terminal();
         let text = plain::render(
             tl,
             stream,
