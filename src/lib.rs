@@ -6,8 +6,8 @@
 pub mod app;
 pub mod cli;
 pub mod explain;
+pub mod pcap;
 pub mod tcp;
 pub mod timeline;
 pub mod view;
 pub mod wire;
-pub mod pcap;

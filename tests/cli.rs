@@ -85,11 +85,15 @@ fn unknown_scenario_is_one_clear_line_and_exit_1() {
 fn usage_errors_exit_2() {
     assert_eq!(synack(&["--no-such-flag"]).status.code(), Some(2));
     assert_eq!(
-        synack(&["simulate", "--isn-client", "banana"]).status.code(),
+        synack(&["simulate", "--isn-client", "banana"])
+            .status
+            .code(),
         Some(2)
     );
     assert_eq!(
-        synack(&["simulate", "--isn-client", "4294967296"]).status.code(),
+        synack(&["simulate", "--isn-client", "4294967296"])
+            .status
+            .code(),
         Some(2)
     );
     assert_eq!(

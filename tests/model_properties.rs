@@ -77,7 +77,10 @@ fn check(tl: &Timeline, ends_in: (State, State), isn_client: u32, isn_server: u3
         // Each side moves along an edge of the diagram, and only the side the
         // step concerns moves at all.
         for side in [Side::Client, Side::Server] {
-            let (b, a) = (step.before.get(side).unwrap(), step.after.get(side).unwrap());
+            let (b, a) = (
+                step.before.get(side).unwrap(),
+                step.after.get(side).unwrap(),
+            );
             assert!(
                 b.can_reach_in_one_step(a),
                 "{side}: {b} -> {a} is not an edge of RFC 9293's diagram"
@@ -88,7 +91,10 @@ fn check(tl: &Timeline, ends_in: (State, State), isn_client: u32, isn_server: u3
                     !step.segment.as_ref().unwrap().lost && side == step.side.other()
                 }
             };
-            assert!(allowed || a == b, "{side} moved in a step that is not its own: {step:?}");
+            assert!(
+                allowed || a == b,
+                "{side} moved in a step that is not its own: {step:?}"
+            );
         }
         let Some(v) = &step.segment else { continue };
         let sender_isn = match (v.from, step.stream) {
@@ -96,7 +102,9 @@ fn check(tl: &Timeline, ends_in: (State, State), isn_client: u32, isn_server: u3
             (Side::Server, 0) => Some(isn_server),
             _ => None,
         };
-        if v.seg.flags.syn() && let Some(isn) = sender_isn {
+        if v.seg.flags.syn()
+            && let Some(isn) = sender_isn
+        {
             assert_eq!(v.seg.seq, SeqNum(isn), "a SYN carries the configured ISN");
             assert_eq!(v.seq_rel, 0);
         }

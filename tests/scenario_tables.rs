@@ -165,7 +165,11 @@ fn table(name: &str) -> &'static [Row] {
             ("s>c PSH+ACK len=5", "ESTABLISHED", "ESTABLISHED"),
             ("c>s ACK", "ESTABLISHED", "ESTABLISHED"),
             ("client read()", "ESTABLISHED", "ESTABLISHED"),
-            ("client setsockopt(SO_LINGER, 0)", "ESTABLISHED", "ESTABLISHED"),
+            (
+                "client setsockopt(SO_LINGER, 0)",
+                "ESTABLISHED",
+                "ESTABLISHED",
+            ),
             ("client close()", "CLOSED", "ESTABLISHED"),
             ("c>s RST+ACK", "CLOSED", "CLOSED"),
             ("server read()", "CLOSED", "CLOSED"),
@@ -327,7 +331,11 @@ fn describe(o: &serde_json::Value) -> String {
             }
             s
         }
-        "call" => format!("{} {}", o["side"].as_str().unwrap(), o["call"].as_str().unwrap()),
+        "call" => format!(
+            "{} {}",
+            o["side"].as_str().unwrap(),
+            o["call"].as_str().unwrap()
+        ),
         "timer" => format!(
             "{} timer {}",
             o["side"].as_str().unwrap(),
@@ -342,7 +350,11 @@ fn ndjson(args: &[&str]) -> Vec<serde_json::Value> {
         .args(args)
         .output()
         .expect("run synack");
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     String::from_utf8(out.stdout)
         .unwrap()
         .lines()

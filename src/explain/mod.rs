@@ -94,10 +94,9 @@ pub fn side_calls(step: &Step) -> [Option<String>; 2] {
                 && v.is_some_and(|v| v.seg.flags.fin())
             {
                 Some("read() will return 0 (EOF)".to_string())
-            } else if let Some(v) = v.filter(|v| v.len > 0) {
-                Some(format!("read() can return {} bytes", v.len))
             } else {
-                None
+                v.filter(|v| v.len > 0)
+                    .map(|v| format!("read() can return {} bytes", v.len))
             };
             if note.is_some() {
                 out[to.index()] = note;
@@ -194,10 +193,10 @@ fn explain_call(step: &Step) -> String {
             "The {who} calls connect(): the kernel picks an initial sequence number and \
              sends a SYN. connect() blocks until the SYN/ACK arrives."
         ),
-        (Some(Call::Accept), _) => format!(
-            "accept() takes the finished connection off the listen queue. The kernel \
-             completed the handshake before this call; accept() sends nothing."
-        ),
+        (Some(Call::Accept), _) => "accept() takes the finished connection off the listen \
+             queue. The kernel completed the handshake before this call; accept() sends \
+             nothing."
+            .to_string(),
         (Some(Call::Write), Some(CallResult::Bytes(n))) => format!(
             "write() copies {n} bytes into the {who}'s send buffer; the kernel sends them \
              in a segment and keeps a copy until they are acknowledged."
@@ -210,9 +209,9 @@ fn explain_call(step: &Step) -> String {
             "read() returns 0: end of file. The peer sent FIN, so no more data will come. \
              The {who} can still send until it closes too."
         ),
-        (Some(Call::Read), Some(CallResult::Error(e))) => format!(
-            "read() fails with {e}: the connection was reset by an RST from the peer."
-        ),
+        (Some(Call::Read), Some(CallResult::Error(e))) => {
+            format!("read() fails with {e}: the connection was reset by an RST from the peer.")
+        }
         (Some(Call::Shutdown), _) => format!(
             "shutdown(SHUT_WR): the {who} will send no more data, so its kernel sends FIN; \
              the socket stays open for reading (a half-close)."
@@ -222,10 +221,10 @@ fn explain_call(step: &Step) -> String {
              them and resets the connection with RST instead of FIN (RFC 2525 §2.17), \
              so the peer learns that data was lost. No TIME_WAIT."
         ),
-        (Some(Call::Close), Some(CallResult::Abort { .. })) => format!(
-            "close() with SO_LINGER set to 0 aborts: the kernel sends RST instead of FIN \
-             and forgets the connection at once. No TIME_WAIT."
-        ),
+        (Some(Call::Close), Some(CallResult::Abort { .. })) => "close() with SO_LINGER set \
+             to 0 aborts: the kernel sends RST instead of FIN and forgets the connection at \
+             once. No TIME_WAIT."
+            .to_string(),
         (Some(Call::Close), _) if after == Some(State::FinWait1) => format!(
             "close(): the {who} closes first (the active close). Its kernel sends FIN; \
              this side will end in TIME_WAIT."
@@ -293,7 +292,9 @@ fn explain_segment(step: &Step) -> String {
         );
         return text;
     }
-    if v.analysis.contains(&crate::timeline::Analysis::Retransmission) {
+    if v.analysis
+        .contains(&crate::timeline::Analysis::Retransmission)
+    {
         push(
             &mut text,
             "A retransmission: the same sequence numbers sent again.".into(),
@@ -325,10 +326,9 @@ fn explain_segment(step: &Step) -> String {
                 "Simultaneous open: the {to} sent its own SYN and now receives the {from}'s. \
                  It moves to SYN_RECEIVED and answers with SYN/ACK."
             ),
-            (Some(State::Closed), _) => format!(
-                "SYN to port {}, where nothing listens.",
-                v.dst.port()
-            ),
+            (Some(State::Closed), _) => {
+                format!("SYN to port {}, where nothing listens.", v.dst.port())
+            }
             (Some(State::SynReceived), Some(State::SynReceived)) => format!(
                 "The {to} has answered this SYN before, so its SYN/ACK must have been lost: \
                  it sends the SYN/ACK again."
@@ -349,9 +349,7 @@ fn explain_segment(step: &Step) -> String {
             _ => format!("SYN/ACK from the {from}."),
         }
     } else if f.fin() {
-        let base = format!(
-            "FIN: the {from} has no more to send. A FIN takes one sequence number."
-        );
+        let base = format!("FIN: the {from} has no more to send. A FIN takes one sequence number.");
         let more = match (tb, ta) {
             (Some(State::Established), Some(State::CloseWait)) => format!(
                 "The {to} ACKs it and enters CLOSE_WAIT; its read() returns 0 once earlier \
@@ -396,9 +394,9 @@ fn explain_segment(step: &Step) -> String {
                 "The {from} acknowledges the FIN. The {to} waits in FIN_WAIT_2 for the \
                  {from}'s FIN."
             ),
-            (Some(State::Closing), Some(State::TimeWait)) => format!(
-                "This acknowledges the {to}'s FIN: CLOSING becomes TIME_WAIT."
-            ),
+            (Some(State::Closing), Some(State::TimeWait)) => {
+                format!("This acknowledges the {to}'s FIN: CLOSING becomes TIME_WAIT.")
+            }
             (Some(State::LastAck), Some(State::Closed)) => format!(
                 "The last ACK: the {to}'s connection is closed and forgotten. The {from} \
                  stays in TIME_WAIT."

@@ -4,5 +4,5 @@
 pub mod read;
 pub mod write;
 
-pub use read::{CaptureError, CaptureReader, RawFrame, MAX_RECORD_LEN};
-pub use write::{write_pcap, PcapWriter};
+pub use read::{CaptureError, CaptureReader, MAX_RECORD_LEN, RawFrame};
+pub use write::{PcapWriter, write_pcap};

@@ -60,7 +60,7 @@ pub enum CaptureError {
     )]
     NotCapture { magic: String },
     #[error(
-        "{format} version {major}.{minor} is not supported (only {supported} is); re-save the file with Wireshark or editcap"
+        "{format} version {major}.{minor} is not supported (only {supported} is); the file header is damaged or was not written by a pcap tool"
     )]
     UnsupportedVersion {
         format: &'static str,
@@ -68,7 +68,9 @@ pub enum CaptureError {
         minor: u16,
         supported: &'static str,
     },
-    #[error("the {what} is cut short ({got} of {need} bytes); the file is truncated, capture again")]
+    #[error(
+        "the {what} is cut short ({got} of {need} bytes); the file is truncated, capture again"
+    )]
     TruncatedHeader {
         what: &'static str,
         got: usize,
@@ -167,6 +169,14 @@ fn hex(b: &[u8]) -> String {
         .map(|x| format!("{x:02x}"))
         .collect::<Vec<_>>()
         .join(" ")
+}
+
+/// The largest captured length a snap length allows. Like libpcap and
+/// Wireshark, records somewhat over a small declared snap length are
+/// tolerated (some writers put a wrong value there): only records over
+/// both the snap length and 64 KiB are refused. 0 means no snap length.
+fn snap_limit(snaplen: u32) -> Option<u32> {
+    (snaplen != 0).then(|| snaplen.max(65_535))
 }
 
 /// Nanoseconds for `units` ticks of an interface with `if_tsresol` and
@@ -343,14 +353,8 @@ impl CaptureReader {
                 ifaces: Vec::new(),
             };
             let start = self.offset - 4;
-            match self.read_block_after_type(PCAPNG_SHB, start)? {
-                BlockResult::Eof => Err(CaptureError::TruncatedHeader {
-                    what: "pcapng section header block",
-                    got: 4,
-                    need: 28,
-                }),
-                _ => Ok(()),
-            }
+            self.read_block_after_type(PCAPNG_SHB, start)?;
+            Ok(())
         } else {
             let mut what = hex(&magic);
             if magic[..2] == [0x1f, 0x8b] {
@@ -393,9 +397,17 @@ impl CaptureReader {
                 why: "the 256 KiB limit for one frame",
             });
         }
-        // Like libpcap, tolerate snap lengths written a little wrong, but
-        // not a record more than 256 KiB over the declared snap length.
-        let _ = snaplen;
+        if let Some(limit) = snap_limit(snaplen)
+            && incl > limit
+        {
+            return Err(CaptureError::AbsurdLength {
+                frame,
+                offset: start,
+                len: incl.into(),
+                limit: snaplen.into(),
+                why: "the file's snap length allows",
+            });
+        }
         let mut data = vec![0u8; incl as usize];
         let got = self.fill(&mut data)?;
         if got < data.len() {
@@ -441,7 +453,6 @@ impl CaptureReader {
             match self.read_block_after_type(btype, start)? {
                 BlockResult::Frame(f) => return Ok(Some(f)),
                 BlockResult::Other => continue,
-                BlockResult::Eof => return Ok(None),
             }
         }
     }
@@ -473,7 +484,10 @@ impl CaptureReader {
                     need: 28,
                 });
             }
-            le = match (u32::from_le_bytes([h[4], h[5], h[6], h[7]]), u32::from_be_bytes([h[4], h[5], h[6], h[7]])) {
+            le = match (
+                u32::from_le_bytes([h[4], h[5], h[6], h[7]]),
+                u32::from_be_bytes([h[4], h[5], h[6], h[7]]),
+            ) {
                 (BOM, _) => true,
                 (_, BOM) => false,
                 _ => {
@@ -485,7 +499,9 @@ impl CaptureReader {
             };
             blen = u32_at(&h, 0, le);
             if blen < 28 || blen % 4 != 0 || blen > MAX_BLOCK_LEN {
-                return Err(damaged(format!("section header block with a bad length ({blen})")));
+                return Err(damaged(format!(
+                    "section header block with a bad length ({blen})"
+                )));
             }
             body = vec![0u8; blen as usize - 12];
             body[..4].copy_from_slice(&h[4..8]);
@@ -498,6 +514,9 @@ impl CaptureReader {
                     need: blen as usize,
                 });
             }
+            // Check the options before the trailer, so a damaged option is
+            // reported as such (as Wireshark does).
+            parse_options(&body[16..], le).map_err(|r| damaged(format!("section header: {r}")))?;
         } else {
             let mut h = [0u8; 4];
             let n = self.fill(&mut h)?;
@@ -509,18 +528,21 @@ impl CaptureReader {
             }
             blen = u32_at(&h, 0, le);
             if blen < 12 || blen % 4 != 0 {
-                return Err(damaged(format!("block type {btype:#x} has a bad length ({blen})")));
+                return Err(damaged(format!(
+                    "block type {btype:#x} has a bad length ({blen})"
+                )));
             }
             let is_packet = matches!(btype, 2 | 3 | 6);
             if !is_packet && btype != 1 {
                 // Not needed: skip it without keeping it in memory.
                 let want = u64::from(blen) - 8;
-                let copied = io::copy(&mut (&mut self.src).take(want), &mut io::sink()).map_err(
-                    |e| CaptureError::Io {
-                        offset: self.offset,
-                        source: e,
-                    },
-                )?;
+                let copied =
+                    io::copy(&mut (&mut self.src).take(want), &mut io::sink()).map_err(|e| {
+                        CaptureError::Io {
+                            offset: self.offset,
+                            source: e,
+                        }
+                    })?;
                 self.offset += copied;
                 if copied < want {
                     return Err(damaged(format!(
@@ -539,7 +561,9 @@ impl CaptureReader {
                         why: "the limit for a packet block",
                     });
                 }
-                return Err(damaged(format!("interface block of {blen} bytes is too long")));
+                return Err(damaged(format!(
+                    "interface block of {blen} bytes is too long"
+                )));
             }
             body = vec![0u8; blen as usize - 12];
             let n = self.fill(&mut body)?;
@@ -601,7 +625,8 @@ impl CaptureReader {
                         supported: "1.x",
                     });
                 }
-                parse_options(&body[16..], le).map_err(|r| damaged(format!("section header: {r}")))?;
+                parse_options(&body[16..], le)
+                    .map_err(|r| damaged(format!("section header: {r}")))?;
                 self.format = Format::Pcapng {
                     le,
                     ifaces: Vec::new(),
@@ -660,6 +685,18 @@ impl CaptureReader {
                         why: "the 256 KiB limit for one frame",
                     });
                 }
+                if let Some(iface) = ifaces.get(id as usize)
+                    && let Some(limit) = snap_limit(iface.snaplen)
+                    && caplen > limit
+                {
+                    return Err(CaptureError::AbsurdLength {
+                        frame,
+                        offset: start,
+                        len: caplen.into(),
+                        limit: iface.snaplen.into(),
+                        why: "the interface's snap length allows",
+                    });
+                }
                 if 20 + caplen as usize > body.len() {
                     return Err(damaged(format!(
                         "captured length {caplen} overruns the packet block"
@@ -716,8 +753,6 @@ impl CaptureReader {
 enum BlockResult {
     Frame(RawFrame),
     Other,
-    #[allow(dead_code)]
-    Eof,
 }
 
 impl Iterator for CaptureReader {

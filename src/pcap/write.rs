@@ -65,10 +65,7 @@ impl PcapWriter {
             .create_new(true)
             .open(&tmp)
             .map_err(|e| {
-                CaptureError::Write(io::Error::new(
-                    e.kind(),
-                    format!("{}: {e}", tmp.display()),
-                ))
+                CaptureError::Write(io::Error::new(e.kind(), format!("{}: {e}", tmp.display())))
             })?;
         let mut w = PcapWriter {
             out: Some(BufWriter::new(file)),
@@ -219,7 +216,10 @@ mod tests {
         }
         assert_eq!(got[1].index, 2);
         // Only the target remains, no temporary file.
-        let names: Vec<_> = std::fs::read_dir(&d).unwrap().map(|e| e.unwrap().file_name()).collect();
+        let names: Vec<_> = std::fs::read_dir(&d)
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect();
         assert_eq!(names, vec![std::ffi::OsString::from("out.pcap")]);
         std::fs::remove_dir_all(&d).unwrap();
     }

@@ -57,9 +57,7 @@ impl Analyzer {
         if seg.win == 0 && !control {
             out.push(Analysis::ZeroWindow);
         }
-        let keep_alive = len <= 1
-            && !control
-            && fwd.next_seq.is_some_and(|n| seg.seq + 1 == n);
+        let keep_alive = len <= 1 && !control && fwd.next_seq.is_some_and(|n| seg.seq + 1 == n);
         let is_dup_ack = !keep_alive
             && len == 0
             && !control
@@ -116,7 +114,10 @@ mod tests {
     #[test]
     fn the_same_syn_twice_is_a_retransmission() {
         let mut a = Analyzer::new();
-        assert!(a.observe(Side::Client, &seg(1, 0, Flags::SYN, 0), 0, 0.0).is_empty());
+        assert!(
+            a.observe(Side::Client, &seg(1, 0, Flags::SYN, 0), 0, 0.0)
+                .is_empty()
+        );
         assert_eq!(
             a.observe(Side::Client, &seg(1, 0, Flags::SYN, 0), 0, 1.0),
             vec![Analysis::Retransmission]

@@ -257,8 +257,7 @@ impl Endpoint {
             Ok(ReadResult::Data(n))
         } else if self.reset_received {
             Ok(ReadResult::Reset)
-        } else if self.state.fin_received() || (self.state == State::Closed && self.irs.is_some())
-        {
+        } else if self.state.fin_received() || (self.state == State::Closed && self.irs.is_some()) {
             Ok(ReadResult::Eof)
         } else {
             Err(ModelError::WouldBlock)
@@ -283,7 +282,10 @@ impl Endpoint {
     /// data (RFC 2525 §2.17, Linux `tcp_close`) or `SO_LINGER` 0.
     pub fn close_aborts(&self) -> bool {
         self.state.is_synchronized()
-            && !matches!(self.state, State::TimeWait | State::Closing | State::LastAck)
+            && !matches!(
+                self.state,
+                State::TimeWait | State::Closing | State::LastAck
+            )
             && (self.unread > 0 || self.linger_zero)
     }
 
@@ -335,7 +337,11 @@ impl Endpoint {
         let mut rst = if seg.flags.ack() {
             Segment::new(seg.ack, SeqNum(0), Flags::RST)
         } else {
-            Segment::new(SeqNum(0), seg.seq + seg.seq_space(), Flags::RST | Flags::ACK)
+            Segment::new(
+                SeqNum(0),
+                seg.seq + seg.seq_space(),
+                Flags::RST | Flags::ACK,
+            )
         };
         rst.win = 0;
         Some(rst)
@@ -533,11 +539,7 @@ impl Endpoint {
             self.unread += seg.len();
             rx.data = seg.len();
             // The gap is filled: take what was waiting behind it.
-            while let Some(i) = self
-                .out_of_order
-                .iter()
-                .position(|o| o.seq == self.rcv_nxt)
-            {
+            while let Some(i) = self.out_of_order.iter().position(|o| o.seq == self.rcv_nxt) {
                 let o = self.out_of_order.remove(i);
                 self.rcv_nxt = self.rcv_nxt + o.len();
                 self.unread += o.len();

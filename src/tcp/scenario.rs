@@ -196,7 +196,11 @@ pub fn get(name: &str) -> Option<Scenario> {
             "the first SYN is lost; connect()'s retransmission timer resends it after 1 s",
             chain(vec![
                 vec![call(Server, CallOp::Listen), drop_first(Client, Match::Syn)],
-                vec![call(Client, CallOp::Connect), Op::Settle, call(Server, CallOp::Accept)],
+                vec![
+                    call(Client, CallOp::Connect),
+                    Op::Settle,
+                    call(Server, CallOp::Accept),
+                ],
                 exchange(),
                 client_closes(),
             ]),
@@ -205,8 +209,15 @@ pub fn get(name: &str) -> Option<Scenario> {
         "syn-ack-lost" => s(
             "the SYN/ACK is lost; the client's SYN is resent and the server repeats its SYN/ACK",
             chain(vec![
-                vec![call(Server, CallOp::Listen), drop_first(Server, Match::SynAck)],
-                vec![call(Client, CallOp::Connect), Op::Settle, call(Server, CallOp::Accept)],
+                vec![
+                    call(Server, CallOp::Listen),
+                    drop_first(Server, Match::SynAck),
+                ],
+                vec![
+                    call(Client, CallOp::Connect),
+                    Op::Settle,
+                    call(Server, CallOp::Accept),
+                ],
                 exchange(),
                 client_closes(),
             ]),
@@ -232,7 +243,11 @@ pub fn get(name: &str) -> Option<Scenario> {
             chain(vec![
                 open(),
                 client_closes(),
-                vec![Op::Wait(60.0), call(Client, CallOp::Connect), call(Server, CallOp::Accept)],
+                vec![
+                    Op::Wait(60.0),
+                    call(Client, CallOp::Connect),
+                    call(Server, CallOp::Accept),
+                ],
             ]),
             (Established, Established),
         ),

@@ -8,8 +8,7 @@ use super::segment::Segment;
 use super::seq::SeqNum;
 use super::state::State;
 use crate::timeline::{
-    Call, CallResult, SegmentView, Side, States, Step, StepKind, StreamInfo, Timeline,
-    Timer,
+    Call, CallResult, SegmentView, Side, States, Step, StepKind, StreamInfo, Timeline, Timer,
 };
 use crate::wire::build;
 use std::net::SocketAddr;
@@ -660,9 +659,15 @@ mod tests {
         let sim = run(&[Op::Call(Client, Connect)]);
         assert_eq!(
             segs(&sim),
-            vec![(Client, "[S]".into(), false), (Server, "[R.]".into(), false)]
+            vec![
+                (Client, "[S]".into(), false),
+                (Server, "[R.]".into(), false)
+            ]
         );
-        assert_eq!(sim.final_states(), States::new(State::Closed, State::Closed));
+        assert_eq!(
+            sim.final_states(),
+            States::new(State::Closed, State::Closed)
+        );
     }
 
     #[test]

@@ -142,9 +142,10 @@ impl State {
 
             // §3.10.7.4: in every synchronised state an acceptable RST ends
             // the connection; ABORT sends RST and deletes the TCB.
-            (Established | FinWait1 | FinWait2 | CloseWait | Closing | LastAck | TimeWait, RcvRst) => {
-                Closed
-            }
+            (
+                Established | FinWait1 | FinWait2 | CloseWait | Closing | LastAck | TimeWait,
+                RcvRst,
+            ) => Closed,
             (SynSent | SynReceived | Established | FinWait1 | FinWait2 | CloseWait, Abort) => {
                 Closed
             }
@@ -353,10 +354,7 @@ mod tests {
     fn names_are_rfc_names_with_underscores() {
         assert_eq!(SynReceived.to_string(), "SYN_RECEIVED");
         assert_eq!(FinWait1.to_string(), "FIN_WAIT_1");
-        assert_eq!(
-            serde_json::to_string(&TimeWait).unwrap(),
-            "\"TIME_WAIT\""
-        );
+        assert_eq!(serde_json::to_string(&TimeWait).unwrap(), "\"TIME_WAIT\"");
         assert_eq!(serde_json::to_string(&FinWait2).unwrap(), "\"FIN_WAIT_2\"");
     }
 }

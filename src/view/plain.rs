@@ -3,7 +3,7 @@
 
 use crate::explain;
 use crate::timeline::{
-    Call, CallResult, SegmentView, Side, StepKind, Step, StreamInfo, Timeline, Timer, state_name,
+    Call, CallResult, SegmentView, Side, Step, StepKind, StreamInfo, Timeline, Timer, state_name,
 };
 use std::fmt::Write;
 
