@@ -1,8 +1,10 @@
 //! Dispatch of the parsed command line to sources and views.
 
-use crate::cli::{Cli, Command, OutputArgs, SimulateArgs};
+use crate::capture::{self, ReadOptions};
+use crate::cli::{Cli, Command, InspectArgs, OutputArgs, SimulateArgs};
 use crate::tcp::scenario;
 use crate::tcp::sim::{SimConfig, Simulator};
+use crate::tcp::tracker::Summary;
 use crate::timeline::Timeline;
 use crate::view::{json, plain};
 use anyhow::{Context, Result, bail};
@@ -14,6 +16,8 @@ pub fn run(cli: Cli) -> Result<()> {
             scenario: "handshake".into(),
             isn_client: None,
             isn_server: None,
+            export: None,
+            force: false,
             output: OutputArgs {
                 plain: false,
                 json: false,
@@ -22,6 +26,7 @@ pub fn run(cli: Cli) -> Result<()> {
         }),
         Some(Command::Simulate(args)) => simulate(&args),
         Some(Command::Scenarios) => list_scenarios(),
+        Some(Command::Inspect(args)) => inspect(&args),
     }
 }
 
@@ -55,7 +60,115 @@ pub fn simulate_timeline(args: &SimulateArgs) -> Result<Timeline> {
 
 fn simulate(args: &SimulateArgs) -> Result<()> {
     let tl = simulate_timeline(args)?;
+    if let Some(path) = &args.export {
+        if path.exists() && !args.force {
+            bail!(
+                "{} already exists; choose another name or add --force to overwrite it",
+                path.display()
+            );
+        }
+        export(&tl, path)?;
+    }
     emit(&tl, None, &args.output)
+}
+
+/// Write every segment of a simulated timeline to a pcap. Lost segments are
+/// included, at the moment they were sent, as a capture next to their
+/// sender would record them: Wireshark then marks the resend as a
+/// retransmission, which is the point of the loss scenarios.
+pub fn export(tl: &Timeline, path: &std::path::Path) -> Result<()> {
+    // A fixed, recognisable start: 2026-01-01T00:00:00Z.
+    const START_NANOS: i128 = 1_767_225_600_000_000_000;
+    let frames = tl.segments().filter_map(|(step, v)| {
+        let b = v.bytes.as_ref()?;
+        let ts = START_NANOS + (step.time * 1e9).round() as i128;
+        Some((ts, b.data.clone(), b.orig_len))
+    });
+    crate::pcap::write_pcap(path, crate::wire::build::LINKTYPE_ETHERNET, frames)
+        .with_context(|| format!("cannot write {}", path.display()))?;
+    Ok(())
+}
+
+fn inspect(args: &InspectArgs) -> Result<()> {
+    let path = &args.file;
+    if args.summary {
+        let report = capture::read(path, ReadOptions::default(), |_| {})?;
+        let rows: Vec<&Summary> = report
+            .summaries
+            .iter()
+            .filter(|s| args.stream.is_none_or(|n| n == s.stream))
+            .collect();
+        let text = if args.output.json {
+            rows.iter()
+                .map(|s| json::summary_value(s).to_string() + "\n")
+                .collect::<String>()
+        } else {
+            plain::summary_table(&rows)
+        };
+        write_out(text.as_bytes())?;
+        return finish_report(path, &report);
+    }
+    if args.output.json {
+        // Streamed: each segment is printed as soon as its states are final.
+        let mut out = io::BufWriter::new(io::stdout().lock());
+        let mut failed: Option<io::Error> = None;
+        let report = capture::read(path, ReadOptions::default(), |step| {
+            if failed.is_some() || args.stream.is_some_and(|n| n != step.stream) {
+                return;
+            }
+            let line = json::step_value(&step).to_string();
+            if let Err(e) = writeln!(out, "{line}") {
+                failed = Some(e);
+            }
+        })?;
+        let flushed = out.flush();
+        match failed.map_or(flushed, Err) {
+            Err(e) if e.kind() == io::ErrorKind::BrokenPipe => return Ok(()),
+            other => other?,
+        }
+        return finish_report(path, &report);
+    }
+    let want_tui = !args.output.plain && !args.output.brief && io::stdout().is_terminal();
+    let (tl, report) = capture::timeline(
+        path,
+        ReadOptions {
+            keep_bytes: want_tui,
+        },
+    )?;
+    if let Some(n) = args.stream
+        && n as usize >= tl.streams.len()
+    {
+        bail!(
+            "{} has no stream {n}: it holds {} TCP connection(s), numbered from 0",
+            path.display(),
+            tl.streams.len()
+        );
+    }
+    emit(&tl, args.stream, &args.output)?;
+    finish_report(path, &report)
+}
+
+/// After the output: say what was wrong with a damaged file, on one line.
+fn finish_report(path: &std::path::Path, report: &capture::CaptureReport) -> Result<()> {
+    if let Some(damage) = &report.damage {
+        if report.damage_is_fatal() {
+            bail!(
+                "{}: {damage} (the {} frames before it are shown)",
+                path.display(),
+                report.frames
+            );
+        }
+        eprintln!("synack: warning: {}: {damage}", path.display());
+    }
+    Ok(())
+}
+
+fn write_out(bytes: &[u8]) -> Result<()> {
+    let mut out = io::stdout().lock();
+    match out.write_all(bytes).and_then(|_| out.flush()) {
+        Err(e) if e.kind() == io::ErrorKind::BrokenPipe => Ok(()),
+        other => Ok(other?),
+    }
 }
 
 /// Print a timeline the way the output flags ask.

@@ -34,11 +34,34 @@ Examples:
   synack simulate                      the classic handshake, data, four-way close
   synack simulate three-way-close --plain
   synack simulate syn-ack-lost --json
-  synack simulate handshake --isn-client 4294967290 --plain   watch sequence numbers wrap")]
+  synack simulate handshake --isn-client 4294967290 --plain   watch sequence numbers wrap
+  synack simulate fin-lost --export fin-lost.pcap && tshark -r fin-lost.pcap")]
     Simulate(SimulateArgs),
     /// List the scenarios `simulate` knows, one line each
     #[command(after_help = "Example:\n  synack scenarios")]
     Scenarios,
+    /// Open a pcap or pcapng capture and follow its TCP connections
+    #[command(after_help = "\
+Examples:
+  synack inspect trace.pcap                     step through the connections
+  synack inspect trace.pcap --summary           one line per connection
+  synack inspect trace.pcapng --plain --stream 2
+  synack inspect trace.pcap --json | jq 'select(.flags | index(\"RST\"))'")]
+    Inspect(InspectArgs),
+}
+
+#[derive(Args, Debug, Clone)]
+pub struct InspectArgs {
+    /// The capture file (pcap or pcapng; Ethernet, Linux cooked, loopback, raw IP, ...)
+    pub file: std::path::PathBuf,
+    /// Only this connection (its `stream` number, as tshark's tcp.stream)
+    #[arg(long, value_name = "N")]
+    pub stream: Option<u32>,
+    /// One row per connection instead of one per segment
+    #[arg(long)]
+    pub summary: bool,
+    #[command(flatten)]
+    pub output: OutputArgs,
 }
 
 #[derive(Args, Debug, Clone)]
@@ -65,6 +88,12 @@ pub struct SimulateArgs {
     /// The server's initial sequence number (decimal or 0x hex)
     #[arg(long, value_parser = parse_u32, value_name = "N")]
     pub isn_server: Option<u32>,
+    /// Also write the scenario's segments to this pcap file (opens in Wireshark)
+    #[arg(long, value_name = "FILE.pcap")]
+    pub export: Option<std::path::PathBuf>,
+    /// Overwrite the --export file if it exists
+    #[arg(long, requires = "export")]
+    pub force: bool,
     #[command(flatten)]
     pub output: OutputArgs,
 }

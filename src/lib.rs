@@ -4,6 +4,7 @@
 //! `docs/architecture.md`.
 
 pub mod app;
+pub mod capture;
 pub mod cli;
 pub mod explain;
 pub mod pcap;

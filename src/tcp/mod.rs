@@ -8,3 +8,4 @@ pub mod segment;
 pub mod seq;
 pub mod sim;
 pub mod state;
+pub mod tracker;

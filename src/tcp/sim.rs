@@ -413,9 +413,10 @@ impl Simulator {
         }
         let analysis = self.analyzer.observe(from, seg, seg.len(), self.now);
         let seq_rel = seg.seq.since(self.base[i].unwrap_or(seg.seq));
+        // Without the ACK flag the field is shown as it is, as Wireshark does.
         let ack_rel = match self.base[from.other().index()] {
             Some(b) if seg.flags.ack() => seg.ack.since(b),
-            _ => 0,
+            _ => seg.ack.0,
         };
         self.frames += 1;
         self.ip_id[i] = self.ip_id[i].wrapping_add(1);

@@ -26,6 +26,10 @@ pub fn step_value(step: &Step) -> Value {
             m.insert("dst".into(), json!(v.dst.ip().to_string()));
             m.insert("dport".into(), json!(v.dst.port()));
             m.insert("flags".into(), json!(v.seg.flags));
+            m.insert(
+                "flags_hex".into(),
+                json!(format!("0x{:03x}", v.seg.flags.0)),
+            );
             m.insert("seq_raw".into(), json!(v.seg.seq.0));
             m.insert("ack_raw".into(), json!(v.seg.ack.0));
             m.insert("seq".into(), json!(v.seq_rel));
@@ -79,6 +83,24 @@ pub fn write(tl: &Timeline, only_stream: Option<u32>, out: &mut dyn Write) -> io
         out.write_all(b"\n")?;
     }
     out.flush()
+}
+
+/// One connection of `inspect --summary --json`.
+pub fn summary_value(s: &crate::tcp::tracker::Summary) -> Value {
+    json!({
+        "stream": s.stream,
+        "client": s.client.to_string(),
+        "server": s.server.to_string(),
+        "packets": s.packets,
+        "bytes": s.bytes,
+        "start": (s.start * 1e9).round() / 1e9,
+        "duration": (s.duration * 1e9).round() / 1e9,
+        "handshake": s.handshake,
+        "handshake_rtt": s.handshake_rtt.map(|r| (r * 1e9).round() / 1e9),
+        "close": s.close,
+        "flags_seen": crate::tcp::segment::Flags(s.flags_seen),
+        "state": s.final_states,
+    })
 }
 
 /// The side names used in JSON, for tests and other views.

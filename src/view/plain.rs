@@ -125,18 +125,69 @@ fn header(out: &mut String, tl: &Timeline, stream: u32, info: &StreamInfo, first
     let _ = tl;
 }
 
-/// Render the whole timeline (or one stream of it) as a text ladder.
+/// One row per connection, for `inspect --summary`.
+pub fn summary_table(rows: &[&crate::tcp::tracker::Summary]) -> String {
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "{:>6}  {:<22} {:<22} {:>7} {:>9} {:>10} {:>9}  {:<12} {:<11} {:>9}",
+        "stream",
+        "client",
+        "server",
+        "packets",
+        "bytes",
+        "start",
+        "duration",
+        "handshake",
+        "close",
+        "rtt"
+    );
+    for s in rows {
+        let handshake = serde_json::to_value(s.handshake).unwrap_or_default();
+        let close = serde_json::to_value(s.close).unwrap_or_default();
+        let _ = writeln!(
+            out,
+            "{:>6}  {:<22} {:<22} {:>7} {:>9} {:>10.6} {:>9.4}  {:<12} {:<11} {:>9}",
+            s.stream,
+            s.client.to_string(),
+            s.server.to_string(),
+            s.packets,
+            s.bytes,
+            s.start,
+            s.duration,
+            handshake.as_str().unwrap_or(""),
+            close.as_str().unwrap_or(""),
+            s.handshake_rtt
+                .map_or("-".to_string(), |r| format!("{r:.6}")),
+        );
+    }
+    out
+}
+
+/// Render the whole timeline (or one stream of it) as a text ladder, one
+/// connection after another.
 pub fn render(tl: &Timeline, only_stream: Option<u32>, opts: PlainOptions) -> String {
     let mut out = String::new();
     let _ = writeln!(out, "synack - {}", tl.source);
     if !tl.title.is_empty() {
         out.push_str(&wrap(&tl.title, "", WIDTH));
     }
+    // Connections interleave in a capture; show each one whole, in order of
+    // first appearance.
+    let mut order: Vec<u32> = Vec::new();
+    for s in &tl.steps {
+        if !order.contains(&s.stream) && only_stream.is_none_or(|o| o == s.stream) {
+            order.push(s.stream);
+        }
+    }
     let mut current: Option<u32> = None;
     let mut n = 0usize;
-    for step in &tl.steps {
-        if only_stream.is_some_and(|s| s != step.stream) {
-            continue;
+    let grouped = order
+        .iter()
+        .flat_map(|id| tl.steps.iter().filter(move |s| s.stream == *id));
+    for step in grouped {
+        if current.is_some() && current != Some(step.stream) {
+            close_stream(&mut out, tl, current);
         }
         if current != Some(step.stream) {
             current = Some(step.stream);
@@ -206,7 +257,12 @@ pub fn render(tl: &Timeline, only_stream: Option<u32>, opts: PlainOptions) -> St
             out.push_str(&wrap(&explain::explain(step), INDENT, WIDTH));
         }
     }
-    if let Some(stream) = current
+    close_stream(&mut out, tl, current);
+    out
+}
+
+fn close_stream(out: &mut String, tl: &Timeline, stream: Option<u32>) {
+    if let Some(stream) = stream
         && let Some(last) = tl.final_states(stream)
     {
         let _ = writeln!(out, "{}", "-".repeat(WIDTH));
@@ -217,5 +273,4 @@ pub fn render(tl: &Timeline, only_stream: Option<u32>, opts: PlainOptions) -> St
             state_name(last.server)
         );
     }
-    out
 }

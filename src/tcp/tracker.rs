@@ -1,0 +1,556 @@
+//! Follow the TCP connections of a capture: number them as tshark's
+//! `tcp.stream` does, compute Wireshark's relative sequence numbers, infer
+//! both endpoints' states with the same [`State::next`] the simulator uses,
+//! and mark retransmissions and the like.
+//!
+//! Pure: segments come in with their frame number and time; steps come out
+//! in frame order. A SYN's receiver is only known once it answers (SYN/ACK:
+//! it was listening; RST: nothing listened; SYN: it was opening too), so a
+//! SYN step is held back until that answer, or until [`HOLD_FRAMES`] frames
+//! later, when the receiver stays UNKNOWN.
+
+use super::analysis::Analyzer;
+use super::segment::Segment;
+use super::seq::SeqNum;
+use super::state::{Event, State};
+use crate::timeline::{Call, FrameBytes, SegmentView, Side, States, Step, StepKind, StreamInfo};
+use std::collections::{HashMap, VecDeque};
+use std::net::SocketAddr;
+
+/// How many frames a SYN step may wait for its answer before it is let go.
+pub const HOLD_FRAMES: u64 = 10_000;
+
+/// One captured TCP segment, as the decoder found it.
+#[derive(Clone, Debug)]
+pub struct Observed {
+    pub frame: u64,
+    /// Seconds since the first frame of the capture.
+    pub time: f64,
+    pub src: SocketAddr,
+    pub dst: SocketAddr,
+    pub seg: Segment,
+    /// Payload length from the IP header (the captured payload may be shorter).
+    pub len: u32,
+    /// Frame length on the wire, for byte counts.
+    pub wire_len: u32,
+    pub bytes: Option<FrameBytes>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Handshake {
+    Complete,
+    Partial,
+    Simultaneous,
+    None,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Close {
+    Fin,
+    Rst,
+    HalfClosed,
+    Open,
+}
+
+/// One row of `inspect --summary`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Summary {
+    pub stream: u32,
+    pub client: SocketAddr,
+    pub server: SocketAddr,
+    pub packets: u64,
+    pub bytes: u64,
+    pub start: f64,
+    pub duration: f64,
+    pub handshake: Handshake,
+    pub handshake_rtt: Option<f64>,
+    pub close: Close,
+    /// Flags seen in the connection, OR-ed together.
+    pub flags_seen: u16,
+    pub final_states: States,
+}
+
+/// What one endpoint has shown of itself on the wire.
+#[derive(Clone, Debug, Default)]
+struct Endpoint {
+    /// Wireshark's base sequence number: the SYN's, or one before the first
+    /// seen (or first acknowledged) sequence number.
+    base: Option<SeqNum>,
+    /// Initial sequence number, when its SYN was seen.
+    isn: Option<SeqNum>,
+    /// Sequence number of its FIN, when seen.
+    fin: Option<SeqNum>,
+    syn_seen: bool,
+    synack_seen: bool,
+}
+
+#[derive(Clone, Debug)]
+struct Conn {
+    stream: u32,
+    /// `ends[0]` is the client.
+    addrs: [SocketAddr; 2],
+    ends: [Endpoint; 2],
+    states: States,
+    analyzer: Analyzer,
+    /// Steps of this connection still held in the queue, waiting for the
+    /// answer to a SYN: (queue position id, receiver side).
+    pending: Vec<u64>,
+    packets: u64,
+    bytes: u64,
+    start: f64,
+    last: f64,
+    syn_time: Option<f64>,
+    rtt: Option<f64>,
+    syn_from: [bool; 2],
+    synack_seen: bool,
+    handshake_acked: bool,
+    rst: bool,
+    flags_seen: u16,
+}
+
+impl Conn {
+    fn side_of(&self, src: SocketAddr) -> Side {
+        if src == self.addrs[0] {
+            Side::Client
+        } else {
+            Side::Server
+        }
+    }
+}
+
+struct Held {
+    id: u64,
+    conn: usize,
+    step: Step,
+    /// The receiver whose state waits for its answer to this SYN.
+    waiting: Option<Side>,
+}
+
+#[derive(Default)]
+pub struct Tracker {
+    by_key: HashMap<(SocketAddr, SocketAddr), usize>,
+    conns: Vec<Conn>,
+    queue: VecDeque<Held>,
+    next_id: u64,
+    last_frame: u64,
+}
+
+fn key(a: SocketAddr, b: SocketAddr) -> (SocketAddr, SocketAddr) {
+    if a <= b { (a, b) } else { (b, a) }
+}
+
+/// Apply `event` if the diagram has that edge; otherwise leave the state.
+fn apply(state: &mut Option<State>, event: Event) {
+    if let Some(s) = *state
+        && let Ok(next) = s.next(event)
+    {
+        *state = Some(next);
+    }
+}
+
+impl Tracker {
+    pub fn new() -> Tracker {
+        Tracker::default()
+    }
+
+    pub fn streams(&self) -> Vec<StreamInfo> {
+        self.conns
+            .iter()
+            .map(|c| StreamInfo {
+                client: c.addrs[0],
+                server: c.addrs[1],
+            })
+            .collect()
+    }
+
+    /// Find the connection of `o`, starting a new stream on port reuse: a SYN
+    /// whose sequence number differs from this direction's base sequence
+    /// number (tshark's rule for `tcp.stream`).
+    fn conn_for(&mut self, o: &Observed) -> usize {
+        let k = key(o.src, o.dst);
+        let f = o.seg.flags;
+        let is_syn = f.syn() && !f.ack();
+        if let Some(&i) = self.by_key.get(&k) {
+            let c = &self.conns[i];
+            let side = c.side_of(o.src);
+            let end = &c.ends[side.index()];
+            let reused = is_syn && end.base.is_some_and(|b| b != o.seg.seq);
+            if !reused {
+                return i;
+            }
+        }
+        // The client sent the first SYN; a SYN/ACK seen first was sent by the
+        // server; otherwise the sender of the first segment.
+        let addrs = if f.syn() && f.ack() {
+            [o.dst, o.src]
+        } else {
+            [o.src, o.dst]
+        };
+        let stream = self.conns.len() as u32;
+        self.conns.push(Conn {
+            stream,
+            addrs,
+            ends: Default::default(),
+            states: States::default(),
+            analyzer: Analyzer::new(),
+            pending: Vec::new(),
+            packets: 0,
+            bytes: 0,
+            start: o.time,
+            last: o.time,
+            syn_time: None,
+            rtt: None,
+            syn_from: [false; 2],
+            synack_seen: false,
+            handshake_acked: false,
+            rst: false,
+            flags_seen: 0,
+        });
+        let i = self.conns.len() - 1;
+        self.by_key.insert(k, i);
+        i
+    }
+
+    /// Take in one segment. Finished steps come out of [`Tracker::pop`].
+    pub fn push(&mut self, o: Observed) {
+        self.last_frame = o.frame;
+        let ci = self.conn_for(&o);
+        let c = &mut self.conns[ci];
+        let from = c.side_of(o.src);
+        let to = from.other();
+        let f = o.seg.flags;
+        c.packets += 1;
+        c.bytes += u64::from(o.wire_len);
+        c.last = o.time;
+        c.flags_seen |= f.0;
+
+        // Wireshark's relative numbering bases.
+        {
+            let me = &mut c.ends[from.index()];
+            if f.syn() && me.isn.is_none() {
+                // The first SYN fixes the base, even over a guess made from
+                // an earlier stray segment (Wireshark does the same).
+                me.isn = Some(o.seg.seq);
+                me.base = Some(o.seg.seq);
+            } else if me.base.is_none() {
+                me.base = Some(o.seg.seq + u32::MAX);
+            }
+        }
+        if f.ack() && c.ends[to.index()].base.is_none() {
+            c.ends[to.index()].base = Some(o.seg.ack + u32::MAX);
+        }
+        let seq_rel = o
+            .seg
+            .seq
+            .since(c.ends[from.index()].base.expect("set above"));
+        // Without the ACK flag Wireshark shows the field as it is.
+        let ack_rel = if f.ack() {
+            o.seg.ack.since(c.ends[to.index()].base.expect("set above"))
+        } else {
+            o.seg.ack.0
+        };
+        let analysis = c.analyzer.observe(from, &o.seg, o.len, o.time);
+
+        // A held SYN learns what its receiver was from this, the receiver's
+        // first answer.
+        let answer = if !c.pending.is_empty() && from == Side::Server {
+            Some(if f.rst() {
+                (State::Closed, State::Closed)
+            } else if f.syn() && !f.ack() {
+                (State::SynSent, State::SynReceived)
+            } else {
+                (State::Listen, State::SynReceived)
+            })
+        } else {
+            None
+        };
+        if let Some((before, after)) = answer {
+            c.pending.clear();
+            // The first held SYN is where the server changed; a retransmitted
+            // SYN after it finds the server already there.
+            let mut first = true;
+            for held in self.queue.iter_mut().filter(|h| h.conn == ci) {
+                let unknown = held.step.before.server.is_none() && held.step.after.server.is_none();
+                if !unknown {
+                    continue;
+                }
+                if first && held.waiting == Some(Side::Server) {
+                    held.step.before.server = Some(before);
+                    first = false;
+                } else {
+                    held.step.before.server = Some(after);
+                }
+                held.step.after.server = Some(after);
+                held.waiting = None;
+            }
+            c.states.server = Some(after);
+        }
+
+        if f.syn() && !f.ack() && c.states.get(from).is_none() && c.packets == 1 {
+            // Whoever opens with a SYN was CLOSED before it.
+            c.states.set(from, Some(State::Closed));
+        }
+        let before = c.states;
+        let waiting = Self::transition(c, from, &o, o.time);
+
+        // Socket call the sender most likely made.
+        let sender_before = before.get(from);
+        let call = if f.rst() {
+            sender_before
+                .filter(|s| s.is_synchronized())
+                .map(|_| Call::Close)
+        } else if f.syn() && !f.ack() {
+            Some(Call::Connect)
+        } else if f.fin() {
+            Some(Call::Close)
+        } else if o.len > 0 {
+            Some(Call::Write)
+        } else {
+            None
+        };
+
+        let step = Step {
+            kind: StepKind::Segment,
+            stream: c.stream,
+            time: o.time,
+            side: from,
+            call,
+            call_result: None,
+            timer: None,
+            segment: Some(SegmentView {
+                frame: o.frame,
+                from,
+                src: o.src,
+                dst: o.dst,
+                len: o.len,
+                seq_rel,
+                ack_rel,
+                analysis,
+                lost: false,
+                bytes: o.bytes,
+                seg: o.seg,
+            }),
+            before,
+            after: c.states,
+        };
+        let id = self.next_id;
+        self.next_id += 1;
+        if waiting.is_some() {
+            c.pending.push(id);
+        }
+        self.queue.push_back(Held {
+            id,
+            conn: ci,
+            step,
+            waiting,
+        });
+    }
+
+    /// Move both ends along the diagram for one segment from `from`.
+    /// Returns the receiver when its state must wait for its answer.
+    fn transition(c: &mut Conn, from: Side, o: &Observed, time: f64) -> Option<Side> {
+        let to = from.other();
+        let f = o.seg.flags;
+        let mut waiting = None;
+
+        // --- the handshake bookkeeping for the summary
+        if f.syn() && !f.ack() {
+            c.syn_from[from.index()] = true;
+            c.syn_time.get_or_insert(time);
+        }
+        if f.syn() && f.ack() {
+            c.synack_seen = true;
+        }
+        if !f.syn()
+            && f.ack()
+            && c.synack_seen
+            && !c.handshake_acked
+            && c.ends[to.index()]
+                .isn
+                .is_some_and(|isn| o.seg.ack == isn + 1)
+        {
+            c.handshake_acked = true;
+            if let Some(t0) = c.syn_time {
+                c.rtt = Some(time - t0);
+            }
+        }
+        if f.rst() {
+            c.rst = true;
+        }
+
+        // --- the sender
+        let sender = c.states.get(from);
+        let mut s = sender;
+        if f.rst() {
+            s = Some(State::Closed);
+        } else if f.syn() && !f.ack() {
+            match s {
+                None | Some(State::Closed) => s = Some(State::SynSent),
+                Some(State::Listen) => apply(&mut s, Event::Send),
+                _ => {}
+            }
+        } else if f.syn() && f.ack() {
+            if s.is_none() || s == Some(State::Listen) {
+                s = Some(State::SynReceived);
+            }
+        } else if s.is_none() {
+            // Evidence of a synchronised connection seen mid-stream.
+            s = Some(if c.ends[to.index()].fin.is_some() {
+                State::CloseWait
+            } else {
+                State::Established
+            });
+        }
+        if f.fin() && !f.rst() && c.ends[from.index()].fin.is_none() {
+            if matches!(
+                s,
+                Some(State::Established | State::CloseWait | State::SynReceived)
+            ) {
+                apply(&mut s, Event::Close);
+            }
+            c.ends[from.index()].fin = Some(o.seg.seq + o.len);
+        }
+        c.states.set(from, s);
+
+        // --- the receiver
+        let mut r = c.states.get(to);
+        let acks_syn = f.ack() && c.ends[to.index()].isn.is_some_and(|isn| o.seg.ack.gt(isn));
+        let acks_fin = f.ack() && c.ends[to.index()].fin.is_some_and(|fin| o.seg.ack.gt(fin));
+        let fin_here = f.fin()
+            && !f.rst()
+            && c.ends[from.index()].fin == Some(o.seg.seq + o.len)
+            && !r.is_some_and(State::fin_received);
+        if f.rst() {
+            if r.is_some_and(|st| st != State::Closed && st != State::Listen) {
+                r = Some(State::Closed);
+            }
+        } else if f.syn() && !f.ack() {
+            match r {
+                None if c.states.get(from) == Some(State::SynSent) && !c.syn_from[to.index()] => {
+                    // Listening, nothing listening, or opening too: its
+                    // answer will tell.
+                    r = None;
+                    waiting = Some(to);
+                }
+                Some(State::Listen) | Some(State::SynSent) => apply(&mut r, Event::RcvSyn),
+                _ => {}
+            }
+        } else if f.syn() && f.ack() {
+            match r {
+                Some(State::SynSent) => apply(&mut r, Event::RcvSynAck),
+                Some(State::SynReceived) => apply(&mut r, Event::RcvAckOfSyn),
+                None if c.ends[to.index()].syn_seen => r = Some(State::Established),
+                _ => {}
+            }
+        } else {
+            if r == Some(State::SynReceived) && acks_syn {
+                apply(&mut r, Event::RcvAckOfSyn);
+            }
+            if fin_here && acks_fin && r == Some(State::FinWait1) {
+                apply(&mut r, Event::RcvFinAckOfFin);
+            } else {
+                if acks_fin {
+                    match r {
+                        Some(State::FinWait1) | Some(State::Closing) | Some(State::LastAck) => {
+                            apply(&mut r, Event::RcvAckOfFin)
+                        }
+                        _ => {}
+                    }
+                }
+                if fin_here {
+                    match r {
+                        Some(State::Established | State::FinWait1 | State::FinWait2) => {
+                            apply(&mut r, Event::RcvFin)
+                        }
+                        Some(State::SynReceived) => {}
+                        _ => {}
+                    }
+                }
+            }
+        }
+        if f.syn() {
+            c.ends[from.index()].syn_seen = true;
+        }
+        if f.syn() && f.ack() {
+            c.ends[from.index()].synack_seen = true;
+        }
+        c.states.set(to, r);
+        waiting
+    }
+
+    /// The next step whose states are settled, in frame order.
+    pub fn pop(&mut self) -> Option<Step> {
+        let front = self.queue.front()?;
+        if front.waiting.is_some() {
+            let frame = front.step.segment.as_ref().map_or(0, |v| v.frame);
+            if self.last_frame.saturating_sub(frame) < HOLD_FRAMES {
+                return None;
+            }
+            self.release_front();
+        }
+        self.queue.pop_front().map(|h| h.step)
+    }
+
+    /// No answer came: the held SYN's receiver stays UNKNOWN.
+    fn release_front(&mut self) {
+        if let Some(front) = self.queue.front_mut() {
+            front.waiting = None;
+            let conn = front.conn;
+            let id = front.id;
+            self.conns[conn].pending.retain(|p| *p != id);
+        }
+    }
+
+    /// End of input: settle everything still held.
+    pub fn finish(&mut self) {
+        for h in self.queue.iter_mut() {
+            h.waiting = None;
+        }
+        for c in self.conns.iter_mut() {
+            c.pending.clear();
+        }
+        self.last_frame = u64::MAX;
+    }
+
+    pub fn summaries(&self) -> Vec<Summary> {
+        self.conns
+            .iter()
+            .map(|c| {
+                let handshake = if c.syn_from[0] && c.syn_from[1] {
+                    Handshake::Simultaneous
+                } else if c.syn_from[0] && c.synack_seen && c.handshake_acked {
+                    Handshake::Complete
+                } else if c.syn_from[0] || c.synack_seen {
+                    Handshake::Partial
+                } else {
+                    Handshake::None
+                };
+                let close = if c.rst {
+                    Close::Rst
+                } else if c.ends[0].fin.is_some() && c.ends[1].fin.is_some() {
+                    Close::Fin
+                } else if c.ends[0].fin.is_some() || c.ends[1].fin.is_some() {
+                    Close::HalfClosed
+                } else {
+                    Close::Open
+                };
+                Summary {
+                    stream: c.stream,
+                    client: c.addrs[0],
+                    server: c.addrs[1],
+                    packets: c.packets,
+                    bytes: c.bytes,
+                    start: c.start,
+                    duration: c.last - c.start,
+                    handshake,
+                    handshake_rtt: c.rtt,
+                    close,
+                    flags_seen: c.flags_seen,
+                    final_states: c.states,
+                }
+            })
+            .collect()
+    }
+}
