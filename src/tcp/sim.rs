@@ -409,7 +409,13 @@ impl Simulator {
     fn view(&mut self, from: Side, seg: &Segment, lost: bool) -> SegmentView {
         let i = from.index();
         if self.base[i].is_none() {
-            self.base[i] = Some(seg.seq);
+            // Wireshark's base: the SYN's sequence number, or one before the
+            // first one seen when the side never sent a SYN (an RST answer).
+            self.base[i] = Some(if seg.flags.syn() {
+                seg.seq
+            } else {
+                seg.seq + u32::MAX
+            });
         }
         let analysis = self.analyzer.observe(from, seg, seg.len(), self.now);
         let seq_rel = seg.seq.since(self.base[i].unwrap_or(seg.seq));

@@ -97,6 +97,12 @@ struct Conn {
     /// Steps of this connection still held in the queue, waiting for the
     /// answer to a SYN: (queue position id, receiver side).
     pending: Vec<u64>,
+    /// A FIN step held until its receiver's next segment shows whether the
+    /// FIN had reached it (its ACK covers the FIN) or crossed the
+    /// receiver's own FIN on the wire (a simultaneous close).
+    fin_pending: Option<(u64, Side)>,
+    /// Per FIN sender: its FIN crossed the peer's and has not been taken in.
+    fin_in_flight: [bool; 2],
     packets: u64,
     bytes: u64,
     start: f64,
@@ -196,6 +202,8 @@ impl Tracker {
             states: States::default(),
             analyzer: Analyzer::new(),
             pending: Vec::new(),
+            fin_pending: None,
+            fin_in_flight: [false; 2],
             packets: 0,
             bytes: 0,
             start: o.time,
@@ -288,6 +296,25 @@ impl Tracker {
             c.states.server = Some(after);
         }
 
+        if let Some((id, receiver)) = c.fin_pending.take() {
+            let fin_sender = receiver.other();
+            let covers = f.ack()
+                && c.ends[fin_sender.index()]
+                    .fin
+                    .is_some_and(|fin| o.seg.ack.gt(fin));
+            let crossed = from == receiver && f.fin() && !covers;
+            if let Some(held) = self.queue.iter_mut().find(|h| h.id == id) {
+                held.waiting = None;
+                if crossed {
+                    // The receiver sent this FIN before the other one reached
+                    // it: that FIN was still on the wire.
+                    let was = held.step.before.get(receiver);
+                    held.step.after.set(receiver, was);
+                    c.states.set(receiver, was);
+                    c.fin_in_flight[fin_sender.index()] = true;
+                }
+            }
+        }
         if f.syn() && !f.ack() && c.states.get(from).is_none() && c.packets == 1 {
             // Whoever opens with a SYN was CLOSED before it.
             c.states.set(from, Some(State::Closed));
@@ -337,8 +364,12 @@ impl Tracker {
         };
         let id = self.next_id;
         self.next_id += 1;
+        let mut waiting = waiting;
         if waiting.is_some() {
             c.pending.push(id);
+        } else if f.fin() && step.before.get(to) != step.after.get(to) {
+            c.fin_pending = Some((id, to));
+            waiting = Some(to);
         }
         self.queue.push_back(Held {
             id,
@@ -381,8 +412,15 @@ impl Tracker {
         }
 
         // --- the sender
-        let sender = c.states.get(from);
-        let mut s = sender;
+        let mut s = c.states.get(from);
+        if c.fin_in_flight[to.index()]
+            && f.ack()
+            && c.ends[to.index()].fin.is_some_and(|fin| o.seg.ack.gt(fin))
+        {
+            // It acknowledges the peer's crossed FIN: it took it in by now.
+            c.fin_in_flight[to.index()] = false;
+            apply(&mut s, Event::RcvFin);
+        }
         if f.rst() {
             s = Some(State::Closed);
         } else if f.syn() && !f.ack() {
@@ -418,9 +456,10 @@ impl Tracker {
         let mut r = c.states.get(to);
         let acks_syn = f.ack() && c.ends[to.index()].isn.is_some_and(|isn| o.seg.ack.gt(isn));
         let acks_fin = f.ack() && c.ends[to.index()].fin.is_some_and(|fin| o.seg.ack.gt(fin));
-        let fin_here = f.fin()
+        let crossed_fin_arrives = std::mem::take(&mut c.fin_in_flight[from.index()]);
+        let fin_here = ((f.fin() && c.ends[from.index()].fin == Some(o.seg.seq + o.len))
+            || crossed_fin_arrives)
             && !f.rst()
-            && c.ends[from.index()].fin == Some(o.seg.seq + o.len)
             && !r.is_some_and(State::fin_received);
         if f.rst() {
             if r.is_some_and(|st| st != State::Closed && st != State::Listen) {
@@ -499,7 +538,11 @@ impl Tracker {
             front.waiting = None;
             let conn = front.conn;
             let id = front.id;
-            self.conns[conn].pending.retain(|p| *p != id);
+            let c = &mut self.conns[conn];
+            c.pending.retain(|p| *p != id);
+            if c.fin_pending.is_some_and(|(p, _)| p == id) {
+                c.fin_pending = None;
+            }
         }
     }
 
@@ -510,6 +553,7 @@ impl Tracker {
         }
         for c in self.conns.iter_mut() {
             c.pending.clear();
+            c.fin_pending = None;
         }
         self.last_frame = u64::MAX;
     }
@@ -552,5 +596,167 @@ impl Tracker {
                 }
             })
             .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::tcp::segment::Flags;
+
+    const C: &str = "10.0.0.1:40000";
+    const S: &str = "10.0.0.2:80";
+
+    struct Feed {
+        t: Tracker,
+        frame: u64,
+        out: Vec<Step>,
+    }
+
+    impl Feed {
+        fn new() -> Feed {
+            Feed {
+                t: Tracker::new(),
+                frame: 0,
+                out: vec![],
+            }
+        }
+        fn seg(&mut self, from_client: bool, flags: Flags, seq: u32, ack: u32, len: u32) {
+            self.frame += 1;
+            let (src, dst) = if from_client { (C, S) } else { (S, C) };
+            let mut seg = Segment::new(SeqNum(seq), SeqNum(ack), flags);
+            seg.win = 1000;
+            self.t.push(Observed {
+                frame: self.frame,
+                time: self.frame as f64 * 0.01,
+                src: src.parse().unwrap(),
+                dst: dst.parse().unwrap(),
+                seg,
+                len,
+                wire_len: 60,
+                bytes: None,
+            });
+            while let Some(s) = self.t.pop() {
+                self.out.push(s);
+            }
+        }
+        fn done(mut self) -> Vec<Step> {
+            self.t.finish();
+            while let Some(s) = self.t.pop() {
+                self.out.push(s);
+            }
+            self.out
+        }
+    }
+
+    fn states(steps: &[Step]) -> Vec<(Option<State>, Option<State>)> {
+        steps
+            .iter()
+            .map(|s| (s.after.client, s.after.server))
+            .collect()
+    }
+
+    const SYN: Flags = Flags::SYN;
+    const ACK: Flags = Flags::ACK;
+
+    #[test]
+    fn a_refused_syn_shows_the_server_closed_all_along() {
+        let mut f = Feed::new();
+        f.seg(true, SYN, 100, 0, 0);
+        // Held: the server's state is not known until it answers.
+        assert!(f.out.is_empty());
+        f.seg(false, Flags::RST | ACK, 0, 101, 0);
+        let steps = f.done();
+        assert_eq!(steps[0].before.server, Some(State::Closed));
+        assert_eq!(
+            states(&steps),
+            vec![
+                (Some(State::SynSent), Some(State::Closed)),
+                (Some(State::Closed), Some(State::Closed))
+            ]
+        );
+    }
+
+    #[test]
+    fn an_unanswered_syn_leaves_the_server_unknown() {
+        let mut f = Feed::new();
+        f.seg(true, SYN, 100, 0, 0);
+        f.seg(true, SYN, 100, 0, 0);
+        let steps = f.done();
+        assert_eq!(steps.len(), 2);
+        assert!(steps.iter().all(|s| s.after.server.is_none()));
+        assert_eq!(steps[1].segment.as_ref().unwrap().analysis.len(), 1);
+    }
+
+    #[test]
+    fn a_mid_stream_capture_starts_unknown_until_each_side_speaks() {
+        let mut f = Feed::new();
+        f.seg(true, Flags::PSH | ACK, 5000, 9000, 10);
+        f.seg(false, ACK, 9000, 5010, 0);
+        f.seg(true, Flags::FIN | ACK, 5010, 9000, 0);
+        let steps = f.done();
+        assert_eq!(steps[0].before.client, None);
+        assert_eq!(steps[0].after.client, Some(State::Established));
+        assert_eq!(steps[0].after.server, None, "the server has not spoken yet");
+        assert_eq!(steps[1].after.server, Some(State::Established));
+        assert_eq!(
+            (steps[2].after.client, steps[2].after.server),
+            (Some(State::FinWait1), Some(State::CloseWait))
+        );
+        // Wireshark's relative numbers without a SYN: one past seq-1.
+        let v = steps[0].segment.as_ref().unwrap();
+        assert_eq!((v.seq_rel, v.ack_rel), (1, 1));
+    }
+
+    #[test]
+    fn a_new_syn_on_the_same_ports_starts_a_new_stream() {
+        let mut f = Feed::new();
+        f.seg(true, SYN, 100, 0, 0);
+        f.seg(false, SYN | ACK, 700, 101, 0);
+        f.seg(true, ACK, 101, 701, 0);
+        f.seg(true, Flags::RST | ACK, 101, 701, 0);
+        f.seg(true, SYN, 100, 0, 0); // a retransmission would keep the stream
+        f.seg(true, SYN, 5_000, 0, 0); // a new ISN: port reuse
+        let steps = f.done();
+        let streams: Vec<u32> = steps.iter().map(|s| s.stream).collect();
+        assert_eq!(streams, vec![0, 0, 0, 0, 0, 1]);
+        assert_eq!(steps[5].segment.as_ref().unwrap().seq_rel, 0);
+    }
+
+    #[test]
+    fn relative_numbers_survive_wrap_around() {
+        let mut f = Feed::new();
+        f.seg(true, SYN, u32::MAX - 1, 0, 0);
+        f.seg(false, SYN | ACK, 10, u32::MAX, 0);
+        f.seg(true, Flags::PSH | ACK, u32::MAX, 11, 100);
+        f.seg(false, ACK, 11, 99, 0);
+        let steps = f.done();
+        let v = steps[3].segment.as_ref().unwrap();
+        assert_eq!(v.ack_rel, 101);
+        assert_eq!(steps[2].segment.as_ref().unwrap().seq_rel, 1);
+    }
+
+    #[test]
+    fn crossing_fins_end_in_time_wait_on_both_sides() {
+        let mut f = Feed::new();
+        f.seg(true, SYN, 100, 0, 0);
+        f.seg(false, SYN | ACK, 700, 101, 0);
+        f.seg(true, ACK, 101, 701, 0);
+        f.seg(true, Flags::FIN | ACK, 101, 701, 0);
+        f.seg(false, Flags::FIN | ACK, 701, 101, 0); // does not ACK the client's FIN
+        f.seg(false, ACK, 702, 102, 0);
+        f.seg(true, ACK, 102, 702, 0);
+        let steps = f.done();
+        let last = steps.last().unwrap().after;
+        assert_eq!(last.client, Some(State::TimeWait));
+        assert_eq!(last.server, Some(State::TimeWait));
+        for s in &steps {
+            for side in [Side::Client, Side::Server] {
+                let (b, a) = (s.before.get(side), s.after.get(side));
+                if let (Some(b), Some(a)) = (b, a) {
+                    assert!(b.can_reach_in_one_step(a), "{b} -> {a}");
+                }
+            }
+        }
     }
 }

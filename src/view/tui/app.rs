@@ -1,0 +1,584 @@
+//! The state of the terminal UI and what keys and mouse do to it. Plain
+//! Rust: no terminal here, so every key can be tested without one.
+//!
+//! Drawing reads an [`App`] and returns a [`HitMap`] (where each pane and
+//! each ladder row ended up on screen), which the event loop stores back
+//! into the app so mouse clicks can be mapped to steps.
+
+use super::theme::Theme;
+use crate::timeline::Timeline;
+use crossterm::event::{
+    KeyCode, KeyEvent, KeyEventKind, KeyModifiers, MouseButton, MouseEvent, MouseEventKind,
+};
+use ratatui::layout::{Position, Rect};
+use std::time::Duration;
+
+/// The panes of the stepping screen, in `Tab` order.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Pane {
+    Ladder,
+    States,
+    Layers,
+    Explain,
+}
+
+impl Pane {
+    pub const ALL: [Pane; 4] = [Pane::Ladder, Pane::States, Pane::Layers, Pane::Explain];
+
+    pub fn index(self) -> usize {
+        self as usize
+    }
+
+    pub fn next(self) -> Pane {
+        Pane::ALL[(self.index() + 1) % Pane::ALL.len()]
+    }
+
+    pub fn prev(self) -> Pane {
+        Pane::ALL[(self.index() + Pane::ALL.len() - 1) % Pane::ALL.len()]
+    }
+
+    pub fn title(self) -> &'static str {
+        match self {
+            Pane::Ladder => "Ladder",
+            Pane::States => "States",
+            Pane::Layers => "Layers",
+            Pane::Explain => "Explain",
+        }
+    }
+}
+
+/// Which screen is showing. `inspect` will add a list of connections in
+/// front of the stepping view (Enter opens one, Esc goes back); the
+/// stepping view then shows only the chosen stream (see [`App::stream`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Screen {
+    Steps,
+}
+
+/// What the event loop should do after a key or mouse event.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Action {
+    /// Nothing changed.
+    None,
+    /// The state changed: draw again.
+    Redraw,
+    Quit,
+}
+
+/// Where things were drawn last time, for the mouse.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct HitMap {
+    /// Each visible pane's area.
+    pub panes: Vec<(Pane, Rect)>,
+    /// Screen row -> step index, for the ladder rows on screen.
+    pub ladder_rows: Vec<(u16, usize)>,
+    /// The largest useful scroll offset of each pane (by [`Pane::index`]).
+    pub max_scroll: [u16; 4],
+    /// The range of useful ladder scroll offsets around the current step.
+    pub ladder_range: (i32, i32),
+}
+
+/// Autoplay intervals `+` and `-` move between, in milliseconds.
+const INTERVALS_MS: [u64; 9] = [250, 500, 750, 1000, 1500, 2000, 3000, 5000, 8000];
+const DEFAULT_INTERVAL: usize = 4;
+
+pub struct App<'a> {
+    pub tl: &'a Timeline,
+    pub screen: Screen,
+    /// Only this stream's steps are stepped through (None: all of them).
+    /// Always None until the connection list exists.
+    pub stream: Option<u32>,
+    /// Index into `tl.steps`.
+    pub current: usize,
+    pub focus: Pane,
+    /// The detail pane last focused, shown in the tab slot of the small
+    /// layouts while the ladder has the focus.
+    pub detail: Pane,
+    /// Scroll offset of each pane (by [`Pane::index`]); the ladder's is
+    /// added to the position that keeps the current step in view.
+    pub scroll: [u16; 4],
+    pub ladder_scroll: i32,
+    pub autoplay: bool,
+    interval: usize,
+    pub help: bool,
+    /// Show raw sequence numbers instead of relative ones.
+    pub raw_seq: bool,
+    pub theme: Theme,
+    pub hits: HitMap,
+}
+
+impl<'a> App<'a> {
+    pub fn new(tl: &'a Timeline) -> App<'a> {
+        App {
+            tl,
+            screen: Screen::Steps,
+            stream: None,
+            current: 0,
+            focus: Pane::Ladder,
+            detail: Pane::Explain,
+            scroll: [0; 4],
+            ladder_scroll: 0,
+            autoplay: false,
+            interval: DEFAULT_INTERVAL,
+            help: false,
+            raw_seq: false,
+            theme: Theme::from_env(),
+            hits: HitMap::default(),
+        }
+    }
+
+    /// Step indices (into `tl.steps`) the user steps through, in order.
+    pub fn visible_steps(&self) -> Vec<usize> {
+        (0..self.tl.steps.len())
+            .filter(|&i| self.stream.is_none_or(|s| self.tl.steps[i].stream == s))
+            .collect()
+    }
+
+    fn first(&self) -> Option<usize> {
+        self.visible_steps().first().copied()
+    }
+
+    fn last(&self) -> Option<usize> {
+        self.visible_steps().last().copied()
+    }
+
+    /// 1-based position of the current step and the number of steps.
+    pub fn position(&self) -> (usize, usize) {
+        let steps = self.visible_steps();
+        let n = steps
+            .iter()
+            .position(|&i| i == self.current)
+            .map_or(0, |p| p + 1);
+        (n, steps.len())
+    }
+
+    pub fn at_end(&self) -> bool {
+        self.last().is_none_or(|l| self.current >= l)
+    }
+
+    pub fn interval(&self) -> Duration {
+        Duration::from_millis(INTERVALS_MS[self.interval])
+    }
+
+    /// Go to step index `i` (into `tl.steps`); returns whether it moved.
+    pub fn goto(&mut self, i: usize) -> bool {
+        if i == self.current || i >= self.tl.steps.len() {
+            return false;
+        }
+        self.current = i;
+        self.scroll = [0; 4];
+        self.ladder_scroll = 0;
+        true
+    }
+
+    pub fn forward(&mut self) -> bool {
+        let steps = self.visible_steps();
+        match steps.iter().find(|&&i| i > self.current) {
+            Some(&i) => self.goto(i),
+            None => false,
+        }
+    }
+
+    pub fn back(&mut self) -> bool {
+        let steps = self.visible_steps();
+        match steps.iter().rev().find(|&&i| i < self.current) {
+            Some(&i) => self.goto(i),
+            None => false,
+        }
+    }
+
+    /// One autoplay tick: the next step; autoplay stops at the last one.
+    pub fn tick(&mut self) -> bool {
+        if !self.autoplay {
+            return false;
+        }
+        let moved = self.forward();
+        if self.at_end() {
+            self.autoplay = false;
+        }
+        moved
+    }
+
+    fn set_focus(&mut self, pane: Pane) {
+        self.focus = pane;
+        if pane != Pane::Ladder {
+            self.detail = pane;
+        }
+    }
+
+    fn scroll_pane(&mut self, pane: Pane, down: bool) -> bool {
+        if pane == Pane::Ladder {
+            let (lo, hi) = self.hits.ladder_range;
+            let new = (self.ladder_scroll + if down { 1 } else { -1 }).clamp(lo, hi.max(lo));
+            let moved = new != self.ladder_scroll;
+            self.ladder_scroll = new;
+            return moved;
+        }
+        let max = self.hits.max_scroll[pane.index()];
+        let s = &mut self.scroll[pane.index()];
+        let new = if down {
+            s.saturating_add(1).min(max)
+        } else {
+            s.saturating_sub(1).min(max)
+        };
+        let moved = new != *s;
+        *s = new;
+        moved
+    }
+
+    fn redraw_if(changed: bool) -> Action {
+        if changed {
+            Action::Redraw
+        } else {
+            Action::None
+        }
+    }
+
+    /// What a key does. Ctrl-C always quits (in raw mode it is a key).
+    pub fn handle_key(&mut self, key: KeyEvent) -> Action {
+        if key.kind == KeyEventKind::Release {
+            return Action::None;
+        }
+        let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
+        if ctrl && matches!(key.code, KeyCode::Char('c') | KeyCode::Char('C')) {
+            return Action::Quit;
+        }
+        if self.help {
+            // Esc and ? close the help; q still quits; other keys close it
+            // and do what they do.
+            match key.code {
+                KeyCode::Esc | KeyCode::Char('?') => {
+                    self.help = false;
+                    return Action::Redraw;
+                }
+                KeyCode::Char('q') => return Action::Quit,
+                _ => self.help = false,
+            }
+            let _ = self.handle_key(key);
+            return Action::Redraw;
+        }
+        match key.code {
+            KeyCode::Char('q') | KeyCode::Esc => Action::Quit,
+            KeyCode::Right
+            | KeyCode::Char(' ')
+            | KeyCode::Char('n')
+            | KeyCode::PageDown
+            | KeyCode::Enter => Self::redraw_if(self.forward()),
+            KeyCode::Left | KeyCode::Char('p') | KeyCode::Backspace | KeyCode::PageUp => {
+                Self::redraw_if(self.back())
+            }
+            KeyCode::Home | KeyCode::Char('g') => {
+                let first = self.first();
+                Self::redraw_if(first.is_some_and(|f| self.goto(f)))
+            }
+            KeyCode::End | KeyCode::Char('G') => {
+                let last = self.last();
+                Self::redraw_if(last.is_some_and(|l| self.goto(l)))
+            }
+            KeyCode::Tab => {
+                self.set_focus(self.focus.next());
+                Action::Redraw
+            }
+            KeyCode::BackTab => {
+                self.set_focus(self.focus.prev());
+                Action::Redraw
+            }
+            KeyCode::Down | KeyCode::Char('j') => {
+                Self::redraw_if(self.scroll_pane(self.focus, true))
+            }
+            KeyCode::Up | KeyCode::Char('k') => {
+                Self::redraw_if(self.scroll_pane(self.focus, false))
+            }
+            KeyCode::Char('a') => {
+                self.autoplay = !self.autoplay;
+                if self.autoplay && self.at_end() {
+                    // Play again from the start.
+                    if let Some(f) = self.first() {
+                        self.goto(f);
+                    }
+                }
+                Action::Redraw
+            }
+            KeyCode::Char('+') | KeyCode::Char('=') => {
+                // Faster: a shorter interval.
+                self.interval = self.interval.saturating_sub(1);
+                Action::Redraw
+            }
+            KeyCode::Char('-') | KeyCode::Char('_') => {
+                self.interval = (self.interval + 1).min(INTERVALS_MS.len() - 1);
+                Action::Redraw
+            }
+            KeyCode::Char('r') => {
+                self.autoplay = false;
+                if let Some(f) = self.first() {
+                    self.goto(f);
+                }
+                self.scroll = [0; 4];
+                self.ladder_scroll = 0;
+                Action::Redraw
+            }
+            KeyCode::Char('s') => {
+                self.raw_seq = !self.raw_seq;
+                Action::Redraw
+            }
+            KeyCode::Char('?') | KeyCode::Char('h') | KeyCode::F(1) => {
+                self.help = true;
+                Action::Redraw
+            }
+            _ => Action::None,
+        }
+    }
+
+    fn pane_at(&self, col: u16, row: u16) -> Option<Pane> {
+        let pos = Position::new(col, row);
+        self.hits
+            .panes
+            .iter()
+            .find(|(_, r)| r.contains(pos))
+            .map(|(p, _)| *p)
+    }
+
+    /// Click a ladder row to go to its step, click a pane to focus it; the
+    /// wheel scrolls the pane under the pointer.
+    pub fn handle_mouse(&mut self, m: MouseEvent) -> Action {
+        if self.help {
+            if matches!(m.kind, MouseEventKind::Down(_)) {
+                self.help = false;
+                return Action::Redraw;
+            }
+            return Action::None;
+        }
+        match m.kind {
+            MouseEventKind::Down(MouseButton::Left) => {
+                let pane = self.pane_at(m.column, m.row);
+                if let Some(p) = pane {
+                    self.set_focus(p);
+                }
+                if pane == Some(Pane::Ladder)
+                    && let Some(&(_, step)) =
+                        self.hits.ladder_rows.iter().find(|(y, _)| *y == m.row)
+                {
+                    self.goto(step);
+                }
+                Action::Redraw
+            }
+            MouseEventKind::ScrollDown | MouseEventKind::ScrollUp => {
+                let down = m.kind == MouseEventKind::ScrollDown;
+                let pane = self.pane_at(m.column, m.row).unwrap_or(self.focus);
+                Self::redraw_if(self.scroll_pane(pane, down))
+            }
+            _ => Action::None,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::tcp::scenario;
+    use crate::tcp::sim::{SimConfig, Simulator};
+
+    fn timeline(name: &str) -> Timeline {
+        let sc = scenario::get(name).unwrap();
+        Simulator::run(SimConfig::default(), &sc.ops)
+            .unwrap()
+            .into_timeline(format!("simulation: {name}"), sc.summary.into())
+    }
+
+    fn key(code: KeyCode) -> KeyEvent {
+        KeyEvent::new(code, KeyModifiers::NONE)
+    }
+
+    #[test]
+    fn next_and_previous_keys() {
+        let tl = timeline("handshake");
+        let mut app = App::new(&tl);
+        for k in [
+            KeyCode::Right,
+            KeyCode::Char(' '),
+            KeyCode::Char('n'),
+            KeyCode::PageDown,
+        ] {
+            assert_eq!(app.handle_key(key(k)), Action::Redraw);
+        }
+        assert_eq!(app.current, 4);
+        for k in [
+            KeyCode::Left,
+            KeyCode::Char('p'),
+            KeyCode::Backspace,
+            KeyCode::PageUp,
+        ] {
+            app.handle_key(key(k));
+        }
+        assert_eq!(app.current, 0);
+        // Nothing before the first step.
+        assert_eq!(app.handle_key(key(KeyCode::Left)), Action::None);
+    }
+
+    #[test]
+    fn home_end_and_the_end_stops() {
+        let tl = timeline("handshake");
+        let mut app = App::new(&tl);
+        app.handle_key(key(KeyCode::End));
+        assert_eq!(app.current, tl.steps.len() - 1);
+        assert_eq!(app.position(), (tl.steps.len(), tl.steps.len()));
+        assert_eq!(app.handle_key(key(KeyCode::Right)), Action::None);
+        app.handle_key(key(KeyCode::Home));
+        assert_eq!(app.current, 0);
+        assert_eq!(app.position(), (1, tl.steps.len()));
+    }
+
+    #[test]
+    fn forward_to_the_end_and_back_visits_every_step() {
+        let tl = timeline("time-wait");
+        let mut app = App::new(&tl);
+        let mut seen = vec![app.current];
+        while app.handle_key(key(KeyCode::Right)) == Action::Redraw {
+            seen.push(app.current);
+        }
+        assert_eq!(seen, (0..tl.steps.len()).collect::<Vec<_>>());
+        let mut back = vec![app.current];
+        while app.handle_key(key(KeyCode::Left)) == Action::Redraw {
+            back.push(app.current);
+        }
+        back.reverse();
+        assert_eq!(seen, back);
+    }
+
+    #[test]
+    fn quit_keys_and_ctrl_c() {
+        let tl = timeline("handshake");
+        let mut app = App::new(&tl);
+        assert_eq!(app.handle_key(key(KeyCode::Char('q'))), Action::Quit);
+        assert_eq!(app.handle_key(key(KeyCode::Esc)), Action::Quit);
+        let ctrl_c = KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL);
+        assert_eq!(app.handle_key(ctrl_c), Action::Quit);
+        app.help = true;
+        assert_eq!(app.handle_key(ctrl_c), Action::Quit);
+        // A release event (Windows) does nothing.
+        let mut release = key(KeyCode::Right);
+        release.kind = KeyEventKind::Release;
+        assert_eq!(app.handle_key(release), Action::None);
+    }
+
+    #[test]
+    fn help_opens_and_closes_without_quitting() {
+        let tl = timeline("handshake");
+        let mut app = App::new(&tl);
+        app.handle_key(key(KeyCode::Char('?')));
+        assert!(app.help);
+        assert_eq!(app.handle_key(key(KeyCode::Esc)), Action::Redraw);
+        assert!(!app.help);
+        app.handle_key(key(KeyCode::Char('?')));
+        app.handle_key(key(KeyCode::Right));
+        assert!(!app.help);
+        assert_eq!(app.current, 1);
+    }
+
+    #[test]
+    fn autoplay_steps_and_stops_at_the_end() {
+        let tl = timeline("handshake");
+        let mut app = App::new(&tl);
+        assert!(!app.tick(), "no autoplay, no step");
+        app.handle_key(key(KeyCode::Char('a')));
+        assert!(app.autoplay);
+        let mut ticks = 0;
+        while app.tick() {
+            ticks += 1;
+        }
+        assert_eq!(ticks, tl.steps.len() - 1);
+        assert!(app.at_end());
+        assert!(!app.autoplay, "autoplay stops at the last step");
+        // Turning it on at the end plays again from the start.
+        app.handle_key(key(KeyCode::Char('a')));
+        assert!(app.autoplay);
+        assert_eq!(app.current, 0);
+    }
+
+    #[test]
+    fn interval_keys_are_bounded() {
+        let tl = timeline("handshake");
+        let mut app = App::new(&tl);
+        let start = app.interval();
+        app.handle_key(key(KeyCode::Char('+')));
+        assert!(app.interval() < start);
+        for _ in 0..20 {
+            app.handle_key(key(KeyCode::Char('+')));
+        }
+        assert_eq!(app.interval(), Duration::from_millis(250));
+        for _ in 0..20 {
+            app.handle_key(key(KeyCode::Char('-')));
+        }
+        assert_eq!(app.interval(), Duration::from_millis(8000));
+    }
+
+    #[test]
+    fn restart_raw_toggle_and_focus() {
+        let tl = timeline("handshake");
+        let mut app = App::new(&tl);
+        app.handle_key(key(KeyCode::End));
+        app.handle_key(key(KeyCode::Char('a')));
+        app.handle_key(key(KeyCode::Char('r')));
+        assert_eq!(app.current, 0);
+        app.handle_key(key(KeyCode::Char('a')));
+        app.handle_key(key(KeyCode::Char('r')));
+        assert!(!app.autoplay);
+        app.handle_key(key(KeyCode::Char('s')));
+        assert!(app.raw_seq);
+        app.handle_key(key(KeyCode::Char('s')));
+        assert!(!app.raw_seq);
+        assert_eq!(app.focus, Pane::Ladder);
+        for want in [Pane::States, Pane::Layers, Pane::Explain, Pane::Ladder] {
+            app.handle_key(key(KeyCode::Tab));
+            assert_eq!(app.focus, want);
+        }
+        assert_eq!(
+            app.detail,
+            Pane::Explain,
+            "the last detail pane is remembered"
+        );
+        app.handle_key(KeyEvent::new(KeyCode::BackTab, KeyModifiers::SHIFT));
+        assert_eq!(app.focus, Pane::Explain);
+    }
+
+    #[test]
+    fn scrolling_is_clamped_and_reset_by_stepping() {
+        let tl = timeline("handshake");
+        let mut app = App::new(&tl);
+        app.hits.max_scroll = [0, 0, 3, 0];
+        app.handle_key(key(KeyCode::Tab));
+        app.handle_key(key(KeyCode::Tab));
+        assert_eq!(app.focus, Pane::Layers);
+        for _ in 0..10 {
+            app.handle_key(key(KeyCode::Down));
+        }
+        assert_eq!(app.scroll[Pane::Layers.index()], 3);
+        app.handle_key(key(KeyCode::Up));
+        assert_eq!(app.scroll[Pane::Layers.index()], 2);
+        app.handle_key(key(KeyCode::Right));
+        assert_eq!(app.scroll, [0; 4]);
+    }
+
+    #[test]
+    fn clicking_a_ladder_row_jumps_to_its_step() {
+        let tl = timeline("handshake");
+        let mut app = App::new(&tl);
+        app.hits.panes = vec![(Pane::Ladder, Rect::new(0, 0, 80, 10))];
+        app.hits.ladder_rows = vec![(3, 0), (4, 1), (5, 2)];
+        app.hits.ladder_range = (-2, 5);
+        let click = MouseEvent {
+            kind: MouseEventKind::Down(MouseButton::Left),
+            column: 10,
+            row: 5,
+            modifiers: KeyModifiers::NONE,
+        };
+        assert_eq!(app.handle_mouse(click), Action::Redraw);
+        assert_eq!(app.current, 2);
+        let wheel = MouseEvent {
+            kind: MouseEventKind::ScrollDown,
+            ..click
+        };
+        app.handle_mouse(wheel);
+        assert_eq!(app.ladder_scroll, 1);
+    }
+}

@@ -1,0 +1,328 @@
+//! The ladder (sequence) diagram: two lifelines, one row per step.
+//!
+//! ```text
+//!    client 192.0.2.1:50000                  server 192.0.2.2:80
+//!  1              │                     ● listen() │ LISTEN
+//!  2 SYN_SENT     │ ● connect()                    │
+//! ▶3              │──────── [S] seq=0 ────────────▶│ SYN_RECEIVED
+//! ```
+
+use super::app::{App, HitMap, Pane};
+use super::text::{fit, fit_right, pane_block, truncate, width};
+use crate::tcp::state::State;
+use crate::timeline::{
+    Analysis, Call, CallResult, SegmentView, Side, Step, StepKind, Timer, state_name,
+};
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Paragraph;
+
+/// Short state names for narrow ladders.
+pub fn short_state(s: Option<State>) -> &'static str {
+    match s {
+        None => "UNKNOWN",
+        Some(State::SynReceived) => "SYN_RCVD",
+        Some(State::Established) => "ESTAB",
+        Some(State::FinWait1) => "FIN_WAIT1",
+        Some(State::FinWait2) => "FIN_WAIT2",
+        Some(s) => s.name(),
+    }
+}
+
+fn analysis_name(a: Analysis) -> &'static str {
+    match a {
+        Analysis::Retransmission => "retransmission",
+        Analysis::DupAck => "dup ACK",
+        Analysis::OutOfOrder => "out of order",
+        Analysis::ZeroWindow => "zero window",
+    }
+}
+
+/// `[S.] seq=0 ack=1 len=5`, relative or raw; shorter variants follow for
+/// narrow ladders.
+pub fn seg_labels(v: &SegmentView, raw: bool) -> Vec<String> {
+    let (seq, ack) = if raw {
+        (v.seg.seq.0, v.seg.ack.0)
+    } else {
+        (v.seq_rel, v.ack_rel)
+    };
+    let flags = v.seg.flags.tcpdump();
+    let ack_part = if v.seg.flags.ack() {
+        format!(" ack={ack}")
+    } else {
+        String::new()
+    };
+    let len_part = if v.len > 0 {
+        format!(" len={}", v.len)
+    } else {
+        String::new()
+    };
+    let tags: String = v
+        .analysis
+        .iter()
+        .map(|a| format!(" ({})", analysis_name(*a)))
+        .collect();
+    let lost = if v.lost { " LOST" } else { "" };
+    vec![
+        format!("{flags} seq={seq}{ack_part}{len_part}{lost}{tags}"),
+        format!("{flags} seq={seq}{ack_part}{len_part}{lost}"),
+        format!(
+            "{flags} {seq}{}{len_part}{lost}",
+            ack_part.replace(" ack=", "/")
+        ),
+        format!("{flags}{lost}"),
+    ]
+}
+
+pub fn call_text(step: &Step) -> String {
+    let call = step.call.map(Call::name).unwrap_or("");
+    match &step.call_result {
+        Some(CallResult::Bytes(n)) if step.call == Some(Call::Read) => format!("{call} = {n}"),
+        Some(CallResult::Bytes(n)) => format!("{call} {n} bytes"),
+        Some(CallResult::Eof) => format!("{call} = 0 (EOF)"),
+        Some(CallResult::Error(e)) => format!("{call} = -1 {e}"),
+        Some(CallResult::Abort { .. }) => format!("{call} → RST"),
+        _ => call.to_string(),
+    }
+}
+
+pub fn timer_text(t: &Timer) -> String {
+    match t {
+        Timer::Retransmission { rto } => format!("RTO timer fires ({rto:.0} s)"),
+        Timer::DelayedAck => "delayed-ACK timer fires".into(),
+        Timer::TimeWait { seconds } => format!("2·MSL timer fires ({seconds:.0} s)"),
+    }
+}
+
+/// The arrow between the lifelines, exactly `w` columns.
+pub fn arrow(v: &SegmentView, raw: bool, w: usize) -> String {
+    if w < 3 {
+        return " ".repeat(w);
+    }
+    // A lost segment stops two thirds of the way, at a ✕.
+    let span = if v.lost { (w * 2 / 3).max(3) } else { w };
+    let inner = span - 1;
+    let label = seg_labels(v, raw)
+        .into_iter()
+        .find(|l| width(l) + 2 <= inner)
+        .unwrap_or_else(|| truncate(&v.seg.flags.tcpdump(), inner.saturating_sub(2)));
+    let label = if label.is_empty() {
+        label
+    } else {
+        format!(" {label} ")
+    };
+    let fill = inner - width(&label);
+    let (l, r) = (fill / 2, fill - fill / 2);
+    let body = format!("{}{label}{}", "─".repeat(l), "─".repeat(r));
+    let head = if v.lost {
+        "✕"
+    } else if v.from == Side::Client {
+        "▶"
+    } else {
+        "◀"
+    };
+    let drawn = match v.from {
+        Side::Client => format!("{body}{head}"),
+        Side::Server => format!("{head}{body}"),
+    };
+    match v.from {
+        Side::Client => fit(&drawn, w),
+        Side::Server => fit_right(&drawn, w),
+    }
+}
+
+/// Text on one lifeline (a call or a timer), `w` columns.
+fn on_lifeline(side: Side, text: &str, w: usize) -> String {
+    match side {
+        Side::Client => fit(&format!(" {text}"), w),
+        Side::Server => fit_right(&format!("{text} "), w),
+    }
+}
+
+struct Geometry {
+    num: usize,
+    state: usize,
+    middle: usize,
+}
+
+fn geometry(inner: usize, steps: usize) -> Geometry {
+    let num = steps.max(1).to_string().len() + 1;
+    let fixed = num + 4;
+    let mut state = 12;
+    if inner < fixed + 2 * state + 34 {
+        state = 10;
+    }
+    if inner < fixed + 2 * state + 16 {
+        state = 0;
+    }
+    let middle = inner.saturating_sub(fixed + 2 * state);
+    Geometry { num, state, middle }
+}
+
+fn changed(step: &Step, side: Side, w: usize) -> String {
+    let (b, a) = (step.before.get(side), step.after.get(side));
+    if b == a {
+        return String::new();
+    }
+    if w >= 12 {
+        state_name(a).to_string()
+    } else {
+        short_state(a).to_string()
+    }
+}
+
+/// One ladder row.
+fn step_line(app: &App, i: usize, n: usize, g: &Geometry) -> Line<'static> {
+    let t = &app.theme;
+    let step = &app.tl.steps[i];
+    let current = i == app.current;
+    let marker = if current { "▶" } else { " " };
+    let num = format!("{marker}{}", fit_right(&n.to_string(), g.num - 1));
+    let (middle, mstyle) = match (&step.kind, &step.segment) {
+        (StepKind::Segment, Some(v)) => {
+            let style = if v.lost {
+                t.lost()
+            } else if !v.analysis.is_empty() {
+                t.warn()
+            } else {
+                t.side(v.from)
+            };
+            (arrow(v, app.raw_seq, g.middle), style)
+        }
+        (StepKind::Timer, _) => (
+            on_lifeline(
+                step.side,
+                &format!(
+                    "⊙ {}",
+                    step.timer.as_ref().map(timer_text).unwrap_or_default()
+                ),
+                g.middle,
+            ),
+            t.warn(),
+        ),
+        _ => (
+            on_lifeline(step.side, &format!("● {}", call_text(step)), g.middle),
+            t.side(step.side).patch(t.bold()),
+        ),
+    };
+    let mut spans = vec![
+        Span::raw(num),
+        Span::raw(" "),
+        Span::styled(
+            fit(&changed(step, Side::Client, g.state), g.state),
+            t.side(Side::Client).patch(t.bold()),
+        ),
+        Span::styled("│", t.side(Side::Client)),
+        Span::styled(middle, mstyle),
+        Span::styled("│", t.side(Side::Server)),
+        Span::raw(" "),
+        Span::styled(
+            fit(&changed(step, Side::Server, g.state), g.state),
+            t.side(Side::Server).patch(t.bold()),
+        ),
+    ];
+    if current {
+        for s in &mut spans {
+            s.style = s.style.patch(t.current());
+        }
+    }
+    Line::from(spans)
+}
+
+fn separator(app: &App, stream: u32, w: usize) -> Line<'static> {
+    let text = match app.tl.streams.get(stream as usize) {
+        Some(info) => format!(" stream {stream}: {} ↔ {} ", info.client, info.server),
+        None => format!(" stream {stream} "),
+    };
+    let text = truncate(&text, w.saturating_sub(4));
+    let rest = w.saturating_sub(width(&text) + 2);
+    Line::from(Span::styled(
+        format!("──{text}{}", "─".repeat(rest)),
+        app.theme.dim(),
+    ))
+}
+
+/// All rows: the lines and, for each, the step it shows (None: separator).
+fn rows(app: &App, g: &Geometry, w: usize) -> Vec<(Line<'static>, Option<usize>)> {
+    let multi = app.tl.streams.len() > 1;
+    let mut out = Vec::new();
+    let mut last_stream = None;
+    for (n, i) in app.visible_steps().into_iter().enumerate() {
+        let stream = app.tl.steps[i].stream;
+        if multi && last_stream != Some(stream) {
+            out.push((separator(app, stream, w), None));
+        }
+        last_stream = Some(stream);
+        out.push((step_line(app, i, n + 1, g), Some(i)));
+    }
+    out
+}
+
+fn header(app: &App, g: &Geometry, w: usize) -> Line<'static> {
+    let t = &app.theme;
+    let stream = app.tl.steps.get(app.current).map_or(0, |s| s.stream);
+    let Some(info) = app.tl.streams.get(stream as usize) else {
+        return Line::from(fit("client", w));
+    };
+    let left = g.num + 1;
+    let c = format!("client {}", info.client);
+    let s = format!("server {}", info.server);
+    let space = w.saturating_sub(left);
+    if width(&c) + width(&s) + 1 > space {
+        let c = format!("C {}", info.client);
+        let s = format!("S {}", info.server);
+        let half = space / 2;
+        return Line::from(vec![
+            Span::raw(" ".repeat(left.min(w))),
+            Span::styled(fit(&c, half), t.side(Side::Client).patch(t.bold())),
+            Span::styled(
+                fit_right(&s, space - half),
+                t.side(Side::Server).patch(t.bold()),
+            ),
+        ]);
+    }
+    Line::from(vec![
+        Span::raw(" ".repeat(left)),
+        Span::styled(c.clone(), t.side(Side::Client).patch(t.bold())),
+        Span::raw(" ".repeat(space - width(&c) - width(&s))),
+        Span::styled(s, t.side(Side::Server).patch(t.bold())),
+    ])
+}
+
+/// Draw the ladder in `area` and record its rows for the mouse.
+pub fn render(f: &mut Frame, area: Rect, app: &App, hits: &mut HitMap, title: &str) {
+    let block = pane_block(app, Pane::Ladder, title);
+    let inner = block.inner(area);
+    f.render_widget(block, area);
+    if inner.height == 0 || inner.width == 0 {
+        return;
+    }
+    let w = inner.width as usize;
+    if app.tl.steps.is_empty() {
+        f.render_widget(Paragraph::new("no steps to show"), inner);
+        return;
+    }
+    let g = geometry(w, app.visible_steps().len());
+    let all = rows(app, &g, w);
+    let h = inner.height.saturating_sub(1) as usize;
+    let total = all.len();
+    let cur = all
+        .iter()
+        .position(|(_, s)| *s == Some(app.current))
+        .unwrap_or(0);
+    let max_off = total.saturating_sub(h);
+    // Keep the current step in view, a third from the top.
+    let follow = cur.saturating_sub(h / 3).min(max_off) as i32;
+    hits.ladder_range = (-follow, max_off as i32 - follow);
+    let off = (follow + app.ladder_scroll).clamp(0, max_off as i32) as usize;
+    let mut lines = vec![header(app, &g, w)];
+    for (k, (line, step)) in all.into_iter().skip(off).take(h).enumerate() {
+        if let Some(s) = step {
+            hits.ladder_rows.push((inner.y + 1 + k as u16, s));
+        }
+        lines.push(line);
+    }
+    f.render_widget(Paragraph::new(lines).style(Style::new()), inner);
+}

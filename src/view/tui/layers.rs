@@ -1,0 +1,369 @@
+//! The layers pane: the current segment's bytes split by layer, each layer
+//! mapped to the OSI and TCP/IP models with its header fields decoded
+//! (etherparse), and a hex dump coloured by layer to match.
+
+use super::app::{App, HitMap, Pane};
+use super::text::{pane_block, wrapped};
+use crate::explain;
+use crate::timeline::{FrameBytes, Layer, LayerSpan, SegmentView};
+use etherparse::{Ethernet2HeaderSlice, Ipv4HeaderSlice, Ipv6HeaderSlice, TcpHeaderSlice};
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Paragraph;
+use std::fmt::Write;
+
+/// "L2", "L3", "L4", "L7": the OSI number used as a tag.
+pub fn tag(layer: Layer) -> &'static str {
+    match layer {
+        Layer::Link => "L2",
+        Layer::Network => "L3",
+        Layer::Transport => "L4",
+        Layer::Application => "L7",
+    }
+}
+
+fn link_type_name(lt: u32) -> &'static str {
+    match lt {
+        0 => "BSD loopback",
+        1 => "Ethernet",
+        12 | 14 | 101 => "raw IP",
+        108 => "OpenBSD loopback",
+        113 => "Linux cooked (SLL)",
+        228 => "raw IPv4",
+        229 => "raw IPv6",
+        276 => "Linux cooked v2 (SLL2)",
+        _ => "other",
+    }
+}
+
+fn mac(b: [u8; 6]) -> String {
+    b.iter()
+        .map(|x| format!("{x:02x}"))
+        .collect::<Vec<_>>()
+        .join(":")
+}
+
+fn ether_type_name(t: u16) -> &'static str {
+    match t {
+        0x0800 => "IPv4",
+        0x86dd => "IPv6",
+        0x8100 => "802.1Q VLAN",
+        0x0806 => "ARP",
+        _ => "other",
+    }
+}
+
+fn be16(b: &[u8], at: usize) -> Option<u16> {
+    Some(u16::from_be_bytes([*b.get(at)?, *b.get(at + 1)?]))
+}
+
+fn link_fields(fb: &FrameBytes, span: &LayerSpan) -> Vec<String> {
+    let bytes = fb.data.get(span.range.clone()).unwrap_or(&[]);
+    match fb.link_type {
+        1 => match Ethernet2HeaderSlice::from_slice(bytes) {
+            Ok(e) => {
+                let t = e.ether_type().0;
+                vec![
+                    format!(
+                        "dst MAC {}   src MAC {}",
+                        mac(e.destination()),
+                        mac(e.source())
+                    ),
+                    format!("EtherType 0x{t:04x} ({})", ether_type_name(t)),
+                ]
+            }
+            Err(e) => vec![format!("(could not decode: {e})")],
+        },
+        0 | 108 => {
+            let fam = bytes.get(..4).map(|b| {
+                // Host byte order on the capturing machine: try both.
+                let le = u32::from_le_bytes([b[0], b[1], b[2], b[3]]);
+                let be = u32::from_be_bytes([b[0], b[1], b[2], b[3]]);
+                le.min(be)
+            });
+            match fam {
+                Some(f) => vec![format!(
+                    "address family {f} ({})",
+                    match f {
+                        2 => "AF_INET, IPv4",
+                        24 | 28 | 30 => "AF_INET6, IPv6",
+                        _ => "other",
+                    }
+                )],
+                None => vec![],
+            }
+        }
+        113 => {
+            let pkt = be16(bytes, 0).unwrap_or(0);
+            let proto = be16(bytes, 14).unwrap_or(0);
+            vec![format!(
+                "packet type {pkt}{}   ARPHRD {}   protocol 0x{proto:04x} ({})",
+                if pkt == 4 { " (outgoing)" } else { "" },
+                be16(bytes, 2).unwrap_or(0),
+                ether_type_name(proto)
+            )]
+        }
+        276 => {
+            let proto = be16(bytes, 0).unwrap_or(0);
+            let ifindex = bytes
+                .get(4..8)
+                .map_or(0, |b| u32::from_be_bytes([b[0], b[1], b[2], b[3]]));
+            vec![format!(
+                "protocol 0x{proto:04x} ({})   interface index {ifindex}",
+                ether_type_name(proto)
+            )]
+        }
+        _ => vec![format!("{} bytes", bytes.len())],
+    }
+}
+
+fn network_fields(fb: &FrameBytes, span: &LayerSpan) -> Vec<String> {
+    let bytes = fb.data.get(span.range.start..).unwrap_or(&[]);
+    match bytes.first().map(|b| b >> 4) {
+        Some(4) => match Ipv4HeaderSlice::from_slice(bytes) {
+            Ok(ip) => {
+                let mut flags = String::new();
+                if ip.dont_fragment() {
+                    flags.push_str("  DF");
+                }
+                if ip.more_fragments() {
+                    flags.push_str("  MF");
+                }
+                vec![
+                    format!("{} → {}", ip.source_addr(), ip.destination_addr()),
+                    format!(
+                        "TTL {}   total length {}   header {} bytes   id 0x{:04x}{flags}",
+                        ip.ttl(),
+                        ip.total_len(),
+                        u16::from(ip.ihl()) * 4,
+                        ip.identification()
+                    ),
+                    format!(
+                        "protocol {}{}   checksum 0x{:04x}",
+                        ip.protocol().0,
+                        if ip.protocol().0 == 6 { " (TCP)" } else { "" },
+                        ip.header_checksum()
+                    ),
+                ]
+            }
+            Err(e) => vec![format!("(could not decode: {e})")],
+        },
+        Some(6) => match Ipv6HeaderSlice::from_slice(bytes) {
+            Ok(ip) => vec![
+                format!("{} → {}", ip.source_addr(), ip.destination_addr()),
+                format!(
+                    "hop limit {}   payload length {}   next header {}   flow label 0x{:05x}",
+                    ip.hop_limit(),
+                    ip.payload_length(),
+                    ip.next_header().0,
+                    ip.flow_label().value()
+                ),
+            ],
+            Err(e) => vec![format!("(could not decode: {e})")],
+        },
+        _ => vec!["(not IP)".into()],
+    }
+}
+
+fn transport_fields(fb: &FrameBytes, span: &LayerSpan, v: &SegmentView) -> Vec<String> {
+    let bytes = fb.data.get(span.range.start..).unwrap_or(&[]);
+    match TcpHeaderSlice::from_slice(bytes) {
+        Ok(tcp) => {
+            let mut out = vec![
+                format!("port {} → {}", tcp.source_port(), tcp.destination_port()),
+                format!(
+                    "seq {} (relative {})   ack {}{}",
+                    tcp.sequence_number(),
+                    v.seq_rel,
+                    tcp.acknowledgment_number(),
+                    if v.seg.flags.ack() {
+                        format!(" (relative {})", v.ack_rel)
+                    } else {
+                        " (not used: no ACK flag)".into()
+                    }
+                ),
+                format!(
+                    "flags 0x{:03x} {} = {}",
+                    v.seg.flags.0,
+                    v.seg.flags.tcpdump(),
+                    v.seg.flags.wireshark()
+                ),
+                format!(
+                    "window {}   header {} bytes   checksum 0x{:04x}   urgent {}",
+                    tcp.window_size(),
+                    u16::from(tcp.data_offset()) * 4,
+                    tcp.checksum(),
+                    tcp.urgent_pointer()
+                ),
+            ];
+            if !v.seg.options.is_empty() {
+                let opts: Vec<String> = v.seg.options.iter().map(|o| o.to_string()).collect();
+                out.push(format!("options: {}", opts.join(", ")));
+            }
+            out
+        }
+        Err(e) => vec![format!("(could not decode: {e})")],
+    }
+}
+
+fn payload_fields(fb: &FrameBytes, span: &LayerSpan) -> Vec<String> {
+    let bytes = fb.data.get(span.range.clone()).unwrap_or(&[]);
+    let mut preview = String::new();
+    for &b in bytes.iter().take(48) {
+        match b {
+            b'\n' => preview.push_str("\\n"),
+            b'\r' => preview.push_str("\\r"),
+            0x20..=0x7e => preview.push(b as char),
+            _ => {
+                let _ = write!(preview, "\\x{b:02x}");
+            }
+        }
+    }
+    if bytes.len() > 48 {
+        preview.push('…');
+    }
+    vec![format!("{} bytes: \"{preview}\"", bytes.len())]
+}
+
+fn layer_of(fb: &FrameBytes, i: usize) -> Option<Layer> {
+    fb.layers
+        .iter()
+        .find(|l| l.range.contains(&i))
+        .map(|l| l.layer)
+}
+
+/// The hex dump, `per` bytes a line, each byte in its layer's colour and
+/// the layers present on each line named at its end.
+pub fn hex_dump(app: &App, fb: &FrameBytes, per: usize) -> Vec<Line<'static>> {
+    let t = &app.theme;
+    let style = |l: Option<Layer>| l.map_or(t.dim(), |l| t.layer(l));
+    let mut out = Vec::new();
+    for (n, chunk) in fb.data.chunks(per).enumerate() {
+        let base = n * per;
+        let mut spans = vec![Span::styled(format!("{base:04x}  "), t.dim())];
+        let mut tags: Vec<Layer> = Vec::new();
+        for (k, b) in chunk.iter().enumerate() {
+            let l = layer_of(fb, base + k);
+            if let Some(l) = l
+                && !tags.contains(&l)
+            {
+                tags.push(l);
+            }
+            let sep = if k + 1 == per / 2 { "  " } else { " " };
+            spans.push(Span::styled(format!("{b:02x}"), style(l)));
+            spans.push(Span::raw(sep));
+        }
+        let missing = per - chunk.len();
+        let pad = missing * 3 + usize::from(chunk.len() < per / 2) + 1;
+        spans.push(Span::raw(" ".repeat(pad)));
+        for (k, b) in chunk.iter().enumerate() {
+            let c = if (0x20..0x7f).contains(b) {
+                *b as char
+            } else {
+                '.'
+            };
+            spans.push(Span::styled(c.to_string(), style(layer_of(fb, base + k))));
+        }
+        spans.push(Span::raw(" ".repeat(missing + 1)));
+        for l in tags {
+            spans.push(Span::styled(format!(" {}", tag(l)), t.layer(l)));
+        }
+        out.push(Line::from(spans));
+    }
+    out
+}
+
+/// All the lines of the pane for a width of `w`.
+pub fn lines(app: &App, w: usize) -> Vec<Line<'static>> {
+    let t = &app.theme;
+    let Some(step) = app.tl.steps.get(app.current) else {
+        return vec![];
+    };
+    let Some(v) = step.segment.as_ref() else {
+        let mut out = wrapped(
+            "No segment in this step: nothing crosses the wire.",
+            w,
+            "",
+            t.dim(),
+        );
+        for l in explain::layers(step) {
+            out.extend(wrapped(&l, w, "   ", Style::new()));
+        }
+        return out;
+    };
+    let Some(fb) = v.bytes.as_ref() else {
+        let mut out = wrapped("No frame bytes for this segment.", w, "", t.dim());
+        for l in explain::layers(step) {
+            out.extend(wrapped(&l, w, "   ", Style::new()));
+        }
+        return out;
+    };
+    let mut out = wrapped(
+        &format!(
+            "Frame {}: {} bytes captured, {} on the wire, link type {} ({}){}",
+            v.frame,
+            fb.data.len(),
+            fb.orig_len,
+            fb.link_type,
+            link_type_name(fb.link_type),
+            if v.lost { ", lost on the wire" } else { "" }
+        ),
+        w,
+        "  ",
+        t.bold(),
+    );
+    for span in &fb.layers {
+        let style = t.layer(span.layer).patch(t.bold());
+        out.push(Line::raw(""));
+        out.extend(wrapped(
+            &format!(
+                "▌{} {} · OSI {} · TCP/IP {} · bytes {}-{} ({} bytes)",
+                tag(span.layer),
+                span.name,
+                span.layer.osi(),
+                span.layer.tcpip(),
+                span.range.start,
+                span.range.end.saturating_sub(1),
+                span.range.len()
+            ),
+            w,
+            "  ",
+            style,
+        ));
+        let fields = match span.layer {
+            Layer::Link => link_fields(fb, span),
+            Layer::Network => network_fields(fb, span),
+            Layer::Transport => transport_fields(fb, span, v),
+            Layer::Application => payload_fields(fb, span),
+        };
+        for f in fields {
+            out.extend(wrapped(&format!("  {f}"), w, "    ", t.layer(span.layer)));
+        }
+    }
+    out.push(Line::raw(""));
+    let per = if w >= 78 { 16 } else { 8 };
+    out.extend(hex_dump(app, fb, per));
+    if (fb.orig_len as usize) > fb.data.len() {
+        out.push(Line::styled(
+            format!(
+                "(cut by the snap length: {} bytes not captured)",
+                fb.orig_len as usize - fb.data.len()
+            ),
+            t.dim(),
+        ));
+    }
+    out
+}
+
+pub fn render(f: &mut Frame, area: Rect, app: &App, hits: &mut HitMap, title: &str) {
+    let block = pane_block(app, Pane::Layers, title);
+    let inner = block.inner(area);
+    f.render_widget(block, area);
+    let all = lines(app, inner.width as usize);
+    let max = all.len().saturating_sub(inner.height as usize) as u16;
+    hits.max_scroll[Pane::Layers.index()] = max;
+    let off = app.scroll[Pane::Layers.index()].min(max);
+    f.render_widget(Paragraph::new(all).scroll((off, 0)), inner);
+}

@@ -1,0 +1,352 @@
+//! The states pane: each endpoint's state before → after the current step,
+//! the RFC 9293 edge it took, and the state diagram (RFC 9293 Figure 5,
+//! redrawn small) with both endpoints marked.
+
+use super::app::{App, HitMap, Pane};
+use super::text::{pane_block, truncate, width};
+use crate::tcp::state::State;
+use crate::timeline::{CallResult, Side, Step, StepKind, state_name};
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Paragraph;
+
+/// The diagram. Edge labels are short; the full RFC label of the edge just
+/// taken is written above the diagram.
+const ART: [&str; 12] = [
+    "                     [CLOSED]",
+    "         listen() ╱            ╲ connect()",
+    "          [LISTEN] ───── SEND ─────▶ [SYN_SENT]",
+    "        rcv SYN │     ╭── rcv SYN ──╯    │ rcv SYN,ACK",
+    "                ▼     ▼                  ▼",
+    "         [SYN_RECEIVED] ─ rcv ACK ─▶ [ESTABLISHED]",
+    "                   close ╱               ╲ rcv FIN",
+    "       [FIN_WAIT_1] ─ rcv FIN ─▶ [CLOSING]    [CLOSE_WAIT]",
+    "    rcv ACK │  ╲ rcv FIN,ACK        │ rcv ACK      │ close",
+    "       [FIN_WAIT_2]    ╲            ▼          [LAST_ACK]",
+    "    rcv FIN ╰──────────▶ [TIME_WAIT]              │ rcv ACK",
+    "                            2MSL ╰────────────▶ [CLOSED]",
+];
+
+/// Where each edge's label is in [`ART`]: (from, to, row, label, nth
+/// occurrence of the label in that row).
+const EDGES: [(State, State, usize, &str, usize); 18] = [
+    (State::Closed, State::Listen, 1, "listen()", 0),
+    (State::Closed, State::SynSent, 1, "connect()", 0),
+    (State::Listen, State::SynSent, 2, "SEND", 0),
+    (State::Listen, State::SynReceived, 3, "rcv SYN", 0),
+    (State::SynSent, State::SynReceived, 3, "rcv SYN", 1),
+    (State::SynSent, State::Established, 3, "rcv SYN,ACK", 0),
+    (State::SynReceived, State::Established, 5, "rcv ACK", 0),
+    (State::Established, State::FinWait1, 6, "close", 0),
+    (State::Established, State::CloseWait, 6, "rcv FIN", 0),
+    (State::FinWait1, State::Closing, 7, "rcv FIN", 0),
+    (State::FinWait1, State::FinWait2, 8, "rcv ACK", 0),
+    (State::FinWait1, State::TimeWait, 8, "rcv FIN,ACK", 0),
+    (State::Closing, State::TimeWait, 8, "rcv ACK", 1),
+    (State::CloseWait, State::LastAck, 8, "close", 0),
+    (State::FinWait2, State::TimeWait, 10, "rcv FIN", 0),
+    (State::LastAck, State::Closed, 10, "rcv ACK", 0),
+    (State::TimeWait, State::Closed, 11, "2MSL", 0),
+    (State::SynReceived, State::FinWait1, 6, "close", 0),
+];
+
+/// The RFC 9293 Figure 5 label of the edge `side` took in `step`, or None
+/// when its state did not change.
+pub fn edge_label(step: &Step, side: Side) -> Option<String> {
+    use State::*;
+    let (b, a) = (step.before.get(side), step.after.get(side));
+    if b == a {
+        return None;
+    }
+    let receiver = step.kind == StepKind::Segment && step.side != side;
+    let rst_in = receiver && step.segment.as_ref().is_some_and(|v| v.seg.flags.rst());
+    let aborts = step.side == side
+        && (matches!(step.call_result, Some(CallResult::Abort { .. }))
+            || step.segment.as_ref().is_some_and(|v| v.seg.flags.rst()));
+    let (Some(b), Some(a)) = (b, a) else {
+        return Some(format!("{} → {} (inferred)", state_name(b), state_name(a)));
+    };
+    let text = match (b, a) {
+        _ if rst_in && a == Listen => "rcv RST / back to LISTEN",
+        _ if rst_in => "rcv RST / delete TCB",
+        (_, Closed) if aborts => "ABORT / snd RST, delete TCB",
+        (Closed, Listen) => "passive OPEN (listen()) / create TCB",
+        (Closed, SynSent) => "active OPEN (connect()) / create TCB, snd SYN",
+        (Listen, SynSent) => "SEND / snd SYN",
+        (Listen, SynReceived) | (SynSent, SynReceived) => "rcv SYN / snd SYN,ACK",
+        (SynSent, Established) => "rcv SYN,ACK / snd ACK",
+        (SynReceived, Established) => "rcv ACK of SYN / x",
+        (SynReceived | Established, FinWait1) => "CLOSE / snd FIN",
+        (Established, CloseWait) => "rcv FIN / snd ACK",
+        (FinWait1, FinWait2) => "rcv ACK of FIN / x",
+        (FinWait1, Closing) => "rcv FIN / snd ACK",
+        (FinWait1, TimeWait) => "rcv FIN + ACK of FIN / snd ACK",
+        (FinWait2, TimeWait) => "rcv FIN / snd ACK",
+        (CloseWait, LastAck) => "CLOSE / snd FIN",
+        (Closing, TimeWait) => "rcv ACK of FIN / x",
+        (LastAck, Closed) => "rcv ACK of FIN / x",
+        (TimeWait, Closed) => "Timeout = 2MSL / delete TCB",
+        (Listen | SynSent, Closed) => "CLOSE / delete TCB",
+        _ => return Some(format!("{b} → {a}")),
+    };
+    Some(text.to_string())
+}
+
+/// One line per endpoint: `client  SYN_SENT → ESTABLISHED  rcv SYN,ACK / snd ACK`.
+pub fn summary(app: &App, w: usize) -> Vec<Line<'static>> {
+    let t = &app.theme;
+    let Some(step) = app.tl.steps.get(app.current) else {
+        return vec![];
+    };
+    [Side::Client, Side::Server]
+        .into_iter()
+        .map(|side| {
+            let (b, a) = (step.before.get(side), step.after.get(side));
+            let mut spans = vec![Span::styled(format!("{:<7}", side.name()), t.side(side))];
+            if b == a {
+                spans.push(Span::styled(
+                    state_name(a).to_string(),
+                    t.side(side).patch(t.bold()),
+                ));
+                spans.push(Span::styled(" (unchanged)", t.dim()));
+            } else {
+                spans.push(Span::raw(state_name(b).to_string()));
+                spans.push(Span::raw(" → "));
+                spans.push(Span::styled(
+                    state_name(a).to_string(),
+                    t.side(side).patch(t.bold()),
+                ));
+                if let Some(e) = edge_label(step, side) {
+                    spans.push(Span::raw("   "));
+                    spans.push(Span::styled(e, t.edge()));
+                }
+            }
+            cut_line(spans, w)
+        })
+        .collect()
+}
+
+/// Cut a line of spans to `w` columns.
+fn cut_line(spans: Vec<Span<'static>>, w: usize) -> Line<'static> {
+    let mut left = w;
+    let mut out = Vec::new();
+    for s in spans {
+        if left == 0 {
+            break;
+        }
+        let text = truncate(&s.content, left);
+        left -= width(&text);
+        out.push(Span::styled(text, s.style));
+    }
+    Line::from(out)
+}
+
+/// Char-column range of the `nth` occurrence of `needle` in `row`.
+fn find_nth(row: &str, needle: &str, nth: usize) -> Option<(usize, usize)> {
+    let mut from = 0;
+    for k in 0..=nth {
+        let at = from + row[from..].find(needle)?;
+        if k == nth {
+            let col = row[..at].chars().count();
+            return Some((col, col + needle.chars().count()));
+        }
+        from = at + needle.len();
+    }
+    None
+}
+
+/// Whether `side` has been in a synchronised state earlier in this stream
+/// (then CLOSED is the one at the bottom of the diagram).
+fn closed_at_bottom(app: &App, side: Side) -> bool {
+    let Some(cur) = app.tl.steps.get(app.current) else {
+        return false;
+    };
+    app.tl.steps[..=app.current]
+        .iter()
+        .filter(|s| s.stream == cur.stream)
+        .any(|s| {
+            s.before.get(side).is_some_and(State::is_synchronized)
+                || s.after.get(side).is_some_and(State::is_synchronized)
+        })
+}
+
+/// Where `state`'s box is: (row, first col, end col) of its `[NAME]`.
+fn state_box(state: State, bottom: bool) -> Option<(usize, usize, usize)> {
+    let token = format!("[{}]", state.name());
+    if state == State::Closed {
+        let row = if bottom { ART.len() - 1 } else { 0 };
+        return find_nth(ART[row], &token, 0).map(|(a, b)| (row, a, b));
+    }
+    ART.iter()
+        .enumerate()
+        .find_map(|(r, line)| find_nth(line, &token, 0).map(|(a, b)| (r, a, b)))
+}
+
+/// The diagram with the endpoints marked: `C[ESTABLISHED]S`, the boxes in
+/// each side's colour, the edges just taken underlined.
+pub fn diagram(app: &App) -> Vec<Line<'static>> {
+    let t = &app.theme;
+    let artw = ART.iter().map(|l| width(l)).max().unwrap_or(0) + 1;
+    let mut chars: Vec<Vec<char>> = ART
+        .iter()
+        .map(|l| {
+            let mut v: Vec<char> = l.chars().collect();
+            v.resize(artw, ' ');
+            v
+        })
+        .collect();
+    let mut styles: Vec<Vec<Style>> = chars.iter().map(|r| vec![t.dim(); r.len()]).collect();
+    // State boxes in normal text, the arrows dim.
+    for (cs, ss) in chars.iter().zip(styles.iter_mut()) {
+        let mut inside = false;
+        for (c, s) in cs.iter().zip(ss.iter_mut()) {
+            if *c == '[' {
+                inside = true;
+            }
+            if inside {
+                *s = Style::new();
+            }
+            if *c == ']' {
+                inside = false;
+            }
+        }
+    }
+    let Some(step) = app.tl.steps.get(app.current) else {
+        return vec![];
+    };
+    for side in [Side::Client, Side::Server] {
+        let (b, a) = (step.before.get(side), step.after.get(side));
+        if b != a
+            && let (Some(b), Some(a)) = (b, a)
+            && let Some(&(_, _, row, label, nth)) =
+                EDGES.iter().find(|(f, to, ..)| *f == b && *to == a)
+            && let Some((x0, x1)) = find_nth(ART[row], label, nth)
+        {
+            styles[row][x0..x1].fill(t.edge());
+        }
+    }
+    let states = [
+        (Side::Client, step.after.client),
+        (Side::Server, step.after.server),
+    ];
+    for (side, state) in states {
+        let Some(state) = state else { continue };
+        let Some((row, a, b)) = state_box(state, closed_at_bottom(app, side)) else {
+            continue;
+        };
+        let both = states
+            .iter()
+            .all(|(s, st)| *s == side || *st == Some(state));
+        let style = if both && side == Side::Server {
+            // Both in one box: keep the client's colour, add the S marker.
+            t.side_mark(Side::Client)
+        } else {
+            t.side_mark(side)
+        };
+        styles[row][a..b].fill(style);
+        let (mark_col, mark) = match side {
+            Side::Client => (a.checked_sub(1), 'C'),
+            Side::Server => (Some(b), 'S'),
+        };
+        if let Some(c) = mark_col.filter(|&c| c < artw) {
+            chars[row][c] = mark;
+            styles[row][c] = t.side_mark(side);
+        }
+    }
+    chars
+        .into_iter()
+        .zip(styles)
+        .map(|(cs, ss)| {
+            let mut spans: Vec<Span<'static>> = Vec::new();
+            let mut run = String::new();
+            let mut style = ss.first().copied().unwrap_or_default();
+            for (c, s) in cs.into_iter().zip(ss) {
+                if s != style && !run.is_empty() {
+                    spans.push(Span::styled(std::mem::take(&mut run), style));
+                }
+                style = s;
+                run.push(c);
+            }
+            if !run.is_empty() {
+                spans.push(Span::styled(run, style));
+            }
+            Line::from(spans)
+        })
+        .collect()
+}
+
+/// All the lines of the pane, for a width of `w`.
+pub fn lines(app: &App, w: usize, with_summary: bool) -> Vec<Line<'static>> {
+    let t = &app.theme;
+    let mut out = Vec::new();
+    if with_summary {
+        out = summary(app, w);
+        out.push(Line::raw(""));
+    }
+    out.extend(diagram(app));
+    out.push(Line::raw(""));
+    out.push(cut_line(
+        vec![
+            Span::styled("C", t.side_mark(Side::Client)),
+            Span::raw(" client  "),
+            Span::styled("S", t.side_mark(Side::Server)),
+            Span::raw(" server  "),
+            Span::styled("underlined", t.edge()),
+            Span::raw(": the edge just taken (RFC 9293 Fig. 5)"),
+        ],
+        w,
+    ));
+    out
+}
+
+pub fn render(f: &mut Frame, area: Rect, app: &App, hits: &mut HitMap, title: &str) {
+    render_with(f, area, app, hits, title, true);
+}
+
+/// Like [`render`]; without the two summary lines when the layout shows
+/// them elsewhere.
+pub fn render_with(
+    f: &mut Frame,
+    area: Rect,
+    app: &App,
+    hits: &mut HitMap,
+    title: &str,
+    with_summary: bool,
+) {
+    let block = pane_block(app, Pane::States, title);
+    let inner = block.inner(area);
+    f.render_widget(block, area);
+    let all = lines(app, inner.width as usize, with_summary);
+    let max = all.len().saturating_sub(inner.height as usize) as u16;
+    hits.max_scroll[Pane::States.index()] = max;
+    let off = app.scroll[Pane::States.index()].min(max);
+    f.render_widget(Paragraph::new(all).scroll((off, 0)), inner);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_edge_label_is_in_the_art() {
+        for (from, to, row, label, nth) in EDGES {
+            assert!(
+                find_nth(ART[row], label, nth).is_some(),
+                "{from} → {to}: `{label}` #{nth} not in row {row}"
+            );
+            assert!(
+                from.can_reach_in_one_step(to),
+                "{from} → {to} is no RFC edge"
+            );
+        }
+        for s in crate::tcp::state::ALL_STATES {
+            assert!(state_box(s, false).is_some(), "{s} has no box");
+        }
+        assert_ne!(
+            state_box(State::Closed, false),
+            state_box(State::Closed, true)
+        );
+    }
+}

@@ -1,0 +1,164 @@
+//! The screen layout: which panes show where for the terminal's size.
+//!
+//! - wide (≥ 160×45): ladder and explain on the left, states and layers on
+//!   the right, all at once;
+//! - medium (≥ 110×32): ladder and explain side by side, states / layers as
+//!   tabs below;
+//! - compact (≥ 60×15, e.g. 80×24): the ladder, both states in two lines,
+//!   and one of states / layers / explain as a tab below (`Tab` switches);
+//! - smaller: a note asking for a bigger terminal.
+
+use super::app::{App, HitMap, Pane};
+use super::text::wrapped;
+use super::{explain, help, ladder, layers, states, status};
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::text::Line;
+use ratatui::widgets::Paragraph;
+
+pub const MIN_WIDTH: u16 = 60;
+pub const MIN_HEIGHT: u16 = 15;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Mode {
+    TooSmall,
+    Compact,
+    Medium,
+    Wide,
+}
+
+pub fn mode(area: Rect) -> Mode {
+    if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
+        Mode::TooSmall
+    } else if area.width >= 160 && area.height >= 45 {
+        Mode::Wide
+    } else if area.width >= 110 && area.height >= 32 {
+        Mode::Medium
+    } else {
+        Mode::Compact
+    }
+}
+
+/// Draw the whole screen; returns where things went, for the mouse.
+pub fn draw(f: &mut Frame, app: &App) -> HitMap {
+    let area = f.area();
+    let mut hits = HitMap::default();
+    let m = mode(area);
+    if m == Mode::TooSmall {
+        too_small(f, area, app);
+        return hits;
+    }
+    let [main, status_area] =
+        Layout::vertical([Constraint::Fill(1), Constraint::Length(1)]).areas(area);
+    match m {
+        Mode::Wide => wide(f, main, app, &mut hits),
+        Mode::Medium => medium(f, main, app, &mut hits),
+        _ => compact(f, main, app, &mut hits),
+    }
+    status::render(f, status_area, app);
+    if app.help {
+        help::render(f, area, app);
+    }
+    hits
+}
+
+fn pane(f: &mut Frame, pane: Pane, area: Rect, app: &App, hits: &mut HitMap, title: &str) {
+    hits.panes.push((pane, area));
+    match pane {
+        Pane::Ladder => ladder::render(f, area, app, hits, title),
+        Pane::States => states::render(f, area, app, hits, title),
+        Pane::Layers => layers::render(f, area, app, hits, title),
+        Pane::Explain => explain::render(f, area, app, hits, title),
+    }
+}
+
+/// One slot showing one of `tabs`: the focused one if it is a tab, else
+/// the last detail pane focused, else the first.
+fn shown_tab(tabs: &[Pane], app: &App) -> Pane {
+    [app.focus, app.detail]
+        .into_iter()
+        .find(|p| tabs.contains(p))
+        .unwrap_or(tabs[0])
+}
+
+fn tabbed(f: &mut Frame, tabs: &[Pane], area: Rect, app: &App, hits: &mut HitMap) {
+    let shown = shown_tab(tabs, app);
+    let title: Vec<String> = tabs
+        .iter()
+        .map(|&p| {
+            if p == shown {
+                format!("▸{}", p.title())
+            } else {
+                p.title().to_lowercase()
+            }
+        })
+        .collect();
+    let title = format!("{}  (Tab)", title.join(" │ "));
+    if shown == Pane::States && tabs == COMPACT_TABS {
+        // Compact: the two summary lines are above already.
+        hits.panes.push((shown, area));
+        states::render_with(f, area, app, hits, &title, false);
+    } else {
+        pane(f, shown, area, app, hits, &title);
+    }
+}
+
+fn wide(f: &mut Frame, area: Rect, app: &App, hits: &mut HitMap) {
+    let left_w = (area.width * 45 / 100).clamp(70, 100);
+    let [left, right] =
+        Layout::horizontal([Constraint::Length(left_w), Constraint::Fill(1)]).areas(area);
+    let [lad, exp] = Layout::vertical([Constraint::Fill(1), Constraint::Length(14)]).areas(left);
+    let [st, lay] = Layout::vertical([Constraint::Length(19), Constraint::Fill(1)]).areas(right);
+    pane(f, Pane::Ladder, lad, app, hits, "Ladder");
+    pane(f, Pane::Explain, exp, app, hits, "Explain");
+    pane(f, Pane::States, st, app, hits, "States");
+    pane(f, Pane::Layers, lay, app, hits, "Layers");
+}
+
+fn medium(f: &mut Frame, area: Rect, app: &App, hits: &mut HitMap) {
+    let [top, bottom] = Layout::vertical([Constraint::Fill(1), Constraint::Length(19)]).areas(area);
+    let [lad, exp] =
+        Layout::horizontal([Constraint::Percentage(58), Constraint::Fill(1)]).areas(top);
+    pane(f, Pane::Ladder, lad, app, hits, "Ladder");
+    pane(f, Pane::Explain, exp, app, hits, "Explain");
+    tabbed(f, &[Pane::States, Pane::Layers], bottom, app, hits);
+}
+
+const COMPACT_TABS: [Pane; 3] = [Pane::Explain, Pane::States, Pane::Layers];
+
+fn compact(f: &mut Frame, area: Rect, app: &App, hits: &mut HitMap) {
+    // Explain needs a few lines; the diagram and the bytes want all the
+    // room the ladder can spare (it keeps four rows).
+    let detail_h = if shown_tab(&COMPACT_TABS, app) == Pane::Explain {
+        (area.height * 45 / 100).max(6)
+    } else {
+        area.height.saturating_sub(2 + 7).max(6)
+    };
+    let [lad, now, detail] = Layout::vertical([
+        Constraint::Fill(1),
+        Constraint::Length(2),
+        Constraint::Length(detail_h),
+    ])
+    .areas(area);
+    pane(f, Pane::Ladder, lad, app, hits, "Ladder");
+    let now_lines = states::summary(app, now.width as usize);
+    f.render_widget(Paragraph::new(now_lines), now);
+    tabbed(f, &COMPACT_TABS, detail, app, hits);
+}
+
+fn too_small(f: &mut Frame, area: Rect, app: &App) {
+    let text = format!(
+        "Please enlarge the terminal: synack needs at least {MIN_WIDTH}×{MIN_HEIGHT}, \
+         this one is {}×{}. (q quits)",
+        area.width, area.height
+    );
+    let mut lines: Vec<Line> = wrapped(&text, area.width as usize, "", app.theme.bold());
+    let h = lines.len() as u16;
+    if area.height > h {
+        let pad = (area.height - h) / 2;
+        let mut padded = vec![Line::raw(""); pad as usize];
+        padded.append(&mut lines);
+        lines = padded;
+    }
+    f.render_widget(Paragraph::new(lines), area);
+}

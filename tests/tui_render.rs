@@ -1,0 +1,329 @@
+//! Rendering tests of the terminal UI with ratatui's TestBackend, on real
+//! simulated timelines.
+
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use ratatui::buffer::Buffer;
+use ratatui::style::Color;
+use synack::tcp::scenario;
+use synack::tcp::sim::{SimConfig, Simulator};
+use synack::timeline::Timeline;
+use synack::view::tui::app::{Action, App, HitMap};
+use synack::view::tui::ui;
+
+fn timeline(name: &str) -> Timeline {
+    let sc = scenario::get(name).unwrap();
+    Simulator::run(SimConfig::default(), &sc.ops)
+        .unwrap()
+        .into_timeline(format!("simulation: {name}"), sc.summary.into())
+}
+
+fn render(app: &mut App, w: u16, h: u16) -> String {
+    let mut term = Terminal::new(TestBackend::new(w, h)).unwrap();
+    let mut hits = HitMap::default();
+    term.draw(|f| hits = ui::draw(f, app)).unwrap();
+    app.hits = hits;
+    text(term.backend().buffer())
+}
+
+fn text(buf: &Buffer) -> String {
+    let a = buf.area;
+    let mut out = String::new();
+    for y in 0..a.height {
+        for x in 0..a.width {
+            out.push_str(buf[(x, y)].symbol());
+        }
+        out.push('\n');
+    }
+    out
+}
+
+fn key(code: KeyCode) -> KeyEvent {
+    KeyEvent::new(code, KeyModifiers::NONE)
+}
+
+fn app_at(tl: &Timeline, step: usize) -> App<'_> {
+    let mut app = App::new(tl);
+    app.theme.color = false;
+    app.goto(step);
+    app
+}
+
+const SIZES: [(u16, u16); 3] = [(80, 24), (120, 40), (200, 60)];
+
+#[test]
+fn the_syn_step_shows_its_arrow_and_both_states_at_every_size() {
+    let tl = timeline("handshake");
+    // Step 3 (index 2) is the first SYN.
+    assert!(tl.steps[2].segment.as_ref().unwrap().seg.flags.syn());
+    for (w, h) in SIZES {
+        let mut app = app_at(&tl, 2);
+        let screen = render(&mut app, w, h);
+        let row = screen
+            .lines()
+            .find(|l| l.contains("▶ 3"))
+            .unwrap_or_else(|| panic!("{w}x{h}: current row marker missing\n{screen}"));
+        assert!(row.contains("[S] seq=0"), "{w}x{h}: {row}");
+        assert!(row.contains("──▶│"), "{w}x{h}: arrow to the server: {row}");
+        assert!(
+            screen.contains("client 192.0.2.1:50000"),
+            "{w}x{h}\n{screen}"
+        );
+        assert!(screen.contains("server 192.0.2.2:80"), "{w}x{h}\n{screen}");
+        assert!(screen.contains("SYN_SENT (unchanged)"), "{w}x{h}\n{screen}");
+        assert!(
+            screen.contains("LISTEN → SYN_RECEIVED"),
+            "{w}x{h}\n{screen}"
+        );
+        assert!(
+            screen.contains("rcv SYN / snd SYN,ACK"),
+            "{w}x{h}\n{screen}"
+        );
+        assert!(screen.contains("step 3/21"), "{w}x{h}\n{screen}");
+        assert!(screen.contains("The client opens"), "{w}x{h}\n{screen}");
+    }
+}
+
+#[test]
+fn wide_screen_shows_every_pane_at_once() {
+    let tl = timeline("handshake");
+    let mut app = app_at(&tl, 2);
+    let screen = render(&mut app, 200, 60);
+    for want in [
+        "Ladder",
+        " States ",
+        " Layers ",
+        " Explain ",
+        // the state diagram, client marked in SYN_SENT, server in SYN_RECEIVED
+        "C[SYN_SENT]",
+        "[SYN_RECEIVED]S",
+        "[TIME_WAIT]",
+        // layers with decoded fields
+        "L2 Ethernet II · OSI 2 data link · TCP/IP link",
+        "L3 IPv4 · OSI 3 network · TCP/IP internet",
+        "L4 TCP · OSI 4 transport",
+        "dst MAC 02:00:5e:00:00:02",
+        "192.0.2.1 → 192.0.2.2",
+        "TTL 64",
+        "port 50000 → 80",
+        "seq 3141592653 (relative 0)",
+        "flags 0x002 [S] = SYN",
+        "options: mss 1460",
+        "0000  02 00 5e 00 00 02",
+        // explain
+        "client socket: connect()",
+        "simulation: handshake │ step 3/21",
+    ] {
+        assert!(screen.contains(want), "missing `{want}`\n{screen}");
+    }
+}
+
+#[test]
+fn first_middle_and_last_steps_render_at_every_size() {
+    let tl = timeline("handshake");
+    let n = tl.steps.len();
+    for (w, h) in SIZES {
+        for i in [0, n / 2, n - 1] {
+            let mut app = app_at(&tl, i);
+            let screen = render(&mut app, w, h);
+            assert!(
+                screen.contains(&format!("step {}/{n}", i + 1)),
+                "{w}x{h} step {i}\n{screen}"
+            );
+            assert!(
+                screen.contains(&format!("▶{:>2}", i + 1)),
+                "{w}x{h}: current step {i} not in view\n{screen}"
+            );
+        }
+    }
+    let mut app = app_at(&tl, n - 1);
+    let screen = render(&mut app, 80, 24);
+    assert!(screen.contains("TIME_WAIT"), "{screen}");
+    assert!(screen.contains("LAST_ACK → CLOSED"), "{screen}");
+}
+
+#[test]
+fn a_lost_segment_is_drawn_lost() {
+    let tl = timeline("syn-lost");
+    let lost = tl
+        .steps
+        .iter()
+        .position(|s| s.segment.as_ref().is_some_and(|v| v.lost))
+        .expect("syn-lost loses a segment");
+    for (w, h) in SIZES {
+        let mut app = app_at(&tl, lost);
+        let screen = render(&mut app, w, h);
+        let row = screen
+            .lines()
+            .find(|l| l.contains(&format!("▶{:>2}", lost + 1)))
+            .unwrap_or_else(|| panic!("{screen}"));
+        assert!(row.contains('✕'), "{w}x{h}: {row}");
+        assert!(row.contains("LOST"), "{w}x{h}: {row}");
+        assert!(
+            !row.contains('▶') || row.matches('▶').count() == 1,
+            "no arrow head: {row}"
+        );
+    }
+    // The retransmission is marked.
+    let rtx = tl
+        .steps
+        .iter()
+        .position(|s| {
+            s.segment.as_ref().is_some_and(|v| {
+                v.analysis
+                    .contains(&synack::timeline::Analysis::Retransmission)
+            })
+        })
+        .expect("a retransmission");
+    let mut app = app_at(&tl, rtx);
+    let screen = render(&mut app, 120, 40);
+    assert!(screen.contains("(retransmission)"), "{screen}");
+    // The timer that caused it is on the client's lifeline.
+    assert!(screen.contains("⊙ RTO timer fires"), "{screen}");
+}
+
+#[test]
+fn two_streams_get_a_separator() {
+    let tl = timeline("time-wait");
+    assert_eq!(tl.streams.len(), 2);
+    let mut app = app_at(&tl, tl.steps.len() - 1);
+    let screen = render(&mut app, 200, 60);
+    assert!(
+        screen.contains("── stream 1: 192.0.2.1:50000 ↔ 192.0.2.2:80"),
+        "{screen}"
+    );
+    assert!(screen.contains("2·MSL timer fires"), "{screen}");
+}
+
+#[test]
+fn raw_sequence_numbers_on_s() {
+    let tl = timeline("handshake");
+    let mut app = app_at(&tl, 2);
+    app.handle_key(key(KeyCode::Char('s')));
+    let screen = render(&mut app, 120, 40);
+    assert!(screen.contains("[S] seq=3141592653"), "{screen}");
+    assert!(screen.contains("seq raw"), "{screen}");
+}
+
+#[test]
+fn tiny_terminals_get_a_note_and_never_panic() {
+    let tl = timeline("handshake");
+    for (w, h) in [(59, 24), (80, 14), (40, 10), (20, 5), (1, 1), (0, 0)] {
+        let mut app = app_at(&tl, 3);
+        let screen = render(&mut app, w, h);
+        if w >= 30 && h >= 3 {
+            assert!(screen.contains("enlarge"), "{w}x{h}\n{screen}");
+        }
+    }
+    // Every size from tiny to huge, at every step of a busy scenario.
+    let tl = timeline("reorder");
+    for w in (0..=220).step_by(7) {
+        for h in (0..=70).step_by(5) {
+            for i in [0, tl.steps.len() / 2, tl.steps.len() - 1] {
+                let mut app = app_at(&tl, i);
+                app.help = i == 0;
+                render(&mut app, w, h);
+            }
+        }
+    }
+}
+
+#[test]
+fn help_overlay_lists_the_keys() {
+    let tl = timeline("handshake");
+    let mut app = app_at(&tl, 0);
+    app.handle_key(key(KeyCode::Char('?')));
+    let screen = render(&mut app, 80, 24);
+    for want in ["Keys", "next step", "autoplay", "Ctrl-C", "quit"] {
+        assert!(screen.contains(want), "{want}\n{screen}");
+    }
+}
+
+#[test]
+fn tab_switches_the_detail_pane_in_the_compact_layout() {
+    let tl = timeline("handshake");
+    let mut app = app_at(&tl, 2);
+    assert!(render(&mut app, 80, 24).contains("▸Explain"));
+    app.handle_key(key(KeyCode::Tab));
+    let screen = render(&mut app, 80, 24);
+    assert!(screen.contains("▸States"), "{screen}");
+    assert!(
+        screen.contains("[TIME_WAIT]"),
+        "the whole diagram shows at 80x24\n{screen}"
+    );
+    assert!(screen.contains("[SYN_RECEIVED]S"), "{screen}");
+    app.handle_key(key(KeyCode::Tab));
+    let screen = render(&mut app, 80, 24);
+    assert!(screen.contains("▸Layers"), "{screen}");
+    assert!(screen.contains("L2 Ethernet II"), "{screen}");
+}
+
+#[test]
+fn clicking_a_ladder_row_goes_to_that_step() {
+    use crossterm::event::{MouseButton, MouseEvent, MouseEventKind};
+    let tl = timeline("handshake");
+    let mut app = app_at(&tl, 0);
+    let screen = render(&mut app, 120, 40);
+    let row = screen
+        .lines()
+        .position(|l| l.contains("[S.] seq=0 ack=1"))
+        .expect("the SYN/ACK row") as u16;
+    let click = MouseEvent {
+        kind: MouseEventKind::Down(MouseButton::Left),
+        column: 30,
+        row,
+        modifiers: KeyModifiers::NONE,
+    };
+    app.handle_mouse(click);
+    assert_eq!(app.current, 3);
+    let screen = render(&mut app, 120, 40);
+    assert!(screen.contains("step 4/21"), "{screen}");
+}
+
+#[test]
+fn forward_to_the_end_and_back_gives_the_same_frames() {
+    let tl = timeline("handshake");
+    let mut app = app_at(&tl, 0);
+    let mut forward = vec![render(&mut app, 80, 24)];
+    while app.handle_key(key(KeyCode::Right)) == Action::Redraw {
+        forward.push(render(&mut app, 80, 24));
+    }
+    assert_eq!(forward.len(), tl.steps.len());
+    let mut back = vec![render(&mut app, 80, 24)];
+    while app.handle_key(key(KeyCode::Left)) == Action::Redraw {
+        back.push(render(&mut app, 80, 24));
+    }
+    back.reverse();
+    assert_eq!(forward, back);
+}
+
+#[test]
+fn no_color_means_no_colour() {
+    let tl = timeline("handshake");
+    let mut app = app_at(&tl, 2);
+    let mut term = Terminal::new(TestBackend::new(200, 60)).unwrap();
+    term.draw(|f| {
+        ui::draw(f, &app);
+    })
+    .unwrap();
+    let buf = term.backend().buffer();
+    assert!(
+        buf.content()
+            .iter()
+            .all(|c| c.fg == Color::Reset && c.bg == Color::Reset)
+    );
+    // With colour the two sides differ.
+    app.theme.color = true;
+    term.draw(|f| {
+        ui::draw(f, &app);
+    })
+    .unwrap();
+    assert!(
+        term.backend()
+            .buffer()
+            .content()
+            .iter()
+            .any(|c| c.fg == Color::Cyan)
+    );
+}
