@@ -27,6 +27,8 @@ pub fn run(cli: Cli) -> Result<()> {
         Some(Command::Simulate(args)) => simulate(&args),
         Some(Command::Scenarios) => list_scenarios(),
         Some(Command::Inspect(args)) => inspect(&args),
+        Some(Command::Live(args)) => crate::live::run_live(&args),
+        Some(Command::Sniff(args)) => crate::live::run_sniff(&args),
     }
 }
 

@@ -48,6 +48,78 @@ Examples:
   synack inspect trace.pcapng --plain --stream 2
   synack inspect trace.pcap --json | jq 'select(.flags | index(\"RST\"))'")]
     Inspect(InspectArgs),
+    /// A real connection on loopback, one socket call per key press, sniffed and explained
+    #[command(after_help = "\
+Needs CAP_NET_RAW to sniff: run with sudo, or once: sudo setcap cap_net_raw+ep $(which synack)
+
+Examples:
+  sudo synack live                              step through a real handshake on 127.0.0.1
+  sudo synack live --script refused             connect() to a port with no listener
+  sudo synack live --auto --json --save lab.pcap
+  synack live --list                            the scripts")]
+    Live(LiveArgs),
+    /// Watch TCP connections that other programs make on loopback
+    #[command(after_help = "\
+Needs CAP_NET_RAW: run with sudo, or once: sudo setcap cap_net_raw+ep $(which synack)
+
+Examples:
+  sudo synack sniff --port 8080                 then, elsewhere: curl localhost:8080
+  sudo synack sniff --port 5432 --json --save db.pcap")]
+    Sniff(SniffArgs),
+}
+
+#[derive(Args, Debug, Clone)]
+pub struct LiveArgs {
+    /// The script to run (see --list)
+    #[arg(long, default_value = "default", value_name = "NAME")]
+    pub script: String,
+    /// List the scripts and exit
+    #[arg(long)]
+    pub list: bool,
+    /// Use ::1 instead of 127.0.0.1
+    #[arg(long)]
+    pub ipv6: bool,
+    /// What the client writes
+    #[arg(long, value_name = "TEXT", conflicts_with = "bytes")]
+    pub message: Option<String>,
+    /// Make the client write N bytes instead of a message
+    #[arg(long, value_name = "N")]
+    pub bytes: Option<usize>,
+    /// Run the whole script without waiting for key presses
+    #[arg(long)]
+    pub auto: bool,
+    /// Write every frame the sniffer saw to this pcap (also on Ctrl-C)
+    #[arg(long, value_name = "FILE.pcap")]
+    pub save: Option<std::path::PathBuf>,
+    /// Overwrite the --save file if it exists
+    #[arg(long)]
+    pub force: bool,
+    #[command(flatten)]
+    pub output: OutputArgs,
+}
+
+#[derive(Args, Debug, Clone)]
+pub struct SniffArgs {
+    /// Only connections with this port at either end
+    #[arg(long, value_name = "N")]
+    pub port: Option<u16>,
+    /// The interface to capture on
+    #[arg(long, default_value = "lo", value_name = "NAME")]
+    pub iface: String,
+    /// Stop after this many TCP segments (default: until q or Ctrl-C)
+    #[arg(long, value_name = "N")]
+    pub count: Option<u64>,
+    /// Stop after this many seconds
+    #[arg(long, value_name = "SECONDS")]
+    pub duration: Option<f64>,
+    /// Write every frame captured to this pcap (also on Ctrl-C)
+    #[arg(long, value_name = "FILE.pcap")]
+    pub save: Option<std::path::PathBuf>,
+    /// Overwrite the --save file if it exists
+    #[arg(long)]
+    pub force: bool,
+    #[command(flatten)]
+    pub output: OutputArgs,
 }
 
 #[derive(Args, Debug, Clone)]

@@ -7,6 +7,7 @@ pub mod app;
 pub mod capture;
 pub mod cli;
 pub mod explain;
+pub mod live;
 pub mod pcap;
 pub mod tcp;
 pub mod timeline;

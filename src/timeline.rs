@@ -252,6 +252,9 @@ pub struct Step {
     pub segment: Option<SegmentView>,
     pub before: States,
     pub after: States,
+    /// The states the kernel itself reported right after the step (live lab
+    /// only; `None` elsewhere).
+    pub kernel: Option<States>,
 }
 
 /// A connection's two ends.
@@ -285,4 +288,26 @@ impl Timeline {
             .find(|s| s.stream == stream)
             .map(|s| s.after)
     }
+}
+
+/// A timeline that grows while it is shown: the live lab (which advances
+/// one socket call per key press) and the sniffer (which only listens).
+/// The terminal UI and the text views drive it through this trait.
+pub trait LiveSource {
+    /// Everything so far.
+    fn timeline(&self) -> &Timeline;
+    /// Take in what the sniffer captured since the last call. Returns true
+    /// when the timeline changed. Must not block for long (the UI calls it
+    /// between key presses, every ~50 ms).
+    fn poll(&mut self) -> anyhow::Result<bool>;
+    /// Perform the next step of the script (the next socket call). Returns
+    /// false when there is nothing left to do (or nothing to drive: sniff).
+    fn advance(&mut self) -> anyhow::Result<bool>;
+    /// What the next call is and which segments it is expected to cause,
+    /// for display before the user presses the key; None when done.
+    fn next_hint(&self) -> Option<String>;
+    /// True when the script has run to its end.
+    fn finished(&self) -> bool;
+    /// Free-form status for the status line (e.g. "capturing on lo, 12 frames").
+    fn status(&self) -> String;
 }

@@ -357,6 +357,7 @@ impl Simulator {
             segment: None,
             before,
             after,
+            kernel: None,
         });
         for seg in sent {
             self.send(side, seg, Some(op.call()));
@@ -386,6 +387,7 @@ impl Simulator {
                                 segment: Some(view),
                                 before: states,
                                 after: states,
+                                kernel: None,
                             });
                             return;
                         }
@@ -482,6 +484,7 @@ impl Simulator {
             segment: Some(view),
             before,
             after,
+            kernel: None,
         });
         for r in replies {
             self.send(to, r, None);
@@ -541,6 +544,7 @@ impl Simulator {
             segment: None,
             before,
             after,
+            kernel: None,
         });
         if let Some(seg) = seg {
             let call = self.original_call(side, &seg);

@@ -361,6 +361,7 @@ impl Tracker {
             }),
             before,
             after: c.states,
+            kernel: None,
         };
         let id = self.next_id;
         self.next_id += 1;

@@ -65,6 +65,9 @@ pub fn step_value(step: &Step) -> Value {
     }
     m.insert("state".into(), json!(step.after));
     m.insert("state_before".into(), json!(step.before));
+    if let Some(k) = &step.kernel {
+        m.insert("kernel_state".into(), json!(k));
+    }
     m.insert("calls".into(), sides(explain::side_calls(step)));
     m.insert("node_event".into(), sides(explain::node_events(step)));
     m.insert("layers".into(), json!(explain::layers(step)));
