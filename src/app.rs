@@ -91,10 +91,16 @@ pub fn export(tl: &Timeline, path: &std::path::Path) -> Result<()> {
     Ok(())
 }
 
+/// How inspect reads files: a progress line on stderr for long ones.
+const READ: ReadOptions = ReadOptions {
+    keep_bytes: false,
+    progress: true,
+};
+
 fn inspect(args: &InspectArgs) -> Result<()> {
     let path = &args.file;
     if args.summary {
-        let report = capture::read(path, ReadOptions::default(), |_| {})?;
+        let report = capture::read(path, READ, |_| {})?;
         let rows: Vec<&Summary> = report
             .summaries
             .iter()
@@ -114,7 +120,7 @@ fn inspect(args: &InspectArgs) -> Result<()> {
         // Streamed: each segment is printed as soon as its states are final.
         let mut out = io::BufWriter::new(io::stdout().lock());
         let mut failed: Option<io::Error> = None;
-        let report = capture::read(path, ReadOptions::default(), |step| {
+        let report = capture::read(path, READ, |step| {
             if failed.is_some() || args.stream.is_some_and(|n| n != step.stream) {
                 return;
             }
@@ -135,6 +141,7 @@ fn inspect(args: &InspectArgs) -> Result<()> {
         path,
         ReadOptions {
             keep_bytes: want_tui,
+            ..READ
         },
     )?;
     if let Some(n) = args.stream

@@ -34,6 +34,49 @@ impl CaptureReport {
 pub struct ReadOptions {
     /// Keep each frame's bytes in its step (for the layers view).
     pub keep_bytes: bool,
+    /// Show a progress line on stderr (only when stderr is a terminal).
+    pub progress: bool,
+}
+
+/// A one-line progress report on stderr for long files, redrawn in place.
+struct Progress {
+    total: u64,
+    read: u64,
+    last: std::time::Instant,
+    shown: bool,
+    name: String,
+}
+
+impl Progress {
+    fn new(path: &Path, enabled: bool) -> Option<Progress> {
+        use std::io::IsTerminal;
+        let total = std::fs::metadata(path).ok()?.len();
+        (enabled && std::io::stderr().is_terminal()).then(|| Progress {
+            total: total.max(1),
+            read: 0,
+            last: std::time::Instant::now(),
+            shown: false,
+            name: path.display().to_string(),
+        })
+    }
+
+    /// `bytes`: roughly what one record took in the file.
+    fn advance(&mut self, bytes: u64, frames: u64) {
+        self.read += bytes;
+        if self.last.elapsed().as_millis() >= 200 {
+            self.last = std::time::Instant::now();
+            self.shown = true;
+            let pct = (self.read * 100 / self.total).min(100);
+            eprint!("\rreading {}: {pct:>3}% ({frames} frames)", self.name);
+        }
+    }
+
+    fn done(&self) {
+        if self.shown {
+            // Clear the line so the output that follows starts clean.
+            eprint!("\r{}\r", " ".repeat(self.name.len() + 40));
+        }
+    }
 }
 
 /// Read `path`, calling `on_step` for each TCP segment in frame order.
@@ -44,6 +87,7 @@ pub fn read(
     mut on_step: impl FnMut(Step),
 ) -> Result<CaptureReport, CaptureError> {
     let reader = CaptureReader::open(path)?;
+    let mut progress = Progress::new(path, opts.progress);
     let mut decoder = Decoder::new();
     let mut tracker = Tracker::new();
     let mut t0: Option<i128> = None;
@@ -67,6 +111,9 @@ pub fn read(
             }
         };
         report.frames += 1;
+        if let Some(p) = progress.as_mut() {
+            p.advance(frame.data.len() as u64 + 16, report.frames);
+        }
         let t0 = *t0.get_or_insert(frame.ts_nanos);
         let time = (frame.ts_nanos - t0) as f64 / 1e9;
         match decoder.decode(frame.link_type, &frame.data, frame.orig_len) {
@@ -99,6 +146,9 @@ pub fn read(
             DecodeOutcome::Malformed(_) => report.malformed += 1,
             DecodeOutcome::NotTcp | DecodeOutcome::FragmentHeld => {}
         }
+    }
+    if let Some(p) = &progress {
+        p.done();
     }
     tracker.finish();
     while let Some(step) = tracker.pop() {
