@@ -233,3 +233,76 @@ fn summary_counts_packets_and_bytes_like_the_conversation_table() {
         assert!(row["handshake_rtt"].as_f64().unwrap() > 0.1);
     }
 }
+
+/// Analysis marks against tshark's `tcp.analysis.*` columns in the oracle.
+/// Zero windows and duplicate ACKs follow Wireshark's rules exactly; for
+/// retransmission versus out-of-order Wireshark also weighs timing in ways
+/// synack simplifies, so most but not all agree (see docs/captures.md).
+#[test]
+fn analysis_marks_mostly_agree_with_tshark() {
+    let Some(dir) = corpus() else {
+        println!("SKIP: ../shared/corpus is not here");
+        return;
+    };
+    // (both, tshark only, synack only) per mark
+    let mut counts: HashMap<&str, (u32, u32, u32)> = HashMap::new();
+    for entry in std::fs::read_dir(&dir).unwrap() {
+        let path = entry.unwrap().path();
+        let name = path.file_name().unwrap().to_str().unwrap().to_string();
+        let tsv = dir.join("oracle").join(format!("{name}.tcp.tsv"));
+        if !tsv.exists() {
+            continue;
+        }
+        let got = ours(&path);
+        let text = std::fs::read_to_string(&tsv).unwrap();
+        let mut lines = text.lines();
+        let header: Vec<&str> = lines.next().unwrap().split('\t').collect();
+        let col = |n: &str| header.iter().position(|h| *h == n).unwrap();
+        for line in lines {
+            let f: Vec<&str> = line.split('\t').collect();
+            let frame: u64 = f[col("frame.number")].parse().unwrap();
+            let Some(o) = got.get(&frame) else { continue };
+            let marks: Vec<&str> = o["analysis"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|v| v.as_str().unwrap())
+                .collect();
+            let set = |c: &str| !f[col(c)].is_empty();
+            let expected = [
+                (
+                    "retransmission",
+                    set("tcp.analysis.retransmission")
+                        || set("tcp.analysis.fast_retransmission")
+                        || set("tcp.analysis.spurious_retransmission"),
+                ),
+                ("dup_ack", set("tcp.analysis.duplicate_ack")),
+                ("out_of_order", set("tcp.analysis.out_of_order")),
+                ("zero_window", set("tcp.analysis.zero_window")),
+            ];
+            for (mark, want) in expected {
+                let have = marks.contains(&mark);
+                let c = counts.entry(mark).or_default();
+                match (want, have) {
+                    (true, true) => c.0 += 1,
+                    (true, false) => c.1 += 1,
+                    (false, true) => c.2 += 1,
+                    _ => {}
+                }
+            }
+        }
+    }
+    for (mark, (both, theirs, ours)) in &counts {
+        println!("{mark}: both {both}, tshark only {theirs}, synack only {ours}");
+    }
+    for exact in ["zero_window", "dup_ack"] {
+        let (both, theirs, ours) = counts[exact];
+        assert!(both > 50, "{exact}: the corpus has plenty");
+        assert_eq!((theirs, ours), (0, 0), "{exact} must agree exactly");
+    }
+    for mostly in ["retransmission", "out_of_order"] {
+        let (both, theirs, ours) = counts[mostly];
+        let agreement = f64::from(both) / f64::from(both + theirs + ours);
+        assert!(agreement >= 0.8, "{mostly}: only {agreement:.2} agree");
+    }
+}

@@ -24,10 +24,15 @@ struct Direction {
     dup_acks: u32,
 }
 
+fn end_of(seg: &Segment, len: u32) -> SeqNum {
+    seg.seq + len + u32::from(seg.flags.syn()) + u32::from(seg.flags.fin())
+}
+
 #[derive(Clone, Debug, Default)]
 pub struct Analyzer {
     dirs: [Direction; 2],
     syn_time: Option<f64>,
+    synack_from: Option<Side>,
     rtt: Option<f64>,
 }
 
@@ -43,7 +48,16 @@ impl Analyzer {
         if f.syn() && !f.ack() && self.syn_time.is_none() {
             self.syn_time = Some(time);
         }
-        if f.syn() && f.ack() && self.rtt.is_none() {
+        if f.syn() && f.ack() {
+            self.synack_from = Some(from);
+        }
+        // Wireshark's initial RTT: from the SYN to the ACK that completes
+        // the handshake.
+        if !f.syn()
+            && f.ack()
+            && self.rtt.is_none()
+            && self.synack_from.is_some_and(|s| s != from)
+        {
             self.rtt = self.syn_time.map(|t| time - t);
         }
         let control = f.syn() || f.fin() || f.rst();
@@ -58,8 +72,10 @@ impl Analyzer {
             out.push(Analysis::ZeroWindow);
         }
         let keep_alive = len <= 1 && !control && fwd.next_seq.is_some_and(|n| seg.seq + 1 == n);
+        // A zero window is a window problem, not a duplicate ACK.
         let is_dup_ack = !keep_alive
             && len == 0
+            && seg.win != 0
             && !control
             && f.ack()
             && fwd.next_seq == Some(seg.seq)
@@ -80,13 +96,23 @@ impl Analyzer {
             let since_high = time - fwd.next_seq_time;
             let threshold = self.rtt.unwrap_or(OOO_THRESHOLD).max(0.0);
             let fast = rev.dup_acks >= 2 && rev.last_ack == Some(seg.seq);
-            if !fast && since_high < threshold && rev.last_ack != Some(seg.seq) {
+            // An exact copy of the highest segment is a retransmission,
+            // however soon it comes.
+            let copy_of_highest = end_of(seg, len) == next;
+            // Only data can be out of order; a bare SYN or FIN again is a
+            // retransmission.
+            if !fast
+                && len > 0
+                && !copy_of_highest
+                && since_high < threshold
+                && rev.last_ack != Some(seg.seq)
+            {
                 out.push(Analysis::OutOfOrder);
             } else {
                 out.push(Analysis::Retransmission);
             }
         }
-        let end = seg.seq + len + u32::from(f.syn()) + u32::from(f.fin());
+        let end = end_of(seg, len);
         if !f.rst() && fwd.next_seq.is_none_or(|n| end.gt(n)) {
             fwd.next_seq = Some(end);
             fwd.next_seq_time = time;
