@@ -1,7 +1,7 @@
 //! Dispatch of the parsed command line to sources and views.
 
 use crate::capture::{self, ReadOptions};
-use crate::cli::{Cli, Command, InspectArgs, OutputArgs, SimulateArgs};
+use crate::cli::{Cli, Command, Format, InspectArgs, OutputArgs, SimulateArgs};
 use crate::tcp::scenario;
 use crate::tcp::sim::{SimConfig, Simulator};
 use crate::tcp::tracker::Summary;
@@ -21,6 +21,7 @@ pub fn run(cli: Cli) -> Result<()> {
             output: OutputArgs {
                 plain: false,
                 json: false,
+                format: None,
                 brief: false,
             },
         }),
@@ -29,6 +30,18 @@ pub fn run(cli: Cli) -> Result<()> {
         Some(Command::Inspect(args)) => inspect(&args),
         Some(Command::Live(args)) => crate::live::run_live(&args),
         Some(Command::Sniff(args)) => crate::live::run_sniff(&args),
+        Some(Command::Completions { shell }) => {
+            let mut cmd = <Cli as clap::CommandFactory>::command();
+            let mut buf = Vec::new();
+            clap_complete::generate(shell, &mut cmd, "synack", &mut buf);
+            write_out(&buf)
+        }
+        Some(Command::Man) => {
+            let cmd = <Cli as clap::CommandFactory>::command();
+            let mut buf = Vec::new();
+            clap_mangen::Man::new(cmd).render(&mut buf)?;
+            write_out(&buf)
+        }
     }
 }
 
@@ -106,7 +119,7 @@ fn inspect(args: &InspectArgs) -> Result<()> {
             .iter()
             .filter(|s| args.stream.is_none_or(|n| n == s.stream))
             .collect();
-        let text = if args.output.json {
+        let text = if args.output.format() == Some(Format::Json) {
             rows.iter()
                 .map(|s| json::summary_value(s).to_string() + "\n")
                 .collect::<String>()
@@ -116,7 +129,7 @@ fn inspect(args: &InspectArgs) -> Result<()> {
         write_out(text.as_bytes())?;
         return finish_report(path, &report);
     }
-    if args.output.json {
+    if args.output.format() == Some(Format::Json) {
         // Streamed: each segment is printed as soon as its states are final.
         let mut out = io::BufWriter::new(io::stdout().lock());
         let mut failed: Option<io::Error> = None;
@@ -136,7 +149,8 @@ fn inspect(args: &InspectArgs) -> Result<()> {
         }
         return finish_report(path, &report);
     }
-    let want_tui = !args.output.plain && !args.output.brief && io::stdout().is_terminal();
+    let want_tui =
+        args.output.format().is_none() && !args.output.brief && io::stdout().is_terminal();
     let (tl, report) = capture::timeline(
         path,
         ReadOptions {
@@ -183,9 +197,16 @@ fn write_out(bytes: &[u8]) -> Result<()> {
 /// Print a timeline the way the output flags ask.
 fn emit(tl: &Timeline, stream: Option<u32>, output: &OutputArgs) -> Result<()> {
     let mut out = io::stdout().lock();
-    let result = if output.json {
+    let format = output.format();
+    let result = if format == Some(Format::Json) {
         json::write(tl, stream, &mut out)
-    } else if !output.plain && !output.brief && io::stdout().is_terminal() {
+    } else if format == Some(Format::Svg) {
+        out.write_all(crate::view::svg::render(tl, stream).as_bytes())
+            .and_then(|_| out.flush())
+    } else if format == Some(Format::Mermaid) {
+        out.write_all(crate::view::mermaid::render(tl, stream).as_bytes())
+            .and_then(|_| out.flush())
+    } else if format.is_none() && !output.brief && io::stdout().is_terminal() {
         drop(out);
         return crate::view::tui::run(tl);
     } else {

@@ -35,7 +35,8 @@ Examples:
   synack simulate three-way-close --plain
   synack simulate syn-ack-lost --json
   synack simulate handshake --isn-client 4294967290 --plain   watch sequence numbers wrap
-  synack simulate fin-lost --export fin-lost.pcap && tshark -r fin-lost.pcap")]
+  synack simulate fin-lost --export fin-lost.pcap && tshark -r fin-lost.pcap
+  synack simulate handshake --format svg > handshake.svg")]
     Simulate(SimulateArgs),
     /// List the scenarios `simulate` knows, one line each
     #[command(after_help = "Example:\n  synack scenarios")]
@@ -66,6 +67,19 @@ Examples:
   sudo synack sniff --port 8080                 then, elsewhere: curl localhost:8080
   sudo synack sniff --port 5432 --json --save db.pcap")]
     Sniff(SniffArgs),
+    /// Print a shell completion script
+    #[command(after_help = "\
+Examples:
+  synack completions bash > ~/.local/share/bash-completion/completions/synack
+  synack completions zsh > ~/.zfunc/_synack
+  synack completions fish > ~/.config/fish/completions/synack.fish")]
+    Completions {
+        /// The shell to complete for
+        shell: clap_complete::Shell,
+    },
+    /// Print the man page (roff)
+    #[command(after_help = "Example:\n  synack man > synack.1 && man ./synack.1")]
+    Man,
 }
 
 #[derive(Args, Debug, Clone)]
@@ -136,14 +150,30 @@ pub struct InspectArgs {
     pub output: OutputArgs,
 }
 
+/// What to print instead of the terminal UI.
+#[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Format {
+    /// The ladder as text (same as --plain)
+    Plain,
+    /// NDJSON, one object per step (same as --json)
+    Json,
+    /// The ladder as an SVG picture, for slides and handouts
+    Svg,
+    /// The ladder as a Mermaid sequenceDiagram, for Markdown
+    Mermaid,
+}
+
 #[derive(Args, Debug, Clone)]
 pub struct OutputArgs {
     /// Print the ladder as plain text (the default when stdout is not a terminal)
-    #[arg(long, conflicts_with = "json")]
+    #[arg(long, conflicts_with_all = ["json", "format"])]
     pub plain: bool,
     /// Print NDJSON, one object per step
-    #[arg(long)]
+    #[arg(long, conflicts_with = "format")]
     pub json: bool,
+    /// Print in this format instead of starting the terminal UI
+    #[arg(long, value_enum, value_name = "FORMAT")]
+    pub format: Option<Format>,
     /// With --plain: the ladder without the explanations
     #[arg(long)]
     pub brief: bool,
@@ -176,4 +206,17 @@ fn parse_u32(s: &str) -> Result<u32, String> {
         None => s.parse::<u32>(),
     };
     parsed.map_err(|_| format!("`{s}` is not a number from 0 to 4294967295"))
+}
+
+impl OutputArgs {
+    /// The output asked for, with --plain/--json folded into --format.
+    pub fn format(&self) -> Option<Format> {
+        if self.json {
+            Some(Format::Json)
+        } else if self.plain {
+            Some(Format::Plain)
+        } else {
+            self.format
+        }
+    }
 }

@@ -1,0 +1,214 @@
+//! The ladder diagram as SVG, for slides and handouts: two lifelines, one
+//! arrow per segment, states written where they change, socket calls and
+//! timers on the lifeline of the side that makes them.
+
+use crate::timeline::{Side, StepKind, Timeline, state_name};
+use std::fmt::Write;
+
+const WIDTH: f64 = 860.0;
+const LEFT: f64 = 250.0;
+const RIGHT: f64 = 610.0;
+const ROW: f64 = 30.0;
+const TOP: f64 = 110.0;
+
+fn esc(s: &str) -> String {
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+}
+
+fn x_of(side: Side) -> f64 {
+    match side {
+        Side::Client => LEFT,
+        Side::Server => RIGHT,
+    }
+}
+
+/// Render `tl` (or one stream of it) as a standalone SVG document.
+pub fn render(tl: &Timeline, only_stream: Option<u32>) -> String {
+    let steps: Vec<_> = tl
+        .steps
+        .iter()
+        .filter(|s| only_stream.is_none_or(|n| n == s.stream))
+        .collect();
+    let height = TOP + ROW * (steps.len() as f64 + 1.5) + 20.0;
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        r#"<svg xmlns="http://www.w3.org/2000/svg" width="{WIDTH}" height="{height}" viewBox="0 0 {WIDTH} {height}" font-family="DejaVu Sans Mono, Menlo, Consolas, monospace" font-size="13">"#
+    );
+    let _ = writeln!(
+        out,
+        r##"<defs><marker id="arrow" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="8" markerHeight="8" orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z" fill="#222"/></marker></defs>"##
+    );
+    let _ = writeln!(out, r#"<rect width="100%" height="100%" fill="white"/>"#);
+    let _ = writeln!(
+        out,
+        r#"<text x="{}" y="28" text-anchor="middle" font-size="16" font-weight="bold">{}</text>"#,
+        WIDTH / 2.0,
+        esc(&format!("synack - {}", tl.source))
+    );
+    if !tl.title.is_empty() {
+        let _ = writeln!(
+            out,
+            r##"<text x="{}" y="48" text-anchor="middle" fill="#555">{}</text>"##,
+            WIDTH / 2.0,
+            esc(&tl.title)
+        );
+    }
+    let first_stream = steps.first().map_or(0, |s| s.stream);
+    if let Some(info) = tl.streams.get(first_stream as usize) {
+        for (side, addr) in [(Side::Client, info.client), (Side::Server, info.server)] {
+            let _ = writeln!(
+                out,
+                r#"<text x="{}" y="78" text-anchor="middle" font-weight="bold">{} {}</text>"#,
+                x_of(side),
+                side,
+                esc(&addr.to_string())
+            );
+        }
+    }
+    let bottom = height - 20.0;
+    for side in [Side::Client, Side::Server] {
+        let _ = writeln!(
+            out,
+            r##"<line x1="{x}" y1="90" x2="{x}" y2="{bottom}" stroke="#888" stroke-width="2"/>"##,
+            x = x_of(side)
+        );
+    }
+    if let Some(first) = steps.first() {
+        for side in [Side::Client, Side::Server] {
+            state_label(
+                &mut out,
+                side,
+                TOP - 8.0,
+                state_name(first.before.get(side)),
+            );
+        }
+    }
+    for (i, step) in steps.iter().enumerate() {
+        let y = TOP + ROW * (i as f64 + 1.0);
+        let _ = writeln!(
+            out,
+            r##"<text x="8" y="{}" fill="#999" font-size="11">{:.3}s</text>"##,
+            y + 4.0,
+            step.time
+        );
+        match step.kind {
+            StepKind::Segment => {
+                let v = step.segment.as_ref().expect("segment step");
+                let (x1, x2) = (x_of(v.from), x_of(v.from.other()));
+                let y2 = y + 10.0;
+                let colour = if v.seg.flags.rst() {
+                    "#b00"
+                } else if v.seg.flags.syn() {
+                    "#05a"
+                } else if v.seg.flags.fin() {
+                    "#a50"
+                } else {
+                    "#222"
+                };
+                if v.lost {
+                    let xm = x1 + (x2 - x1) * 0.6;
+                    let ym = y + 6.0;
+                    let _ = writeln!(
+                        out,
+                        r#"<line x1="{x1}" y1="{y}" x2="{xm}" y2="{ym}" stroke="{colour}" stroke-width="1.5" stroke-dasharray="5,3"/>"#
+                    );
+                    let (anchor, dx) = if x2 > x1 {
+                        ("start", 6.0)
+                    } else {
+                        ("end", -6.0)
+                    };
+                    let _ = writeln!(
+                        out,
+                        r##"<text x="{}" y="{}" text-anchor="{anchor}" fill="#b00" font-weight="bold">✕ lost</text>"##,
+                        xm + dx - 6.0 * dx.signum(),
+                        ym + 5.0
+                    );
+                } else {
+                    let _ = writeln!(
+                        out,
+                        r#"<line x1="{x1}" y1="{y}" x2="{x2}" y2="{y2}" stroke="{colour}" stroke-width="1.5" marker-end="url(#arrow)"/>"#
+                    );
+                }
+                let mut label = format!("{} seq={}", v.seg.flags.tcpdump(), v.seq_rel);
+                if v.seg.flags.ack() {
+                    let _ = write!(label, " ack={}", v.ack_rel);
+                }
+                if v.len > 0 {
+                    let _ = write!(label, " len={}", v.len);
+                }
+                if !v.analysis.is_empty() {
+                    label.push_str(" (retransmission)");
+                    if !v
+                        .analysis
+                        .contains(&crate::timeline::Analysis::Retransmission)
+                    {
+                        label = label.replace("retransmission", "analysis");
+                    }
+                }
+                let _ = writeln!(
+                    out,
+                    r#"<text x="{}" y="{}" text-anchor="middle" fill="{colour}">{}</text>"#,
+                    (LEFT + RIGHT) / 2.0,
+                    y - 3.0,
+                    esc(&label)
+                );
+            }
+            StepKind::Call | StepKind::Timer => {
+                let text = if step.kind == StepKind::Call {
+                    step.call.map(|c| c.name().to_string()).unwrap_or_default()
+                } else {
+                    match step.timer {
+                        Some(crate::timeline::Timer::Retransmission { rto }) => {
+                            format!("RTO {rto:.0} s")
+                        }
+                        Some(crate::timeline::Timer::DelayedAck) => "delayed ACK".into(),
+                        Some(crate::timeline::Timer::TimeWait { seconds }) => {
+                            format!("2MSL {seconds:.0} s")
+                        }
+                        None => String::new(),
+                    }
+                };
+                let x = x_of(step.side);
+                let (anchor, dx) = match step.side {
+                    Side::Client => ("start", 10.0),
+                    Side::Server => ("end", -10.0),
+                };
+                let fill = if step.kind == StepKind::Call {
+                    "#063"
+                } else {
+                    "#606"
+                };
+                let _ = writeln!(
+                    out,
+                    r#"<circle cx="{x}" cy="{y}" r="4" fill="{fill}"/><text x="{}" y="{}" text-anchor="{anchor}" fill="{fill}" font-style="italic">{}</text>"#,
+                    x + dx,
+                    y + 4.0,
+                    esc(&text)
+                );
+            }
+        }
+        for side in [Side::Client, Side::Server] {
+            let (b, a) = (step.before.get(side), step.after.get(side));
+            if b != a {
+                state_label(&mut out, side, y + 8.0, state_name(a));
+            }
+        }
+    }
+    out.push_str("</svg>\n");
+    out
+}
+
+fn state_label(out: &mut String, side: Side, y: f64, name: &str) {
+    let (x, anchor) = match side {
+        Side::Client => (LEFT - 12.0, "end"),
+        Side::Server => (RIGHT + 12.0, "start"),
+    };
+    let _ = writeln!(
+        out,
+        r##"<text x="{x}" y="{y}" text-anchor="{anchor}" font-weight="bold" fill="#036">{name}</text>"##
+    );
+}

@@ -1,0 +1,97 @@
+//! The export formats for slides and docs (SVG, Mermaid), shell completions
+//! and the man page.
+
+use std::process::Command;
+
+fn synack(args: &[&str]) -> String {
+    let out = Command::new(env!("CARGO_BIN_EXE_synack"))
+        .args(args)
+        .output()
+        .expect("run synack");
+    assert!(
+        out.status.success(),
+        "{args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).expect("UTF-8")
+}
+
+fn segment_count(scenario: &str) -> usize {
+    synack(&["simulate", scenario, "--json"])
+        .lines()
+        .filter(|l| l.contains(r#""kind":"segment""#))
+        .count()
+}
+
+#[test]
+fn svg_is_well_formed_with_one_arrow_per_segment() {
+    for scenario in synack::tcp::scenario::NAMES {
+        let svg = synack(&["simulate", scenario, "--format", "svg"]);
+        let doc = roxmltree::Document::parse(&svg)
+            .unwrap_or_else(|e| panic!("{scenario}: not well-formed XML: {e}"));
+        let root = doc.root_element();
+        assert_eq!(root.tag_name().name(), "svg");
+        let arrows = doc
+            .descendants()
+            .filter(|n| n.has_tag_name("line") && n.attribute("marker-end").is_some())
+            .count();
+        let lost = doc
+            .descendants()
+            .filter(|n| n.has_tag_name("text") && n.text().is_some_and(|t| t.contains("✕ lost")))
+            .count();
+        assert_eq!(arrows + lost, segment_count(scenario), "{scenario}");
+        assert!(
+            svg.contains("TIME_WAIT")
+                || scenario == "refused"
+                || scenario.contains("abort")
+                || scenario.contains("unread")
+                || scenario == "time-wait"
+        );
+    }
+}
+
+#[test]
+fn mermaid_has_one_message_per_segment() {
+    for scenario in synack::tcp::scenario::NAMES {
+        let m = synack(&["simulate", scenario, "--format", "mermaid"]);
+        assert!(m.starts_with("sequenceDiagram\n"));
+        let messages = m
+            .lines()
+            .filter(|l| {
+                let t = l.trim_start();
+                t.starts_with("C->>S:")
+                    || t.starts_with("S->>C:")
+                    || t.starts_with("C-xS:")
+                    || t.starts_with("S-xC:")
+            })
+            .count();
+        assert_eq!(messages, segment_count(scenario), "{scenario}");
+    }
+    let lost = synack(&["simulate", "syn-lost", "--format", "mermaid"]);
+    assert!(lost.contains("C-xS: [S] SYN seq=0 (lost)"));
+}
+
+#[test]
+fn the_readme_picture_is_what_the_code_draws_now() {
+    let committed =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/docs/handshake.svg"))
+            .expect("docs/handshake.svg");
+    let now = synack(&["simulate", "handshake", "--format", "svg"]);
+    assert_eq!(
+        committed, now,
+        "regenerate: synack simulate handshake --format svg > docs/handshake.svg"
+    );
+}
+
+#[test]
+fn completions_and_man_page_come_from_the_cli_definition() {
+    for shell in ["bash", "zsh", "fish", "elvish", "powershell"] {
+        let script = synack(&["completions", shell]);
+        for sub in ["simulate", "inspect", "scenarios", "live", "sniff"] {
+            assert!(script.contains(sub), "{shell} completion lacks {sub}");
+        }
+    }
+    let man = synack(&["man"]);
+    assert!(man.contains(".TH synack 1"));
+    assert!(man.contains("simulate"));
+}
