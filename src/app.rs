@@ -2,6 +2,7 @@
 
 use crate::capture::{self, ReadOptions};
 use crate::cli::{Cli, Command, Format, InspectArgs, OutputArgs, SimulateArgs};
+use crate::explain::Lang;
 use crate::tcp::scenario;
 use crate::tcp::sim::{SimConfig, Simulator};
 use crate::tcp::tracker::Summary;
@@ -11,6 +12,8 @@ use anyhow::{Context, Result, bail};
 use std::io::{self, IsTerminal, Write};
 
 pub fn run(cli: Cli) -> Result<()> {
+    let lang = cli.lang.unwrap_or_else(Lang::from_env);
+    let _ = LANG.set(lang);
     match cli.command {
         None => simulate(&SimulateArgs {
             scenario: "handshake".into(),
@@ -51,6 +54,15 @@ fn list_scenarios() -> Result<()> {
         writeln!(out, "{:<24} {}", s.name, s.summary)?;
     }
     Ok(())
+}
+
+/// The language chosen on the command line (or from the environment), set
+/// once at start-up so every view can ask for it.
+static LANG: std::sync::OnceLock<Lang> = std::sync::OnceLock::new();
+
+/// The language the user asked for (English until `run` has set it).
+pub fn lang() -> Lang {
+    LANG.get().copied().unwrap_or_default()
 }
 
 /// Build the timeline of a scenario.
@@ -137,7 +149,7 @@ fn inspect(args: &InspectArgs) -> Result<()> {
             if failed.is_some() || args.stream.is_some_and(|n| n != step.stream) {
                 return;
             }
-            let line = json::step_value(&step).to_string();
+            let line = json::step_value_in(&step, lang()).to_string();
             if let Err(e) = writeln!(out, "{line}") {
                 failed = Some(e);
             }
@@ -199,7 +211,7 @@ fn emit(tl: &Timeline, stream: Option<u32>, output: &OutputArgs) -> Result<()> {
     let mut out = io::stdout().lock();
     let format = output.format();
     let result = if format == Some(Format::Json) {
-        json::write(tl, stream, &mut out)
+        json::write_in(tl, stream, lang(), &mut out)
     } else if format == Some(Format::Svg) {
         out.write_all(crate::view::svg::render(tl, stream).as_bytes())
             .and_then(|_| out.flush())
@@ -210,12 +222,13 @@ fn emit(tl: &Timeline, stream: Option<u32>, output: &OutputArgs) -> Result<()> {
         drop(out);
         return crate::view::tui::run(tl);
     } else {
-        let text = plain::render(
+        let text = plain::render_in(
             tl,
             stream,
             plain::PlainOptions {
                 brief: output.brief,
             },
+            lang(),
         );
         out.write_all(text.as_bytes()).and_then(|_| out.flush())
     };

@@ -24,6 +24,9 @@ layers its bytes belong to and a plain explanation. Without a command it runs \
 pub struct Cli {
     #[command(subcommand)]
     pub command: Option<Command>,
+    /// Language of explanations and labels (default: from LC_ALL / LC_MESSAGES / LANG)
+    #[arg(long, global = true, value_enum, value_name = "LANG")]
+    pub lang: Option<crate::explain::Lang>,
 }
 
 #[derive(Subcommand, Debug)]

@@ -129,6 +129,22 @@ impl Layer {
             Layer::Application => "5-7 session/presentation/application",
         }
     }
+    pub fn osi_zh(self) -> &'static str {
+        match self {
+            Layer::Link => "2 数据链路层",
+            Layer::Network => "3 网络层",
+            Layer::Transport => "4 传输层",
+            Layer::Application => "5-7 会话层/表示层/应用层",
+        }
+    }
+    pub fn tcpip_zh(self) -> &'static str {
+        match self {
+            Layer::Link => "链路层",
+            Layer::Network => "网际层",
+            Layer::Transport => "传输层",
+            Layer::Application => "应用层",
+        }
+    }
     /// The layer in the four-layer TCP/IP model (RFC 1122).
     pub fn tcpip(self) -> &'static str {
         match self {

@@ -113,3 +113,52 @@ fn json_is_one_object_per_line() {
         assert!(v["kind"].is_string());
     }
 }
+
+#[test]
+fn chinese_explanations_from_the_flag_or_the_environment() {
+    let flag = synack(&["simulate", "handshake", "--plain", "--lang", "zh"]);
+    let text = stdout(&flag);
+    assert!(text.contains("客户端调用 connect()"), "{text}");
+    // Protocol names, flags and states stay as the RFC spells them.
+    assert!(text.contains("SYN_RECEIVED") && text.contains("[S.]"));
+    let env = Command::new(env!("CARGO_BIN_EXE_synack"))
+        .args(["simulate", "handshake", "--plain"])
+        .env("LC_ALL", "")
+        .env("LANG", "zh_CN.UTF-8")
+        .output()
+        .unwrap();
+    assert_eq!(stdout(&env), text);
+    let english = Command::new(env!("CARGO_BIN_EXE_synack"))
+        .args(["simulate", "handshake", "--plain"])
+        .env("LC_ALL", "C")
+        .env("LANG", "zh_CN.UTF-8")
+        .output()
+        .unwrap();
+    assert!(stdout(&english).contains("The client calls connect()"));
+    let json = synack(&["simulate", "refused", "--json", "--lang", "zh"]);
+    let last: serde_json::Value =
+        serde_json::from_str(stdout(&json).lines().last().unwrap()).unwrap();
+    assert!(
+        last["explanation"]
+            .as_str()
+            .unwrap()
+            .contains("ECONNREFUSED"),
+        "{last}"
+    );
+    assert!(last["explanation"].as_str().unwrap().contains("端口"));
+}
+
+#[test]
+fn chinese_text_fits_80_columns_of_display_width() {
+    use unicode_width::UnicodeWidthStr;
+    for name in synack::tcp::scenario::NAMES {
+        let o = synack(&["simulate", name, "--plain", "--lang", "zh"]);
+        for line in stdout(&o).lines() {
+            assert!(
+                line.width() <= 80,
+                "{name}: {} columns: {line}",
+                line.width()
+            );
+        }
+    }
+}

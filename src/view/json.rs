@@ -1,6 +1,6 @@
 //! NDJSON: one object per timeline step, with the fields DESIGN.md fixes.
 
-use crate::explain;
+use crate::explain::{self, Lang};
 use crate::timeline::{CallResult, Side, Step, StepKind, Timeline, Timer};
 use serde_json::{Map, Value, json};
 use std::io::{self, Write};
@@ -10,8 +10,13 @@ fn sides<T: serde::Serialize>(pair: [Option<T>; 2]) -> Value {
     json!({ "client": c, "server": s })
 }
 
-/// The JSON object of one step. `time_zero` is subtracted from `time`.
+/// The JSON object of one step, explained in English.
 pub fn step_value(step: &Step) -> Value {
+    step_value_in(step, Lang::En)
+}
+
+/// The JSON object of one step, explained in `lang`.
+pub fn step_value_in(step: &Step, lang: Lang) -> Value {
     let mut m = Map::new();
     m.insert("kind".into(), json!(step.kind));
     m.insert("stream".into(), json!(step.stream));
@@ -68,21 +73,31 @@ pub fn step_value(step: &Step) -> Value {
     if let Some(k) = &step.kernel {
         m.insert("kernel_state".into(), json!(k));
     }
-    m.insert("calls".into(), sides(explain::side_calls(step)));
+    m.insert("calls".into(), sides(explain::side_calls_in(step, lang)));
     m.insert("node_event".into(), sides(explain::node_events(step)));
-    m.insert("layers".into(), json!(explain::layers(step)));
-    m.insert("explanation".into(), json!(explain::explain(step)));
+    m.insert("layers".into(), json!(explain::layers_in(step, lang)));
+    m.insert("explanation".into(), json!(explain::explain_in(step, lang)));
     Value::Object(m)
 }
 
 /// Write the timeline as NDJSON. An `Err` of kind `BrokenPipe` means the
 /// reader went away (`| head`); callers treat that as a quiet success.
 pub fn write(tl: &Timeline, only_stream: Option<u32>, out: &mut dyn Write) -> io::Result<()> {
+    write_in(tl, only_stream, Lang::En, out)
+}
+
+/// [`write`] with explanations in `lang`.
+pub fn write_in(
+    tl: &Timeline,
+    only_stream: Option<u32>,
+    lang: Lang,
+    out: &mut dyn Write,
+) -> io::Result<()> {
     for step in &tl.steps {
         if only_stream.is_some_and(|s| s != step.stream) {
             continue;
         }
-        serde_json::to_writer(&mut *out, &step_value(step))?;
+        serde_json::to_writer(&mut *out, &step_value_in(step, lang))?;
         out.write_all(b"\n")?;
     }
     out.flush()

@@ -1,7 +1,7 @@
 //! The ladder diagram as plain text, readable at 80 columns. Renders a
 //! timeline; decides nothing.
 
-use crate::explain;
+use crate::explain::{self, Lang};
 use crate::timeline::{
     Call, CallResult, SegmentView, Side, Step, StepKind, StreamInfo, Timeline, Timer, state_name,
 };
@@ -19,18 +19,51 @@ pub struct PlainOptions {
     pub brief: bool,
 }
 
-fn wrap(text: &str, indent: &str, width: usize) -> String {
+/// Wrap `text` to `width` display columns. Breaks at spaces, and between
+/// any two wide (CJK) characters, since Chinese has no spaces; never puts
+/// closing punctuation at the start of a line.
+pub fn wrap(text: &str, indent: &str, width: usize) -> String {
+    use unicode_width::UnicodeWidthChar;
+    const NO_LINE_START: &str = "，。：；、）！？」』）,.:;)!?";
+    // Tokens: runs of narrow non-space characters, or single wide characters.
+    let mut tokens: Vec<(String, bool)> = Vec::new(); // (text, space before)
+    let mut space = false;
+    for ch in text.chars() {
+        if ch.is_whitespace() {
+            space = true;
+            continue;
+        }
+        let wide = ch.width().unwrap_or(0) > 1;
+        let glue = !space
+            && tokens.last().is_some_and(|(t, _)| {
+                let last_wide = t.chars().last().and_then(|c| c.width()).unwrap_or(0) > 1;
+                (!wide && !last_wide) || NO_LINE_START.contains(ch)
+            });
+        if glue {
+            tokens.last_mut().expect("checked").0.push(ch);
+        } else {
+            tokens.push((ch.to_string(), space));
+        }
+        space = false;
+    }
+    let cols = |s: &str| unicode_width::UnicodeWidthStr::width(s);
+    let avail = width.saturating_sub(cols(indent)).max(10);
     let mut out = String::new();
     let mut line = String::new();
-    for word in text.split_whitespace() {
-        if !line.is_empty() && indent.len() + line.len() + 1 + word.len() > width {
+    for (tok, space_before) in tokens {
+        let sep = if space_before && !line.is_empty() {
+            " "
+        } else {
+            ""
+        };
+        if !line.is_empty() && cols(&line) + sep.len() + cols(&tok) > avail {
             let _ = writeln!(out, "{indent}{line}");
             line.clear();
+            line.push_str(&tok);
+        } else {
+            line.push_str(sep);
+            line.push_str(&tok);
         }
-        if !line.is_empty() {
-            line.push(' ');
-        }
-        line.push_str(word);
     }
     if !line.is_empty() {
         let _ = writeln!(out, "{indent}{line}");
@@ -109,10 +142,14 @@ fn timer_text(t: &Timer) -> String {
     }
 }
 
-fn header(out: &mut String, tl: &Timeline, stream: u32, info: &StreamInfo, first: Option<&Step>) {
-    let c = format!("client {}", info.client);
-    let s = format!("server {}", info.server);
-    let _ = writeln!(out, "stream {stream}: {c} <-> {s}");
+fn header(out: &mut String, lang: Lang, stream: u32, info: &StreamInfo, first: Option<&Step>) {
+    let c = format!("{} {}", lang.side(Side::Client), info.client);
+    let s = format!("{} {}", lang.side(Side::Server), info.server);
+    let word = match lang {
+        Lang::En => "stream",
+        Lang::Zh => "连接",
+    };
+    let _ = writeln!(out, "{word} {stream}: {c} <-> {s}");
     let start = first.map(|s| s.before).unwrap_or_default();
     let _ = writeln!(
         out,
@@ -122,7 +159,6 @@ fn header(out: &mut String, tl: &Timeline, stream: u32, info: &StreamInfo, first
         state_name(start.server),
         w = ARROW - 2
     );
-    let _ = tl;
 }
 
 /// One row per connection, for `inspect --summary`.
@@ -167,6 +203,16 @@ pub fn summary_table(rows: &[&crate::tcp::tracker::Summary]) -> String {
 /// Render the whole timeline (or one stream of it) as a text ladder, one
 /// connection after another.
 pub fn render(tl: &Timeline, only_stream: Option<u32>, opts: PlainOptions) -> String {
+    render_in(tl, only_stream, opts, Lang::En)
+}
+
+/// [`render`] with explanations and labels in `lang`.
+pub fn render_in(
+    tl: &Timeline,
+    only_stream: Option<u32>,
+    opts: PlainOptions,
+    lang: Lang,
+) -> String {
     let mut out = String::new();
     let _ = writeln!(out, "synack - {}", tl.source);
     if !tl.title.is_empty() {
@@ -187,13 +233,13 @@ pub fn render(tl: &Timeline, only_stream: Option<u32>, opts: PlainOptions) -> St
         .flat_map(|id| tl.steps.iter().filter(move |s| s.stream == *id));
     for step in grouped {
         if current.is_some() && current != Some(step.stream) {
-            close_stream(&mut out, tl, current);
+            close_stream(&mut out, tl, current, lang);
         }
         if current != Some(step.stream) {
             current = Some(step.stream);
             out.push('\n');
             if let Some(info) = tl.streams.get(step.stream as usize) {
-                header(&mut out, tl, step.stream, info, Some(step));
+                header(&mut out, lang, step.stream, info, Some(step));
             }
             let _ = writeln!(out, "{}", "-".repeat(WIDTH));
         }
@@ -240,36 +286,42 @@ pub fn render(tl: &Timeline, only_stream: Option<u32>, opts: PlainOptions) -> St
             }
             out.push_str(&wrap(&detail, INDENT, WIDTH));
         }
-        let calls = explain::side_calls(step);
+        let calls = explain::side_calls_in(step, lang);
         let mut notes = Vec::new();
         for side in [Side::Client, Side::Server] {
             if step.kind == StepKind::Call && side == step.side {
                 continue;
             }
             if let Some(c) = &calls[side.index()] {
-                notes.push(format!("{side}: {c}"));
+                notes.push(format!("{}: {c}", lang.side(side)));
             }
         }
         if !notes.is_empty() {
             out.push_str(&wrap(&notes.join("; "), INDENT, WIDTH));
         }
         if !opts.brief {
-            out.push_str(&wrap(&explain::explain(step), INDENT, WIDTH));
+            out.push_str(&wrap(&explain::explain_in(step, lang), INDENT, WIDTH));
         }
     }
-    close_stream(&mut out, tl, current);
+    close_stream(&mut out, tl, current, lang);
     out
 }
 
-fn close_stream(out: &mut String, tl: &Timeline, stream: Option<u32>) {
+fn close_stream(out: &mut String, tl: &Timeline, stream: Option<u32>, lang: Lang) {
     if let Some(stream) = stream
         && let Some(last) = tl.final_states(stream)
     {
         let _ = writeln!(out, "{}", "-".repeat(WIDTH));
+        let label = match lang {
+            Lang::En => "final states",
+            Lang::Zh => "最终状态",
+        };
         let _ = writeln!(
             out,
-            "final states: client {}, server {}",
+            "{label}: {} {}, {} {}",
+            lang.side(Side::Client),
             state_name(last.client),
+            lang.side(Side::Server),
             state_name(last.server)
         );
     }
