@@ -34,6 +34,11 @@ fn every_help_explains_itself_with_an_example() {
         vec!["--help"],
         vec!["simulate", "--help"],
         vec!["scenarios", "--help"],
+        vec!["inspect", "--help"],
+        vec!["live", "--help"],
+        vec!["sniff", "--help"],
+        vec!["completions", "--help"],
+        vec!["man", "--help"],
     ] {
         let o = synack(&args);
         assert!(o.status.success(), "{args:?}");

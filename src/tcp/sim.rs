@@ -367,34 +367,38 @@ impl Simulator {
 
     /// Put a segment on the wire, unless a rule drops it.
     fn send(&mut self, from: Side, seg: Segment, call: Option<Call>) {
+        // Every rule counts every segment it matches, so "the 1st SYN" and
+        // "the 2nd SYN" both find theirs.
         let mut delay = 0.0;
+        let mut dropped = false;
         for (rule, seen) in self.rules.iter_mut() {
             if rule.from == from && rule.what.hits(&seg) {
                 *seen += 1;
                 if *seen == rule.nth {
                     match rule.action {
-                        WireAction::Drop => {
-                            let states = self.states();
-                            let view = self.view(from, &seg, true);
-                            self.push(Step {
-                                kind: StepKind::Segment,
-                                stream: self.stream,
-                                time: self.now,
-                                side: from,
-                                call,
-                                call_result: None,
-                                timer: None,
-                                segment: Some(view),
-                                before: states,
-                                after: states,
-                                kernel: None,
-                            });
-                            return;
-                        }
+                        WireAction::Drop => dropped = true,
                         WireAction::Delay(d) => delay += d,
                     }
                 }
             }
+        }
+        if dropped {
+            let states = self.states();
+            let view = self.view(from, &seg, true);
+            self.push(Step {
+                kind: StepKind::Segment,
+                stream: self.stream,
+                time: self.now,
+                side: from,
+                call,
+                call_result: None,
+                timer: None,
+                segment: Some(view),
+                before: states,
+                after: states,
+                kernel: None,
+            });
+            return;
         }
         self.order += 1;
         self.in_flight.push(Flight {
@@ -706,5 +710,97 @@ mod tests {
             .map(|v| v.seg.payload.clone())
             .collect();
         assert_eq!(data, vec![b"second".to_vec(), b"first".to_vec()]);
+    }
+
+    fn timers(sim: &Simulator) -> Vec<(Side, f64)> {
+        sim.steps()
+            .iter()
+            .filter_map(|s| match s.timer {
+                Some(Timer::Retransmission { rto }) => Some((s.side, rto)),
+                _ => None,
+            })
+            .collect()
+    }
+
+    fn drop_nth(from: Side, what: Match, nth: u32) -> Op {
+        Op::Wire(WireRule {
+            from,
+            what,
+            nth,
+            action: WireAction::Drop,
+        })
+    }
+
+    #[test]
+    fn the_rto_doubles_while_the_syn_keeps_getting_lost() {
+        let sim = run(&[
+            Op::Call(Server, Listen),
+            drop_nth(Client, Match::Syn, 1),
+            drop_nth(Client, Match::Syn, 2),
+            Op::Call(Client, Connect),
+            Op::Settle,
+        ]);
+        // Fired after 1 s, then after 2 s more: the third SYN gets through.
+        assert_eq!(timers(&sim), vec![(Client, 1.0), (Client, 2.0)]);
+        let syn_times: Vec<f64> = sim
+            .steps()
+            .iter()
+            .filter(|s| {
+                s.segment
+                    .as_ref()
+                    .is_some_and(|v| v.seg.flags == crate::tcp::segment::Flags::SYN)
+            })
+            .map(|s| s.time)
+            .collect();
+        assert_eq!(syn_times, vec![0.0, 1.0, 3.01]);
+        assert_eq!(
+            sim.final_states(),
+            States::new(State::Established, State::Established)
+        );
+    }
+
+    #[test]
+    fn the_server_resends_its_syn_ack_on_its_own_timer() {
+        // The SYN-ACK and the client's first retransmitted SYN are both lost:
+        // only the server's own retransmission timer can recover.
+        let sim = run(&[
+            Op::Call(Server, Listen),
+            drop_nth(Server, Match::SynAck, 1),
+            drop_nth(Client, Match::Syn, 2),
+            Op::Call(Client, Connect),
+            Op::Settle,
+        ]);
+        assert!(timers(&sim).contains(&(Server, 1.0)), "{:?}", timers(&sim));
+        assert_eq!(
+            sim.final_states(),
+            States::new(State::Established, State::Established)
+        );
+    }
+
+    #[test]
+    fn lost_data_is_retransmitted_and_read_once() {
+        let sim = run(&[
+            Op::Call(Server, Listen),
+            Op::Call(Client, Connect),
+            Op::Call(Server, Accept),
+            drop_nth(Client, Match::Data, 1),
+            Op::Call(Client, Write(b"hello".to_vec())),
+            Op::Settle,
+            Op::Call(Server, Read),
+        ]);
+        assert_eq!(timers(&sim), vec![(Client, 1.0)]);
+        let read = sim.steps().last().unwrap();
+        assert_eq!(read.call_result, Some(CallResult::Bytes(5)));
+        let resent = sim
+            .steps()
+            .iter()
+            .filter_map(|s| s.segment.as_ref())
+            .find(|v| v.len == 5 && !v.lost)
+            .unwrap();
+        assert!(
+            resent
+                .analysis
+                .contains(&crate::timeline::Analysis::Retransmission)
+        );
     }
 }
