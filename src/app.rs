@@ -33,6 +33,7 @@ pub fn run(cli: Cli) -> Result<()> {
         Some(Command::Inspect(args)) => inspect(&args),
         Some(Command::Live(args)) => crate::live::run_live(&args),
         Some(Command::Sniff(args)) => crate::live::run_sniff(&args),
+        Some(Command::Quiz(args)) => quiz(&args),
         Some(Command::Completions { shell }) => {
             let mut cmd = <Cli as clap::CommandFactory>::command();
             let mut buf = Vec::new();
@@ -181,6 +182,42 @@ fn inspect(args: &InspectArgs) -> Result<()> {
     }
     emit(&tl, args.stream, &args.output)?;
     finish_report(path, &report)
+}
+
+fn quiz(args: &crate::cli::QuizArgs) -> Result<()> {
+    let tl = match &args.file {
+        Some(path) => capture::timeline(path, READ)?.0,
+        None => simulate_timeline(&SimulateArgs {
+            scenario: args.scenario.clone(),
+            isn_client: None,
+            isn_server: None,
+            export: None,
+            force: false,
+            output: OutputArgs {
+                plain: true,
+                json: false,
+                format: None,
+                brief: false,
+            },
+        })?,
+    };
+    if let Some(n) = args.stream
+        && n as usize >= tl.streams.len()
+    {
+        bail!(
+            "there is no stream {n}: the file holds {} connection(s)",
+            tl.streams.len()
+        );
+    }
+    // The quiz in the terminal UI comes with the TUI's quiz screen; until
+    // then every terminal gets the plain quiz.
+    let stdin = io::stdin();
+    let mut input = stdin.lock();
+    let mut out = io::stdout().lock();
+    match crate::quiz::run_plain(&tl, args.stream, args.seed, lang(), &mut input, &mut out) {
+        Err(e) if e.kind() == io::ErrorKind::BrokenPipe => Ok(()),
+        other => other.map(|_| ()).map_err(Into::into),
+    }
 }
 
 /// After the output: say what was wrong with a damaged file, on one line.

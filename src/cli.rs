@@ -70,6 +70,13 @@ Examples:
   sudo synack sniff --port 8080                 then, elsewhere: curl localhost:8080
   sudo synack sniff --port 5432 --json --save db.pcap")]
     Sniff(SniffArgs),
+    /// Test yourself: before each step, say what comes next
+    #[command(after_help = "\
+Examples:
+  synack quiz                                   quiz on the handshake scenario
+  synack quiz three-way-close --plain           answer with a-d on stdin
+  synack quiz --file trace.pcap --stream 0      quiz on a real capture")]
+    Quiz(QuizArgs),
     /// Print a shell completion script
     #[command(after_help = "\
 Examples:
@@ -83,6 +90,25 @@ Examples:
     /// Print the man page (roff)
     #[command(after_help = "Example:\n  synack man > synack.1 && man ./synack.1")]
     Man,
+}
+
+#[derive(Args, Debug, Clone)]
+pub struct QuizArgs {
+    /// Scenario to quiz on (see `synack scenarios`)
+    #[arg(default_value = "handshake", conflicts_with = "file")]
+    pub scenario: String,
+    /// Quiz on a capture file instead (a live recording made with `live --save` works too)
+    #[arg(long, value_name = "FILE")]
+    pub file: Option<std::path::PathBuf>,
+    /// With --file: only this connection
+    #[arg(long, value_name = "N")]
+    pub stream: Option<u32>,
+    /// Seed for the choice of questions and the order of answers
+    #[arg(long, default_value_t = 1, value_name = "N")]
+    pub seed: u64,
+    /// Ask on stdin/stdout instead of the terminal UI
+    #[arg(long)]
+    pub plain: bool,
 }
 
 #[derive(Args, Debug, Clone)]

@@ -8,6 +8,7 @@ pub mod capture;
 pub mod cli;
 pub mod explain;
 pub mod live;
+pub mod quiz;
 pub mod pcap;
 pub mod tcp;
 pub mod timeline;

@@ -1,11 +1,408 @@
-//! The live lab and the sniffer. (Placeholder until they land.)
+//! The live lab (`synack live`) and the sniffer (`synack sniff`): real
+//! sockets on loopback, real packets from an `AF_PACKET` socket, the
+//! kernel's own socket states from `/proc/net/tcp{,6}`.
+//!
+//! - [`sniffer`]: the raw socket, its reader thread, dropping privileges;
+//! - [`kernel`]: `/proc/net/tcp` parsing and the kernel → RFC state names;
+//! - [`script`]: the lab's scripts;
+//! - [`lab`]: the lab itself, a [`LiveSource`];
+//! - [`sniff`]: the passive sniffer, a [`LiveSource`] too.
 
-use crate::cli::{LiveArgs, SniffArgs};
+pub mod kernel;
+pub mod lab;
+pub mod script;
+pub mod sniff;
+pub mod sniffer;
 
-pub fn run_live(_args: &LiveArgs) -> anyhow::Result<()> {
-    anyhow::bail!("`synack live` is not built yet")
+use crate::cli::{Format, LiveArgs, OutputArgs, SniffArgs};
+use crate::pcap::PcapWriter;
+use crate::timeline::{LiveSource, Step, Timeline};
+use crate::view::{json, plain};
+use anyhow::{Context, Result, bail};
+use std::io::{self, IsTerminal, Write};
+use std::path::Path;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::{Duration, Instant};
+
+/// Set by SIGINT / SIGTERM: stop, finish the `--save` file, print what
+/// was seen.
+static STOP: AtomicBool = AtomicBool::new(false);
+
+extern "C" fn on_signal(_: libc::c_int) {
+    STOP.store(true, Ordering::SeqCst);
 }
 
-pub fn run_sniff(_args: &SniffArgs) -> anyhow::Result<()> {
-    anyhow::bail!("`synack sniff` is not built yet")
+/// Install the SIGINT/SIGTERM handler. No `SA_RESTART`: a blocked read of
+/// the terminal returns EINTR so the lab notices at once.
+fn install_stop_handler() {
+    // SAFETY: the handler only stores to an atomic, which is signal-safe.
+    unsafe {
+        let mut sa: libc::sigaction = std::mem::zeroed();
+        sa.sa_sigaction = on_signal as *const () as libc::sighandler_t;
+        libc::sigemptyset(&mut sa.sa_mask);
+        sa.sa_flags = 0;
+        libc::sigaction(libc::SIGINT, &sa, std::ptr::null_mut());
+        libc::sigaction(libc::SIGTERM, &sa, std::ptr::null_mut());
+    }
+}
+
+fn stopped() -> bool {
+    STOP.load(Ordering::SeqCst)
+}
+
+fn refuse_overwrite(path: &Path, force: bool) -> Result<()> {
+    if path.exists() && !force {
+        bail!(
+            "{} already exists; choose another name or add --force to overwrite it",
+            path.display()
+        );
+    }
+    Ok(())
+}
+
+/// Open the raw socket and the `--save` file, then drop privileges and
+/// start the capture thread. The order matters: capabilities are dropped
+/// before any thread exists (they are per thread), and after the only two
+/// things that need them.
+fn start_capture(
+    iface: &str,
+    save: Option<&Path>,
+    force: bool,
+) -> Result<(sniffer::Sniffer, Option<PcapWriter>)> {
+    if let Some(p) = save {
+        refuse_overwrite(p, force)?;
+    }
+    let sock = sniffer::RawSocket::open(iface).map_err(|e| sniffer::open_error(&e, iface))?;
+    let writer = match save {
+        Some(p) => Some(
+            PcapWriter::create(p, sock.link_type)
+                .with_context(|| format!("cannot write {}", p.display()))?,
+        ),
+        None => None,
+    };
+    sniffer::drop_privileges(save.is_some());
+    install_stop_handler();
+    Ok((sniffer::Sniffer::start(sock), writer))
+}
+
+fn print_out(text: &str) -> Result<()> {
+    let mut out = io::stdout().lock();
+    match out.write_all(text.as_bytes()).and_then(|_| out.flush()) {
+        Err(e) if e.kind() == io::ErrorKind::BrokenPipe => Ok(()),
+        other => Ok(other?),
+    }
+}
+
+/// The kernel's states beside the inferred ones, for the plain views.
+fn kernel_table(tl: &Timeline) -> String {
+    let mut out =
+        String::from("\nkernel states (read from /proc/net/tcp after each call's segments):\n");
+    for (i, s) in tl.steps.iter().enumerate() {
+        let Some(k) = s.kernel else { continue };
+        let what = match (&s.segment, s.call) {
+            (Some(v), _) => format!("{} {}", v.from, v.seg.flags.wireshark()),
+            (None, Some(c)) => format!("{} {}", s.side, c.name()),
+            _ => String::new(),
+        };
+        let agree = if k == s.after { "agrees" } else { "DIFFERS" };
+        out.push_str(&format!(
+            "{:>3}  {:<28} kernel: client {:<12} server {:<12} {agree}\n",
+            i + 1,
+            what,
+            crate::timeline::state_name(k.client),
+            crate::timeline::state_name(k.server),
+        ));
+    }
+    out
+}
+
+/// Print a finished lab's timeline as the output flags ask.
+fn emit_lab(tl: &Timeline, output: &OutputArgs) -> Result<()> {
+    let lang = crate::app::lang();
+    match output.format() {
+        Some(Format::Json) => {
+            let mut out = io::BufWriter::new(io::stdout().lock());
+            match json::write_in(tl, None, lang, &mut out) {
+                Err(e) if e.kind() == io::ErrorKind::BrokenPipe => Ok(()),
+                other => Ok(other?),
+            }
+        }
+        Some(Format::Svg) => print_out(&crate::view::svg::render(tl, None)),
+        Some(Format::Mermaid) => print_out(&crate::view::mermaid::render(tl, None)),
+        Some(Format::Plain) | None => {
+            let mut text = plain::render_in(
+                tl,
+                None,
+                plain::PlainOptions {
+                    brief: output.brief,
+                },
+                lang,
+            );
+            text.push_str(&kernel_table(tl));
+            print_out(&text)
+        }
+    }
+}
+
+pub fn run_live(args: &LiveArgs) -> Result<()> {
+    if args.list {
+        return print_out(&script::list());
+    }
+    let Some(script) = script::get(&args.script) else {
+        bail!(
+            "there is no lab script `{}`; run `synack live --list` to list them",
+            args.script
+        );
+    };
+    let payload = match (&args.bytes, &args.message) {
+        (Some(n), _) => (0..*n).map(|i| b'a' + (i % 26) as u8).collect(),
+        (None, Some(m)) => m.as_bytes().to_vec(),
+        (None, None) => b"hello".to_vec(),
+    };
+    if payload.is_empty() {
+        bail!(
+            "the client must write at least one byte: give --message TEXT or --bytes N with N > 0"
+        );
+    }
+    let (sniffer, writer) = start_capture("lo", args.save.as_deref(), args.force)?;
+    let mut lab = lab::Lab::new(script, args.ipv6, payload, sniffer, "lo", writer)?;
+
+    let out = &args.output;
+    let interactive = !args.auto && out.format().is_none() && io::stdout().is_terminal();
+    let run = if interactive {
+        // The terminal UI drives the lab as a LiveSource. With
+        // SYNACK_PLAIN_LAB=1 the Enter-driven plain-text lab runs instead
+        // (a terminal without a usable UI, or a screen reader).
+        if std::env::var_os("SYNACK_PLAIN_LAB").is_some() {
+            interactive_plain(&mut lab)
+        } else {
+            crate::view::tui::run_live(&mut lab)
+        }
+    } else {
+        run_auto(&mut lab)
+    };
+    // Whatever happened (Ctrl-C included), finish the capture and the file.
+    let finished = lab.finish();
+    run?;
+    finished?;
+    if !interactive {
+        emit_lab(lab.timeline(), out)?;
+    }
+    for m in lab.mismatches() {
+        eprintln!("synack: note: {}", m.what);
+    }
+    if stopped() {
+        eprintln!(
+            "synack: interrupted; what was captured is shown{}",
+            saved_note(args.save.as_deref())
+        );
+    }
+    Ok(())
+}
+
+fn saved_note(p: Option<&Path>) -> String {
+    p.map_or(String::new(), |p| format!(" and saved to {}", p.display()))
+}
+
+fn run_auto(lab: &mut lab::Lab) -> Result<()> {
+    while !stopped() && lab.advance()? {}
+    Ok(())
+}
+
+/// Wait for a line on stdin, polling the lab meanwhile. Returns false on
+/// `q`, end of input or Ctrl-C.
+fn wait_enter(src: &mut dyn LiveSource) -> Result<bool> {
+    loop {
+        if stopped() {
+            return Ok(false);
+        }
+        src.poll()?;
+        let mut fds = libc::pollfd {
+            fd: 0,
+            events: libc::POLLIN,
+            revents: 0,
+        };
+        // SAFETY: one valid pollfd.
+        let r = unsafe { libc::poll(&mut fds, 1, 100) };
+        if r > 0 {
+            let mut line = String::new();
+            let n = io::stdin().read_line(&mut line).unwrap_or(0);
+            if n == 0 || matches!(line.trim(), "q" | "quit") {
+                return Ok(false);
+            }
+            return Ok(true);
+        }
+    }
+}
+
+/// The steps of `tl` rendered as plain text, without the closing lines.
+fn plain_body(tl: &Timeline) -> String {
+    let text = plain::render(tl, None, plain::PlainOptions::default());
+    match text.rfind("\n---") {
+        Some(i) if text[i..].contains("final states") => text[..i + 1].to_string(),
+        _ => text,
+    }
+}
+
+/// The stand-in for the terminal UI: a hint, Enter, the call, its steps.
+fn interactive_plain(lab: &mut lab::Lab) -> Result<()> {
+    println!(
+        "synack live lab `{}`: client {}, server {} on loopback. Enter: next call, q Enter: quit.",
+        lab.script().name,
+        lab.client_addr,
+        lab.server_addr
+    );
+    let mut shown = String::new();
+    while let Some(hint) = lab.next_hint() {
+        println!("\nnext: {hint}");
+        if !wait_enter(lab)? {
+            return Ok(());
+        }
+        lab.advance()?;
+        let body = plain_body(lab.timeline());
+        let new = body.strip_prefix(shown.as_str()).unwrap_or(&body);
+        print!("{new}");
+        shown = body;
+        if let Some(k) = lab.kernel_line() {
+            println!("    {k}");
+        }
+        for m in lab.mismatches() {
+            println!("    note: {}", m.what);
+        }
+        io::stdout().flush()?;
+    }
+    println!("\nThe script is done. Enter or q: quit.");
+    // Show TIME_WAIT counting down until the user leaves.
+    loop {
+        if stopped() {
+            return Ok(());
+        }
+        lab.poll()?;
+        if let Some(k) = lab.kernel_line() {
+            print!("\r{k}    ");
+            io::stdout().flush()?;
+        }
+        let mut fds = libc::pollfd {
+            fd: 0,
+            events: libc::POLLIN,
+            revents: 0,
+        };
+        // SAFETY: one valid pollfd.
+        if unsafe { libc::poll(&mut fds, 1, 500) } > 0 {
+            let mut line = String::new();
+            let _ = io::stdin().read_line(&mut line);
+            println!();
+            return Ok(());
+        }
+    }
+}
+
+/// One line per segment for `sniff --plain` (and the terminal until the UI
+/// drives the sniffer).
+fn sniff_line(s: &Step) -> String {
+    let Some(v) = &s.segment else {
+        return String::new();
+    };
+    let calls = crate::explain::side_calls(s);
+    let note: Vec<String> = [crate::timeline::Side::Client, crate::timeline::Side::Server]
+        .iter()
+        .filter_map(|side| calls[side.index()].as_ref().map(|c| format!("{side}: {c}")))
+        .collect();
+    format!(
+        "#{:<3} s{} {:>10.6}  {} > {}  {:<4} seq {} ack {} len {} win {}  client {} / server {}{}{}",
+        v.frame,
+        s.stream,
+        s.time,
+        v.src,
+        v.dst,
+        v.seg.flags.wireshark(),
+        v.seq_rel,
+        v.ack_rel,
+        v.len,
+        v.seg.win,
+        crate::timeline::state_name(s.after.client),
+        crate::timeline::state_name(s.after.server),
+        if note.is_empty() { "" } else { "  " },
+        note.join("; ")
+    )
+}
+
+pub fn run_sniff(args: &SniffArgs) -> Result<()> {
+    let (sniffer, writer) = start_capture(&args.iface, args.save.as_deref(), args.force)?;
+    let mut src = sniff::SniffSource::new(sniffer, &args.iface, args.port, writer);
+    // For tests and scripts: the socket is open from here on.
+    eprintln!(
+        "synack: capturing {} on {}{}",
+        args.port
+            .map_or_else(|| "TCP".to_string(), |p| format!("TCP port {p}")),
+        args.iface,
+        if args.count.is_none() && args.duration.is_none() {
+            "; Ctrl-C stops"
+        } else {
+            ""
+        }
+    );
+    // Without --plain/--json on a terminal the terminal UI drives `src` as
+    // a LiveSource (until q; --count and --duration are for the text modes).
+    let out_args = &args.output;
+    if out_args.format().is_none() && !out_args.brief && io::stdout().is_terminal() {
+        let run = crate::view::tui::run_live(&mut src);
+        let finished = src.finish();
+        run?;
+        return finished;
+    }
+    let json_out = args.output.format() == Some(Format::Json);
+    let deadline = args
+        .duration
+        .filter(|d| d.is_finite() && *d >= 0.0)
+        .map(|d| Instant::now() + Duration::from_secs_f64(d));
+    let mut out = io::BufWriter::new(io::stdout().lock());
+    let mut printed = 0usize;
+    let mut print_new =
+        |src: &sniff::SniffSource, out: &mut io::BufWriter<io::StdoutLock>| -> io::Result<()> {
+            let steps = &src.timeline().steps;
+            for s in &steps[printed..] {
+                if json_out {
+                    serde_json::to_writer(&mut *out, &json::step_value_in(s, crate::app::lang()))?;
+                    out.write_all(b"\n")?;
+                } else {
+                    writeln!(out, "{}", sniff_line(s))?;
+                }
+            }
+            printed = steps.len();
+            out.flush()
+        };
+    let mut result: Result<()> = Ok(());
+    loop {
+        if stopped()
+            || args.count.is_some_and(|n| src.segments() >= n)
+            || deadline.is_some_and(|d| Instant::now() >= d)
+        {
+            break;
+        }
+        if let Err(e) = src.wait(Duration::from_millis(50), args.count) {
+            result = Err(e);
+            break;
+        }
+        match print_new(&src, &mut out) {
+            Err(e) if e.kind() == io::ErrorKind::BrokenPipe => break,
+            Err(e) => {
+                result = Err(e.into());
+                break;
+            }
+            Ok(()) => {}
+        }
+    }
+    let finished = src.finish();
+    match print_new(&src, &mut out) {
+        Err(e) if e.kind() == io::ErrorKind::BrokenPipe => {}
+        other => other?,
+    }
+    result?;
+    finished?;
+    if !json_out {
+        let _ = writeln!(out, "{}", src.status());
+        let _ = out.flush();
+    }
+    Ok(())
 }

@@ -1,0 +1,708 @@
+//! The live lab: synack plays both ends of a real TCP connection on
+//! loopback, one socket call per step, while the sniffer watches.
+//!
+//! Each call becomes a `call` step; the segments the sniffer saw while the
+//! call ran (and until the wire went quiet) follow it, attributed to the
+//! call when it is the sender's own call (SYN ← `connect()`, data ←
+//! `write()`, FIN ← `close()`/`shutdown()`, RST ← `close()`) and to the
+//! kernel otherwise (SYN/ACK, ACKs). After each call's segments, the
+//! kernel's own states are read from `/proc/net/tcp{,6}`; that reading is
+//! attached to the last step of the call's group, the only point of the
+//! ladder it describes: on loopback the kernel runs a whole handshake
+//! inside `connect()`, faster than any reading could be taken in between.
+
+use super::kernel::{self, KernelView};
+use super::script::{Action, Script};
+use super::sniffer::{Frame, Sniffer, now_nanos};
+use crate::pcap::PcapWriter;
+use crate::tcp::state::{Event, State};
+use crate::tcp::tracker::{Observed, Tracker};
+use crate::timeline::{
+    Call, CallResult, FrameBytes, LiveSource, Side, States, Step, StepKind, Timeline, state_name,
+};
+use crate::wire::decode::{DecodeOutcome, Decoder};
+use anyhow::{Context, Result};
+use socket2::{Domain, Protocol, Socket, Type};
+use std::collections::HashMap;
+use std::io::{self, Read};
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
+use std::os::fd::AsRawFd;
+use std::sync::mpsc::RecvTimeoutError;
+use std::time::{Duration, Instant};
+
+/// The wire counts as quiet after this long without a frame of the lab.
+/// Longer than Linux's shortest delayed ACK (40 ms), so an ACK the kernel
+/// holds back still lands in the step that caused it.
+pub const QUIET: Duration = Duration::from_millis(100);
+/// Never wait longer than this after a call.
+pub const SETTLE_MAX: Duration = Duration::from_secs(1);
+/// How long a blocking call may take before the lab gives up on it.
+const CALL_TIMEOUT: Duration = Duration::from_millis(500);
+
+/// One call and the segments it caused.
+struct Group {
+    action: Action,
+    call: Step,
+    segs: Vec<Step>,
+    kernel: Option<States>,
+}
+
+/// A difference between the kernel's states and synack's inference.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Mismatch {
+    /// 1-based step number in the timeline.
+    pub step: usize,
+    pub what: String,
+}
+
+pub struct Lab {
+    script: &'static Script,
+    next: usize,
+    ipv6: bool,
+    payload: Vec<u8>,
+    pub client_addr: SocketAddr,
+    pub server_addr: SocketAddr,
+    client: Option<Socket>,
+    listener: Option<Socket>,
+    conn: Option<Socket>,
+    linger_zero: bool,
+    connecting: bool,
+    sniffer: Sniffer,
+    iface: String,
+    decoder: Decoder,
+    tracker: Tracker,
+    frames: u64,
+    writer: Option<PcapWriter>,
+    write_error: Option<String>,
+    t0: i128,
+    groups: Vec<Group>,
+    frame_group: HashMap<u64, usize>,
+    timeline: Timeline,
+    kernel_now: Option<KernelView>,
+    kernel_read_at: Option<Instant>,
+    mismatches: Vec<Mismatch>,
+}
+
+fn errno_name(e: &io::Error) -> &'static str {
+    match e.raw_os_error() {
+        Some(libc::ECONNREFUSED) => "ECONNREFUSED",
+        Some(libc::ECONNRESET) => "ECONNRESET",
+        Some(libc::EPIPE) => "EPIPE",
+        Some(libc::ENOTCONN) => "ENOTCONN",
+        Some(libc::ETIMEDOUT) => "ETIMEDOUT",
+        Some(libc::EAGAIN) => "EAGAIN",
+        Some(libc::EINPROGRESS) => "EINPROGRESS",
+        Some(libc::EBADF) => "EBADF",
+        Some(libc::EINVAL) => "EINVAL",
+        _ => match e.kind() {
+            io::ErrorKind::TimedOut | io::ErrorKind::WouldBlock => "EAGAIN",
+            _ => "EIO",
+        },
+    }
+}
+
+/// The state a call itself moves its caller to (before any segment).
+fn after_call(state: Option<State>, call: Call, result: &CallResult) -> Option<State> {
+    let s = state?;
+    let next = match (call, result) {
+        (Call::Listen, CallResult::Done) => Some(State::Listen),
+        (Call::Connect, _) if s == State::Closed => Some(State::SynSent),
+        (Call::Close, CallResult::Abort { .. }) => Some(State::Closed),
+        (Call::Close | Call::Shutdown, _) => s.next(Event::Close).ok(),
+        _ => None,
+    };
+    Some(next.unwrap_or(s))
+}
+
+fn bytes_waiting(sock: &Socket) -> u32 {
+    let mut n: libc::c_int = 0;
+    // SAFETY: FIONREAD writes one int.
+    let r = unsafe { libc::ioctl(sock.as_raw_fd(), libc::FIONREAD, &mut n) };
+    if r < 0 { 0 } else { n.max(0) as u32 }
+}
+
+fn read_call(sock: Option<&Socket>, want: usize) -> CallResult {
+    let Some(sock) = sock else {
+        return CallResult::Error("EBADF");
+    };
+    let mut buf = vec![0u8; 65_536];
+    let first = (&*sock).read(&mut buf);
+    let mut total = match first {
+        Ok(0) => return CallResult::Eof,
+        Ok(n) => n,
+        Err(e) => return CallResult::Error(errno_name(&e)),
+    };
+    // Take in whatever else of the message is already there (a large
+    // write may arrive as several segments).
+    if sock.set_nonblocking(true).is_ok() {
+        while total < want {
+            match (&*sock).read(&mut buf) {
+                Ok(n) if n > 0 => total += n,
+                _ => break,
+            }
+        }
+        let _ = sock.set_nonblocking(false);
+    }
+    CallResult::Bytes(total)
+}
+
+fn write_call(sock: Option<&Socket>, data: &[u8]) -> CallResult {
+    let Some(sock) = sock else {
+        return CallResult::Error("EBADF");
+    };
+    let mut sent = 0;
+    while sent < data.len() {
+        match sock.send_with_flags(&data[sent..], libc::MSG_NOSIGNAL) {
+            Ok(n) => sent += n,
+            Err(e) if sent == 0 => return CallResult::Error(errno_name(&e)),
+            Err(_) => break,
+        }
+    }
+    CallResult::Bytes(sent)
+}
+
+impl Lab {
+    /// Set up both ends (bound, not yet listening or connected) and start
+    /// taking frames from `sniffer`, which must already be running.
+    pub fn new(
+        script: &'static Script,
+        ipv6: bool,
+        payload: Vec<u8>,
+        sniffer: Sniffer,
+        iface: &str,
+        writer: Option<PcapWriter>,
+    ) -> Result<Lab> {
+        let ip: IpAddr = if ipv6 {
+            Ipv6Addr::LOCALHOST.into()
+        } else {
+            Ipv4Addr::LOCALHOST.into()
+        };
+        let domain = if ipv6 { Domain::IPV6 } else { Domain::IPV4 };
+        let make = || -> io::Result<(Socket, SocketAddr)> {
+            let s = Socket::new(domain, Type::STREAM, Some(Protocol::TCP))?;
+            if ipv6 {
+                s.set_only_v6(true)?;
+            }
+            s.bind(&SocketAddr::new(ip, 0).into())?;
+            s.set_read_timeout(Some(CALL_TIMEOUT))?;
+            let addr = s
+                .local_addr()?
+                .as_socket()
+                .ok_or_else(|| io::Error::other("no address"))?;
+            Ok((s, addr))
+        };
+        let what = if ipv6 { "::1" } else { "127.0.0.1" };
+        let (listener, server_addr) =
+            make().with_context(|| format!("cannot bind the lab's server socket on {what}"))?;
+        let (client, client_addr) =
+            make().with_context(|| format!("cannot bind the lab's client socket on {what}"))?;
+        let t0 = now_nanos();
+        Ok(Lab {
+            script,
+            next: 0,
+            ipv6,
+            payload,
+            client_addr,
+            server_addr,
+            client: Some(client),
+            listener: Some(listener),
+            conn: None,
+            linger_zero: false,
+            connecting: false,
+            sniffer,
+            iface: iface.to_string(),
+            decoder: Decoder::new(),
+            tracker: Tracker::new(),
+            frames: 0,
+            writer,
+            write_error: None,
+            t0,
+            groups: Vec::new(),
+            frame_group: HashMap::new(),
+            timeline: Timeline {
+                source: format!("live lab: {}", script.name),
+                title: format!(
+                    "{} (client {client_addr}, server {server_addr}, real sockets, sniffed on {iface})",
+                    script.summary
+                ),
+                streams: Vec::new(),
+                steps: Vec::new(),
+            },
+            kernel_now: None,
+            kernel_read_at: None,
+            mismatches: Vec::new(),
+        })
+    }
+
+    pub fn script(&self) -> &'static Script {
+        self.script
+    }
+
+    /// Differences between the kernel's states and the inferred ones so far.
+    pub fn mismatches(&self) -> &[Mismatch] {
+        &self.mismatches
+    }
+
+    /// The kernel's latest view of both ends (refreshed by `poll`).
+    pub fn kernel_now(&self) -> Option<KernelView> {
+        self.kernel_now
+    }
+
+    /// Number of frames of the lab captured.
+    pub fn frames(&self) -> u64 {
+        self.frames
+    }
+
+    /// The first error met while writing `--save`, if any.
+    pub fn write_error(&self) -> Option<&str> {
+        self.write_error.as_deref()
+    }
+
+    fn time_now(&self) -> f64 {
+        (now_nanos() - self.t0) as f64 / 1e9
+    }
+
+    /// Take one frame from the sniffer. True when it belonged to the lab.
+    fn take(&mut self, f: Frame) -> bool {
+        let link = self.sniffer.link_type;
+        let DecodeOutcome::Tcp(d) = self.decoder.decode(link, &f.data, f.orig_len) else {
+            return false;
+        };
+        let ours = (d.src == self.client_addr && d.dst == self.server_addr)
+            || (d.src == self.server_addr && d.dst == self.client_addr);
+        if !ours {
+            return false;
+        }
+        self.frames += 1;
+        let frame = self.frames;
+        if let Some(w) = self.writer.as_mut() {
+            let r = w
+                .write_frame(f.ts_nanos, &f.data, f.orig_len)
+                .and_then(|_| w.flush());
+            if let Err(e) = r {
+                self.write_error.get_or_insert(e.to_string());
+            }
+        }
+        let group = self.groups.len().saturating_sub(1);
+        self.frame_group.insert(frame, group);
+        self.tracker.push(Observed {
+            frame,
+            time: (f.ts_nanos - self.t0) as f64 / 1e9,
+            src: d.src,
+            dst: d.dst,
+            seg: d.seg,
+            len: d.len,
+            wire_len: f.orig_len,
+            bytes: Some(FrameBytes {
+                link_type: link,
+                data: f.data,
+                orig_len: f.orig_len,
+                layers: d.layers,
+            }),
+        });
+        self.place_ready();
+        true
+    }
+
+    /// Move the steps the tracker has settled into their call's group.
+    fn place_ready(&mut self) {
+        while let Some(mut step) = self.tracker.pop() {
+            let frame = step.segment.as_ref().map_or(0, |v| v.frame);
+            let Some(g) = self
+                .frame_group
+                .get(&frame)
+                .copied()
+                .and_then(|i| self.groups.get_mut(i))
+            else {
+                continue;
+            };
+            let v = step.segment.as_ref().expect("a segment step");
+            let f = v.seg.flags;
+            let caller = g.action.side;
+            let caused = v.from == caller
+                && match g.action.call {
+                    Call::Connect => f.syn() && !f.ack(),
+                    Call::Write => v.len > 0,
+                    Call::Close => f.fin() || f.rst(),
+                    Call::Shutdown => f.fin(),
+                    _ => false,
+                };
+            step.call = caused.then_some(g.action.call);
+            let call_after = g.call.after.get(caller);
+            if caused && step.after.get(caller) == call_after {
+                // The call itself moved its caller (as in the simulation);
+                // the segment leaves it there.
+                step.before.set(caller, call_after);
+            }
+            g.segs.push(step);
+        }
+    }
+
+    /// Take every frame already waiting, without blocking.
+    fn drain(&mut self) -> Result<bool> {
+        let mut changed = false;
+        loop {
+            match self.sniffer.rx.try_recv() {
+                Ok(Ok(f)) => changed |= self.take(f),
+                Ok(Err(e)) => return Err(anyhow::anyhow!("capture on {} failed: {e}", self.iface)),
+                Err(_) => return Ok(changed),
+            }
+        }
+    }
+
+    /// Wait until the wire has been quiet for [`QUIET`] (at most
+    /// [`SETTLE_MAX`]), taking the frames in.
+    fn settle(&mut self) -> Result<()> {
+        let start = Instant::now();
+        let mut last = start;
+        loop {
+            let until = (last + QUIET).min(start + SETTLE_MAX);
+            let now = Instant::now();
+            if now >= until {
+                return Ok(());
+            }
+            match self.sniffer.rx.recv_timeout(until - now) {
+                Ok(Ok(f)) => {
+                    if self.take(f) {
+                        last = Instant::now();
+                    }
+                }
+                Ok(Err(e)) => {
+                    return Err(anyhow::anyhow!("capture on {} failed: {e}", self.iface));
+                }
+                Err(RecvTimeoutError::Timeout) => {}
+                Err(RecvTimeoutError::Disconnected) => return Ok(()),
+            }
+        }
+    }
+
+    fn read_kernel(&mut self) -> Option<KernelView> {
+        let socks = kernel::read_sockets(self.ipv6).ok()?;
+        let v = kernel::view(&socks, self.client_addr, self.server_addr, self.connecting);
+        self.kernel_now = Some(v);
+        self.kernel_read_at = Some(Instant::now());
+        Some(v)
+    }
+
+    /// The inferred states at the end of the timeline so far.
+    fn current_states(&self) -> States {
+        self.timeline
+            .steps
+            .last()
+            .map_or(States::new(State::Closed, State::Closed), |s| s.after)
+    }
+
+    /// Rebuild the timeline from the groups and compare with the kernel.
+    fn rebuild(&mut self) {
+        let mut steps = Vec::new();
+        let mut mismatches = Vec::new();
+        for g in &self.groups {
+            steps.push(g.call.clone());
+            steps.extend(g.segs.iter().cloned());
+            if let Some(k) = g.kernel {
+                let n = steps.len();
+                let last = steps.last_mut().expect("the call step");
+                last.kernel = Some(k);
+                if k != last.after {
+                    let what = match last.kind {
+                        StepKind::Call => {
+                            format!("{} {}", last.side, last.call.map_or("call", Call::name))
+                        }
+                        _ => "segment".to_string(),
+                    };
+                    mismatches.push(Mismatch {
+                        step: n,
+                        what: format!(
+                            "after step {} ({what}) the kernel says client {}, server {}; \
+                             synack inferred client {}, server {} from the segments",
+                            n,
+                            state_name(k.client),
+                            state_name(k.server),
+                            state_name(last.after.client),
+                            state_name(last.after.server)
+                        ),
+                    });
+                }
+            }
+        }
+        self.timeline.steps = steps;
+        self.timeline.streams = self.tracker.streams();
+        self.mismatches = mismatches;
+    }
+
+    /// Make the socket call of `action`.
+    fn perform(&mut self, action: Action) -> CallResult {
+        match (action.side, action.call) {
+            (Side::Server, Call::Listen) => match self.listener.as_ref().map(|l| l.listen(16)) {
+                Some(Ok(())) => CallResult::Done,
+                Some(Err(e)) => CallResult::Error(errno_name(&e)),
+                None => CallResult::Error("EBADF"),
+            },
+            (Side::Client, Call::Connect) => {
+                self.connecting = true;
+                let Some(c) = self.client.as_ref() else {
+                    return CallResult::Error("EBADF");
+                };
+                match c.connect_timeout(&self.server_addr.into(), Duration::from_secs(2)) {
+                    Ok(()) => CallResult::Done,
+                    Err(e) => CallResult::Error(errno_name(&e)),
+                }
+            }
+            (Side::Server, Call::Accept) => match self.listener.as_ref().map(|l| l.accept()) {
+                Some(Ok((s, _))) => {
+                    let _ = s.set_read_timeout(Some(CALL_TIMEOUT));
+                    self.conn = Some(s);
+                    CallResult::Done
+                }
+                Some(Err(e)) => CallResult::Error(errno_name(&e)),
+                None => CallResult::Error("EBADF"),
+            },
+            (side, Call::Write) => {
+                let payload = std::mem::take(&mut self.payload);
+                let r = write_call(self.end(side), &payload);
+                self.payload = payload;
+                r
+            }
+            (side, Call::Read) => read_call(self.end(side), self.payload.len()),
+            (side, Call::Shutdown) => match self
+                .end(side)
+                .map(|s| s.shutdown(std::net::Shutdown::Write))
+            {
+                Some(Ok(())) => CallResult::Done,
+                Some(Err(e)) => CallResult::Error(errno_name(&e)),
+                None => CallResult::Error("EBADF"),
+            },
+            (side, Call::LingerZero) => {
+                match self.end(side).map(|s| s.set_linger(Some(Duration::ZERO))) {
+                    Some(Ok(())) => {
+                        self.linger_zero = true;
+                        CallResult::Done
+                    }
+                    Some(Err(e)) => CallResult::Error(errno_name(&e)),
+                    None => CallResult::Error("EBADF"),
+                }
+            }
+            (side, Call::Close) => {
+                let sock = match side {
+                    Side::Client => self.client.take(),
+                    Side::Server => self.conn.take(),
+                };
+                let result = match &sock {
+                    None => CallResult::Done,
+                    Some(s) => {
+                        let unread = bytes_waiting(s);
+                        let linger = s.linger().ok().flatten() == Some(Duration::ZERO);
+                        let open = matches!(
+                            self.current_states().get(side),
+                            Some(st) if st.is_synchronized()
+                        );
+                        if open && (unread > 0 || linger) {
+                            CallResult::Abort { unread }
+                        } else {
+                            CallResult::Done
+                        }
+                    }
+                };
+                drop(sock);
+                if side == Side::Server {
+                    // The listener goes too: the server is done.
+                    self.listener = None;
+                }
+                result
+            }
+            (_, _) => CallResult::Error("EINVAL"),
+        }
+    }
+
+    fn end(&self, side: Side) -> Option<&Socket> {
+        match side {
+            Side::Client => self.client.as_ref(),
+            Side::Server => self.conn.as_ref(),
+        }
+    }
+
+    /// Stop capturing and settle everything; the `--save` file is finished.
+    /// Called once, at the end (also after Ctrl-C).
+    pub fn finish(&mut self) -> Result<()> {
+        // What is still on its way.
+        self.settle()?;
+        self.sniffer.stop();
+        self.drain()?;
+        self.tracker.finish();
+        self.place_ready();
+        self.rebuild();
+        if let Some(w) = self.writer.take() {
+            w.finish().context("cannot finish the --save file")?;
+        }
+        if let Some(e) = &self.write_error {
+            anyhow::bail!("writing the --save file failed: {e}");
+        }
+        Ok(())
+    }
+
+    fn hint_for(&self, a: Action) -> String {
+        let who = a.side;
+        let peer = a.side.other();
+        let states = self.current_states();
+        let n = self.payload.len();
+        match a.call {
+            Call::Listen => "server: socket(), bind(), listen(): no segment; the socket waits in LISTEN".into(),
+            Call::Connect if self.script.listens => {
+                "client: connect(): SYN →, ← SYN/ACK (sent by the server's kernel, no accept() needed), ACK →; connect() returns when the SYN/ACK arrives".into()
+            }
+            Call::Connect => format!(
+                "client: connect() to port {} where nothing listens: SYN →, ← RST; connect() fails with ECONNREFUSED",
+                self.server_addr.port()
+            ),
+            Call::Accept => "server: accept(): no segment; the kernel finished the handshake already, accept() only takes the connection from the queue".into(),
+            Call::Write => format!("{who}: write() of {n} bytes: data →, ← ACK from the {peer}'s kernel"),
+            Call::Read => {
+                if states.get(who).is_some_and(State::fin_received) {
+                    format!("{who}: read(): the data first, then 0 (EOF) as the {peer}'s FIN arrived; no segment")
+                } else if states.get(who) == Some(State::Closed) {
+                    format!("{who}: read() on a reset connection: fails; no segment")
+                } else {
+                    format!("{who}: read(): returns the bytes already received; no segment")
+                }
+            }
+            Call::Shutdown => format!(
+                "{who}: shutdown(SHUT_WR): FIN →, ← ACK; the {who} can still read"
+            ),
+            Call::LingerZero => format!(
+                "{who}: setsockopt(SO_LINGER, {{on, 0}}): no segment; the next close() will send RST"
+            ),
+            Call::Close => {
+                let s = states.get(who);
+                let unread = self.end(who).map_or(0, bytes_waiting);
+                if !s.is_some_and(State::is_synchronized) {
+                    format!("{who}: close(): no segment, the connection is gone")
+                } else if self.linger_zero && who == Side::Client {
+                    format!("{who}: close() with SO_LINGER 0: RST →, no FIN, no TIME_WAIT")
+                } else if unread > 0 {
+                    format!("{who}: close() with {unread} bytes unread: RST →, not FIN")
+                } else if matches!(s, Some(State::CloseWait)) {
+                    format!("{who}: close(): FIN →, ← ACK; the {who} goes LAST_ACK then CLOSED")
+                } else if matches!(s, Some(State::FinWait1 | State::FinWait2)) {
+                    format!("{who}: close(): the FIN went with shutdown(); no new segment")
+                } else {
+                    format!("{who}: close(): FIN →, ← ACK; the {peer}'s read() will return 0 and the {who} will wait in TIME_WAIT")
+                }
+            }
+        }
+    }
+
+    /// The kernel's view as one line, TIME_WAIT's time left included.
+    pub fn kernel_line(&self) -> Option<String> {
+        let k = self.kernel_now?;
+        let part = |side: &str, s: Option<State>, tw: Option<f64>| {
+            let mut t = format!("{side} {}", state_name(s));
+            if let Some(left) = tw {
+                t.push_str(&format!(" ({left:.1} s left)"));
+            }
+            t
+        };
+        Some(format!(
+            "kernel (/proc/net/tcp{}): {}, {}",
+            if self.ipv6 { "6" } else { "" },
+            part("client", k.client, k.client_time_wait),
+            part("server", k.server, k.server_time_wait)
+        ))
+    }
+}
+
+impl LiveSource for Lab {
+    fn timeline(&self) -> &Timeline {
+        &self.timeline
+    }
+
+    fn poll(&mut self) -> Result<bool> {
+        let changed = self.drain()?;
+        if changed {
+            self.rebuild();
+        }
+        if self
+            .kernel_read_at
+            .is_none_or(|t| t.elapsed() >= Duration::from_millis(250))
+        {
+            self.read_kernel();
+        }
+        Ok(changed)
+    }
+
+    fn advance(&mut self) -> Result<bool> {
+        let Some(&action) = self.script.actions.get(self.next) else {
+            return Ok(false);
+        };
+        // Anything still arriving belongs to the previous call.
+        self.drain()?;
+        let before = self.current_states();
+        let time = self.time_now();
+        let result = self.perform(action);
+        let mut after = before;
+        after.set(
+            action.side,
+            after_call(before.get(action.side), action.call, &result),
+        );
+        self.groups.push(Group {
+            action,
+            call: Step {
+                kind: StepKind::Call,
+                stream: 0,
+                time,
+                side: action.side,
+                call: Some(action.call),
+                call_result: Some(result),
+                timer: None,
+                segment: None,
+                before,
+                after,
+                kernel: None,
+            },
+            segs: Vec::new(),
+            kernel: None,
+        });
+        self.settle()?;
+        let k = self.read_kernel().map(|v| States {
+            client: v.client,
+            server: v.server,
+        });
+        if let Some(g) = self.groups.last_mut() {
+            g.kernel = k;
+        }
+        self.next += 1;
+        self.rebuild();
+        Ok(true)
+    }
+
+    fn next_hint(&self) -> Option<String> {
+        let a = self.script.actions.get(self.next)?;
+        Some(format!(
+            "step {}/{}: {}",
+            self.next + 1,
+            self.script.actions.len(),
+            self.hint_for(*a)
+        ))
+    }
+
+    fn finished(&self) -> bool {
+        self.next >= self.script.actions.len()
+    }
+
+    fn status(&self) -> String {
+        let mut s = format!(
+            "live lab `{}`: client {}, server {}, {} frames captured on {}",
+            self.script.name, self.client_addr, self.server_addr, self.frames, self.iface
+        );
+        if let Some(k) = self.kernel_line() {
+            s.push_str("; ");
+            s.push_str(&k);
+        }
+        if !self.mismatches.is_empty() {
+            s.push_str(&format!(
+                "; {} difference(s) between kernel and inferred states",
+                self.mismatches.len()
+            ));
+        }
+        s
+    }
+}

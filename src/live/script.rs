@@ -1,0 +1,139 @@
+//! The lab's scripts: which socket call each step makes, on which side.
+
+use crate::timeline::{Call, Side};
+
+/// One scripted socket call.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Action {
+    pub side: Side,
+    pub call: Call,
+}
+
+const fn c(call: Call) -> Action {
+    Action {
+        side: Side::Client,
+        call,
+    }
+}
+const fn s(call: Call) -> Action {
+    Action {
+        side: Side::Server,
+        call,
+    }
+}
+
+pub struct Script {
+    pub name: &'static str,
+    pub summary: &'static str,
+    /// False for `refused`: the server's socket is bound but never listens.
+    pub listens: bool,
+    pub actions: &'static [Action],
+}
+
+use Call::*;
+
+pub const SCRIPTS: &[Script] = &[
+    Script {
+        name: "default",
+        summary: "handshake, hello each way, the client closes first (four-way close)",
+        listens: true,
+        actions: &[
+            s(Listen),
+            c(Connect),
+            s(Accept),
+            c(Write),
+            s(Read),
+            s(Write),
+            c(Read),
+            c(Close),
+            s(Read),
+            s(Close),
+        ],
+    },
+    Script {
+        name: "refused",
+        summary: "connect() to a port where nothing listens: the kernel answers RST, ECONNREFUSED",
+        listens: false,
+        actions: &[c(Connect), c(Close)],
+    },
+    Script {
+        name: "half-close",
+        summary: "the client shutdown(SHUT_WR)s, the server keeps writing, then closes",
+        listens: true,
+        actions: &[
+            s(Listen),
+            c(Connect),
+            s(Accept),
+            c(Write),
+            s(Read),
+            c(Shutdown),
+            s(Read),
+            s(Write),
+            c(Read),
+            s(Close),
+            c(Read),
+            c(Close),
+        ],
+    },
+    Script {
+        name: "abort",
+        summary: "the client sets SO_LINGER 0 and closes: RST instead of FIN, no TIME_WAIT",
+        listens: true,
+        actions: &[
+            s(Listen),
+            c(Connect),
+            s(Accept),
+            c(Write),
+            s(Read),
+            s(Write),
+            c(Read),
+            c(LingerZero),
+            c(Close),
+            s(Read),
+            s(Close),
+        ],
+    },
+    Script {
+        name: "unread-close",
+        summary: "the server closes with the client's data still unread: RST, not FIN",
+        listens: true,
+        actions: &[
+            s(Listen),
+            c(Connect),
+            s(Accept),
+            c(Write),
+            s(Close),
+            c(Read),
+            c(Close),
+        ],
+    },
+    Script {
+        name: "server-closes-first",
+        summary: "the server closes first, so the server ends in TIME_WAIT",
+        listens: true,
+        actions: &[
+            s(Listen),
+            c(Connect),
+            s(Accept),
+            c(Write),
+            s(Read),
+            s(Write),
+            c(Read),
+            s(Close),
+            c(Read),
+            c(Close),
+        ],
+    },
+];
+
+pub fn get(name: &str) -> Option<&'static Script> {
+    SCRIPTS.iter().find(|s| s.name == name)
+}
+
+/// `synack live --list`.
+pub fn list() -> String {
+    SCRIPTS
+        .iter()
+        .map(|s| format!("{:<22} {}\n", s.name, s.summary))
+        .collect()
+}

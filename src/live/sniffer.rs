@@ -1,0 +1,356 @@
+//! The packet sniffer: a Linux `AF_PACKET` raw socket bound to one
+//! interface, read in its own thread, frames sent over a channel.
+//!
+//! The socket is opened with libc rather than through pnet because the lab
+//! needs three things pnet's receive API does not hand out: the frame's
+//! true length (`MSG_TRUNC`, so a cut frame is never taken for a whole one),
+//! the packet type (to drop the outgoing copy of each loopback frame, in
+//! case `PACKET_IGNORE_OUTGOING` is not available) and the kernel's receive
+//! timestamp (`SO_TIMESTAMPNS`).
+//!
+//! On loopback every frame passes the packet taps twice, once leaving
+//! (`PACKET_OUTGOING`) and once arriving (`PACKET_HOST`): the socket asks
+//! the kernel to ignore the outgoing copies (`PACKET_IGNORE_OUTGOING`,
+//! Linux 4.20) and the reader drops any that still come.
+
+use std::ffi::CString;
+use std::io;
+use std::os::fd::{AsRawFd, FromRawFd, OwnedFd};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::mpsc;
+use std::thread::JoinHandle;
+use std::time::Duration;
+
+/// Big enough for a whole loopback frame (MTU 65536 + 14 bytes of Ethernet
+/// header), with room to spare for GSO-sized frames on other interfaces.
+pub const SNAP_LEN: usize = 262_144;
+/// How long one read waits before checking whether to stop.
+pub const READ_TIMEOUT: Duration = Duration::from_millis(50);
+
+const PACKET_IGNORE_OUTGOING: libc::c_int = 23;
+
+/// One captured frame.
+#[derive(Clone, Debug)]
+pub struct Frame {
+    /// Kernel receive time, nanoseconds since the Unix epoch.
+    pub ts_nanos: i128,
+    pub data: Vec<u8>,
+    /// Length on the wire (larger than `data.len()` if it was cut).
+    pub orig_len: u32,
+}
+
+/// The one line shown when the raw socket cannot be opened for lack of
+/// privilege.
+pub fn no_permission_message() -> String {
+    "capturing packets needs CAP_NET_RAW: run it with sudo, or once: \
+     sudo setcap cap_net_raw+ep $(which synack)"
+        .to_string()
+}
+
+/// Turn an error from opening the socket into one clear line.
+pub fn open_error(e: &io::Error, iface: &str) -> anyhow::Error {
+    match e.raw_os_error() {
+        Some(libc::EPERM) | Some(libc::EACCES) => anyhow::anyhow!(no_permission_message()),
+        Some(libc::ENODEV) => anyhow::anyhow!(
+            "there is no network interface `{iface}`; `ip link` lists them (loopback is `lo`)"
+        ),
+        _ => anyhow::anyhow!("cannot capture on `{iface}`: {e}"),
+    }
+}
+
+/// An open `AF_PACKET` socket bound to one interface.
+pub struct RawSocket {
+    fd: OwnedFd,
+    ifindex: i32,
+    /// LINKTYPE_* of the frames (1 Ethernet for `lo` and Ethernet devices).
+    pub link_type: u32,
+}
+
+fn check(r: libc::c_int) -> io::Result<libc::c_int> {
+    if r < 0 {
+        Err(io::Error::last_os_error())
+    } else {
+        Ok(r)
+    }
+}
+
+fn setopt<T>(fd: i32, level: i32, name: i32, v: &T) -> io::Result<()> {
+    // SAFETY: `v` points to a live T of the size given.
+    check(unsafe {
+        libc::setsockopt(
+            fd,
+            level,
+            name,
+            v as *const T as *const libc::c_void,
+            std::mem::size_of::<T>() as libc::socklen_t,
+        )
+    })
+    .map(|_| ())
+}
+
+/// LINKTYPE_* for an interface's ARPHRD_* type.
+fn link_type_of(iface: &str) -> u32 {
+    let hatype = std::fs::read_to_string(format!("/sys/class/net/{iface}/type"))
+        .ok()
+        .and_then(|s| s.trim().parse::<u32>().ok())
+        .unwrap_or(1);
+    match hatype {
+        // ARPHRD_NONE (tun), ARPHRD_IPGRE etc. carry raw IP with SOCK_RAW.
+        65534 | 778 | 776 => crate::wire::decode::LINKTYPE_RAW,
+        // ARPHRD_ETHER, ARPHRD_LOOPBACK (zero MACs), and the rest.
+        _ => crate::wire::decode::LINKTYPE_ETHERNET,
+    }
+}
+
+impl RawSocket {
+    /// Open and bind the socket. Fails with EPERM without CAP_NET_RAW.
+    pub fn open(iface: &str) -> io::Result<RawSocket> {
+        let proto = (libc::ETH_P_ALL as u16).to_be() as libc::c_int;
+        // SAFETY: plain syscall; the fd is owned right after.
+        let raw = check(unsafe {
+            libc::socket(libc::AF_PACKET, libc::SOCK_RAW | libc::SOCK_CLOEXEC, proto)
+        })?;
+        // SAFETY: `raw` is a fresh fd that nothing else owns.
+        let fd = unsafe { OwnedFd::from_raw_fd(raw) };
+        let name = CString::new(iface)
+            .map_err(|_| io::Error::new(io::ErrorKind::InvalidInput, "bad interface name"))?;
+        // SAFETY: `name` is a valid C string.
+        let ifindex = unsafe { libc::if_nametoindex(name.as_ptr()) } as i32;
+        if ifindex == 0 {
+            return Err(io::Error::from_raw_os_error(libc::ENODEV));
+        }
+        let one: libc::c_int = 1;
+        // Best effort: older kernels lack it; the reader filters anyway.
+        let _ = setopt(raw, libc::SOL_PACKET, PACKET_IGNORE_OUTGOING, &one);
+        setopt(raw, libc::SOL_SOCKET, libc::SO_TIMESTAMPNS, &one)?;
+        let rcvbuf: libc::c_int = 8 << 20;
+        // SO_RCVBUFFORCE needs CAP_NET_ADMIN; fall back to the capped one.
+        if setopt(raw, libc::SOL_SOCKET, libc::SO_RCVBUFFORCE, &rcvbuf).is_err() {
+            let _ = setopt(raw, libc::SOL_SOCKET, libc::SO_RCVBUF, &rcvbuf);
+        }
+        let tv = libc::timeval {
+            tv_sec: 0,
+            tv_usec: READ_TIMEOUT.as_micros() as libc::suseconds_t,
+        };
+        setopt(raw, libc::SOL_SOCKET, libc::SO_RCVTIMEO, &tv)?;
+        // SAFETY: zeroed sockaddr_ll is valid; fields set below.
+        let mut sll: libc::sockaddr_ll = unsafe { std::mem::zeroed() };
+        sll.sll_family = libc::AF_PACKET as u16;
+        sll.sll_protocol = (libc::ETH_P_ALL as u16).to_be();
+        sll.sll_ifindex = ifindex;
+        // SAFETY: `sll` is a valid sockaddr_ll of the size given.
+        check(unsafe {
+            libc::bind(
+                raw,
+                &sll as *const libc::sockaddr_ll as *const libc::sockaddr,
+                std::mem::size_of::<libc::sockaddr_ll>() as libc::socklen_t,
+            )
+        })?;
+        Ok(RawSocket {
+            fd,
+            ifindex,
+            link_type: link_type_of(iface),
+        })
+    }
+
+    /// Read one frame. `Ok(None)` on timeout, on an outgoing copy or a
+    /// frame of another interface (received before `bind`).
+    pub fn recv(&self, buf: &mut [u8]) -> io::Result<Option<Frame>> {
+        // SAFETY: zeroed C structs are valid; every pointer below points
+        // into locals that outlive the call.
+        let mut sll: libc::sockaddr_ll = unsafe { std::mem::zeroed() };
+        let mut iov = libc::iovec {
+            iov_base: buf.as_mut_ptr() as *mut libc::c_void,
+            iov_len: buf.len(),
+        };
+        let mut control = [0u64; 16];
+        let mut msg: libc::msghdr = unsafe { std::mem::zeroed() };
+        msg.msg_name = &mut sll as *mut libc::sockaddr_ll as *mut libc::c_void;
+        msg.msg_namelen = std::mem::size_of::<libc::sockaddr_ll>() as libc::socklen_t;
+        msg.msg_iov = &mut iov;
+        msg.msg_iovlen = 1;
+        msg.msg_control = control.as_mut_ptr() as *mut libc::c_void;
+        msg.msg_controllen = std::mem::size_of_val(&control) as _;
+        // SAFETY: `msg` describes valid buffers.
+        let n = unsafe { libc::recvmsg(self.fd.as_raw_fd(), &mut msg, libc::MSG_TRUNC) };
+        if n < 0 {
+            let e = io::Error::last_os_error();
+            return match e.kind() {
+                io::ErrorKind::WouldBlock
+                | io::ErrorKind::TimedOut
+                | io::ErrorKind::Interrupted => Ok(None),
+                _ => Err(e),
+            };
+        }
+        if sll.sll_pkttype == libc::PACKET_OUTGOING || sll.sll_ifindex != self.ifindex {
+            return Ok(None);
+        }
+        let orig_len = n as usize;
+        let caplen = orig_len.min(buf.len());
+        let mut ts_nanos = None;
+        // SAFETY: walking the control messages the kernel wrote into `msg`.
+        unsafe {
+            let mut c = libc::CMSG_FIRSTHDR(&msg);
+            while !c.is_null() {
+                if (*c).cmsg_level == libc::SOL_SOCKET && (*c).cmsg_type == libc::SO_TIMESTAMPNS {
+                    let ts: libc::timespec =
+                        std::ptr::read_unaligned(libc::CMSG_DATA(c) as *const libc::timespec);
+                    ts_nanos = Some(ts.tv_sec as i128 * 1_000_000_000 + ts.tv_nsec as i128);
+                }
+                c = libc::CMSG_NXTHDR(&msg, c);
+            }
+        }
+        let ts_nanos = ts_nanos.unwrap_or_else(now_nanos);
+        Ok(Some(Frame {
+            ts_nanos,
+            data: buf[..caplen].to_vec(),
+            orig_len: orig_len as u32,
+        }))
+    }
+}
+
+/// The wall clock in nanoseconds since the Unix epoch.
+pub fn now_nanos() -> i128 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_nanos() as i128)
+}
+
+/// A running capture thread.
+pub struct Sniffer {
+    pub rx: mpsc::Receiver<io::Result<Frame>>,
+    pub link_type: u32,
+    stop: Arc<AtomicBool>,
+    handle: Option<JoinHandle<()>>,
+}
+
+impl Sniffer {
+    /// Start reading `sock` in a thread of its own.
+    pub fn start(sock: RawSocket) -> Sniffer {
+        let (tx, rx) = mpsc::channel();
+        let stop = Arc::new(AtomicBool::new(false));
+        let link_type = sock.link_type;
+        let flag = stop.clone();
+        let handle = std::thread::Builder::new()
+            .name("synack-sniffer".into())
+            .spawn(move || {
+                let mut buf = vec![0u8; SNAP_LEN];
+                while !flag.load(Ordering::Relaxed) {
+                    match sock.recv(&mut buf) {
+                        Ok(Some(f)) => {
+                            if tx.send(Ok(f)).is_err() {
+                                return;
+                            }
+                        }
+                        Ok(None) => {}
+                        Err(e) => {
+                            let _ = tx.send(Err(e));
+                            return;
+                        }
+                    }
+                }
+            })
+            .expect("spawn the sniffer thread");
+        Sniffer {
+            rx,
+            link_type,
+            stop,
+            handle: Some(handle),
+        }
+    }
+
+    /// Stop the thread (it notices within one read timeout).
+    pub fn stop(&mut self) {
+        self.stop.store(true, Ordering::Relaxed);
+        if let Some(h) = self.handle.take() {
+            let _ = h.join();
+        }
+    }
+}
+
+impl Drop for Sniffer {
+    fn drop(&mut self) {
+        self.stop();
+    }
+}
+
+/// Drop every capability after the raw socket is open: none is needed to
+/// read it. `keep_dac_override` keeps CAP_DAC_OVERRIDE, so that a `--save`
+/// file can still be renamed into place in a directory root does not own
+/// (e.g. `sudo synack live --save lab.pcap` in a home directory). Also
+/// sets `no_new_privs`. Best effort: errors are ignored (e.g. not root).
+/// Must run before any other thread starts: capabilities are per thread.
+pub fn drop_privileges(keep_dac_override: bool) {
+    #[repr(C)]
+    struct CapHeader {
+        version: u32,
+        pid: i32,
+    }
+    #[repr(C)]
+    #[derive(Clone, Copy, Default)]
+    struct CapData {
+        effective: u32,
+        permitted: u32,
+        inheritable: u32,
+    }
+    const LINUX_CAPABILITY_VERSION_3: u32 = 0x2008_0522;
+    const CAP_DAC_OVERRIDE: u32 = 1;
+    // SAFETY: prctl with integer arguments.
+    unsafe {
+        libc::prctl(libc::PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0);
+        // The bounding set, while CAP_SETPCAP is still held.
+        for cap in 0..64u32 {
+            if keep_dac_override && cap == CAP_DAC_OVERRIDE {
+                continue;
+            }
+            libc::prctl(libc::PR_CAPBSET_DROP, cap as libc::c_ulong, 0, 0, 0);
+        }
+        // Ambient capabilities: clear all.
+        libc::prctl(
+            libc::PR_CAP_AMBIENT,
+            libc::PR_CAP_AMBIENT_CLEAR_ALL,
+            0,
+            0,
+            0,
+        );
+    }
+    let mut hdr = CapHeader {
+        version: LINUX_CAPABILITY_VERSION_3,
+        pid: 0,
+    };
+    let mut data = [CapData::default(); 2];
+    if keep_dac_override {
+        data[0].effective = 1 << CAP_DAC_OVERRIDE;
+        data[0].permitted = 1 << CAP_DAC_OVERRIDE;
+    }
+    // SAFETY: capset with a v3 header and two data structs, as the ABI asks.
+    unsafe {
+        libc::syscall(
+            libc::SYS_capset,
+            &mut hdr as *mut CapHeader,
+            data.as_mut_ptr(),
+        );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn eperm_and_eacces_become_the_one_line_privilege_message() {
+        for errno in [libc::EPERM, libc::EACCES] {
+            let e = open_error(&io::Error::from_raw_os_error(errno), "lo").to_string();
+            assert!(e.contains("CAP_NET_RAW"), "{e}");
+            assert!(e.contains("sudo setcap cap_net_raw+ep"), "{e}");
+            assert!(!e.contains('\n'));
+        }
+    }
+
+    #[test]
+    fn an_unknown_interface_is_named() {
+        let e = open_error(&io::Error::from_raw_os_error(libc::ENODEV), "nope0").to_string();
+        assert!(e.contains("nope0"), "{e}");
+    }
+}
