@@ -180,6 +180,17 @@ fn inspect(args: &InspectArgs) -> Result<()> {
             tl.streams.len()
         );
     }
+    if want_tui {
+        // On a terminal, inspect opens on the list of connections.
+        let rows: Vec<Summary> = report
+            .summaries
+            .iter()
+            .filter(|s| args.stream.is_none_or(|n| n == s.stream))
+            .cloned()
+            .collect();
+        crate::view::tui::run_capture(&tl, &rows)?;
+        return finish_report(path, &report);
+    }
     emit(&tl, args.stream, &args.output)?;
     finish_report(path, &report)
 }

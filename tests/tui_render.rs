@@ -327,3 +327,163 @@ fn no_color_means_no_colour() {
             .any(|c| c.fg == Color::Cyan)
     );
 }
+
+/// A capture of a simulated scenario, read back as `inspect` reads it.
+fn capture_of(name: &str) -> (Timeline, Vec<synack::tcp::tracker::Summary>) {
+    use synack::capture::{self, ReadOptions};
+    let sim = timeline(name);
+    let dir = std::path::PathBuf::from(env!("CARGO_TARGET_TMPDIR"));
+    let path = dir.join(format!("tui-render-{name}-{}.pcap", std::process::id()));
+    synack::app::export(&sim, &path).unwrap();
+    let (tl, report) = capture::timeline(
+        &path,
+        ReadOptions {
+            keep_bytes: true,
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    std::fs::remove_file(&path).unwrap();
+    (tl, report.summaries)
+}
+
+#[test]
+fn inspect_list_keys_open_a_connection_and_go_back() {
+    use synack::view::tui::app::Screen;
+    let (tl, sums) = capture_of("time-wait");
+    let mut app = App::capture(&tl, &sums);
+    app.theme.color = false;
+    assert_eq!(app.screen, Screen::List);
+    // ↑ at the top and ↓ at the bottom stay put.
+    assert_eq!(app.handle_key(key(KeyCode::Up)), Action::None);
+    assert_eq!(app.handle_key(key(KeyCode::Down)), Action::Redraw);
+    assert_eq!(app.handle_key(key(KeyCode::Down)), Action::None);
+    assert_eq!(app.selected, 1);
+    app.handle_key(key(KeyCode::Home));
+    assert_eq!(app.selected, 0);
+    app.handle_key(key(KeyCode::End));
+    assert_eq!(app.selected, 1);
+    // Enter: only that stream's steps, numbered from 1.
+    app.handle_key(key(KeyCode::Enter));
+    assert_eq!((app.screen, app.stream), (Screen::Steps, Some(1)));
+    let n1 = tl.steps.iter().filter(|s| s.stream == 1).count();
+    assert_eq!(app.position(), (1, n1));
+    let screen = render(&mut app, 80, 24);
+    assert!(screen.contains("Ladder · stream 1 of 2"), "{screen}");
+    assert!(!screen.contains("── stream 0"), "only stream 1\n{screen}");
+    // Frame numbers: stream 1 starts at frame 8.
+    assert!(screen.contains("▶ 8 SYN_SENT"), "{screen}");
+    assert!(screen.contains("frame 8"), "{screen}");
+    app.handle_key(key(KeyCode::End));
+    assert_eq!(app.position(), (n1, n1));
+    assert_eq!(app.handle_key(key(KeyCode::Right)), Action::None);
+    // Esc goes back to the list, which remembers the selection...
+    assert_eq!(app.handle_key(key(KeyCode::Esc)), Action::Redraw);
+    assert_eq!(app.screen, Screen::List);
+    assert_eq!(app.selected, 1);
+    // ...and Enter comes back where the connection was left.
+    app.handle_key(key(KeyCode::Enter));
+    assert_eq!(app.position(), (n1, n1));
+    // Backspace steps back; at the first step it goes to the list.
+    app.handle_key(key(KeyCode::Home));
+    assert_eq!(app.screen, Screen::Steps);
+    app.handle_key(key(KeyCode::Right));
+    app.handle_key(key(KeyCode::Backspace));
+    assert_eq!((app.screen, app.position().0), (Screen::Steps, 1));
+    app.handle_key(key(KeyCode::Backspace));
+    assert_eq!(app.screen, Screen::List);
+    // On the list, Esc and q quit.
+    assert_eq!(app.handle_key(key(KeyCode::Esc)), Action::Quit);
+    assert_eq!(app.handle_key(key(KeyCode::Char('q'))), Action::Quit);
+}
+
+#[test]
+fn inspect_forward_to_the_end_and_back_gives_the_same_frames() {
+    let (tl, sums) = capture_of("time-wait");
+    let mut app = App::capture(&tl, &sums);
+    app.theme.color = false;
+    app.handle_key(key(KeyCode::Enter));
+    let mut forward = vec![render(&mut app, 80, 24)];
+    while app.handle_key(key(KeyCode::Right)) == Action::Redraw {
+        forward.push(render(&mut app, 80, 24));
+    }
+    assert_eq!(forward.len(), app.position().1);
+    let mut back = vec![render(&mut app, 80, 24)];
+    while app.handle_key(key(KeyCode::Left)) == Action::Redraw {
+        back.push(render(&mut app, 80, 24));
+    }
+    back.reverse();
+    assert_eq!(forward, back);
+    // Autoplay in a connection stops at its last step, not at the file's.
+    app.handle_key(key(KeyCode::Char('a')));
+    while app.tick() {}
+    assert!(!app.autoplay);
+    assert_eq!(app.position().0, app.position().1);
+    assert_eq!(app.tl.steps[app.current].stream, 0);
+}
+
+#[test]
+fn clicking_the_list_selects_then_opens() {
+    use crossterm::event::{MouseButton, MouseEvent, MouseEventKind};
+    use synack::view::tui::app::Screen;
+    let (tl, sums) = capture_of("time-wait");
+    let mut app = App::capture(&tl, &sums);
+    app.theme.color = false;
+    let screen = render(&mut app, 120, 40);
+    let row = screen
+        .lines()
+        .position(|l| l.contains("  1  192.0.2.1:50000"))
+        .expect("row of stream 1") as u16;
+    let click = MouseEvent {
+        kind: MouseEventKind::Down(MouseButton::Left),
+        column: 10,
+        row,
+        modifiers: KeyModifiers::NONE,
+    };
+    app.handle_mouse(click);
+    assert_eq!((app.screen, app.selected), (Screen::List, 1));
+    app.handle_mouse(click);
+    assert_eq!((app.screen, app.stream), (Screen::Steps, Some(1)));
+}
+
+#[test]
+fn an_empty_capture_lists_nothing_and_enter_does_nothing() {
+    let tl = Timeline {
+        source: "capture: empty.pcap".into(),
+        title: String::new(),
+        streams: vec![],
+        steps: vec![],
+    };
+    let mut app = App::capture(&tl, &[]);
+    for (w, h) in SIZES {
+        let screen = render(&mut app, w, h);
+        assert!(screen.contains("No TCP connections"), "{screen}");
+    }
+    assert_eq!(app.handle_key(key(KeyCode::Enter)), Action::None);
+    assert_eq!(app.handle_key(key(KeyCode::Down)), Action::None);
+}
+
+#[test]
+fn l_says_only_english_for_now() {
+    let tl = timeline("handshake");
+    let mut app = app_at(&tl, 0);
+    app.handle_key(key(KeyCode::Char('l')));
+    let screen = render(&mut app, 80, 24);
+    assert!(screen.contains("only English for now"), "{screen}");
+    // The next key clears the note.
+    app.handle_key(key(KeyCode::Right));
+    assert!(!render(&mut app, 80, 24).contains("only English"));
+}
+
+#[test]
+fn the_list_never_panics_at_any_size() {
+    let (tl, sums) = capture_of("time-wait");
+    for w in (0..=220).step_by(9) {
+        for h in (0..=70).step_by(6) {
+            let mut app = App::capture(&tl, &sums);
+            render(&mut app, w, h);
+            app.handle_key(key(KeyCode::Enter));
+            render(&mut app, w, h);
+        }
+    }
+}

@@ -6,11 +6,14 @@
 //! into the app so mouse clicks can be mapped to steps.
 
 use super::theme::Theme;
-use crate::timeline::Timeline;
+use crate::tcp::tracker::{Close, Handshake, Summary};
+use crate::timeline::{LiveSource, StepKind, Timeline};
 use crossterm::event::{
     KeyCode, KeyEvent, KeyEventKind, KeyModifiers, MouseButton, MouseEvent, MouseEventKind,
 };
 use ratatui::layout::{Position, Rect};
+use std::borrow::Cow;
+use std::collections::HashMap;
 use std::time::Duration;
 
 /// The panes of the stepping screen, in `Tab` order.
@@ -47,12 +50,27 @@ impl Pane {
     }
 }
 
-/// Which screen is showing. `inspect` will add a list of connections in
-/// front of the stepping view (Enter opens one, Esc goes back); the
-/// stepping view then shows only the chosen stream (see [`App::stream`]).
+/// Which screen is showing. `inspect` and `sniff` open on a list of
+/// connections (Enter opens one, Esc goes back); the stepping view then
+/// shows only the chosen stream (see [`App::stream`]).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Screen {
+    List,
     Steps,
+}
+
+/// What a live source (the lab or the sniffer) last said about itself.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct LiveInfo {
+    /// The lab drives the connection (next at the last step performs the
+    /// next socket call); the sniffer only listens.
+    pub drives: bool,
+    /// What the next call will do ([`LiveSource::next_hint`]).
+    pub hint: Option<String>,
+    /// [`LiveSource::status`], for the status line.
+    pub status: String,
+    /// [`LiveSource::finished`].
+    pub finished: bool,
 }
 
 /// What the event loop should do after a key or mouse event.
@@ -62,6 +80,9 @@ pub enum Action {
     None,
     /// The state changed: draw again.
     Redraw,
+    /// Live mode, at the last step: ask the source for the next socket
+    /// call ([`LiveSource::advance`]), then draw.
+    Advance,
     Quit,
 }
 
@@ -76,6 +97,8 @@ pub struct HitMap {
     pub max_scroll: [u16; 4],
     /// The range of useful ladder scroll offsets around the current step.
     pub ladder_range: (i32, i32),
+    /// Screen row -> index into [`App::conns`], for the connection list.
+    pub list_rows: Vec<(u16, usize)>,
 }
 
 /// Autoplay intervals `+` and `-` move between, in milliseconds.
@@ -83,11 +106,33 @@ const INTERVALS_MS: [u64; 9] = [250, 500, 750, 1000, 1500, 2000, 3000, 5000, 800
 const DEFAULT_INTERVAL: usize = 4;
 
 pub struct App<'a> {
-    pub tl: &'a Timeline,
+    /// Borrowed for a finished timeline; owned (and replaced as it grows)
+    /// in live mode.
+    pub tl: Cow<'a, Timeline>,
     pub screen: Screen,
     /// Only this stream's steps are stepped through (None: all of them).
-    /// Always None until the connection list exists.
+    /// Set by opening a connection from the list.
     pub stream: Option<u32>,
+    /// There is a connection list (inspect, sniff): Esc in the stepping
+    /// view goes back to it.
+    pub has_list: bool,
+    /// The rows of the connection list.
+    pub conns: Vec<Summary>,
+    /// Index into `conns` of the selected row.
+    pub selected: usize,
+    /// Number the ladder rows by frame (captures and the sniffer), as
+    /// Wireshark's "No." column, instead of by step.
+    pub frame_numbers: bool,
+    /// Set in live mode (the lab, the sniffer).
+    pub live: Option<LiveInfo>,
+    /// A one-off note for the status line; the next key clears it.
+    pub message: Option<String>,
+    /// Where each stream was left, to come back to it from the list.
+    positions: HashMap<u32, usize>,
+    /// Live mode: "next" was pressed at the last step (index `n` was the
+    /// first step that did not exist yet); the cursor moves to the first
+    /// step from `n` on as soon as it comes. Growth alone never moves it.
+    pub follow: Option<usize>,
     /// Index into `tl.steps`.
     pub current: usize,
     pub focus: Pane,
@@ -109,10 +154,22 @@ pub struct App<'a> {
 
 impl<'a> App<'a> {
     pub fn new(tl: &'a Timeline) -> App<'a> {
+        Self::with(Cow::Borrowed(tl))
+    }
+
+    fn with(tl: Cow<'a, Timeline>) -> App<'a> {
         App {
             tl,
             screen: Screen::Steps,
             stream: None,
+            has_list: false,
+            conns: Vec::new(),
+            selected: 0,
+            frame_numbers: false,
+            live: None,
+            message: None,
+            positions: HashMap::new(),
+            follow: None,
             current: 0,
             focus: Pane::Ladder,
             detail: Pane::Explain,
@@ -124,6 +181,129 @@ impl<'a> App<'a> {
             raw_seq: false,
             theme: Theme::from_env(),
             hits: HitMap::default(),
+        }
+    }
+
+    /// A capture file: open on the list of its connections (`summaries`,
+    /// as [`crate::capture::CaptureReport::summaries`]).
+    pub fn capture(tl: &'a Timeline, summaries: &[Summary]) -> App<'a> {
+        let mut app = Self::new(tl);
+        app.has_list = true;
+        app.screen = Screen::List;
+        app.conns = summaries.to_vec();
+        app.frame_numbers = true;
+        app
+    }
+
+    /// Live mode: a copy of the source's timeline, refreshed by
+    /// [`App::refresh`]. A source with nothing to drive at the start (no
+    /// [`LiveSource::next_hint`]) is a sniffer: it gets the connection
+    /// list, like a capture file.
+    pub fn live(source: &dyn LiveSource) -> App<'static> {
+        let mut app = App::with(Cow::Owned(source.timeline().clone()));
+        let drives = source.next_hint().is_some();
+        app.live = Some(LiveInfo {
+            drives,
+            ..LiveInfo::default()
+        });
+        if !drives {
+            app.has_list = true;
+            app.screen = Screen::List;
+            app.frame_numbers = true;
+        }
+        app.refresh(source);
+        app
+    }
+
+    /// Take in a live source's timeline as it is now. The cursor stays
+    /// where it is, unless "next" was pressed at the last step (see
+    /// [`App::follow`]): then it moves to the first new step, so the steps
+    /// a key press caused are shown one by one.
+    pub fn refresh(&mut self, source: &dyn LiveSource) {
+        self.refresh_info(source);
+        let tl = source.timeline();
+        if *self.tl == *tl {
+            return;
+        }
+        self.tl = Cow::Owned(tl.clone());
+        if self.has_list {
+            self.conns = summarize(&self.tl);
+            self.selected = self.selected.min(self.conns.len().saturating_sub(1));
+        }
+        // Steps are appended (the last ones may be amended, e.g. with the
+        // kernel's states); if the source rewrote its timeline, keep the
+        // cursor on a step that exists.
+        self.current = self.current.min(self.tl.steps.len().saturating_sub(1));
+        if let Some(from) = self.follow
+            && self.screen == Screen::Steps
+            && let Some(i) = self.visible_steps().into_iter().find(|&i| i >= from)
+        {
+            self.follow = None;
+            if !self.goto(i) {
+                // Already there (the very first step of an empty timeline).
+                self.scroll = [0; 4];
+            }
+        }
+    }
+
+    /// "Next" at the last step in live mode: from now on, show the first
+    /// step that comes (see [`App::follow`]).
+    pub fn expect_new_steps(&mut self) {
+        self.follow = Some(if self.visible_steps().is_empty() {
+            0
+        } else {
+            self.tl.steps.len()
+        });
+    }
+
+    /// Take in the source's hint, status and whether it has finished.
+    pub fn refresh_info(&mut self, source: &dyn LiveSource) {
+        if let Some(live) = &mut self.live {
+            live.hint = source.next_hint();
+            live.status = source.status();
+            live.finished = source.finished();
+        }
+    }
+
+    /// Open the connection at `idx` of the list in the stepping view, where
+    /// it was left (or at its first step).
+    pub fn open(&mut self, idx: usize) -> bool {
+        let Some(c) = self.conns.get(idx) else {
+            return false;
+        };
+        let stream = c.stream;
+        self.selected = idx;
+        self.stream = Some(stream);
+        self.screen = Screen::Steps;
+        let to = self
+            .positions
+            .get(&stream)
+            .copied()
+            .filter(|&i| self.tl.steps.get(i).is_some_and(|s| s.stream == stream))
+            .or_else(|| self.first());
+        self.current = to.unwrap_or(0);
+        self.scroll = [0; 4];
+        self.ladder_scroll = 0;
+        self.autoplay = false;
+        true
+    }
+
+    /// From the stepping view back to the connection list.
+    pub fn back_to_list(&mut self) {
+        self.follow = None;
+        if let Some(s) = self.stream {
+            self.positions.insert(s, self.current);
+        }
+        self.autoplay = false;
+        self.screen = Screen::List;
+    }
+
+    /// The ladder's number for step `i`: the frame number of a segment when
+    /// numbering by frame, else its place `n` (1-based) among the steps.
+    pub fn row_number(&self, i: usize, n: usize) -> u64 {
+        match &self.tl.steps[i].segment {
+            Some(v) if self.frame_numbers => v.frame,
+            _ => n as u64,
         }
     }
 
@@ -168,6 +348,7 @@ impl<'a> App<'a> {
         self.current = i;
         self.scroll = [0; 4];
         self.ladder_scroll = 0;
+        self.follow = None;
         true
     }
 
@@ -185,6 +366,44 @@ impl<'a> App<'a> {
             Some(&i) => self.goto(i),
             None => false,
         }
+    }
+
+    /// Live mode and the lab can still drive the connection: "next" at the
+    /// last step performs the next socket call.
+    pub fn can_advance(&self) -> bool {
+        self.live.as_ref().is_some_and(|l| l.drives && !l.finished)
+    }
+
+    /// "Next": the next step; at the last step in live mode, ask for the
+    /// next socket call.
+    fn next(&mut self) -> Action {
+        if self.forward() {
+            Action::Redraw
+        } else if self.live.is_some() && self.at_end() {
+            Action::Advance
+        } else {
+            Action::None
+        }
+    }
+
+    /// One autoplay tick in any mode: the next step, or in live mode at the
+    /// last step the next socket call ([`Action::Advance`]). Autoplay stops
+    /// at the end (in live mode: when the lab has nothing left to do).
+    pub fn tick_action(&mut self) -> Action {
+        if !self.autoplay || self.screen != Screen::Steps {
+            return Action::None;
+        }
+        if self.live.is_none() {
+            return Self::redraw_if(self.tick());
+        }
+        if self.forward() {
+            return Action::Redraw;
+        }
+        if self.can_advance() {
+            return Action::Advance;
+        }
+        self.autoplay = false;
+        Action::Redraw
     }
 
     /// One autoplay tick: the next step; autoplay stops at the last one.
@@ -257,13 +476,84 @@ impl<'a> App<'a> {
             let _ = self.handle_key(key);
             return Action::Redraw;
         }
+        let had_message = self.message.take().is_some();
+        let action = match self.screen {
+            Screen::List => self.list_key(key),
+            Screen::Steps => self.steps_key(key),
+        };
+        if had_message && action == Action::None {
+            Action::Redraw
+        } else {
+            action
+        }
+    }
+
+    /// Keys both screens share; None when `key` is none of them.
+    fn common_key(&mut self, key: KeyEvent) -> Option<Action> {
+        Some(match key.code {
+            KeyCode::Char('q') => Action::Quit,
+            KeyCode::Char('?') | KeyCode::Char('h') | KeyCode::F(1) => {
+                self.help = true;
+                Action::Redraw
+            }
+            KeyCode::Char('l') => {
+                self.message = Some("explanations: only English for now".into());
+                Action::Redraw
+            }
+            _ => return None,
+        })
+    }
+
+    fn select(&mut self, idx: usize) -> Action {
+        let idx = idx.min(self.conns.len().saturating_sub(1));
+        let moved = idx != self.selected;
+        self.selected = idx;
+        Self::redraw_if(moved)
+    }
+
+    fn list_key(&mut self, key: KeyEvent) -> Action {
+        if let Some(a) = self.common_key(key) {
+            return a;
+        }
         match key.code {
-            KeyCode::Char('q') | KeyCode::Esc => Action::Quit,
+            KeyCode::Esc => Action::Quit,
+            KeyCode::Up | KeyCode::Char('k') | KeyCode::PageUp => {
+                self.select(self.selected.saturating_sub(1))
+            }
+            KeyCode::Down | KeyCode::Char('j') | KeyCode::PageDown => {
+                self.select(self.selected + 1)
+            }
+            KeyCode::Home | KeyCode::Char('g') => self.select(0),
+            KeyCode::End | KeyCode::Char('G') => self.select(usize::MAX),
+            KeyCode::Enter | KeyCode::Right | KeyCode::Char(' ') | KeyCode::Char('n') => {
+                Self::redraw_if(self.open(self.selected))
+            }
+            _ => Action::None,
+        }
+    }
+
+    fn steps_key(&mut self, key: KeyEvent) -> Action {
+        if let Some(a) = self.common_key(key) {
+            return a;
+        }
+        match key.code {
+            KeyCode::Esc if self.has_list => {
+                self.back_to_list();
+                Action::Redraw
+            }
+            KeyCode::Esc => Action::Quit,
             KeyCode::Right
             | KeyCode::Char(' ')
             | KeyCode::Char('n')
             | KeyCode::PageDown
-            | KeyCode::Enter => Self::redraw_if(self.forward()),
+            | KeyCode::Enter => self.next(),
+            KeyCode::Backspace
+                if self.has_list && self.first().is_none_or(|f| self.current <= f) =>
+            {
+                // Backspace at the first step goes back to the list.
+                self.back_to_list();
+                Action::Redraw
+            }
             KeyCode::Left | KeyCode::Char('p') | KeyCode::Backspace | KeyCode::PageUp => {
                 Self::redraw_if(self.back())
             }
@@ -291,7 +581,7 @@ impl<'a> App<'a> {
             }
             KeyCode::Char('a') => {
                 self.autoplay = !self.autoplay;
-                if self.autoplay && self.at_end() {
+                if self.autoplay && self.at_end() && !self.can_advance() {
                     // Play again from the start.
                     if let Some(f) = self.first() {
                         self.goto(f);
@@ -321,10 +611,6 @@ impl<'a> App<'a> {
                 self.raw_seq = !self.raw_seq;
                 Action::Redraw
             }
-            KeyCode::Char('?') | KeyCode::Char('h') | KeyCode::F(1) => {
-                self.help = true;
-                Action::Redraw
-            }
             _ => Action::None,
         }
     }
@@ -348,6 +634,9 @@ impl<'a> App<'a> {
             }
             return Action::None;
         }
+        if self.screen == Screen::List {
+            return self.list_mouse(m);
+        }
         match m.kind {
             MouseEventKind::Down(MouseButton::Left) => {
                 let pane = self.pane_at(m.column, m.row);
@@ -370,6 +659,102 @@ impl<'a> App<'a> {
             _ => Action::None,
         }
     }
+}
+
+impl App<'_> {
+    /// Click a row to select it, click the selected row to open it; the
+    /// wheel moves the selection.
+    fn list_mouse(&mut self, m: MouseEvent) -> Action {
+        match m.kind {
+            MouseEventKind::Down(MouseButton::Left) => {
+                match self.hits.list_rows.iter().find(|(y, _)| *y == m.row) {
+                    Some(&(_, i)) if i == self.selected => Self::redraw_if(self.open(i)),
+                    Some(&(_, i)) => self.select(i),
+                    None => Action::None,
+                }
+            }
+            MouseEventKind::ScrollDown => self.select(self.selected + 1),
+            MouseEventKind::ScrollUp => self.select(self.selected.saturating_sub(1)),
+            _ => Action::None,
+        }
+    }
+}
+
+/// The connection list of a growing timeline (the sniffer), worked out from
+/// its steps the way the tracker's summaries are (without the handshake
+/// RTT, which only the tracker measures).
+pub fn summarize(tl: &Timeline) -> Vec<Summary> {
+    tl.streams
+        .iter()
+        .enumerate()
+        .filter_map(|(n, info)| {
+            let stream = n as u32;
+            let steps: Vec<_> = tl.steps.iter().filter(|s| s.stream == stream).collect();
+            let first = steps.first()?;
+            let last = steps.last()?;
+            let mut flags = 0u16;
+            let (mut packets, mut bytes) = (0u64, 0u64);
+            let mut syn = [false; 2];
+            let mut synack = false;
+            let mut acked = false;
+            let mut fin = [false; 2];
+            let mut rst = false;
+            for s in &steps {
+                let Some(v) = s.segment.as_ref().filter(|_| s.kind == StepKind::Segment) else {
+                    continue;
+                };
+                let f = v.seg.flags;
+                let from = v.from.index();
+                packets += 1;
+                bytes += v
+                    .bytes
+                    .as_ref()
+                    .map_or(u64::from(v.len) + 40, |b| u64::from(b.orig_len));
+                flags |= f.0;
+                if f.syn() && !f.ack() {
+                    syn[from] = true;
+                } else if f.syn() {
+                    synack = true;
+                } else if f.ack() && synack && from == 0 {
+                    acked = true;
+                }
+                fin[from] |= f.fin();
+                rst |= f.rst();
+            }
+            let handshake = if syn[0] && syn[1] {
+                Handshake::Simultaneous
+            } else if syn[0] && synack && acked {
+                Handshake::Complete
+            } else if syn[0] || synack {
+                Handshake::Partial
+            } else {
+                Handshake::None
+            };
+            let close = if rst {
+                Close::Rst
+            } else if fin[0] && fin[1] {
+                Close::Fin
+            } else if fin[0] || fin[1] {
+                Close::HalfClosed
+            } else {
+                Close::Open
+            };
+            Some(Summary {
+                stream,
+                client: info.client,
+                server: info.server,
+                packets,
+                bytes,
+                start: first.time,
+                duration: last.time - first.time,
+                handshake,
+                handshake_rtt: None,
+                close,
+                flags_seen: flags,
+                final_states: last.after,
+            })
+        })
+        .collect()
 }
 
 #[cfg(test)]

@@ -6,8 +6,11 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Clear, Paragraph};
 
-pub const KEYS: [(&str, &str); 16] = [
-    ("→  space  n  PgDn  Enter", "next step"),
+pub const KEYS: [(&str, &str); 19] = [
+    (
+        "→  space  n  PgDn  Enter",
+        "next step (live: at the last, next call)",
+    ),
     ("←  p  Backspace  PgUp", "previous step"),
     ("Home g / End G", "first / last step"),
     ("Tab / Shift-Tab", "next / previous pane"),
@@ -18,7 +21,10 @@ pub const KEYS: [(&str, &str); 16] = [
     ("+  -", "autoplay faster / slower"),
     ("r", "restart from the first step"),
     ("s", "raw / relative sequence numbers"),
+    ("l", "language of the explanations"),
     ("? h F1", "this help (Esc closes it)"),
+    ("↑ ↓  Enter", "connection list: choose, open"),
+    ("Esc", "back to the connection list"),
     ("q  Esc", "quit"),
     ("Ctrl-C", "quit, always"),
     ("", ""),
@@ -27,7 +33,7 @@ pub const KEYS: [(&str, &str); 16] = [
 
 pub fn render(f: &mut Frame, area: Rect, app: &App) {
     let t = &app.theme;
-    let w = 64.min(area.width);
+    let w = 72.min(area.width);
     let h = (KEYS.len() as u16 + 4).min(area.height);
     let r = Rect::new(
         area.x + (area.width - w) / 2,

@@ -147,8 +147,9 @@ struct Geometry {
     middle: usize,
 }
 
-fn geometry(inner: usize, steps: usize) -> Geometry {
-    let num = steps.max(1).to_string().len() + 1;
+/// `largest` is the largest row number (step or frame number).
+fn geometry(inner: usize, largest: u64) -> Geometry {
+    let num = largest.max(1).to_string().len() + 1;
     let fixed = num + 4;
     let mut state = 12;
     if inner < fixed + 2 * state + 34 {
@@ -174,7 +175,7 @@ fn changed(step: &Step, side: Side, w: usize) -> String {
 }
 
 /// One ladder row.
-fn step_line(app: &App, i: usize, n: usize, g: &Geometry) -> Line<'static> {
+fn step_line(app: &App, i: usize, n: u64, g: &Geometry) -> Line<'static> {
     let t = &app.theme;
     let step = &app.tl.steps[i];
     let current = i == app.current;
@@ -246,7 +247,7 @@ fn separator(app: &App, stream: u32, w: usize) -> Line<'static> {
 
 /// All rows: the lines and, for each, the step it shows (None: separator).
 fn rows(app: &App, g: &Geometry, w: usize) -> Vec<(Line<'static>, Option<usize>)> {
-    let multi = app.tl.streams.len() > 1;
+    let multi = app.stream.is_none() && app.tl.streams.len() > 1;
     let mut out = Vec::new();
     let mut last_stream = None;
     for (n, i) in app.visible_steps().into_iter().enumerate() {
@@ -255,14 +256,17 @@ fn rows(app: &App, g: &Geometry, w: usize) -> Vec<(Line<'static>, Option<usize>)
             out.push((separator(app, stream, w), None));
         }
         last_stream = Some(stream);
-        out.push((step_line(app, i, n + 1, g), Some(i)));
+        out.push((step_line(app, i, app.row_number(i, n + 1), g), Some(i)));
     }
     out
 }
 
 fn header(app: &App, g: &Geometry, w: usize) -> Line<'static> {
     let t = &app.theme;
-    let stream = app.tl.steps.get(app.current).map_or(0, |s| s.stream);
+    let stream = app
+        .stream
+        .or_else(|| app.tl.steps.get(app.current).map(|s| s.stream))
+        .unwrap_or(0);
     let Some(info) = app.tl.streams.get(stream as usize) else {
         return Line::from(fit("client", w));
     };
@@ -300,11 +304,26 @@ pub fn render(f: &mut Frame, area: Rect, app: &App, hits: &mut HitMap, title: &s
         return;
     }
     let w = inner.width as usize;
-    if app.tl.steps.is_empty() {
-        f.render_widget(Paragraph::new("no steps to show"), inner);
+    let visible = app.visible_steps();
+    if visible.is_empty() {
+        let text = if app.live.is_some() {
+            "No steps yet: press → (or n, space) to make the first one."
+        } else {
+            "no steps to show"
+        };
+        f.render_widget(
+            Paragraph::new(super::text::wrapped(text, w, "", Style::new())),
+            inner,
+        );
         return;
     }
-    let g = geometry(w, app.visible_steps().len());
+    let largest = visible
+        .iter()
+        .enumerate()
+        .map(|(n, &i)| app.row_number(i, n + 1))
+        .max()
+        .unwrap_or(1);
+    let g = geometry(w, largest);
     let all = rows(app, &g, w);
     let h = inner.height.saturating_sub(1) as usize;
     let total = all.len();

@@ -5,22 +5,30 @@
 //! - [`app`]: the state and what keys and the mouse do to it (no terminal);
 //! - [`ui`]: the layout for the terminal's size, calling one module per pane
 //!   ([`ladder`], [`states`], [`layers`], [`explain`], [`status`], [`help`]);
+//! - [`list`]: the connection list of `inspect` and `sniff`;
 //! - this module: the terminal itself (raw mode, alternate screen, mouse)
 //!   and the event loop. The terminal is restored on quit, on error and on
 //!   panic; Ctrl-C arrives as a key in raw mode and quits.
+//!
+//! Three ways in: [`run`] (a finished timeline: a simulation), [`run_capture`]
+//! (a capture file: the connection list first) and [`run_live`] (a timeline
+//! that grows: the live lab, which makes one socket call per "next" at the
+//! last step, and the sniffer).
 
 pub mod app;
 pub mod explain;
 pub mod help;
 pub mod ladder;
 pub mod layers;
+pub mod list;
 pub mod states;
 pub mod status;
 pub mod text;
 pub mod theme;
 pub mod ui;
 
-use crate::timeline::Timeline;
+use crate::tcp::tracker::Summary;
+use crate::timeline::{LiveSource, Timeline};
 use app::{Action, App};
 use crossterm::event::{self, DisableMouseCapture, EnableMouseCapture, Event};
 use crossterm::execute;
@@ -84,45 +92,128 @@ fn enter() -> anyhow::Result<(Guard, Terminal<CrosstermBackend<Stdout>>)> {
 
 /// Show `tl` in the terminal UI; returns when the user quits.
 pub fn run(tl: &Timeline) -> anyhow::Result<()> {
+    run_app(App::new(tl), None)
+}
+
+/// Show a capture file's timeline (every connection in it), opening on the
+/// list of its connections (`summaries`, as `CaptureReport::summaries`):
+/// Enter steps through one, Esc goes back to the list.
+pub fn run_capture(tl: &Timeline, summaries: &[Summary]) -> anyhow::Result<()> {
+    run_app(App::capture(tl, summaries), None)
+}
+
+/// Show a timeline that grows: the live lab (at the last step, "next" and
+/// autoplay call [`LiveSource::advance`], one socket call each) or the
+/// sniffer (a source with no [`LiveSource::next_hint`] at the start: it
+/// opens on the connection list, refreshed as connections come and grow).
+/// The source is polled every ~50 ms.
+pub fn run_live(source: &mut dyn LiveSource) -> anyhow::Result<()> {
+    let app = App::live(source);
+    run_app(app, Some(source))
+}
+
+fn run_app(mut app: App, source: Option<&mut dyn LiveSource>) -> anyhow::Result<()> {
     let (guard, mut terminal) = enter()?;
-    let mut app = App::new(tl);
-    let result = event_loop(&mut terminal, &mut app);
+    let result = event_loop(&mut terminal, &mut app, source);
     drop(terminal);
     drop(guard);
     result
 }
 
-/// Draw, wait for a key, the mouse, a resize or the autoplay tick; repeat
-/// until the app says quit.
-pub fn event_loop<B: Backend>(terminal: &mut Terminal<B>, app: &mut App) -> anyhow::Result<()>
+/// How often a live source is polled while no key comes.
+pub const POLL: Duration = Duration::from_millis(50);
+
+/// Ask a live source for the next socket call and take in what it did.
+/// A call that fails is reported in the status line, not fatal: the lab
+/// shows failures (a refused connect) as steps of their own.
+pub fn advance(app: &mut App, source: &mut dyn LiveSource) -> anyhow::Result<()> {
+    app.expect_new_steps();
+    let drives = app.live.as_ref().is_some_and(|l| l.drives);
+    match source.advance() {
+        Ok(true) => {}
+        Ok(false) if drives => {
+            app.autoplay = false;
+            app.follow = None;
+            app.message = Some("the lab has nothing more to do (q quits)".into());
+        }
+        Ok(false) => {
+            // The sniffer: the next step shows when it is captured.
+            app.autoplay = false;
+            app.message =
+                Some("sniffing only: the next step shows as soon as it is captured".into());
+        }
+        Err(e) => {
+            app.autoplay = false;
+            app.follow = None;
+            app.message = Some(format!("error: {e:#}"));
+        }
+    }
+    source.poll()?;
+    app.refresh(source);
+    Ok(())
+}
+
+/// Draw, wait for a key, the mouse, a resize, the autoplay tick or (live)
+/// the next poll of the source; repeat until the app says quit.
+pub fn event_loop<B: Backend>(
+    terminal: &mut Terminal<B>,
+    app: &mut App,
+    mut source: Option<&mut dyn LiveSource>,
+) -> anyhow::Result<()>
 where
     B::Error: Send + Sync + 'static,
 {
     let mut next_tick: Option<Instant> = None;
+    let mut dirty = true;
     loop {
-        let mut hits = Default::default();
-        terminal.draw(|f| hits = ui::draw(f, app))?;
-        app.hits = hits;
+        if dirty {
+            let mut hits = Default::default();
+            terminal.draw(|f| hits = ui::draw(f, app))?;
+            app.hits = hits;
+            dirty = false;
+        }
         next_tick = match (app.autoplay, next_tick) {
             (false, _) => None,
             (true, None) => Some(Instant::now() + app.interval()),
             (true, t) => t,
         };
-        let timeout = next_tick.map_or(Duration::from_secs(3600), |t| {
+        let mut timeout = next_tick.map_or(Duration::from_secs(3600), |t| {
             t.saturating_duration_since(Instant::now())
         });
+        if source.is_some() {
+            timeout = timeout.min(POLL);
+        }
+        let mut action = Action::None;
         if event::poll(timeout)? {
-            let action = match event::read()? {
+            action = match event::read()? {
                 Event::Key(k) => app.handle_key(k),
                 Event::Mouse(m) => app.handle_mouse(m),
                 _ => Action::Redraw,
             };
-            if action == Action::Quit {
-                return Ok(());
-            }
-        } else if app.autoplay {
-            app.tick();
+        } else if next_tick.is_some_and(|t| Instant::now() >= t) {
+            action = app.tick_action();
             next_tick = Some(Instant::now() + app.interval());
+        }
+        match action {
+            Action::Quit => return Ok(()),
+            Action::Advance => {
+                if let Some(src) = source.as_deref_mut() {
+                    advance(app, src)?;
+                }
+                dirty = true;
+            }
+            Action::Redraw => dirty = true,
+            Action::None => {}
+        }
+        if let Some(src) = source.as_deref_mut() {
+            if src.poll()? {
+                app.refresh(src);
+                dirty = true;
+            } else {
+                let before = app.live.clone();
+                app.refresh_info(src);
+                dirty |= app.live != before;
+            }
         }
     }
 }

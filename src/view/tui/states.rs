@@ -105,12 +105,14 @@ pub fn summary(app: &App, w: usize) -> Vec<Line<'static>> {
         .map(|side| {
             let (b, a) = (step.before.get(side), step.after.get(side));
             let mut spans = vec![Span::styled(format!("{:<7}", side.name()), t.side(side))];
+            let kernel = step.kernel.map(|k| kernel_span(app, a, k.get(side)));
             if b == a {
                 spans.push(Span::styled(
                     state_name(a).to_string(),
                     t.side(side).patch(t.bold()),
                 ));
                 spans.push(Span::styled(" (unchanged)", t.dim()));
+                spans.extend(kernel);
             } else {
                 spans.push(Span::raw(state_name(b).to_string()));
                 spans.push(Span::raw(" → "));
@@ -118,6 +120,7 @@ pub fn summary(app: &App, w: usize) -> Vec<Line<'static>> {
                     state_name(a).to_string(),
                     t.side(side).patch(t.bold()),
                 ));
+                spans.extend(kernel);
                 if let Some(e) = edge_label(step, side) {
                     spans.push(Span::raw("   "));
                     spans.push(Span::styled(e, t.edge()));
@@ -126,6 +129,22 @@ pub fn summary(app: &App, w: usize) -> Vec<Line<'static>> {
             cut_line(spans, w)
         })
         .collect()
+}
+
+/// What the kernel says (live lab): `  kernel: ESTABLISHED ✓`, or on a
+/// mismatch `  ✗ kernel: SYN_RECEIVED (differs!)`; `kernel: no socket`
+/// when it has none for that side.
+fn kernel_span(app: &App, inferred: Option<State>, kernel: Option<State>) -> Span<'static> {
+    let t = &app.theme;
+    match kernel {
+        None => Span::styled("  kernel: no socket", t.dim()),
+        Some(k) if Some(k) == inferred => Span::raw(format!("  kernel: {} ✓", k.name())),
+        Some(k) => Span::styled(
+            format!("  ✗ kernel: {} (differs!)", k.name()),
+            t.lost()
+                .patch(Style::new().add_modifier(ratatui::style::Modifier::REVERSED)),
+        ),
+    }
 }
 
 /// Cut a line of spans to `w` columns.

@@ -7,10 +7,14 @@
 //! - compact (≥ 60×15, e.g. 80×24): the ladder, both states in two lines,
 //!   and one of states / layers / explain as a tab below (`Tab` switches);
 //! - smaller: a note asking for a bigger terminal.
+//!
+//! The connection list (inspect, sniff) takes the whole screen above the
+//! status line. In the live lab a hint line above the status line says
+//! what the next key will do.
 
-use super::app::{App, HitMap, Pane};
-use super::text::wrapped;
-use super::{explain, help, ladder, layers, states, status};
+use super::app::{App, HitMap, Pane, Screen};
+use super::text::{fit, wrap, wrapped};
+use super::{explain, help, ladder, layers, list, states, status};
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::Line;
@@ -48,18 +52,72 @@ pub fn draw(f: &mut Frame, app: &App) -> HitMap {
         too_small(f, area, app);
         return hits;
     }
-    let [main, status_area] =
-        Layout::vertical([Constraint::Fill(1), Constraint::Length(1)]).areas(area);
-    match m {
-        Mode::Wide => wide(f, main, app, &mut hits),
-        Mode::Medium => medium(f, main, app, &mut hits),
+    // The hint wraps to two lines at most.
+    let hint_lines: Vec<String> = hint(app)
+        .map(|h| wrap(&h, area.width as usize, "   "))
+        .unwrap_or_default()
+        .into_iter()
+        .take(2)
+        .collect();
+    let [main, hint_area, status_area] = Layout::vertical([
+        Constraint::Fill(1),
+        Constraint::Length(hint_lines.len() as u16),
+        Constraint::Length(1),
+    ])
+    .areas(area);
+    match (app.screen, m) {
+        (Screen::List, _) => list::render(f, main, app, &mut hits),
+        (_, Mode::Wide) => wide(f, main, app, &mut hits),
+        (_, Mode::Medium) => medium(f, main, app, &mut hits),
         _ => compact(f, main, app, &mut hits),
+    }
+    if !hint_lines.is_empty() {
+        let style = if app.at_end() {
+            app.theme.bold()
+        } else {
+            app.theme.dim()
+        };
+        let w = hint_area.width as usize;
+        let lines: Vec<Line> = hint_lines
+            .iter()
+            .map(|l| Line::styled(fit(l, w), style))
+            .collect();
+        f.render_widget(Paragraph::new(lines), hint_area);
     }
     status::render(f, status_area, app);
     if app.help {
         help::render(f, area, app);
     }
     hits
+}
+
+/// "Ladder", and which connection when one was chosen from the list.
+fn ladder_title(app: &App) -> String {
+    match app.stream {
+        Some(s) => format!("Ladder · stream {s} of {} (Esc: list)", app.conns.len()),
+        None => "Ladder".into(),
+    }
+}
+
+/// The live lab's hint line: what the next key does.
+pub fn hint(app: &App) -> Option<String> {
+    let live = app.live.as_ref().filter(|l| l.drives)?;
+    if app.screen != Screen::Steps {
+        return None;
+    }
+    Some(if !app.at_end() {
+        let (n, total) = app.position();
+        format!(
+            " → next step ({} more already made), then the next socket call",
+            total - n
+        )
+    } else if let Some(h) = &live.hint {
+        format!(" NEXT (→ / space): {h}")
+    } else if live.finished {
+        " The script has run to its end: ← and → step through it, q quits.".to_string()
+    } else {
+        " Waiting for the segments of the last call…".to_string()
+    })
 }
 
 fn pane(f: &mut Frame, pane: Pane, area: Rect, app: &App, hits: &mut HitMap, title: &str) {
@@ -109,7 +167,7 @@ fn wide(f: &mut Frame, area: Rect, app: &App, hits: &mut HitMap) {
         Layout::horizontal([Constraint::Length(left_w), Constraint::Fill(1)]).areas(area);
     let [lad, exp] = Layout::vertical([Constraint::Fill(1), Constraint::Length(14)]).areas(left);
     let [st, lay] = Layout::vertical([Constraint::Length(19), Constraint::Fill(1)]).areas(right);
-    pane(f, Pane::Ladder, lad, app, hits, "Ladder");
+    pane(f, Pane::Ladder, lad, app, hits, &ladder_title(app));
     pane(f, Pane::Explain, exp, app, hits, "Explain");
     pane(f, Pane::States, st, app, hits, "States");
     pane(f, Pane::Layers, lay, app, hits, "Layers");
@@ -119,7 +177,7 @@ fn medium(f: &mut Frame, area: Rect, app: &App, hits: &mut HitMap) {
     let [top, bottom] = Layout::vertical([Constraint::Fill(1), Constraint::Length(19)]).areas(area);
     let [lad, exp] =
         Layout::horizontal([Constraint::Percentage(58), Constraint::Fill(1)]).areas(top);
-    pane(f, Pane::Ladder, lad, app, hits, "Ladder");
+    pane(f, Pane::Ladder, lad, app, hits, &ladder_title(app));
     pane(f, Pane::Explain, exp, app, hits, "Explain");
     tabbed(f, &[Pane::States, Pane::Layers], bottom, app, hits);
 }
@@ -140,7 +198,7 @@ fn compact(f: &mut Frame, area: Rect, app: &App, hits: &mut HitMap) {
         Constraint::Length(detail_h),
     ])
     .areas(area);
-    pane(f, Pane::Ladder, lad, app, hits, "Ladder");
+    pane(f, Pane::Ladder, lad, app, hits, &ladder_title(app));
     let now_lines = states::summary(app, now.width as usize);
     f.render_widget(Paragraph::new(now_lines), now);
     tabbed(f, &COMPACT_TABS, detail, app, hits);

@@ -1,0 +1,411 @@
+//! The terminal UI on live sources, without root: a fake lab that reveals a
+//! simulated timeline one socket call per `advance()` (the segments come
+//! later, one per `poll()`, as from a sniffer), and a fake sniffer that only
+//! listens. Drives the app the way the event loop does.
+
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use ratatui::buffer::Buffer;
+use std::path::PathBuf;
+use synack::capture::{self, ReadOptions};
+use synack::tcp::scenario;
+use synack::tcp::sim::{SimConfig, Simulator};
+use synack::tcp::state::State;
+use synack::timeline::{LiveSource, States, StepKind, Timeline};
+use synack::view::tui::app::{Action, App, HitMap, Screen};
+use synack::view::tui::{advance, ui};
+
+fn timeline(name: &str) -> Timeline {
+    let sc = scenario::get(name).unwrap();
+    Simulator::run(SimConfig::default(), &sc.ops)
+        .unwrap()
+        .into_timeline(format!("simulation: {name}"), sc.summary.into())
+}
+
+fn text(buf: &Buffer) -> String {
+    let a = buf.area;
+    let mut out = String::new();
+    for y in 0..a.height {
+        let mut line = String::new();
+        for x in 0..a.width {
+            line.push_str(buf[(x, y)].symbol());
+        }
+        out.push_str(line.trim_end());
+        out.push('\n');
+    }
+    out
+}
+
+fn render(app: &mut App, w: u16, h: u16) -> String {
+    let mut term = Terminal::new(TestBackend::new(w, h)).unwrap();
+    let mut hits = HitMap::default();
+    term.draw(|f| hits = ui::draw(f, app)).unwrap();
+    app.hits = hits;
+    text(term.backend().buffer())
+}
+
+fn key(code: KeyCode) -> KeyEvent {
+    KeyEvent::new(code, KeyModifiers::NONE)
+}
+
+/// Reveals `script` step by step. As a lab (`drives`): `advance()` makes
+/// the next socket call (a call step), `poll()` brings one segment or timer
+/// step at a time, up to the next call. As a sniffer: `advance()` does
+/// nothing and `poll()` brings one step at a time.
+struct Fake {
+    script: Timeline,
+    shown: Timeline,
+    drives: bool,
+    polls: usize,
+}
+
+impl Fake {
+    fn lab(name: &str) -> Fake {
+        let mut script = timeline(name);
+        for s in &mut script.steps {
+            s.kernel = Some(s.after);
+        }
+        Fake::new(script, true)
+    }
+
+    fn sniffer(script: Timeline) -> Fake {
+        Fake::new(script, false)
+    }
+
+    fn new(script: Timeline, drives: bool) -> Fake {
+        let shown = Timeline {
+            source: if drives {
+                "live lab"
+            } else {
+                "sniff: lo port 80"
+            }
+            .into(),
+            title: String::new(),
+            streams: Vec::new(),
+            steps: Vec::new(),
+        };
+        Fake {
+            script,
+            shown,
+            drives,
+            polls: 0,
+        }
+    }
+
+    fn next(&self) -> Option<&synack::timeline::Step> {
+        self.script.steps.get(self.shown.steps.len())
+    }
+
+    fn reveal(&mut self) {
+        let step = self.next().unwrap().clone();
+        let s = step.stream as usize;
+        if self.shown.streams.len() <= s {
+            self.shown.streams = self.script.streams[..=s].to_vec();
+        }
+        self.shown.steps.push(step);
+    }
+}
+
+impl LiveSource for Fake {
+    fn timeline(&self) -> &Timeline {
+        &self.shown
+    }
+
+    fn poll(&mut self) -> anyhow::Result<bool> {
+        self.polls += 1;
+        match self.next() {
+            Some(s) if !self.drives || s.kind != StepKind::Call => {
+                self.reveal();
+                Ok(true)
+            }
+            _ => Ok(false),
+        }
+    }
+
+    fn advance(&mut self) -> anyhow::Result<bool> {
+        if !self.drives {
+            return Ok(false);
+        }
+        // Whatever the last call caused comes first.
+        while self.next().is_some_and(|s| s.kind != StepKind::Call) {
+            self.reveal();
+        }
+        if self.next().is_none() {
+            return Ok(false);
+        }
+        self.reveal();
+        Ok(true)
+    }
+
+    fn next_hint(&self) -> Option<String> {
+        if !self.drives {
+            return None;
+        }
+        let i = self.shown.steps.len();
+        let call = self.script.steps[i..]
+            .iter()
+            .position(|s| s.kind == StepKind::Call)?
+            + i;
+        let c = &self.script.steps[call];
+        let segs: Vec<String> = self.script.steps[call + 1..]
+            .iter()
+            .take_while(|s| s.kind != StepKind::Call)
+            .filter_map(|s| s.segment.as_ref())
+            .map(|v| format!("{} from the {}", v.seg.flags.tcpdump(), v.from))
+            .collect();
+        Some(format!(
+            "the {} calls {}; expect {}",
+            c.side,
+            c.call.unwrap(),
+            if segs.is_empty() {
+                "no segment".into()
+            } else {
+                segs.join(", ")
+            }
+        ))
+    }
+
+    fn finished(&self) -> bool {
+        self.drives && self.next().is_none()
+    }
+
+    fn status(&self) -> String {
+        let frames = self.shown.segments().count();
+        format!("capturing on lo, {frames} frames")
+    }
+}
+
+/// What the event loop does with an action and after it.
+fn settle(app: &mut App, src: &mut Fake, action: Action) {
+    if action == Action::Advance {
+        advance(app, src).unwrap();
+    }
+    if src.poll().unwrap() {
+        app.refresh(src);
+    } else {
+        app.refresh_info(src);
+    }
+}
+
+fn plain(mut app: App<'static>) -> App<'static> {
+    app.theme.color = false;
+    app
+}
+
+#[test]
+fn next_at_the_last_step_makes_the_next_call_and_shows_its_steps_one_by_one() {
+    let mut src = Fake::lab("handshake");
+    let total = src.script.steps.len();
+    let mut app = plain(App::live(&src));
+    assert_eq!(app.screen, Screen::Steps);
+    assert_eq!(app.tl.steps.len(), 0);
+    let screen = render(&mut app, 80, 24);
+    assert!(screen.contains("No steps yet"), "{screen}");
+    assert!(
+        screen.contains("NEXT (→ / space): the server calls listen()"),
+        "{screen}"
+    );
+    let mut visited = Vec::new();
+    for _ in 0..200 {
+        if app.live.as_ref().unwrap().finished && app.at_end() {
+            break;
+        }
+        let action = app.handle_key(key(KeyCode::Right));
+        assert_ne!(action, Action::None);
+        settle(&mut app, &mut src, action);
+        // A few more polls, as time passes between key presses.
+        for _ in 0..3 {
+            settle(&mut app, &mut src, Action::None);
+        }
+        if visited.last() != Some(&app.current) {
+            visited.push(app.current);
+        }
+    }
+    assert_eq!(
+        visited,
+        (0..total).collect::<Vec<_>>(),
+        "every step is shown, in order, none skipped"
+    );
+    assert_eq!(app.tl.steps, src.script.steps);
+    // At the end: next asks the source, which has nothing left.
+    let action = app.handle_key(key(KeyCode::Right));
+    assert_eq!(action, Action::Advance);
+    settle(&mut app, &mut src, action);
+    let screen = render(&mut app, 80, 24);
+    assert!(screen.contains("nothing more to do"), "{screen}");
+    assert!(screen.contains("run to its end"), "{screen}");
+    assert!(
+        screen.contains(&format!("step {total}/{total}")),
+        "{screen}"
+    );
+}
+
+#[test]
+fn stepping_back_in_live_mode_never_advances() {
+    let mut src = Fake::lab("handshake");
+    let mut app = plain(App::live(&src));
+    for _ in 0..3 {
+        let a = app.handle_key(key(KeyCode::Right));
+        settle(&mut app, &mut src, a);
+    }
+    let made = src.shown.steps.len();
+    let at = app.current;
+    app.handle_key(key(KeyCode::Left));
+    assert_eq!(app.current, at - 1);
+    // Not at the last step: next only moves the cursor.
+    let a = app.handle_key(key(KeyCode::Right));
+    assert_eq!(a, Action::Redraw);
+    assert_eq!(app.current, at);
+    assert_eq!(src.shown.steps.len(), made);
+    let screen = render(&mut app, 80, 24);
+    assert!(screen.contains("capturing on lo"), "{screen}");
+}
+
+#[test]
+fn autoplay_in_live_mode_drives_the_lab_to_its_end() {
+    let mut src = Fake::lab("handshake");
+    let total = src.script.steps.len();
+    let mut app = plain(App::live(&src));
+    app.handle_key(key(KeyCode::Char('a')));
+    assert!(app.autoplay);
+    let mut visited = vec![];
+    for _ in 0..500 {
+        if !app.autoplay {
+            break;
+        }
+        let a = app.tick_action();
+        settle(&mut app, &mut src, a);
+        if !app.tl.steps.is_empty() && visited.last() != Some(&app.current) {
+            visited.push(app.current);
+        }
+    }
+    assert!(!app.autoplay, "autoplay stops when the lab is done");
+    assert!(src.finished());
+    assert_eq!(visited, (0..total).collect::<Vec<_>>());
+}
+
+#[test]
+fn the_kernels_view_shows_beside_the_inferred_state() {
+    let mut tl = timeline("handshake");
+    // Step 4 (the SYN-ACK): the kernel agrees for the server, and for the
+    // client it says SYN_SENT where synack inferred ESTABLISHED.
+    let syn_ack = 3;
+    assert_eq!(tl.steps[syn_ack].after.client, Some(State::Established));
+    tl.steps[syn_ack].kernel = Some(States::new(State::SynSent, State::SynReceived));
+    let mut app = App::new(&tl);
+    app.theme.color = false;
+    app.goto(syn_ack);
+    for (w, h) in [(80, 24), (200, 60)] {
+        let screen = render(&mut app, w, h);
+        assert!(
+            screen.contains("SYN_SENT → ESTABLISHED  ✗ kernel: SYN_SENT (differs!)"),
+            "{w}x{h}\n{screen}"
+        );
+        assert!(
+            screen.contains("SYN_RECEIVED (unchanged)  kernel: SYN_RECEIVED ✓"),
+            "{w}x{h}\n{screen}"
+        );
+        if w == 80 {
+            insta::assert_snapshot!("tui_live_80x24_kernel_mismatch", screen);
+        }
+    }
+}
+
+#[test]
+fn live_lab_screen_with_the_hint() {
+    let mut src = Fake::lab("handshake");
+    let mut app = plain(App::live(&src));
+    for _ in 0..3 {
+        let a = app.handle_key(key(KeyCode::Right));
+        settle(&mut app, &mut src, a);
+        for _ in 0..3 {
+            settle(&mut app, &mut src, Action::None);
+        }
+    }
+    // Listen, connect and its three segments, now at the last one.
+    app.handle_key(key(KeyCode::End));
+    let screen = render(&mut app, 80, 24);
+    assert!(
+        screen.contains("NEXT (→ / space): the server calls accept()"),
+        "{screen}"
+    );
+    insta::assert_snapshot!("tui_live_80x24_at_the_end", screen);
+    app.handle_key(key(KeyCode::Home));
+    let screen = render(&mut app, 80, 24);
+    assert!(screen.contains("more already made"), "{screen}");
+}
+
+fn capture_of(name: &str) -> Timeline {
+    let sim = timeline(name);
+    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR"));
+    let path = dir.join(format!("tui-live-{name}-{}.pcap", std::process::id()));
+    synack::app::export(&sim, &path).unwrap();
+    let (tl, _) = capture::timeline(
+        &path,
+        ReadOptions {
+            keep_bytes: true,
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    std::fs::remove_file(&path).unwrap();
+    tl
+}
+
+#[test]
+fn sniffing_shows_the_connection_list_as_it_grows() {
+    let script = capture_of("time-wait");
+    assert_eq!(script.streams.len(), 2);
+    let first_len = script.steps.iter().filter(|s| s.stream == 0).count();
+    let mut src = Fake::sniffer(script);
+    let mut app = plain(App::live(&src));
+    assert_eq!(app.screen, Screen::List, "a sniffer opens on the list");
+    let screen = render(&mut app, 80, 24);
+    assert!(screen.contains("waiting for one"), "{screen}");
+    // The first three segments: one connection.
+    for _ in 0..3 {
+        settle(&mut app, &mut src, Action::None);
+    }
+    assert_eq!(app.conns.len(), 1);
+    assert_eq!(app.conns[0].packets, 3);
+    // Open it while it grows. Next at the last step: the sniffer has
+    // nothing to drive, so the step to come is shown when it comes.
+    app.handle_key(key(KeyCode::Enter));
+    assert_eq!((app.screen, app.stream), (Screen::Steps, Some(0)));
+    app.handle_key(key(KeyCode::End));
+    let a = app.handle_key(key(KeyCode::Right));
+    assert_eq!(a, Action::Advance);
+    settle(&mut app, &mut src, a);
+    assert_eq!(app.position().0, 4, "moved to the new step");
+    assert!(
+        render(&mut app, 120, 40).contains("sniffing only"),
+        "a note says why nothing happened at once"
+    );
+    // Growth alone does not move the cursor.
+    let (_, before) = app.position();
+    settle(&mut app, &mut src, Action::None);
+    assert_eq!(app.position(), (4, before + 1));
+    for _ in 0..50 {
+        settle(&mut app, &mut src, Action::None);
+    }
+    assert_eq!(app.position(), (4, first_len));
+    let screen = render(&mut app, 80, 24);
+    assert!(screen.contains("stream 0"), "{screen}");
+    // Frame numbers in the ladder: the fourth row is frame 4.
+    assert!(screen.contains("▶4 FIN_WAIT_1"), "{screen}");
+    app.handle_key(key(KeyCode::Esc));
+    assert_eq!(app.screen, Screen::List);
+    assert_eq!(app.conns.len(), 2);
+    let screen = render(&mut app, 80, 24);
+    insta::assert_snapshot!("tui_sniff_80x24_list", screen);
+    app.handle_key(key(KeyCode::Down));
+    app.handle_key(key(KeyCode::Enter));
+    assert_eq!(app.stream, Some(1));
+    assert_eq!(app.position().0, 1);
+    assert!(
+        app.visible_steps()
+            .iter()
+            .all(|&i| app.tl.steps[i].stream == 1)
+    );
+}
