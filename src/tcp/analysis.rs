@@ -53,10 +53,7 @@ impl Analyzer {
         }
         // Wireshark's initial RTT: from the SYN to the ACK that completes
         // the handshake.
-        if !f.syn()
-            && f.ack()
-            && self.rtt.is_none()
-            && self.synack_from.is_some_and(|s| s != from)
+        if !f.syn() && f.ack() && self.rtt.is_none() && self.synack_from.is_some_and(|s| s != from)
         {
             self.rtt = self.syn_time.map(|t| time - t);
         }
