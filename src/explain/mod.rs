@@ -197,7 +197,9 @@ pub fn side_calls_in(step: &Step, lang: Lang) -> [Option<String>; 2] {
             {
                 Some(tr!(lang, "read() will return 0 (EOF)", "read() 将返回 0（EOF）").to_string())
             } else {
-                v.filter(|v| v.len > 0).map(|v| {
+                // An RST's payload (a diagnostic text, RFC 9293 §3.5.3) never
+                // reaches the application.
+                v.filter(|v| v.len > 0 && !v.seg.flags.rst()).map(|v| {
                     tr!(
                         lang,
                         format!("read() can return {} bytes", v.len),
@@ -240,7 +242,7 @@ pub fn node_events(step: &Step) -> [Option<&'static str>; 2] {
                 Some("'end'")
             } else if after == Some(State::Closed) && before == Some(State::LastAck) {
                 Some("'close'")
-            } else if v.len > 0 {
+            } else if v.len > 0 && !v.seg.flags.rst() {
                 Some("'data'")
             } else {
                 None
@@ -547,7 +549,7 @@ fn explain_segment(step: &Step, lang: Lang) -> String {
     }
     let (tb, ta) = (step.before.get(to_side), step.after.get(to_side));
     let what = if f.rst() {
-        match (tb, ta) {
+        let what = match (tb, ta) {
             (Some(State::SynSent), Some(State::Closed)) => tr!(
                 lang,
                 format!(
@@ -572,11 +574,41 @@ fn explain_segment(step: &Step, lang: Lang) -> String {
                      它的下一次 read() 会失败，错误为 ECONNRESET。"
                 )
             ),
+            (None, _) => tr!(
+                lang,
+                format!(
+                    "RST: the {from} aborts the connection. If the {to} has this connection, \
+                     it drops it at once (no FIN exchange, no TIME_WAIT)."
+                ),
+                format!(
+                    "RST：{from}中止了连接。如果{to}有这个连接，会立即丢弃它（没有 FIN 交换，\
+                     也没有 TIME_WAIT）。"
+                )
+            ),
             _ => tr!(
                 lang,
                 format!("RST from the {from}; the {to} ignores it or has no connection."),
                 format!("来自{from}的 RST；{to}忽略它，或者本来就没有这个连接。")
             ),
+        };
+        if v.len > 0 {
+            format!(
+                "{what}{}",
+                tr!(
+                    lang,
+                    format!(
+                        " It carries {} bytes of payload: diagnostic text for people reading \
+                         captures; the application never sees it.",
+                        v.len
+                    ),
+                    format!(
+                        "它带有 {} 字节载荷：供分析抓包的人阅读的诊断文字，应用程序看不到。",
+                        v.len
+                    )
+                )
+            )
+        } else {
+            what
         }
     } else if f.syn() && !f.ack() {
         match (tb, ta) {
