@@ -126,39 +126,62 @@ const READ: ReadOptions = ReadOptions {
 fn inspect(args: &InspectArgs) -> Result<()> {
     let path = &args.file;
     if args.summary {
-        let report = capture::read(path, READ, |_| {})?;
-        let rows: Vec<&Summary> = report
-            .summaries
-            .iter()
-            .filter(|s| args.stream.is_none_or(|n| n == s.stream))
-            .collect();
-        let text = if args.output.format() == Some(Format::Json) {
-            rows.iter()
-                .map(|s| json::summary_value(s).to_string() + "\n")
-                .collect::<String>()
-        } else {
-            plain::summary_table(&rows)
+        // Streamed: each row is printed once its connection is finished,
+        // in stream order; no step is built.
+        let json = args.output.format() == Some(Format::Json);
+        let mut out = ChunkedOut::new();
+        let mut batch: Vec<Summary> = Vec::new();
+        let mut header = true;
+        let mut flush_rows = |batch: &mut Vec<Summary>, out: &mut ChunkedOut| {
+            if json {
+                return;
+            }
+            let rows: Vec<&Summary> = batch.iter().collect();
+            let table = plain::summary_table(&rows);
+            // The header once, then only rows.
+            let body = if header {
+                table.as_str()
+            } else {
+                table.split_once('\n').map_or("", |(_, rest)| rest)
+            };
+            header = false;
+            out.buf.extend_from_slice(body.as_bytes());
+            batch.clear();
         };
-        write_out(text.as_bytes())?;
+        let report = capture::summarize(path, READ, |s| {
+            if args.stream.is_some_and(|n| n != s.stream) {
+                return std::ops::ControlFlow::Continue(());
+            }
+            if json {
+                json::push_summary_line(&mut out.buf, &s);
+            } else {
+                batch.push(s);
+                if batch.len() >= 1024 {
+                    flush_rows(&mut batch, &mut out);
+                }
+            }
+            out.maybe_flush()
+        })?;
+        flush_rows(&mut batch, &mut out);
+        if out.finish().is_err() {
+            return Ok(());
+        }
         return finish_report(path, &report);
     }
     if args.output.format() == Some(Format::Json) {
-        // Streamed: each segment is printed as soon as its states are final.
-        let mut out = io::BufWriter::new(io::stdout().lock());
-        let mut failed: Option<io::Error> = None;
-        let report = capture::read(path, READ, |step| {
-            if failed.is_some() || args.stream.is_some_and(|n| n != step.stream) {
-                return;
+        // Streamed: each segment is printed as soon as its states are final;
+        // only per-connection state is held.
+        let lang = lang();
+        let mut out = ChunkedOut::new();
+        let report = capture::stream_steps(path, READ, |step| {
+            if args.stream.is_some_and(|n| n != step.stream) {
+                return std::ops::ControlFlow::Continue(());
             }
-            let line = json::step_value_in(&step, lang()).to_string();
-            if let Err(e) = writeln!(out, "{line}") {
-                failed = Some(e);
-            }
+            json::push_step_line(&mut out.buf, &step, lang);
+            out.maybe_flush()
         })?;
-        let flushed = out.flush();
-        match failed.map_or(flushed, Err) {
-            Err(e) if e.kind() == io::ErrorKind::BrokenPipe => return Ok(()),
-            other => other?,
+        if out.finish().is_err() {
+            return Ok(());
         }
         return finish_report(path, &report);
     }
@@ -220,8 +243,9 @@ fn quiz(args: &crate::cli::QuizArgs) -> Result<()> {
             tl.streams.len()
         );
     }
-    // The quiz in the terminal UI comes with the TUI's quiz screen; until
-    // then every terminal gets the plain quiz.
+    if !args.plain && io::stdout().is_terminal() {
+        return crate::view::tui::run_quiz(&tl, args.stream, args.seed);
+    }
     let stdin = io::stdin();
     let mut input = stdin.lock();
     let mut out = io::stdout().lock();
@@ -231,8 +255,67 @@ fn quiz(args: &crate::cli::QuizArgs) -> Result<()> {
     }
 }
 
+/// Output of `inspect` built in a buffer and written to stdout in large
+/// chunks. A reader that went away (`| head`) ends the read quietly.
+struct ChunkedOut {
+    buf: Vec<u8>,
+    out: io::StdoutLock<'static>,
+    failed: Option<io::Error>,
+}
+
+impl ChunkedOut {
+    const CHUNK: usize = 256 * 1024;
+
+    fn new() -> ChunkedOut {
+        ChunkedOut {
+            buf: Vec::with_capacity(Self::CHUNK + 16 * 1024),
+            out: io::stdout().lock(),
+            failed: None,
+        }
+    }
+
+    fn maybe_flush(&mut self) -> std::ops::ControlFlow<()> {
+        if self.buf.len() >= Self::CHUNK {
+            if let Err(e) = self.out.write_all(&self.buf) {
+                self.failed = Some(e);
+                return std::ops::ControlFlow::Break(());
+            }
+            self.buf.clear();
+        }
+        std::ops::ControlFlow::Continue(())
+    }
+
+    /// Write the rest. `Err(())` when the reader went away (a quiet end);
+    /// any other write error is reported.
+    fn finish(mut self) -> Result<(), ()> {
+        let result = match self.failed.take() {
+            Some(e) => Err(e),
+            None => self
+                .out
+                .write_all(&self.buf)
+                .and_then(|_| self.out.flush()),
+        };
+        match result {
+            Ok(()) => Ok(()),
+            Err(e) if e.kind() == io::ErrorKind::BrokenPipe => Err(()),
+            Err(e) => {
+                eprintln!("synack: cannot write the output: {e}");
+                std::process::exit(1);
+            }
+        }
+    }
+}
+
 /// After the output: say what was wrong with a damaged file, on one line.
 fn finish_report(path: &std::path::Path, report: &capture::CaptureReport) -> Result<()> {
+    if report.evicted_open > 0 {
+        eprintln!(
+            "synack: note: {} connections that stayed silent while more than {} were open \
+             were summarised early to bound memory; a later segment of one starts a new stream",
+            report.evicted_open,
+            crate::tcp::tracker::MAX_LIVE_CONNS
+        );
+    }
     if let Some(damage) = &report.damage {
         if report.damage_is_fatal() {
             bail!(

@@ -28,8 +28,12 @@ fn text(buf: &Buffer) -> String {
     let mut out = String::new();
     for y in 0..a.height {
         let mut line = String::new();
-        for x in 0..a.width {
-            line.push_str(buf[(x, y)].symbol());
+        let mut x = 0;
+        while x < a.width {
+            // A wide (Chinese) character covers two cells: skip the second.
+            let sym = buf[(x, y)].symbol();
+            line.push_str(sym);
+            x += unicode_width::UnicodeWidthStr::width(sym).max(1) as u16;
         }
         out.push_str(line.trim_end());
         out.push('\n');

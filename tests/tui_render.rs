@@ -31,8 +31,12 @@ fn text(buf: &Buffer) -> String {
     let a = buf.area;
     let mut out = String::new();
     for y in 0..a.height {
-        for x in 0..a.width {
-            out.push_str(buf[(x, y)].symbol());
+        let mut x = 0;
+        while x < a.width {
+            // A wide (Chinese) character covers two cells: skip the second.
+            let sym = buf[(x, y)].symbol();
+            out.push_str(sym);
+            x += unicode_width::UnicodeWidthStr::width(sym).max(1) as u16;
         }
         out.push('\n');
     }
@@ -281,21 +285,54 @@ fn clicking_a_ladder_row_goes_to_that_step() {
     assert!(screen.contains("step 4/21"), "{screen}");
 }
 
+/// The frame with the ladder pane blanked out, unless the whole ladder
+/// fits (200x60); the current step is always in the ladder's view.
+fn frame_but_ladder(app: &mut App, w: u16, h: u16) -> String {
+    let screen = render(app, w, h);
+    assert!(app.hits.ladder_rows.iter().any(|r| r.1 == app.current));
+    if (w, h) == (200, 60) {
+        return screen;
+    }
+    let (_, r) = *app
+        .hits
+        .panes
+        .iter()
+        .find(|(p, _)| *p == synack::view::tui::app::Pane::Ladder)
+        .unwrap();
+    let mut out = String::new();
+    for (y, line) in screen.lines().enumerate() {
+        for (x, c) in line.chars().enumerate() {
+            let inside = (r.x..r.x + r.width).contains(&(x as u16))
+                && (r.y..r.y + r.height).contains(&(y as u16));
+            out.push(if inside { ' ' } else { c });
+        }
+        out.push('\n');
+    }
+    out
+}
+
+/// Forward to the end and back gives the same frames. Where the whole
+/// ladder fits (200x60) the frames are identical; where it does not, the
+/// ladder scrolls only when the current step would leave the view, so its
+/// rows may sit differently going back: everything else is identical, and
+/// the ladder always shows the current step.
 #[test]
 fn forward_to_the_end_and_back_gives_the_same_frames() {
     let tl = timeline("handshake");
-    let mut app = app_at(&tl, 0);
-    let mut forward = vec![render(&mut app, 80, 24)];
-    while app.handle_key(key(KeyCode::Right)) == Action::Redraw {
-        forward.push(render(&mut app, 80, 24));
+    for (w, h) in SIZES {
+        let mut app = app_at(&tl, 0);
+        let mut forward = vec![frame_but_ladder(&mut app, w, h)];
+        while app.handle_key(key(KeyCode::Right)) == Action::Redraw {
+            forward.push(frame_but_ladder(&mut app, w, h));
+        }
+        assert_eq!(forward.len(), tl.steps.len());
+        let mut back = vec![frame_but_ladder(&mut app, w, h)];
+        while app.handle_key(key(KeyCode::Left)) == Action::Redraw {
+            back.push(frame_but_ladder(&mut app, w, h));
+        }
+        back.reverse();
+        assert_eq!(forward, back, "{w}x{h}");
     }
-    assert_eq!(forward.len(), tl.steps.len());
-    let mut back = vec![render(&mut app, 80, 24)];
-    while app.handle_key(key(KeyCode::Left)) == Action::Redraw {
-        back.push(render(&mut app, 80, 24));
-    }
-    back.reverse();
-    assert_eq!(forward, back);
 }
 
 #[test]
@@ -464,15 +501,67 @@ fn an_empty_capture_lists_nothing_and_enter_does_nothing() {
 }
 
 #[test]
-fn l_says_only_english_for_now() {
+fn l_toggles_the_language_of_explanations_and_labels() {
     let tl = timeline("handshake");
-    let mut app = app_at(&tl, 0);
+    let mut app = app_at(&tl, 4);
+    app.lang = synack::explain::Lang::En;
+    let en = render(&mut app, 80, 24);
+    assert!(en.contains("Ladder") && en.contains("client"), "{en}");
+    assert_eq!(app.handle_key(key(KeyCode::Char('l'))), Action::Redraw);
+    let zh = render(&mut app, 80, 24);
+    for want in ["时序图", "客户端", "服务端", "讲解", "步骤"] {
+        assert!(zh.contains(want), "{want} missing:\n{zh}");
+    }
+    // Protocol names, flags and states stay as in the RFC.
+    assert!(zh.contains("[S.]") && zh.contains("ESTABLISHED"), "{zh}");
     app.handle_key(key(KeyCode::Char('l')));
-    let screen = render(&mut app, 80, 24);
-    assert!(screen.contains("only English for now"), "{screen}");
-    // The next key clears the note.
-    app.handle_key(key(KeyCode::Right));
-    assert!(!render(&mut app, 80, 24).contains("only English"));
+    assert_eq!(render(&mut app, 80, 24), en);
+}
+
+/// The ladder keeps as many steps in view as fit: it scrolls only when the
+/// current step would leave the view, forward and back.
+#[test]
+fn the_ladder_scrolls_only_when_the_step_would_leave_the_view() {
+    let tl = timeline("handshake");
+    for (w, h) in SIZES {
+        let mut app = app_at(&tl, 0);
+        render(&mut app, w, h);
+        let shown =
+            |app: &App| -> Vec<usize> { app.hits.ladder_rows.iter().map(|r| r.1).collect() };
+        let mut view = shown(&app);
+        assert_eq!(view[0], 0, "{w}x{h}: the first step is at the top");
+        let mut steps = vec![];
+        while app.handle_key(key(KeyCode::Right)) == Action::Redraw {
+            steps.push(app.current);
+        }
+        while app.handle_key(key(KeyCode::Left)) == Action::Redraw {
+            steps.push(app.current);
+        }
+        let mut app = app_at(&tl, 0);
+        render(&mut app, w, h);
+        for s in steps {
+            app.goto(s);
+            render(&mut app, w, h);
+            let now = shown(&app);
+            assert!(now.contains(&s), "{w}x{h}: step {s} not in view");
+            if view.contains(&s) {
+                assert_eq!(now, view, "{w}x{h}: scrolled though step {s} was in view");
+            } else {
+                // Moved just enough: the step is at the edge it came in by.
+                assert!(now.first() == Some(&s) || now.last() == Some(&s));
+            }
+            view = now;
+        }
+    }
+}
+
+#[test]
+fn a_nine_step_connection_keeps_its_first_row_at_step_four() {
+    // The report: 9 rows, step 4 selected, the first row was hidden.
+    let tl = timeline("handshake");
+    let mut app = app_at(&tl, 3);
+    render(&mut app, 80, 24);
+    assert_eq!(app.hits.ladder_rows.first().map(|r| r.1), Some(0));
 }
 
 #[test]

@@ -34,8 +34,13 @@ fn text(buf: &Buffer) -> String {
     let mut out = String::new();
     for y in 0..a.height {
         let mut line = String::new();
-        for x in 0..a.width {
-            line.push_str(buf[(x, y)].symbol());
+        let mut x = 0;
+        while x < a.width {
+            // A wide (Chinese) character covers two cells: the second
+            // one is skipped, so each line reads as the terminal shows it.
+            let sym = buf[(x, y)].symbol();
+            line.push_str(sym);
+            x += unicode_width::UnicodeWidthStr::width(sym).max(1) as u16;
         }
         out.push_str(line.trim_end());
         out.push('\n');
@@ -111,7 +116,10 @@ fn handshake_200x60_all_panes() {
 pub fn capture_of(name: &str) -> (Timeline, Vec<Summary>) {
     let sim = timeline(name);
     let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR"));
-    let path = dir.join(format!("tui-snap-{name}-{}.pcap", std::process::id()));
+    // Tests run in parallel and may export the same scenario: one file each.
+    static N: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+    let n = N.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+    let path = dir.join(format!("tui-snap-{name}-{}-{n}.pcap", std::process::id()));
     synack::app::export(&sim, &path).unwrap();
     let (mut tl, report) = capture::timeline(
         &path,
@@ -155,5 +163,51 @@ fn inspect_two_connections_list() {
         app.handle_key(key(KeyCode::Down));
         let list = render(&mut app, w, h);
         insta::assert_snapshot!(format!("tui_inspect_time-wait_{w}x{h}_list"), list);
+    }
+}
+
+/// The stepping view in Chinese (`--lang zh`, or `l`), at 80x24 (each tab)
+/// and at 200x60: wide characters must line up with the ladder.
+#[test]
+fn handshake_in_chinese() {
+    let tl = timeline("handshake");
+    let n = tl.steps.len();
+    for pane in [Pane::Explain, Pane::States, Pane::Layers] {
+        let mut app = plain(App::new(&tl));
+        app.lang = synack::explain::Lang::Zh;
+        app.goto(n / 2);
+        focus(&mut app, pane);
+        let screen = render(&mut app, 80, 24);
+        assert!(screen.contains("客户端"), "{screen}");
+        insta::assert_snapshot!(
+            format!(
+                "tui_zh_handshake_80x24_middle_{}",
+                pane.title().to_lowercase()
+            ),
+            screen
+        );
+    }
+    let mut app = plain(App::new(&tl));
+    app.handle_key(key(KeyCode::Char('l')));
+    assert_eq!(app.lang, synack::explain::Lang::Zh);
+    app.goto(n / 2);
+    let screen = render(&mut app, 200, 60);
+    for pane in ["时序图", "状态", "分层", "讲解"] {
+        assert!(screen.contains(pane), "{pane} missing");
+    }
+    insta::assert_snapshot!("tui_zh_handshake_200x60_middle", screen);
+    app.handle_key(key(KeyCode::Char('?')));
+    insta::assert_snapshot!("tui_zh_help_80x24", render(&mut app, 80, 24));
+}
+
+#[test]
+fn inspect_list_in_chinese() {
+    let (tl, summaries) = capture_of("time-wait");
+    for (w, h) in [(80, 24), (200, 60)] {
+        let mut app = plain(App::capture(&tl, &summaries));
+        app.lang = synack::explain::Lang::Zh;
+        let list = render(&mut app, w, h);
+        assert!(list.contains("握手"), "{list}");
+        insta::assert_snapshot!(format!("tui_zh_inspect_{w}x{h}_list"), list);
     }
 }

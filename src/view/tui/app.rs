@@ -6,6 +6,7 @@
 //! into the app so mouse clicks can be mapped to steps.
 
 use super::theme::Theme;
+use crate::explain::Lang;
 use crate::tcp::tracker::{Close, Handshake, Summary};
 use crate::timeline::{LiveSource, StepKind, Timeline};
 use crossterm::event::{
@@ -46,6 +47,17 @@ impl Pane {
             Pane::States => "States",
             Pane::Layers => "Layers",
             Pane::Explain => "Explain",
+        }
+    }
+
+    /// The title in `lang`.
+    pub fn title_in(self, lang: Lang) -> &'static str {
+        match (lang, self) {
+            (Lang::En, p) => p.title(),
+            (Lang::Zh, Pane::Ladder) => "时序图",
+            (Lang::Zh, Pane::States) => "状态",
+            (Lang::Zh, Pane::Layers) => "分层",
+            (Lang::Zh, Pane::Explain) => "讲解",
         }
     }
 }
@@ -99,6 +111,10 @@ pub struct HitMap {
     pub ladder_range: (i32, i32),
     /// Screen row -> index into [`App::conns`], for the connection list.
     pub list_rows: Vec<(u16, usize)>,
+    /// The ladder's scroll offset before the user's own scrolling: it
+    /// moves only when the current step would leave the view, and the
+    /// next draw starts from it.
+    pub ladder_base: usize,
 }
 
 /// Autoplay intervals `+` and `-` move between, in milliseconds.
@@ -149,6 +165,13 @@ pub struct App<'a> {
     /// Show raw sequence numbers instead of relative ones.
     pub raw_seq: bool,
     pub theme: Theme,
+    /// The language of the explanations and labels (`l` toggles).
+    pub lang: Lang,
+    /// Quiz: only steps before this index exist yet (None: all).
+    pub limit: Option<usize>,
+    /// Quiz: a question about the next step is open; the ladder ends in a
+    /// "?" row, which is the current one.
+    pub pending: bool,
     pub hits: HitMap,
 }
 
@@ -180,6 +203,9 @@ impl<'a> App<'a> {
             help: false,
             raw_seq: false,
             theme: Theme::from_env(),
+            lang: crate::app::lang(),
+            limit: None,
+            pending: false,
             hits: HitMap::default(),
         }
     }
@@ -309,7 +335,8 @@ impl<'a> App<'a> {
 
     /// Step indices (into `tl.steps`) the user steps through, in order.
     pub fn visible_steps(&self) -> Vec<usize> {
-        (0..self.tl.steps.len())
+        let end = self.limit.unwrap_or(usize::MAX).min(self.tl.steps.len());
+        (0..end)
             .filter(|&i| self.stream.is_none_or(|s| self.tl.steps[i].stream == s))
             .collect()
     }
@@ -497,7 +524,7 @@ impl<'a> App<'a> {
                 Action::Redraw
             }
             KeyCode::Char('l') => {
-                self.message = Some("explanations: only English for now".into());
+                self.lang = self.lang.toggle();
                 Action::Redraw
             }
             _ => return None,

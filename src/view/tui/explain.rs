@@ -2,8 +2,8 @@
 //! Node.js `net` events) and the plain-words explanation of the step.
 
 use super::app::{App, HitMap, Pane};
-use super::text::{pane_block, wrapped};
-use crate::explain;
+use super::text::{fit, pane_block, tr, width, wrapped};
+use crate::explain::{self, Lang};
 use crate::timeline::{Side, StepKind};
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -13,20 +13,43 @@ use ratatui::widgets::Paragraph;
 
 /// What kind of step this is, in a few words.
 pub fn step_kind_text(app: &App) -> String {
-    let Some(step) = app.tl.steps.get(app.current) else {
-        return String::new();
-    };
-    match (step.kind, &step.segment) {
-        (StepKind::Segment, Some(v)) => format!(
-            "{} from the {}{} (frame {})",
+    match app.tl.steps.get(app.current) {
+        Some(step) => step_kind_in(step, app.lang),
+        None => String::new(),
+    }
+}
+
+/// What kind of step `step` is, in a few words of `lang`.
+pub fn step_kind_in(step: &crate::timeline::Step, lang: Lang) -> String {
+    let side = lang.side(step.side);
+    match (lang, step.kind, &step.segment) {
+        (Lang::En, StepKind::Segment, Some(v)) => format!(
+            "{} from the {side}{} (frame {})",
             v.seg.flags.wireshark(),
-            step.side,
             if v.lost { ", LOST" } else { "" },
             v.frame
         ),
-        (StepKind::Call, _) => format!("socket call by the {}", step.side),
-        _ => format!("timer of the {}", step.side),
+        (Lang::Zh, StepKind::Segment, Some(v)) => format!(
+            "{side}发出的 {}{}（第 {} 帧）",
+            v.seg.flags.wireshark(),
+            if v.lost { "，丢失" } else { "" },
+            v.frame
+        ),
+        (Lang::En, StepKind::Call, _) => format!("socket call by the {side}"),
+        (Lang::Zh, StepKind::Call, _) => format!("{side}的套接字调用"),
+        (Lang::En, ..) => format!("timer of the {side}"),
+        (Lang::Zh, ..) => format!("{side}的定时器"),
     }
+}
+
+/// The width of the side-name column: the longer name, and a space.
+pub fn side_col(lang: Lang) -> usize {
+    [Side::Client, Side::Server]
+        .iter()
+        .map(|s| width(lang.side(*s)))
+        .max()
+        .unwrap_or(6)
+        + 1
 }
 
 /// All the lines of the pane for a width of `w`.
@@ -36,31 +59,38 @@ pub fn lines(app: &App, w: usize) -> Vec<Line<'static>> {
         return vec![Line::raw("no steps")];
     };
     let (n, total) = app.position();
+    let head = tr(
+        app.lang,
+        format!("Step {n} of {total} · t = {:.3} s", step.time),
+        format!("第 {n}/{total} 步 · t = {:.3} 秒", step.time),
+    );
     let mut out = wrapped(
-        &format!(
-            "Step {n} of {total} · t = {:.3} s · {}",
-            step.time,
-            step_kind_text(app)
-        ),
+        &format!("{head} · {}", step_kind_text(app)),
         w,
         "  ",
         t.bold(),
     );
-    let calls = explain::side_calls(step);
+    let calls = explain::side_calls_in(step, app.lang);
     let events = explain::node_events(step);
+    let col = side_col(app.lang);
     for side in [Side::Client, Side::Server] {
         let call = calls[side.index()].clone().unwrap_or_else(|| "—".into());
         let event = events[side.index()].unwrap_or("—");
         out.push(Line::from(vec![
-            Span::styled(format!("{:<7}", side.name()), t.side(side).patch(t.bold())),
-            Span::raw("socket: "),
+            Span::styled(fit(app.lang.side(side), col), t.side(side).patch(t.bold())),
+            Span::raw(tr(app.lang, "socket: ", "套接字：")),
             Span::styled(call, t.side(side)),
             Span::styled("   Node.js: ", t.dim()),
             Span::styled(event.to_string(), t.side(side)),
         ]));
     }
     out.push(Line::raw(""));
-    out.extend(wrapped(&explain::explain(step), w, "", Style::new()));
+    out.extend(wrapped(
+        &explain::explain_in(step, app.lang),
+        w,
+        "",
+        Style::new(),
+    ));
     out
 }
 

@@ -8,7 +8,8 @@
 //! ```
 
 use super::app::{App, HitMap, Pane};
-use super::text::{fit, fit_right, pane_block, truncate, width};
+use super::text::{fit, fit_right, pane_block, tr, truncate, width};
+use crate::explain::Lang;
 use crate::tcp::state::State;
 use crate::timeline::{
     Analysis, Call, CallResult, SegmentView, Side, Step, StepKind, Timer, state_name,
@@ -31,18 +32,23 @@ pub fn short_state(s: Option<State>) -> &'static str {
     }
 }
 
-fn analysis_name(a: Analysis) -> &'static str {
+fn analysis_name(a: Analysis, lang: Lang) -> &'static str {
     match a {
-        Analysis::Retransmission => "retransmission",
-        Analysis::DupAck => "dup ACK",
-        Analysis::OutOfOrder => "out of order",
-        Analysis::ZeroWindow => "zero window",
+        Analysis::Retransmission => tr(lang, "retransmission", "重传"),
+        Analysis::DupAck => tr(lang, "dup ACK", "重复 ACK"),
+        Analysis::OutOfOrder => tr(lang, "out of order", "乱序"),
+        Analysis::ZeroWindow => tr(lang, "zero window", "零窗口"),
     }
 }
 
 /// `[S.] seq=0 ack=1 len=5`, relative or raw; shorter variants follow for
 /// narrow ladders.
 pub fn seg_labels(v: &SegmentView, raw: bool) -> Vec<String> {
+    seg_labels_in(v, raw, Lang::En)
+}
+
+/// [`seg_labels`] in `lang`.
+pub fn seg_labels_in(v: &SegmentView, raw: bool, lang: Lang) -> Vec<String> {
     let (seq, ack) = if raw {
         (v.seg.seq.0, v.seg.ack.0)
     } else {
@@ -62,9 +68,19 @@ pub fn seg_labels(v: &SegmentView, raw: bool) -> Vec<String> {
     let tags: String = v
         .analysis
         .iter()
-        .map(|a| format!(" ({})", analysis_name(*a)))
+        .map(|a| {
+            tr(
+                lang,
+                format!(" ({})", analysis_name(*a, lang)),
+                format!("（{}）", analysis_name(*a, lang)),
+            )
+        })
         .collect();
-    let lost = if v.lost { " LOST" } else { "" };
+    let lost = if v.lost {
+        tr(lang, " LOST", " 丢失")
+    } else {
+        ""
+    };
     vec![
         format!("{flags} seq={seq}{ack_part}{len_part}{lost}{tags}"),
         format!("{flags} seq={seq}{ack_part}{len_part}{lost}"),
@@ -77,10 +93,19 @@ pub fn seg_labels(v: &SegmentView, raw: bool) -> Vec<String> {
 }
 
 pub fn call_text(step: &Step) -> String {
+    call_text_in(step, Lang::En)
+}
+
+/// [`call_text`] in `lang`.
+pub fn call_text_in(step: &Step, lang: Lang) -> String {
     let call = step.call.map(Call::name).unwrap_or("");
     match &step.call_result {
         Some(CallResult::Bytes(n)) if step.call == Some(Call::Read) => format!("{call} = {n}"),
-        Some(CallResult::Bytes(n)) => format!("{call} {n} bytes"),
+        Some(CallResult::Bytes(n)) => tr(
+            lang,
+            format!("{call} {n} bytes"),
+            format!("{call} {n} 字节"),
+        ),
         Some(CallResult::Eof) => format!("{call} = 0 (EOF)"),
         Some(CallResult::Error(e)) => format!("{call} = -1 {e}"),
         Some(CallResult::Abort { .. }) => format!("{call} → RST"),
@@ -89,22 +114,35 @@ pub fn call_text(step: &Step) -> String {
 }
 
 pub fn timer_text(t: &Timer) -> String {
-    match t {
-        Timer::Retransmission { rto } => format!("RTO timer fires ({rto:.0} s)"),
-        Timer::DelayedAck => "delayed-ACK timer fires".into(),
-        Timer::TimeWait { seconds } => format!("2·MSL timer fires ({seconds:.0} s)"),
+    timer_text_in(t, Lang::En)
+}
+
+/// [`timer_text`] in `lang`.
+pub fn timer_text_in(t: &Timer, lang: Lang) -> String {
+    match (lang, t) {
+        (Lang::En, Timer::Retransmission { rto }) => format!("RTO timer fires ({rto:.0} s)"),
+        (Lang::En, Timer::DelayedAck) => "delayed-ACK timer fires".into(),
+        (Lang::En, Timer::TimeWait { seconds }) => format!("2·MSL timer fires ({seconds:.0} s)"),
+        (Lang::Zh, Timer::Retransmission { rto }) => format!("RTO 重传定时器到期（{rto:.0} 秒）"),
+        (Lang::Zh, Timer::DelayedAck) => "延迟 ACK 定时器到期".into(),
+        (Lang::Zh, Timer::TimeWait { seconds }) => format!("2·MSL 定时器到期（{seconds:.0} 秒）"),
     }
 }
 
 /// The arrow between the lifelines, exactly `w` columns.
 pub fn arrow(v: &SegmentView, raw: bool, w: usize) -> String {
+    arrow_in(v, raw, w, Lang::En)
+}
+
+/// [`arrow`] with its label in `lang`.
+pub fn arrow_in(v: &SegmentView, raw: bool, w: usize, lang: Lang) -> String {
     if w < 3 {
         return " ".repeat(w);
     }
     // A lost segment stops two thirds of the way, at a ✕.
     let span = if v.lost { (w * 2 / 3).max(3) } else { w };
     let inner = span - 1;
-    let label = seg_labels(v, raw)
+    let label = seg_labels_in(v, raw, lang)
         .into_iter()
         .find(|l| width(l) + 2 <= inner)
         .unwrap_or_else(|| truncate(&v.seg.flags.tcpdump(), inner.saturating_sub(2)));
@@ -178,7 +216,8 @@ fn changed(step: &Step, side: Side, w: usize) -> String {
 fn step_line(app: &App, i: usize, n: u64, g: &Geometry) -> Line<'static> {
     let t = &app.theme;
     let step = &app.tl.steps[i];
-    let current = i == app.current;
+    // Quiz: while a question is open the "?" row is the current one.
+    let current = i == app.current && !app.pending;
     let marker = if current { "▶" } else { " " };
     let num = format!("{marker}{}", fit_right(&n.to_string(), g.num - 1));
     let (middle, mstyle) = match (&step.kind, &step.segment) {
@@ -190,21 +229,28 @@ fn step_line(app: &App, i: usize, n: u64, g: &Geometry) -> Line<'static> {
             } else {
                 t.side(v.from)
             };
-            (arrow(v, app.raw_seq, g.middle), style)
+            (arrow_in(v, app.raw_seq, g.middle, app.lang), style)
         }
         (StepKind::Timer, _) => (
             on_lifeline(
                 step.side,
                 &format!(
                     "⊙ {}",
-                    step.timer.as_ref().map(timer_text).unwrap_or_default()
+                    step.timer
+                        .as_ref()
+                        .map(|t| timer_text_in(t, app.lang))
+                        .unwrap_or_default()
                 ),
                 g.middle,
             ),
             t.warn(),
         ),
         _ => (
-            on_lifeline(step.side, &format!("● {}", call_text(step)), g.middle),
+            on_lifeline(
+                step.side,
+                &format!("● {}", call_text_in(step, app.lang)),
+                g.middle,
+            ),
             t.side(step.side).patch(t.bold()),
         ),
     };
@@ -233,9 +279,10 @@ fn step_line(app: &App, i: usize, n: u64, g: &Geometry) -> Line<'static> {
 }
 
 fn separator(app: &App, stream: u32, w: usize) -> Line<'static> {
+    let name = tr(app.lang, "stream", "流");
     let text = match app.tl.streams.get(stream as usize) {
-        Some(info) => format!(" stream {stream}: {} ↔ {} ", info.client, info.server),
-        None => format!(" stream {stream} "),
+        Some(info) => format!(" {name} {stream}: {} ↔ {} ", info.client, info.server),
+        None => format!(" {name} {stream} "),
     };
     let text = truncate(&text, w.saturating_sub(4));
     let rest = w.saturating_sub(width(&text) + 2);
@@ -258,7 +305,40 @@ fn rows(app: &App, g: &Geometry, w: usize) -> Vec<(Line<'static>, Option<usize>)
         last_stream = Some(stream);
         out.push((step_line(app, i, app.row_number(i, n + 1), g), Some(i)));
     }
+    if app.pending {
+        out.push((pending_line(app, g), None));
+    }
     out
+}
+
+/// Quiz: the row of the step in question, not shown yet.
+fn pending_line(app: &App, g: &Geometry) -> Line<'static> {
+    let t = &app.theme;
+    let q = tr(app.lang, " ? what comes next ? ", " ？接下来是什么？ ");
+    let fill = g.middle.saturating_sub(width(q));
+    let middle = fit(
+        &format!("{}{q}{}", "┄".repeat(fill / 2), "┄".repeat(fill - fill / 2)),
+        g.middle,
+    );
+    let spans = vec![
+        Span::raw(format!("▶{}", fit_right("?", g.num - 1))),
+        Span::raw(" "),
+        Span::raw(" ".repeat(g.state)),
+        Span::styled("│", t.side(Side::Client)),
+        Span::raw(middle),
+        Span::styled("│", t.side(Side::Server)),
+        Span::raw(" "),
+        Span::raw(" ".repeat(g.state)),
+    ];
+    Line::from(
+        spans
+            .into_iter()
+            .map(|s| {
+                let style = s.style.patch(t.current());
+                s.style(style)
+            })
+            .collect::<Vec<_>>(),
+    )
 }
 
 fn header(app: &App, g: &Geometry, w: usize) -> Line<'static> {
@@ -268,11 +348,11 @@ fn header(app: &App, g: &Geometry, w: usize) -> Line<'static> {
         .or_else(|| app.tl.steps.get(app.current).map(|s| s.stream))
         .unwrap_or(0);
     let Some(info) = app.tl.streams.get(stream as usize) else {
-        return Line::from(fit("client", w));
+        return Line::from(fit(app.lang.side(Side::Client), w));
     };
     let left = g.num + 1;
-    let c = format!("client {}", info.client);
-    let s = format!("server {}", info.server);
+    let c = format!("{} {}", app.lang.side(Side::Client), info.client);
+    let s = format!("{} {}", app.lang.side(Side::Server), info.server);
     let space = w.saturating_sub(left);
     if width(&c) + width(&s) + 1 > space {
         let c = format!("C {}", info.client);
@@ -305,11 +385,15 @@ pub fn render(f: &mut Frame, area: Rect, app: &App, hits: &mut HitMap, title: &s
     }
     let w = inner.width as usize;
     let visible = app.visible_steps();
-    if visible.is_empty() {
+    if visible.is_empty() && !app.pending {
         let text = if app.live.is_some() {
-            "No steps yet: press → (or n, space) to make the first one."
+            tr(
+                app.lang,
+                "No steps yet: press → (or n, space) to make the first one.",
+                "还没有步骤：按 →（或 n、空格）执行第一步。",
+            )
         } else {
-            "no steps to show"
+            tr(app.lang, "no steps to show", "没有可显示的步骤")
         };
         f.render_widget(
             Paragraph::new(super::text::wrapped(text, w, "", Style::new())),
@@ -327,13 +411,23 @@ pub fn render(f: &mut Frame, area: Rect, app: &App, hits: &mut HitMap, title: &s
     let all = rows(app, &g, w);
     let h = inner.height.saturating_sub(1) as usize;
     let total = all.len();
-    let cur = all
-        .iter()
-        .position(|(_, s)| *s == Some(app.current))
-        .unwrap_or(0);
+    let cur = if app.pending {
+        total.saturating_sub(1)
+    } else {
+        all.iter()
+            .position(|(_, s)| *s == Some(app.current))
+            .unwrap_or(0)
+    };
     let max_off = total.saturating_sub(h);
-    // Keep the current step in view, a third from the top.
-    let follow = cur.saturating_sub(h / 3).min(max_off) as i32;
+    // As many rows in view as fit: scroll only when the current step
+    // would leave the view (from where the last draw left it).
+    let base = app
+        .hits
+        .ladder_base
+        .clamp((cur + 1).saturating_sub(h.max(1)), cur)
+        .min(max_off);
+    hits.ladder_base = base;
+    let follow = base as i32;
     hits.ladder_range = (-follow, max_off as i32 - follow);
     let off = (follow + app.ladder_scroll).clamp(0, max_off as i32) as usize;
     let mut lines = vec![header(app, &g, w)];

@@ -3,8 +3,8 @@
 //! (etherparse), and a hex dump coloured by layer to match.
 
 use super::app::{App, HitMap, Pane};
-use super::text::{pane_block, wrapped};
-use crate::explain;
+use super::text::{pane_block, tr, wrapped};
+use crate::explain::{self, Lang};
 use crate::timeline::{FrameBytes, Layer, LayerSpan, SegmentView};
 use etherparse::{Ethernet2HeaderSlice, Ipv4HeaderSlice, Ipv6HeaderSlice, TcpHeaderSlice};
 use ratatui::Frame;
@@ -59,7 +59,15 @@ fn be16(b: &[u8], at: usize) -> Option<u16> {
     Some(u16::from_be_bytes([*b.get(at)?, *b.get(at + 1)?]))
 }
 
-fn link_fields(fb: &FrameBytes, span: &LayerSpan) -> Vec<String> {
+fn undecodable(lang: Lang, e: impl std::fmt::Display) -> Vec<String> {
+    vec![tr(
+        lang,
+        format!("(could not decode: {e})"),
+        format!("（无法解码：{e}）"),
+    )]
+}
+
+fn link_fields(fb: &FrameBytes, span: &LayerSpan, lang: Lang) -> Vec<String> {
     let bytes = fb.data.get(span.range.clone()).unwrap_or(&[]);
     match fb.link_type {
         1 => match Ethernet2HeaderSlice::from_slice(bytes) {
@@ -67,14 +75,16 @@ fn link_fields(fb: &FrameBytes, span: &LayerSpan) -> Vec<String> {
                 let t = e.ether_type().0;
                 vec![
                     format!(
-                        "dst MAC {}   src MAC {}",
+                        "{} {}   {} {}",
+                        tr(lang, "dst MAC", "目的 MAC"),
                         mac(e.destination()),
+                        tr(lang, "src MAC", "源 MAC"),
                         mac(e.source())
                     ),
                     format!("EtherType 0x{t:04x} ({})", ether_type_name(t)),
                 ]
             }
-            Err(e) => vec![format!("(could not decode: {e})")],
+            Err(e) => undecodable(lang, e),
         },
         0 | 108 => {
             let fam = bytes.get(..4).map(|b| {
@@ -85,7 +95,8 @@ fn link_fields(fb: &FrameBytes, span: &LayerSpan) -> Vec<String> {
             });
             match fam {
                 Some(f) => vec![format!(
-                    "address family {f} ({})",
+                    "{} {f} ({})",
+                    tr(lang, "address family", "地址族"),
                     match f {
                         2 => "AF_INET, IPv4",
                         24 | 28 | 30 => "AF_INET6, IPv6",
@@ -99,9 +110,15 @@ fn link_fields(fb: &FrameBytes, span: &LayerSpan) -> Vec<String> {
             let pkt = be16(bytes, 0).unwrap_or(0);
             let proto = be16(bytes, 14).unwrap_or(0);
             vec![format!(
-                "packet type {pkt}{}   ARPHRD {}   protocol 0x{proto:04x} ({})",
-                if pkt == 4 { " (outgoing)" } else { "" },
+                "{} {pkt}{}   ARPHRD {}   {} 0x{proto:04x} ({})",
+                tr(lang, "packet type", "包类型"),
+                if pkt == 4 {
+                    tr(lang, " (outgoing)", "（发出）")
+                } else {
+                    ""
+                },
                 be16(bytes, 2).unwrap_or(0),
+                tr(lang, "protocol", "协议"),
                 ether_type_name(proto)
             )]
         }
@@ -111,15 +128,17 @@ fn link_fields(fb: &FrameBytes, span: &LayerSpan) -> Vec<String> {
                 .get(4..8)
                 .map_or(0, |b| u32::from_be_bytes([b[0], b[1], b[2], b[3]]));
             vec![format!(
-                "protocol 0x{proto:04x} ({})   interface index {ifindex}",
-                ether_type_name(proto)
+                "{} 0x{proto:04x} ({})   {} {ifindex}",
+                tr(lang, "protocol", "协议"),
+                ether_type_name(proto),
+                tr(lang, "interface index", "接口索引"),
             )]
         }
-        _ => vec![format!("{} bytes", bytes.len())],
+        _ => vec![format!("{} {}", bytes.len(), tr(lang, "bytes", "字节"))],
     }
 }
 
-fn network_fields(fb: &FrameBytes, span: &LayerSpan) -> Vec<String> {
+fn network_fields(fb: &FrameBytes, span: &LayerSpan, lang: Lang) -> Vec<String> {
     let bytes = fb.data.get(span.range.start..).unwrap_or(&[]);
     match bytes.first().map(|b| b >> 4) {
         Some(4) => match Ipv4HeaderSlice::from_slice(bytes) {
@@ -133,55 +152,88 @@ fn network_fields(fb: &FrameBytes, span: &LayerSpan) -> Vec<String> {
                 }
                 vec![
                     format!("{} → {}", ip.source_addr(), ip.destination_addr()),
-                    format!(
-                        "TTL {}   total length {}   header {} bytes   id 0x{:04x}{flags}",
-                        ip.ttl(),
-                        ip.total_len(),
-                        u16::from(ip.ihl()) * 4,
-                        ip.identification()
+                    tr(
+                        lang,
+                        format!(
+                            "TTL {}   total length {}   header {} bytes   id 0x{:04x}{flags}",
+                            ip.ttl(),
+                            ip.total_len(),
+                            u16::from(ip.ihl()) * 4,
+                            ip.identification()
+                        ),
+                        format!(
+                            "TTL {}   总长度 {}   首部 {} 字节   标识 0x{:04x}{flags}",
+                            ip.ttl(),
+                            ip.total_len(),
+                            u16::from(ip.ihl()) * 4,
+                            ip.identification()
+                        ),
                     ),
                     format!(
-                        "protocol {}{}   checksum 0x{:04x}",
+                        "{} {}{}   {} 0x{:04x}",
+                        tr(lang, "protocol", "协议"),
                         ip.protocol().0,
                         if ip.protocol().0 == 6 { " (TCP)" } else { "" },
+                        tr(lang, "checksum", "校验和"),
                         ip.header_checksum()
                     ),
                 ]
             }
-            Err(e) => vec![format!("(could not decode: {e})")],
+            Err(e) => undecodable(lang, e),
         },
         Some(6) => match Ipv6HeaderSlice::from_slice(bytes) {
             Ok(ip) => vec![
                 format!("{} → {}", ip.source_addr(), ip.destination_addr()),
-                format!(
-                    "hop limit {}   payload length {}   next header {}   flow label 0x{:05x}",
-                    ip.hop_limit(),
-                    ip.payload_length(),
-                    ip.next_header().0,
-                    ip.flow_label().value()
+                tr(
+                    lang,
+                    format!(
+                        "hop limit {}   payload length {}   next header {}   flow label 0x{:05x}",
+                        ip.hop_limit(),
+                        ip.payload_length(),
+                        ip.next_header().0,
+                        ip.flow_label().value()
+                    ),
+                    format!(
+                        "跳数限制 {}   载荷长度 {}   下一首部 {}   流标签 0x{:05x}",
+                        ip.hop_limit(),
+                        ip.payload_length(),
+                        ip.next_header().0,
+                        ip.flow_label().value()
+                    ),
                 ),
             ],
-            Err(e) => vec![format!("(could not decode: {e})")],
+            Err(e) => undecodable(lang, e),
         },
-        _ => vec!["(not IP)".into()],
+        _ => vec![tr(lang, "(not IP)", "（不是 IP）").into()],
     }
 }
 
-fn transport_fields(fb: &FrameBytes, span: &LayerSpan, v: &SegmentView) -> Vec<String> {
+fn transport_fields(fb: &FrameBytes, span: &LayerSpan, v: &SegmentView, lang: Lang) -> Vec<String> {
     let bytes = fb.data.get(span.range.start..).unwrap_or(&[]);
+    let rel = tr(lang, "relative", "相对值");
     match TcpHeaderSlice::from_slice(bytes) {
         Ok(tcp) => {
             let mut out = vec![
-                format!("port {} → {}", tcp.source_port(), tcp.destination_port()),
                 format!(
-                    "seq {} (relative {})   ack {}{}",
+                    "{} {} → {}",
+                    tr(lang, "port", "端口"),
+                    tcp.source_port(),
+                    tcp.destination_port()
+                ),
+                format!(
+                    "seq {} ({rel} {})   ack {}{}",
                     tcp.sequence_number(),
                     v.seq_rel,
                     tcp.acknowledgment_number(),
                     if v.seg.flags.ack() {
-                        format!(" (relative {})", v.ack_rel)
+                        format!(" ({rel} {})", v.ack_rel)
                     } else {
-                        " (not used: no ACK flag)".into()
+                        tr(
+                            lang,
+                            " (not used: no ACK flag)",
+                            "（未使用：没有 ACK 标志）",
+                        )
+                        .into()
                     }
                 ),
                 format!(
@@ -190,25 +242,39 @@ fn transport_fields(fb: &FrameBytes, span: &LayerSpan, v: &SegmentView) -> Vec<S
                     v.seg.flags.tcpdump(),
                     v.seg.flags.wireshark()
                 ),
-                format!(
-                    "window {}   header {} bytes   checksum 0x{:04x}   urgent {}",
-                    tcp.window_size(),
-                    u16::from(tcp.data_offset()) * 4,
-                    tcp.checksum(),
-                    tcp.urgent_pointer()
+                tr(
+                    lang,
+                    format!(
+                        "window {}   header {} bytes   checksum 0x{:04x}   urgent {}",
+                        tcp.window_size(),
+                        u16::from(tcp.data_offset()) * 4,
+                        tcp.checksum(),
+                        tcp.urgent_pointer()
+                    ),
+                    format!(
+                        "窗口 {}   首部 {} 字节   校验和 0x{:04x}   紧急指针 {}",
+                        tcp.window_size(),
+                        u16::from(tcp.data_offset()) * 4,
+                        tcp.checksum(),
+                        tcp.urgent_pointer()
+                    ),
                 ),
             ];
             if !v.seg.options.is_empty() {
                 let opts: Vec<String> = v.seg.options.iter().map(|o| o.to_string()).collect();
-                out.push(format!("options: {}", opts.join(", ")));
+                out.push(format!(
+                    "{}{}",
+                    tr(lang, "options: ", "选项："),
+                    opts.join(", ")
+                ));
             }
             out
         }
-        Err(e) => vec![format!("(could not decode: {e})")],
+        Err(e) => undecodable(lang, e),
     }
 }
 
-fn payload_fields(fb: &FrameBytes, span: &LayerSpan) -> Vec<String> {
+fn payload_fields(fb: &FrameBytes, span: &LayerSpan, lang: Lang) -> Vec<String> {
     let bytes = fb.data.get(span.range.clone()).unwrap_or(&[]);
     let mut preview = String::new();
     for &b in bytes.iter().take(48) {
@@ -224,7 +290,11 @@ fn payload_fields(fb: &FrameBytes, span: &LayerSpan) -> Vec<String> {
     if bytes.len() > 48 {
         preview.push('…');
     }
-    vec![format!("{} bytes: \"{preview}\"", bytes.len())]
+    vec![format!(
+        "{} {}: \"{preview}\"",
+        bytes.len(),
+        tr(lang, "bytes", "字节")
+    )]
 }
 
 fn layer_of(fb: &FrameBytes, i: usize) -> Option<Layer> {
@@ -278,37 +348,63 @@ pub fn hex_dump(app: &App, fb: &FrameBytes, per: usize) -> Vec<Line<'static>> {
 /// All the lines of the pane for a width of `w`.
 pub fn lines(app: &App, w: usize) -> Vec<Line<'static>> {
     let t = &app.theme;
+    let lang = app.lang;
     let Some(step) = app.tl.steps.get(app.current) else {
         return vec![];
     };
     let Some(v) = step.segment.as_ref() else {
         let mut out = wrapped(
-            "No segment in this step: nothing crosses the wire.",
+            tr(
+                lang,
+                "No segment in this step: nothing crosses the wire.",
+                "这一步没有报文段：线路上什么也没有传送。",
+            ),
             w,
             "",
             t.dim(),
         );
-        for l in explain::layers(step) {
+        for l in explain::layers_in(step, lang) {
             out.extend(wrapped(&l, w, "   ", Style::new()));
         }
         return out;
     };
     let Some(fb) = v.bytes.as_ref() else {
-        let mut out = wrapped("No frame bytes for this segment.", w, "", t.dim());
-        for l in explain::layers(step) {
+        let mut out = wrapped(
+            tr(
+                lang,
+                "No frame bytes for this segment.",
+                "这个报文段没有帧的字节。",
+            ),
+            w,
+            "",
+            t.dim(),
+        );
+        for l in explain::layers_in(step, lang) {
             out.extend(wrapped(&l, w, "   ", Style::new()));
         }
         return out;
     };
     let mut out = wrapped(
-        &format!(
-            "Frame {}: {} bytes captured, {} on the wire, link type {} ({}){}",
-            v.frame,
-            fb.data.len(),
-            fb.orig_len,
-            fb.link_type,
-            link_type_name(fb.link_type),
-            if v.lost { ", lost on the wire" } else { "" }
+        &tr(
+            lang,
+            format!(
+                "Frame {}: {} bytes captured, {} on the wire, link type {} ({}){}",
+                v.frame,
+                fb.data.len(),
+                fb.orig_len,
+                fb.link_type,
+                link_type_name(fb.link_type),
+                if v.lost { ", lost on the wire" } else { "" }
+            ),
+            format!(
+                "第 {} 帧：捕获 {} 字节，线路上 {} 字节，链路类型 {}（{}）{}",
+                v.frame,
+                fb.data.len(),
+                fb.orig_len,
+                fb.link_type,
+                link_type_name(fb.link_type),
+                if v.lost { "，在线路上丢失" } else { "" }
+            ),
         ),
         w,
         "  ",
@@ -317,26 +413,39 @@ pub fn lines(app: &App, w: usize) -> Vec<Line<'static>> {
     for span in &fb.layers {
         let style = t.layer(span.layer).patch(t.bold());
         out.push(Line::raw(""));
+        let (osi, tcpip) = match lang {
+            Lang::En => (span.layer.osi(), span.layer.tcpip()),
+            Lang::Zh => (span.layer.osi_zh(), span.layer.tcpip_zh()),
+        };
         out.extend(wrapped(
-            &format!(
-                "▌{} {} · OSI {} · TCP/IP {} · bytes {}-{} ({} bytes)",
-                tag(span.layer),
-                span.name,
-                span.layer.osi(),
-                span.layer.tcpip(),
-                span.range.start,
-                span.range.end.saturating_sub(1),
-                span.range.len()
+            &tr(
+                lang,
+                format!(
+                    "▌{} {} · OSI {osi} · TCP/IP {tcpip} · bytes {}-{} ({} bytes)",
+                    tag(span.layer),
+                    span.name,
+                    span.range.start,
+                    span.range.end.saturating_sub(1),
+                    span.range.len()
+                ),
+                format!(
+                    "▌{} {} · OSI {osi} · TCP/IP {tcpip} · 字节 {}-{}（{} 字节）",
+                    tag(span.layer),
+                    span.name,
+                    span.range.start,
+                    span.range.end.saturating_sub(1),
+                    span.range.len()
+                ),
             ),
             w,
             "  ",
             style,
         ));
         let fields = match span.layer {
-            Layer::Link => link_fields(fb, span),
-            Layer::Network => network_fields(fb, span),
-            Layer::Transport => transport_fields(fb, span, v),
-            Layer::Application => payload_fields(fb, span),
+            Layer::Link => link_fields(fb, span, lang),
+            Layer::Network => network_fields(fb, span, lang),
+            Layer::Transport => transport_fields(fb, span, v, lang),
+            Layer::Application => payload_fields(fb, span, lang),
         };
         for f in fields {
             out.extend(wrapped(&format!("  {f}"), w, "    ", t.layer(span.layer)));
@@ -346,10 +455,12 @@ pub fn lines(app: &App, w: usize) -> Vec<Line<'static>> {
     let per = if w >= 78 { 16 } else { 8 };
     out.extend(hex_dump(app, fb, per));
     if (fb.orig_len as usize) > fb.data.len() {
+        let cut = fb.orig_len as usize - fb.data.len();
         out.push(Line::styled(
-            format!(
-                "(cut by the snap length: {} bytes not captured)",
-                fb.orig_len as usize - fb.data.len()
+            tr(
+                lang,
+                format!("(cut by the snap length: {cut} bytes not captured)"),
+                format!("（被快照长度截断：{cut} 字节未捕获）"),
             ),
             t.dim(),
         ));

@@ -3,36 +3,37 @@
 //! everything about the selected one.
 
 use super::app::{App, HitMap};
-use super::text::{fit, fit_right, wrapped};
+use super::text::{fit, fit_right, tr, width, wrapped};
+use crate::explain::Lang;
 use crate::tcp::segment::Flags;
 use crate::tcp::tracker::{Close, Handshake, Summary};
-use crate::timeline::state_name;
+use crate::timeline::{Side, state_name};
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Paragraph};
 
-pub fn handshake_name(h: Handshake) -> &'static str {
+pub fn handshake_name(h: Handshake, lang: Lang) -> &'static str {
     match h {
-        Handshake::Complete => "complete",
-        Handshake::Partial => "partial",
-        Handshake::Simultaneous => "simultaneous",
-        Handshake::None => "none",
+        Handshake::Complete => tr(lang, "complete", "完整"),
+        Handshake::Partial => tr(lang, "partial", "不完整"),
+        Handshake::Simultaneous => tr(lang, "simultaneous", "同时打开"),
+        Handshake::None => tr(lang, "none", "无"),
     }
 }
 
-pub fn close_name(c: Close) -> &'static str {
+pub fn close_name(c: Close, lang: Lang) -> &'static str {
     match c {
         Close::Fin => "FIN",
         Close::Rst => "RST",
-        Close::HalfClosed => "half-closed",
-        Close::Open => "open",
+        Close::HalfClosed => tr(lang, "half-closed", "半关闭"),
+        Close::Open => tr(lang, "open", "未关闭"),
     }
 }
 
-fn seconds(s: f64) -> String {
-    format!("{s:.3} s")
+fn seconds(s: f64, lang: Lang) -> String {
+    tr(lang, format!("{s:.3} s"), format!("{s:.3} 秒"))
 }
 
 /// The flags seen, in the order a connection's story uses them.
@@ -47,65 +48,75 @@ fn flags(s: &Summary) -> String {
 /// and the cell text.
 struct Col {
     name: &'static str,
+    name_zh: &'static str,
     right: bool,
     prio: u8,
-    cell: fn(&Summary) -> String,
+    cell: fn(&Summary, Lang) -> String,
 }
 
 const COLS: [Col; 9] = [
     Col {
         name: "#",
+        name_zh: "#",
         right: true,
         prio: 0,
-        cell: |s| s.stream.to_string(),
+        cell: |s, _| s.stream.to_string(),
     },
     Col {
         name: "client",
+        name_zh: "客户端",
         right: false,
         prio: 0,
-        cell: |s| s.client.to_string(),
+        cell: |s, _| s.client.to_string(),
     },
     Col {
         name: "server",
+        name_zh: "服务端",
         right: false,
         prio: 0,
-        cell: |s| s.server.to_string(),
+        cell: |s, _| s.server.to_string(),
     },
     Col {
         name: "packets",
+        name_zh: "包数",
         right: true,
         prio: 2,
-        cell: |s| s.packets.to_string(),
+        cell: |s, _| s.packets.to_string(),
     },
     Col {
         name: "bytes",
+        name_zh: "字节",
         right: true,
         prio: 4,
-        cell: |s| s.bytes.to_string(),
+        cell: |s, _| s.bytes.to_string(),
     },
     Col {
         name: "handshake",
+        name_zh: "握手",
         right: false,
         prio: 1,
-        cell: |s| handshake_name(s.handshake).to_string(),
+        cell: |s, l| handshake_name(s.handshake, l).to_string(),
     },
     Col {
         name: "close",
+        name_zh: "关闭",
         right: false,
         prio: 1,
-        cell: |s| close_name(s.close).to_string(),
+        cell: |s, l| close_name(s.close, l).to_string(),
     },
     Col {
         name: "duration",
+        name_zh: "时长",
         right: true,
         prio: 3,
-        cell: |s| seconds(s.duration),
+        cell: |s, l| seconds(s.duration, l),
     },
     Col {
         name: "flags seen",
+        name_zh: "出现的标志",
         right: false,
         prio: 5,
-        cell: flags,
+        cell: |s, _| flags(s),
     },
 ];
 
@@ -114,14 +125,20 @@ const GAP: usize = 2;
 const MARK: usize = 2;
 
 /// Which columns fit in `w` and how wide each is.
-fn layout(conns: &[Summary], w: usize) -> Vec<(usize, usize)> {
+impl Col {
+    fn title(&self, lang: Lang) -> &'static str {
+        tr(lang, self.name, self.name_zh)
+    }
+}
+
+fn layout(conns: &[Summary], w: usize, lang: Lang) -> Vec<(usize, usize)> {
     let widths: Vec<usize> = COLS
         .iter()
         .map(|c| {
             conns
                 .iter()
-                .map(|s| (c.cell)(s).chars().count())
-                .chain([c.name.chars().count()])
+                .map(|s| width(&(c.cell)(s, lang)))
+                .chain([width(c.title(lang))])
                 .max()
                 .unwrap_or(0)
         })
@@ -180,40 +197,72 @@ pub fn details(app: &App, w: usize) -> Vec<Line<'static>> {
     let Some(s) = app.conns.get(app.selected) else {
         return vec![];
     };
+    let l = app.lang;
     let rtt = s
         .handshake_rtt
-        .map(|r| format!(" (RTT {})", seconds(r)))
+        .map(|r| format!(" (RTT {})", seconds(r, l)))
         .unwrap_or_default();
     let fl = flags(s);
+    let fl = if fl.is_empty() {
+        tr(l, "none", "无").to_string()
+    } else {
+        fl
+    };
+    let (client, server) = (l.side(Side::Client), l.side(Side::Server));
     let mut out = wrapped(
-        &format!(
-            "stream {}: client {} → server {}",
-            s.stream, s.client, s.server
+        &tr(
+            l,
+            format!(
+                "stream {}: client {} → server {}",
+                s.stream, s.client, s.server
+            ),
+            format!("流 {}：客户端 {} → 服务端 {}", s.stream, s.client, s.server),
         ),
         w,
         "  ",
         t.bold(),
     );
-    for text in [
-        format!(
-            "{} packets, {} bytes · starts at {} · lasts {}",
-            s.packets,
-            s.bytes,
-            seconds(s.start),
-            seconds(s.duration)
-        ),
-        format!(
-            "handshake {}{rtt} · close {} · flags seen: {}",
-            handshake_name(s.handshake),
-            close_name(s.close),
-            if fl.is_empty() { "none" } else { &fl }
-        ),
-        format!(
-            "states at the end: client {} · server {}",
-            state_name(s.final_states.client),
-            state_name(s.final_states.server)
-        ),
-    ] {
+    let texts = match l {
+        Lang::En => [
+            format!(
+                "{} packets, {} bytes · starts at {} · lasts {}",
+                s.packets,
+                s.bytes,
+                seconds(s.start, l),
+                seconds(s.duration, l)
+            ),
+            format!(
+                "handshake {}{rtt} · close {} · flags seen: {fl}",
+                handshake_name(s.handshake, l),
+                close_name(s.close, l),
+            ),
+            format!(
+                "states at the end: {client} {} · {server} {}",
+                state_name(s.final_states.client),
+                state_name(s.final_states.server)
+            ),
+        ],
+        Lang::Zh => [
+            format!(
+                "{} 个包，{} 字节 · 开始于 {} · 持续 {}",
+                s.packets,
+                s.bytes,
+                seconds(s.start, l),
+                seconds(s.duration, l)
+            ),
+            format!(
+                "握手：{}{rtt} · 关闭：{} · 出现的标志：{fl}",
+                handshake_name(s.handshake, l),
+                close_name(s.close, l),
+            ),
+            format!(
+                "结束时的状态：{client} {} · {server} {}",
+                state_name(s.final_states.client),
+                state_name(s.final_states.server)
+            ),
+        ],
+    };
+    for text in texts {
         out.extend(wrapped(&text, w, "  ", Style::new()));
     }
     out
@@ -233,13 +282,11 @@ pub fn render(f: &mut Frame, area: Rect, app: &App, hits: &mut HitMap) {
         Constraint::Fill(1),
     ])
     .areas(area);
+    let conns = tr(app.lang, "Connections", "连接");
     let title = if app.tl.title.is_empty() {
-        format!("[ Connections: {n} ]  {} ", app.tl.source)
+        format!("[ {conns}: {n} ]  {} ", app.tl.source)
     } else {
-        format!(
-            "[ Connections: {n} ]  {} · {} ",
-            app.tl.source, app.tl.title
-        )
+        format!("[ {conns}: {n} ]  {} · {} ", app.tl.source, app.tl.title)
     };
     let block = Block::bordered()
         .title(Span::styled(title, t.title()))
@@ -252,16 +299,28 @@ pub fn render(f: &mut Frame, area: Rect, app: &App, hits: &mut HitMap) {
     let w = inner.width as usize;
     if n == 0 {
         let text = if app.live.is_some() {
-            "No TCP connection yet: waiting for one to start…"
+            tr(
+                app.lang,
+                "No TCP connection yet: waiting for one to start…",
+                "还没有 TCP 连接：正在等待连接建立…",
+            )
         } else {
-            "No TCP connections in this capture."
+            tr(
+                app.lang,
+                "No TCP connections in this capture.",
+                "这个捕获文件中没有 TCP 连接。",
+            )
         };
         f.render_widget(Paragraph::new(wrapped(text, w, "", t.bold())), inner);
     } else {
-        let cols = layout(&app.conns, w);
+        let cols = layout(&app.conns, w, app.lang);
         let mut lines = vec![Line::from(Span::styled(
             fit(
-                &format!("{}{}", " ".repeat(MARK), row(&cols, |c| c.name.to_string())),
+                &format!(
+                    "{}{}",
+                    " ".repeat(MARK),
+                    row(&cols, |c| c.title(app.lang).to_string())
+                ),
                 w,
             ),
             t.bold(),
@@ -276,7 +335,7 @@ pub fn render(f: &mut Frame, area: Rect, app: &App, hits: &mut HitMap) {
             let text = format!(
                 "{}{}",
                 if sel { "▶ " } else { "  " },
-                row(&cols, |c| (c.cell)(s))
+                row(&cols, |c| (c.cell)(s, app.lang))
             );
             let style = if sel { t.current() } else { Style::new() };
             hits.list_rows.push((inner.y + 1 + (k - off) as u16, k));
@@ -286,7 +345,11 @@ pub fn render(f: &mut Frame, area: Rect, app: &App, hits: &mut HitMap) {
     }
     let block = Block::bordered()
         .title(Span::styled(
-            " Selected — Enter steps through it ",
+            tr(
+                app.lang,
+                " Selected — Enter steps through it ",
+                " 选中的连接 — Enter 逐步查看 ",
+            ),
             t.title(),
         ))
         .border_style(t.dim());

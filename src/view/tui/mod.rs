@@ -10,7 +10,7 @@
 //!   and the event loop. The terminal is restored on quit, on error and on
 //!   panic; Ctrl-C arrives as a key in raw mode and quits.
 //!
-//! Three ways in: [`run`] (a finished timeline: a simulation), [`run_capture`]
+//! Four ways in: [`run_quiz`] (the quiz screen, [`quiz`]), [`run`] (a finished timeline: a simulation), [`run_capture`]
 //! (a capture file: the connection list first) and [`run_live`] (a timeline
 //! that grows: the live lab, which makes one socket call per "next" at the
 //! last step, and the sniffer).
@@ -21,6 +21,7 @@ pub mod help;
 pub mod ladder;
 pub mod layers;
 pub mod list;
+pub mod quiz;
 pub mod states;
 pub mod status;
 pub mod text;
@@ -112,6 +113,19 @@ pub fn run_live(source: &mut dyn LiveSource) -> anyhow::Result<()> {
     run_app(app, Some(source))
 }
 
+/// The quiz in the terminal UI (`synack quiz` on a terminal): questions
+/// on `tl` (only `stream`'s steps when given) made with `seed`, in the
+/// language of [`crate::app::lang`] (`l` toggles); returns when the user
+/// quits.
+pub fn run_quiz(tl: &Timeline, stream: Option<u32>, seed: u64) -> anyhow::Result<()> {
+    let mut q = quiz::Quiz::new(tl, stream, seed, crate::app::lang());
+    let (guard, mut terminal) = enter()?;
+    let result = quiz::event_loop(&mut terminal, &mut q);
+    drop(terminal);
+    drop(guard);
+    result
+}
+
 fn run_app(mut app: App, source: Option<&mut dyn LiveSource>) -> anyhow::Result<()> {
     let (guard, mut terminal) = enter()?;
     let result = event_loop(&mut terminal, &mut app, source);
@@ -134,18 +148,35 @@ pub fn advance(app: &mut App, source: &mut dyn LiveSource) -> anyhow::Result<()>
         Ok(false) if drives => {
             app.autoplay = false;
             app.follow = None;
-            app.message = Some("the lab has nothing more to do (q quits)".into());
+            app.message = Some(
+                text::tr(
+                    app.lang,
+                    "the lab has nothing more to do (q quits)",
+                    "实验已没有更多步骤（q 退出）",
+                )
+                .into(),
+            );
         }
         Ok(false) => {
             // The sniffer: the next step shows when it is captured.
             app.autoplay = false;
-            app.message =
-                Some("sniffing only: the next step shows as soon as it is captured".into());
+            app.message = Some(
+                text::tr(
+                    app.lang,
+                    "sniffing only: the next step shows as soon as it is captured",
+                    "仅监听：下一步一被捕获就会显示",
+                )
+                .into(),
+            );
         }
         Err(e) => {
             app.autoplay = false;
             app.follow = None;
-            app.message = Some(format!("error: {e:#}"));
+            app.message = Some(text::tr(
+                app.lang,
+                format!("error: {e:#}"),
+                format!("错误：{e:#}"),
+            ));
         }
     }
     source.poll()?;

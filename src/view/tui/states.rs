@@ -3,7 +3,8 @@
 //! redrawn small) with both endpoints marked.
 
 use super::app::{App, HitMap, Pane};
-use super::text::{pane_block, truncate, width};
+use super::explain::side_col;
+use super::text::{fit, pane_block, tr, truncate, width};
 use crate::tcp::state::State;
 use crate::timeline::{CallResult, Side, Step, StepKind, state_name};
 use ratatui::Frame;
@@ -104,14 +105,20 @@ pub fn summary(app: &App, w: usize) -> Vec<Line<'static>> {
         .into_iter()
         .map(|side| {
             let (b, a) = (step.before.get(side), step.after.get(side));
-            let mut spans = vec![Span::styled(format!("{:<7}", side.name()), t.side(side))];
+            let mut spans = vec![Span::styled(
+                fit(app.lang.side(side), side_col(app.lang)),
+                t.side(side),
+            )];
             let kernel = step.kernel.map(|k| kernel_span(app, a, k.get(side)));
             if b == a {
                 spans.push(Span::styled(
                     state_name(a).to_string(),
                     t.side(side).patch(t.bold()),
                 ));
-                spans.push(Span::styled(" (unchanged)", t.dim()));
+                spans.push(Span::styled(
+                    tr(app.lang, " (unchanged)", "（未变）"),
+                    t.dim(),
+                ));
                 spans.extend(kernel);
             } else {
                 spans.push(Span::raw(state_name(b).to_string()));
@@ -136,11 +143,19 @@ pub fn summary(app: &App, w: usize) -> Vec<Line<'static>> {
 /// when it has none for that side.
 fn kernel_span(app: &App, inferred: Option<State>, kernel: Option<State>) -> Span<'static> {
     let t = &app.theme;
+    let kn = tr(app.lang, "kernel", "内核");
     match kernel {
-        None => Span::styled("  kernel: no socket", t.dim()),
-        Some(k) if Some(k) == inferred => Span::raw(format!("  kernel: {} ✓", k.name())),
+        None => Span::styled(
+            tr(app.lang, "  kernel: no socket", "  内核：没有套接字"),
+            t.dim(),
+        ),
+        Some(k) if Some(k) == inferred => Span::raw(format!("  {kn}: {} ✓", k.name())),
         Some(k) => Span::styled(
-            format!("  ✗ kernel: {} (differs!)", k.name()),
+            tr(
+                app.lang,
+                format!("  ✗ kernel: {} (differs!)", k.name()),
+                format!("  ✗ 内核：{}（不一致！）", k.name()),
+            ),
             t.lost()
                 .patch(Style::new().add_modifier(ratatui::style::Modifier::REVERSED)),
         ),
@@ -309,11 +324,15 @@ pub fn lines(app: &App, w: usize, with_summary: bool) -> Vec<Line<'static>> {
     out.push(cut_line(
         vec![
             Span::styled("C", t.side_mark(Side::Client)),
-            Span::raw(" client  "),
+            Span::raw(format!(" {}  ", app.lang.side(Side::Client))),
             Span::styled("S", t.side_mark(Side::Server)),
-            Span::raw(" server  "),
-            Span::styled("underlined", t.edge()),
-            Span::raw(": the edge just taken (RFC 9293 Fig. 5)"),
+            Span::raw(format!(" {}  ", app.lang.side(Side::Server))),
+            Span::styled(tr(app.lang, "underlined", "下划线"), t.edge()),
+            Span::raw(tr(
+                app.lang,
+                ": the edge just taken (RFC 9293 Fig. 5)",
+                "：刚走过的边（RFC 9293 图 5）",
+            )),
         ],
         w,
     ));

@@ -2,7 +2,8 @@
 //! a note from the last key, and the main keys.
 
 use super::app::{App, Screen};
-use super::text::fit;
+use super::text::{fit, tr, width};
+use crate::explain::Lang;
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::style::{Modifier, Style};
@@ -19,18 +20,27 @@ fn source(app: &App) -> String {
 
 fn list_text(app: &App, w: usize) -> String {
     let n = app.conns.len();
+    let lang = app.lang;
     let at = if n == 0 {
-        "no connections".to_string()
+        tr(lang, "no connections", "没有连接").to_string()
     } else {
-        format!("connection {}/{n}", app.selected + 1)
+        tr(
+            lang,
+            format!("connection {}/{n}", app.selected + 1),
+            format!("连接 {}/{n}", app.selected + 1),
+        )
     };
-    let keys = app
-        .message
-        .clone()
-        .unwrap_or_else(|| "↑↓ choose  Enter open  ? help  q quit".into());
+    let keys = app.message.clone().unwrap_or_else(|| {
+        tr(
+            lang,
+            "↑↓ choose  Enter open  l 中文  ? help  q quit",
+            "↑↓ 选择  Enter 打开  l English  ? 帮助  q 退出",
+        )
+        .into()
+    });
     let full = format!(" {} │ {at} │ {keys}", source(app));
     let short = format!(" {at} │ {keys}");
-    if full.chars().count() <= w {
+    if width(&full) <= w {
         fit(&full, w)
     } else {
         fit(&short, w)
@@ -41,6 +51,7 @@ pub fn text(app: &App, w: usize) -> String {
     if app.screen == Screen::List {
         return list_text(app, w);
     }
+    let lang = app.lang;
     let (n, total) = app.position();
     let frame = app
         .tl
@@ -48,47 +59,80 @@ pub fn text(app: &App, w: usize) -> String {
         .get(app.current)
         .and_then(|s| s.segment.as_ref())
         .filter(|_| app.frame_numbers && n > 0)
-        .map(|v| format!(" · frame {}", v.frame))
+        .map(|v| {
+            tr(
+                lang,
+                format!(" · frame {}", v.frame),
+                format!(" · 第 {} 帧", v.frame),
+            )
+        })
         .unwrap_or_default();
     let play = if app.autoplay {
-        format!("▶ autoplay {:.2}s", app.interval().as_secs_f64())
+        tr(
+            lang,
+            format!("▶ autoplay {:.2}s", app.interval().as_secs_f64()),
+            format!("▶ 自动播放 {:.2} 秒", app.interval().as_secs_f64()),
+        )
     } else {
-        "‖ paused".into()
+        tr(lang, "‖ paused", "‖ 已暂停").into()
     };
-    let seq = if app.raw_seq {
-        "seq raw"
+    let seq = match (app.raw_seq, lang) {
+        (true, Lang::En) => "seq raw",
+        (false, Lang::En) => "seq relative",
+        (true, Lang::Zh) => "seq 原始值",
+        (false, Lang::Zh) => "seq 相对值",
+    };
+    let back = if app.has_list {
+        tr(lang, "  Esc list", "  Esc 列表")
     } else {
-        "seq relative"
+        ""
     };
-    let back = if app.has_list { "  Esc list" } else { "" };
-    let (keys, short_keys) = match &app.message {
-        Some(m) => (m.clone(), m.clone()),
-        None => (
-            format!("←/→ step  Tab pane  ↑↓ scroll  a play  s seq  ? help{back}  q quit"),
-            format!("←/→ step  ? help{back}  q quit"),
+    let (keys, mid_keys, short_keys) = match &app.message {
+        Some(m) => (m.clone(), m.clone(), m.clone()),
+        None => tr(
+            lang,
+            (
+                format!(
+                    "←/→ step  Tab pane  ↑↓ scroll  a play  s seq  l 中文  ? help{back}  q quit"
+                ),
+                format!("←/→ step  a play  s seq  l 中文  ? help{back}  q quit"),
+                format!("←/→ step  ? help{back}  q quit"),
+            ),
+            (
+                format!(
+                    "←/→ 单步  Tab 窗格  ↑↓ 滚动  a 播放  s seq  l English  ? 帮助{back}  q 退出"
+                ),
+                format!("←/→ 单步  a 播放  s seq  l English  ? 帮助{back}  q 退出"),
+                format!("←/→ 单步  ? 帮助{back}  q 退出"),
+            ),
         ),
     };
     let stream = match app.stream {
-        Some(s) if app.has_list => format!(" │ stream {s}"),
+        Some(s) if app.has_list => tr(lang, format!(" │ stream {s}"), format!(" │ 流 {s}")),
         _ => String::new(),
     };
+    let step = tr(lang, "step", "步骤");
     let full = format!(
-        " {}{stream} │ step {n}/{total}{frame} │ {play} │ {seq} │ {keys}",
+        " {}{stream} │ {step} {n}/{total}{frame} │ {play} │ {seq} │ {keys}",
         source(app)
     );
-    let short = format!(" step {n}/{total}{frame} │ {play} │ {short_keys}");
+    let mid = format!(
+        " {}{stream} │ {step} {n}/{total}{frame} │ {play} │ {seq} │ {mid_keys}",
+        source(app)
+    );
+    let short = format!(" {step} {n}/{total}{frame} │ {play} │ {short_keys}");
     // Live: what the source says matters more than the keys.
     let live = app
         .live
         .as_ref()
         .filter(|l| !l.status.is_empty())
-        .map(|l| format!(" {} │ step {n}/{total}{frame} │ {short_keys}", l.status));
-    [Some(full), live, Some(short)]
+        .map(|l| format!(" {} │ {step} {n}/{total}{frame} │ {short_keys}", l.status));
+    [Some(full), Some(mid), live, Some(short)]
         .into_iter()
         .flatten()
-        .find(|t| t.chars().count() <= w)
+        .find(|t| width(t) <= w)
         .map_or_else(
-            || fit(&format!(" step {n}/{total}{frame} │ {short_keys}"), w),
+            || fit(&format!(" {step} {n}/{total}{frame} │ {short_keys}"), w),
             |t| fit(&t, w),
         )
 }

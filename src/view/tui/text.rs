@@ -1,45 +1,106 @@
-//! Small text helpers shared by the panes.
+//! Small text helpers shared by the panes. Widths are terminal columns
+//! (unicode-width): a Chinese character takes two, so padding and cutting
+//! never count chars.
 
 use super::app::{App, Pane};
+use crate::explain::Lang;
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, BorderType};
+use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
 
-/// Display width, counting every char as one column (all the symbols the
-/// UI draws are single-width).
-pub fn width(s: &str) -> usize {
-    s.chars().count()
+/// The English or the Chinese text, for `lang`.
+pub fn tr<T>(lang: Lang, en: T, zh: T) -> T {
+    match lang {
+        Lang::En => en,
+        Lang::Zh => zh,
+    }
 }
 
-/// Cut `s` to at most `w` columns.
+/// Display width in terminal columns.
+pub fn width(s: &str) -> usize {
+    UnicodeWidthStr::width(s)
+}
+
+fn char_width(c: char) -> usize {
+    UnicodeWidthChar::width(c).unwrap_or(0)
+}
+
+/// Cut `s` to at most `w` columns (an ellipsis marks the cut).
 pub fn truncate(s: &str, w: usize) -> String {
     if width(s) <= w {
-        s.to_string()
-    } else if w == 0 {
-        String::new()
-    } else {
-        let mut t: String = s.chars().take(w - 1).collect();
-        t.push('…');
-        t
+        return s.to_string();
     }
+    if w == 0 {
+        return String::new();
+    }
+    let mut t = String::new();
+    let mut used = 0;
+    for c in s.chars() {
+        let cw = char_width(c);
+        if used + cw > w - 1 {
+            break;
+        }
+        used += cw;
+        t.push(c);
+    }
+    t.push('…');
+    t
 }
 
 /// Pad or cut to exactly `w` columns, left-aligned.
 pub fn fit(s: &str, w: usize) -> String {
     let t = truncate(s, w);
-    let pad = w - width(&t);
+    let pad = w.saturating_sub(width(&t));
     format!("{t}{}", " ".repeat(pad))
 }
 
 /// Pad or cut to exactly `w` columns, right-aligned.
 pub fn fit_right(s: &str, w: usize) -> String {
     let t = truncate(s, w);
-    let pad = w - width(&t);
+    let pad = w.saturating_sub(width(&t));
     format!("{}{t}", " ".repeat(pad))
 }
 
-/// Greedy word wrap to `w` columns (at least 1); `indent` starts the
-/// continuation lines.
+/// Wide (CJK) characters can be broken between; closing punctuation stays
+/// with what it closes, opening punctuation with what it opens.
+fn is_wide(c: char) -> bool {
+    char_width(c) >= 2
+}
+
+fn closes(c: char) -> bool {
+    "，。、；：！？）」』》】”’…".contains(c)
+}
+
+fn opens(c: char) -> bool {
+    "（「『《【“‘".contains(c)
+}
+
+/// Split text into the units a line may break between: runs of narrow
+/// non-space chars (words) and single wide chars; each with whether a
+/// space came before it.
+fn tokens(text: &str) -> Vec<(bool, String)> {
+    let mut out: Vec<(bool, String)> = Vec::new();
+    let mut space = false;
+    for c in text.chars() {
+        if c.is_whitespace() {
+            space = true;
+            continue;
+        }
+        let last = out.last().and_then(|(_, t)| t.chars().last());
+        let glue =
+            !space && last.is_some_and(|l| closes(c) || opens(l) || (!is_wide(c) && !is_wide(l)));
+        match out.last_mut() {
+            Some((_, t)) if glue => t.push(c),
+            _ => out.push((space, c.to_string())),
+        }
+        space = false;
+    }
+    out
+}
+
+/// Greedy wrap to `w` columns (at least 1): between words, and between
+/// Chinese characters; `indent` starts the continuation lines.
 pub fn wrap(text: &str, w: usize, indent: &str) -> Vec<String> {
     let w = w.max(1);
     if width(text) <= w && !text.contains('\n') {
@@ -48,18 +109,25 @@ pub fn wrap(text: &str, w: usize, indent: &str) -> Vec<String> {
     }
     let mut out = Vec::new();
     let mut line = String::new();
-    for word in text.split_whitespace() {
-        let lead = if out.is_empty() { 0 } else { width(indent) };
-        if !line.is_empty() && lead + width(&line) + 1 + width(word) > w {
-            out.push(line.clone());
-            line.clear();
+    let mut line_w = 0;
+    for (space, tok) in tokens(text) {
+        let tw = width(&tok);
+        let sep = usize::from(space && line_w > 0);
+        if line_w > 0 && line_w + sep + tw > w {
+            out.push(std::mem::take(&mut line));
+            line_w = 0;
         }
-        if line.is_empty() && !out.is_empty() {
-            line.push_str(indent);
-        } else if !line.is_empty() {
+        if line_w == 0 {
+            if !out.is_empty() {
+                line.push_str(indent);
+                line_w = width(indent);
+            }
+        } else if space {
             line.push(' ');
+            line_w += 1;
         }
-        line.push_str(word);
+        line.push_str(&tok);
+        line_w += tw;
     }
     if !line.is_empty() {
         out.push(line);
@@ -108,5 +176,30 @@ mod tests {
         assert_eq!(fit("ab", 4), "ab  ");
         assert_eq!(fit_right("ab", 4), "  ab");
         assert_eq!(truncate("abc", 0), "");
+    }
+
+    #[test]
+    fn chinese_counts_two_columns_and_wraps_between_characters() {
+        assert_eq!(width("客户端"), 6);
+        assert_eq!(fit("客户端", 8), "客户端  ");
+        assert_eq!(fit_right("客户端", 7), " 客户端");
+        // A cut never splits a wide character.
+        assert_eq!(fit("客户端发送", 6), "客户… ");
+        assert_eq!(width(&fit("客户端发送", 6)), 6);
+        let lines = wrap("客户端发送 SYN，进入 SYN_SENT 状态。", 12, "");
+        for l in &lines {
+            assert!(width(l) <= 12, "{l:?}");
+        }
+        assert_eq!(
+            lines.concat().replace(' ', ""),
+            "客户端发送SYN，进入SYN_SENT状态。"
+        );
+        // Punctuation never starts a line; words stay whole.
+        assert!(
+            lines
+                .iter()
+                .all(|l| !l.starts_with('，') && !l.starts_with('。'))
+        );
+        assert!(lines.iter().any(|l| l.contains("SYN_SENT")));
     }
 }

@@ -13,7 +13,7 @@
 //! what the next key will do.
 
 use super::app::{App, HitMap, Pane, Screen};
-use super::text::{fit, wrap, wrapped};
+use super::text::{fit, tr, wrap, wrapped};
 use super::{explain, help, ladder, layers, list, states, status};
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
@@ -92,10 +92,20 @@ pub fn draw(f: &mut Frame, app: &App) -> HitMap {
 }
 
 /// "Ladder", and which connection when one was chosen from the list.
-fn ladder_title(app: &App) -> String {
+pub fn ladder_title(app: &App) -> String {
+    let name = Pane::Ladder.title_in(app.lang);
     match app.stream {
-        Some(s) => format!("Ladder · stream {s} of {} (Esc: list)", app.conns.len()),
-        None => "Ladder".into(),
+        Some(s) if app.has_list => tr(
+            app.lang,
+            format!("{name} · stream {s} of {} (Esc: list)", app.conns.len()),
+            format!("{name} · 流 {s}，共 {} 条（Esc：列表）", app.conns.len()),
+        ),
+        Some(s) => tr(
+            app.lang,
+            format!("{name} · stream {s}"),
+            format!("{name} · 流 {s}"),
+        ),
+        None => name.into(),
     }
 }
 
@@ -105,18 +115,40 @@ pub fn hint(app: &App) -> Option<String> {
     if app.screen != Screen::Steps {
         return None;
     }
+    let lang = app.lang;
     Some(if !app.at_end() {
         let (n, total) = app.position();
-        format!(
-            " → next step ({} more already made), then the next socket call",
-            total - n
+        tr(
+            lang,
+            format!(
+                " → next step ({} more already made), then the next socket call",
+                total - n
+            ),
+            format!(
+                " → 下一步（已做好 {} 步），然后是下一个套接字调用",
+                total - n
+            ),
         )
     } else if let Some(h) = &live.hint {
-        format!(" NEXT (→ / space): {h}")
+        tr(
+            lang,
+            format!(" NEXT (→ / space): {h}"),
+            format!(" 下一个（→ / 空格）：{h}"),
+        )
     } else if live.finished {
-        " The script has run to its end: ← and → step through it, q quits.".to_string()
+        tr(
+            lang,
+            " The script has run to its end: ← and → step through it, q quits.",
+            " 脚本已运行完毕：用 ← 和 → 逐步查看，q 退出。",
+        )
+        .to_string()
     } else {
-        " Waiting for the segments of the last call…".to_string()
+        tr(
+            lang,
+            " Waiting for the segments of the last call…",
+            " 正在等待上一个调用的报文段…",
+        )
+        .to_string()
     })
 }
 
@@ -145,9 +177,9 @@ fn tabbed(f: &mut Frame, tabs: &[Pane], area: Rect, app: &App, hits: &mut HitMap
         .iter()
         .map(|&p| {
             if p == shown {
-                format!("▸{}", p.title())
+                format!("▸{}", p.title_in(app.lang))
             } else {
-                p.title().to_lowercase()
+                p.title_in(app.lang).to_lowercase()
             }
         })
         .collect();
@@ -168,9 +200,30 @@ fn wide(f: &mut Frame, area: Rect, app: &App, hits: &mut HitMap) {
     let [lad, exp] = Layout::vertical([Constraint::Fill(1), Constraint::Length(14)]).areas(left);
     let [st, lay] = Layout::vertical([Constraint::Length(19), Constraint::Fill(1)]).areas(right);
     pane(f, Pane::Ladder, lad, app, hits, &ladder_title(app));
-    pane(f, Pane::Explain, exp, app, hits, "Explain");
-    pane(f, Pane::States, st, app, hits, "States");
-    pane(f, Pane::Layers, lay, app, hits, "Layers");
+    pane(
+        f,
+        Pane::Explain,
+        exp,
+        app,
+        hits,
+        Pane::Explain.title_in(app.lang),
+    );
+    pane(
+        f,
+        Pane::States,
+        st,
+        app,
+        hits,
+        Pane::States.title_in(app.lang),
+    );
+    pane(
+        f,
+        Pane::Layers,
+        lay,
+        app,
+        hits,
+        Pane::Layers.title_in(app.lang),
+    );
 }
 
 fn medium(f: &mut Frame, area: Rect, app: &App, hits: &mut HitMap) {
@@ -178,7 +231,14 @@ fn medium(f: &mut Frame, area: Rect, app: &App, hits: &mut HitMap) {
     let [lad, exp] =
         Layout::horizontal([Constraint::Percentage(58), Constraint::Fill(1)]).areas(top);
     pane(f, Pane::Ladder, lad, app, hits, &ladder_title(app));
-    pane(f, Pane::Explain, exp, app, hits, "Explain");
+    pane(
+        f,
+        Pane::Explain,
+        exp,
+        app,
+        hits,
+        Pane::Explain.title_in(app.lang),
+    );
     tabbed(f, &[Pane::States, Pane::Layers], bottom, app, hits);
 }
 
@@ -204,11 +264,19 @@ fn compact(f: &mut Frame, area: Rect, app: &App, hits: &mut HitMap) {
     tabbed(f, &COMPACT_TABS, detail, app, hits);
 }
 
-fn too_small(f: &mut Frame, area: Rect, app: &App) {
-    let text = format!(
-        "Please enlarge the terminal: synack needs at least {MIN_WIDTH}×{MIN_HEIGHT}, \
-         this one is {}×{}. (q quits)",
-        area.width, area.height
+pub fn too_small(f: &mut Frame, area: Rect, app: &App) {
+    let text = tr(
+        app.lang,
+        format!(
+            "Please enlarge the terminal: synack needs at least {MIN_WIDTH}×{MIN_HEIGHT}, \
+             this one is {}×{}. (q quits)",
+            area.width, area.height
+        ),
+        format!(
+            "请把终端窗口放大：synack 至少需要 {MIN_WIDTH}×{MIN_HEIGHT}，\
+             当前是 {}×{}。（q 退出）",
+            area.width, area.height
+        ),
     );
     let mut lines: Vec<Line> = wrapped(&text, area.width as usize, "", app.theme.bold());
     let h = lines.len() as u16;
