@@ -52,7 +52,11 @@ pub fn run(cli: Cli) -> Result<()> {
 fn list_scenarios() -> Result<()> {
     let mut out = io::stdout().lock();
     for s in scenario::all() {
-        writeln!(out, "{:<24} {}", s.name, s.summary)?;
+        let summary = match lang() {
+            Lang::En => s.summary,
+            Lang::Zh => s.summary_zh,
+        };
+        writeln!(out, "{:<24} {summary}", s.name)?;
     }
     Ok(())
 }
@@ -83,7 +87,11 @@ pub fn simulate_timeline(args: &SimulateArgs) -> Result<Timeline> {
     }
     let sim = Simulator::run(cfg, &sc.ops)
         .with_context(|| format!("scenario `{}` could not run", sc.name))?;
-    Ok(sim.into_timeline(format!("simulation: {}", sc.name), sc.summary.to_string()))
+    let summary = match lang() {
+        Lang::En => sc.summary,
+        Lang::Zh => sc.summary_zh,
+    };
+    Ok(sim.into_timeline(format!("simulation: {}", sc.name), summary.to_string()))
 }
 
 fn simulate(args: &SimulateArgs) -> Result<()> {
@@ -163,7 +171,7 @@ fn inspect(args: &InspectArgs) -> Result<()> {
             out.maybe_flush()
         })?;
         flush_rows(&mut batch, &mut out);
-        if out.finish().is_err() {
+        if !out.finish()? {
             return Ok(());
         }
         return finish_report(path, &report);
@@ -180,7 +188,7 @@ fn inspect(args: &InspectArgs) -> Result<()> {
             json::push_step_line(&mut out.buf, &step, lang);
             out.maybe_flush()
         })?;
-        if out.finish().is_err() {
+        if !out.finish()? {
             return Ok(());
         }
         return finish_report(path, &report);
@@ -285,23 +293,16 @@ impl ChunkedOut {
         std::ops::ControlFlow::Continue(())
     }
 
-    /// Write the rest. `Err(())` when the reader went away (a quiet end);
-    /// any other write error is reported.
-    fn finish(mut self) -> Result<(), ()> {
+    /// Write the rest. `Ok(false)` when the reader went away (a quiet end).
+    fn finish(mut self) -> io::Result<bool> {
         let result = match self.failed.take() {
             Some(e) => Err(e),
-            None => self
-                .out
-                .write_all(&self.buf)
-                .and_then(|_| self.out.flush()),
+            None => self.out.write_all(&self.buf).and_then(|_| self.out.flush()),
         };
         match result {
-            Ok(()) => Ok(()),
-            Err(e) if e.kind() == io::ErrorKind::BrokenPipe => Err(()),
-            Err(e) => {
-                eprintln!("synack: cannot write the output: {e}");
-                std::process::exit(1);
-            }
+            Ok(()) => Ok(true),
+            Err(e) if e.kind() == io::ErrorKind::BrokenPipe => Ok(false),
+            Err(e) => Err(e),
         }
     }
 }

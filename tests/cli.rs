@@ -167,3 +167,15 @@ fn chinese_text_fits_80_columns_of_display_width() {
         }
     }
 }
+
+#[test]
+fn every_scenario_has_a_chinese_description() {
+    let o = synack(&["scenarios", "--lang", "zh"]);
+    assert!(o.status.success());
+    let text = stdout(&o);
+    assert_eq!(text.lines().count(), synack::tcp::scenario::NAMES.len());
+    for line in text.lines() {
+        let (name, desc) = line.split_once(' ').unwrap();
+        assert!(!desc.trim().is_empty() && !desc.is_ascii(), "{name}: {desc}");
+    }
+}

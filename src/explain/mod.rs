@@ -160,7 +160,12 @@ pub fn side_calls_in(step: &Step, lang: Lang) -> [Option<String>; 2] {
             if v.is_some_and(|v| v.lost) {
                 return out;
             }
-            let note = if went(step, to, State::SynSent, State::Established) {
+            let syn_ack = v.is_some_and(|v| v.seg.flags.syn() && v.seg.flags.ack());
+            let note = if went(step, to, State::SynSent, State::Established)
+                || (went(step, to, State::SynReceived, State::Established) && syn_ack)
+            {
+                // connect() returns once its SYN is acknowledged; in a
+                // simultaneous open that comes with the peer's SYN/ACK.
                 Some(tr!(lang, "connect() returns 0", "connect() 返回 0").to_string())
             } else if went(step, to, State::SynReceived, State::Established) && to == Side::Server {
                 Some(
@@ -234,7 +239,10 @@ pub fn node_events(step: &Step) -> [Option<&'static str>; 2] {
             let after = step.after.get(to);
             out[to.index()] = if v.seg.flags.rst() && before != after {
                 Some("'error', 'close'")
-            } else if before == Some(State::SynSent) && after == Some(State::Established) {
+            } else if (before == Some(State::SynSent)
+                || (before == Some(State::SynReceived) && v.seg.flags.syn()))
+                && after == Some(State::Established)
+            {
                 Some("'connect'")
             } else if v.seg.flags.fin() && after == Some(State::TimeWait) {
                 Some("'end', 'close'")
@@ -292,7 +300,7 @@ pub fn layers_in(step: &Step, lang: Lang) -> Vec<String> {
                     };
                     let bytes = tr!(lang, "bytes", "字节");
                     format!(
-                        "L{osi} {tcpip}: {} ({bytes} {}-{})",
+                        "OSI L{osi}, TCP/IP {tcpip}: {} ({bytes} {}-{})",
                         l.name,
                         l.range.start,
                         l.range.end.saturating_sub(1)
@@ -375,6 +383,17 @@ fn explain_call(step: &Step, lang: Lang) -> String {
                  而不是现在。"
             )
         ),
+        (Some(Call::Read), Some(CallResult::Eof)) if after != Some(State::CloseWait) => tr!(
+            lang,
+            format!(
+                "read() returns 0: end of file. The peer sent FIN, and the {who} has already \
+                 sent its own: both directions are finished."
+            ),
+            format!(
+                "read() 返回 0：文件结束（EOF）。对端发送了 FIN，{who}也早已发出自己的 FIN：\
+                 两个方向都结束了。"
+            )
+        ),
         (Some(Call::Read), Some(CallResult::Eof)) => tr!(
             lang,
             format!(
@@ -427,10 +446,13 @@ fn explain_call(step: &Step, lang: Lang) -> String {
         (Some(Call::Close), _) if after == Some(State::FinWait1) => tr!(
             lang,
             format!(
-                "close(): the {who} closes first (the active close). Its kernel sends FIN; \
-                 this side will end in TIME_WAIT."
+                "close() before any FIN has arrived from the peer (an active close): the \
+                 {who}'s kernel sends FIN, and this side will end in TIME_WAIT."
             ),
-            format!("close()：{who}先关闭（主动关闭）。内核发送 FIN；这一端最终会进入 TIME_WAIT。")
+            format!(
+                "在收到对端 FIN 之前调用 close()（主动关闭）：{who}的内核发送 FIN，\
+                 这一端最终会进入 TIME_WAIT。"
+            )
         ),
         (Some(Call::Close), _) if after == Some(State::LastAck) => tr!(
             lang,
@@ -537,7 +559,20 @@ fn explain_segment(step: &Step, lang: Lang) -> String {
             )
         );
     }
-    if v.analysis.contains(&Analysis::Retransmission) {
+    let repeats_own_syn =
+        f.syn() && f.ack() && matches!(step.before.get(to_side), Some(State::SynReceived));
+    if v.analysis.contains(&Analysis::Retransmission) && repeats_own_syn {
+        parts.push(
+            tr!(
+                lang,
+                "Its SYN repeats the sequence number of the SYN this side sent before, now \
+                 with an ACK, which is why it counts as a retransmission.",
+                "它的 SYN 重复了这一端之前发出的 SYN 的序列号，只是多了 ACK，\
+                 所以被算作重传。"
+            )
+            .into(),
+        );
+    } else if v.analysis.contains(&Analysis::Retransmission) {
         parts.push(
             tr!(
                 lang,
@@ -754,15 +789,18 @@ fn explain_segment(step: &Step, lang: Lang) -> String {
         tr!(
             lang,
             format!(
-                "{} bytes of data from the {from}, sequence numbers {} to {} (relative).{psh}",
+                "{} bytes of data from the {from}, sequence numbers {} to {} (relative); the \
+                 next byte will be {}.{psh}",
                 v.len,
                 v.seq_rel,
+                v.seq_rel.wrapping_add(v.len).wrapping_sub(1),
                 v.seq_rel.wrapping_add(v.len)
             ),
             format!(
-                "来自{from}的 {} 字节数据，序列号 {} 到 {}（相对值）。{psh}",
+                "来自{from}的 {} 字节数据，序列号 {} 到 {}（相对值），下一个字节的序列号是 {}。{psh}",
                 v.len,
                 v.seq_rel,
+                v.seq_rel.wrapping_add(v.len).wrapping_sub(1),
                 v.seq_rel.wrapping_add(v.len)
             )
         )
@@ -803,10 +841,14 @@ fn explain_segment(step: &Step, lang: Lang) -> String {
             _ => tr!(
                 lang,
                 format!(
-                    "The {from} acknowledges everything up to relative sequence number {}.",
+                    "The {from} acknowledges everything before relative sequence number {0}: \
+                     byte {0} is the next it expects.",
                     v.ack_rel
                 ),
-                format!("{from}确认了相对序列号 {} 之前的全部数据。", v.ack_rel)
+                format!(
+                    "{from}确认了相对序列号 {0} 之前的全部数据：它期待的下一个字节是 {0}。",
+                    v.ack_rel
+                )
             ),
         }
     } else {

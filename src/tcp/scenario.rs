@@ -8,6 +8,8 @@ use crate::timeline::Side::{Client, Server};
 pub struct Scenario {
     pub name: &'static str,
     pub summary: &'static str,
+    /// The same one-line description in Simplified Chinese.
+    pub summary_zh: &'static str,
     pub ops: Vec<Op>,
     /// (client, server) after the last step of the last connection.
     pub ends_in: (State, State),
@@ -83,11 +85,34 @@ pub fn all() -> Vec<Scenario> {
     NAMES.iter().map(|n| get(n).expect("listed")).collect()
 }
 
+fn summary_zh(name: &str) -> &'static str {
+    match name {
+        "handshake" => {
+            "listen、connect、accept，双方各发一次 \"hello\"，客户端先关闭，然后服务端关闭"
+        }
+        "server-closes-first" => "服务端先关闭，所以进入 TIME_WAIT 的是服务端",
+        "three-way-close" => "服务端的 FIN 搭载在对客户端 FIN 的确认上：FIN、FIN/ACK、ACK",
+        "simultaneous-open" => "双方同时调用 connect()：SYN、SYN、SYN/ACK、SYN/ACK",
+        "simultaneous-close" => "双方同时调用 close()：都经过 CLOSING 进入 TIME_WAIT",
+        "half-close" => "客户端调用 shutdown(SHUT_WR)；服务端继续发送，然后关闭",
+        "refused" => "SYN 发往没有监听的端口：RST/ACK，connect() 以 ECONNREFUSED 失败",
+        "abort" => "SO_LINGER 设为 0 后 close()：用 RST 代替 FIN，不进入 TIME_WAIT",
+        "close-with-unread-data" => "服务端在接收缓冲区还有未读数据时 close()：发送 RST 而不是 FIN",
+        "syn-lost" => "第一个 SYN 丢失；connect() 的重传定时器在 1 秒后重发",
+        "syn-ack-lost" => "SYN/ACK 丢失；客户端重发 SYN，服务端再次发送 SYN/ACK",
+        "fin-lost" => "客户端的 FIN 丢失；重传定时器在 1 秒后重发",
+        "time-wait" => "TIME_WAIT 持续 2*MSL（60 秒）；之后新连接可以复用相同端口",
+        "reorder" => "两次 write()；线路延迟了第一个报文段，第二个先到并等待",
+        _ => "",
+    }
+}
+
 pub fn get(name: &str) -> Option<Scenario> {
     use State::*;
     let s = |summary, ops, ends_in| Scenario {
         name: NAMES.iter().find(|n| **n == name).copied().unwrap_or("?"),
         summary,
+        summary_zh: summary_zh(name),
         ops,
         ends_in,
     };
