@@ -223,7 +223,7 @@ fn ctrl_c_restores_the_terminal() {
 /// process at once, without the `Guard`'s drop or the panic hook, so the
 /// terminal stays raw, on the alternate screen, with mouse capture on.
 #[test]
-#[ignore = "bug: SIGTERM to the TUI leaves the terminal raw, see docs/reliability.md"]
+
 fn sigterm_restores_the_terminal() {
     let dir = std::env::temp_dir().join(format!("synack-sigterm-{}", std::process::id()));
     let Some(t) = Tmux::start("sigterm", &script(&dir, "", "simulate handshake")) else {
@@ -251,7 +251,7 @@ fn sigterm_restores_the_terminal() {
 /// (read once before the loop). Expected: the panic hook restores the
 /// terminal first, then the message lands on the main screen, exit 101.
 #[test]
-#[ignore = "needs the SYNACK_TEST_PANIC hook in src/view/tui/mod.rs, see docs/reliability.md"]
+
 fn a_panic_inside_the_tui_restores_the_terminal() {
     let dir = std::env::temp_dir().join(format!("synack-panic-{}", std::process::id()));
     let Some(t) = Tmux::start(

@@ -46,6 +46,44 @@ use std::time::{Duration, Instant};
 /// True while the terminal is in raw mode on the alternate screen.
 static ACTIVE: AtomicBool = AtomicBool::new(false);
 static PANIC_HOOK: Once = Once::new();
+static SIGNALS: Once = Once::new();
+/// Set by SIGTERM, SIGHUP or SIGQUIT: the event loops end normally, so the
+/// guard restores the terminal (a signal's default action would not).
+static TERMINATE: AtomicBool = AtomicBool::new(false);
+
+/// Longest wait for input before the loops look at [`TERMINATE`] again.
+const SIGNAL_CHECK: Duration = Duration::from_millis(200);
+
+extern "C" fn on_terminate(_signal: libc::c_int) {
+    // Only an atomic store: async-signal-safe.
+    TERMINATE.store(true, Ordering::SeqCst);
+}
+
+fn install_signal_handlers() {
+    SIGNALS.call_once(|| {
+        for signal in [libc::SIGTERM, libc::SIGHUP, libc::SIGQUIT] {
+            // SAFETY: a zeroed sigaction with a handler that only stores
+            // an atomic flag; no other thread installs handlers for these.
+            unsafe {
+                let mut action: libc::sigaction = std::mem::zeroed();
+                action.sa_sigaction = on_terminate as *const () as libc::sighandler_t;
+                libc::sigemptyset(&mut action.sa_mask);
+                libc::sigaction(signal, &action, std::ptr::null_mut());
+            }
+        }
+    });
+}
+
+/// True once a terminating signal has arrived.
+pub(crate) fn terminated() -> bool {
+    TERMINATE.load(Ordering::SeqCst)
+}
+
+/// `SYNACK_TEST_PANIC=1` makes the UI panic right after its first frame, so
+/// a test can check that a panic still restores the terminal.
+pub(crate) fn test_panic_requested() -> bool {
+    std::env::var_os("SYNACK_TEST_PANIC").is_some()
+}
 
 /// Put the terminal back: cooked mode, main screen, no mouse capture,
 /// cursor shown. Safe to call more than once.
@@ -83,6 +121,7 @@ fn install_panic_hook() {
 
 fn enter() -> anyhow::Result<(Guard, Terminal<CrosstermBackend<Stdout>>)> {
     install_panic_hook();
+    install_signal_handlers();
     enable_raw_mode()?;
     ACTIVE.store(true, Ordering::SeqCst);
     let guard = Guard;
@@ -196,12 +235,16 @@ where
 {
     let mut next_tick: Option<Instant> = None;
     let mut dirty = true;
+    let force_panic = test_panic_requested();
     loop {
         if dirty {
             let mut hits = Default::default();
             terminal.draw(|f| hits = ui::draw(f, app))?;
             app.hits = hits;
             dirty = false;
+            if force_panic {
+                panic!("SYNACK_TEST_PANIC: a panic forced for the terminal-restore test");
+            }
         }
         next_tick = match (app.autoplay, next_tick) {
             (false, _) => None,
@@ -214,7 +257,11 @@ where
         if source.is_some() {
             timeout = timeout.min(POLL);
         }
+        timeout = timeout.min(SIGNAL_CHECK);
         let mut action = Action::None;
+        if terminated() {
+            return Ok(());
+        }
         if event::poll(timeout)? {
             action = match event::read()? {
                 Event::Key(k) => app.handle_key(k),

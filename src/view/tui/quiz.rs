@@ -590,6 +590,14 @@ where
             terminal.draw(|f| hits = draw(f, quiz))?;
             quiz.app.hits = hits;
         }
+        // Wake up now and then to notice a terminating signal.
+        if super::terminated() {
+            return Ok(());
+        }
+        if !event::poll(std::time::Duration::from_millis(200))? {
+            dirty = false;
+            continue;
+        }
         dirty = match event::read()? {
             Event::Key(k) => match quiz.handle_key(k) {
                 Action::Quit => return Ok(()),
