@@ -448,3 +448,24 @@ fn without_cap_net_raw_it_says_how_to_run_it() {
         assert!(o.stdout.is_empty());
     }
 }
+
+/// Under sudo the saved capture belongs to the user who ran sudo, not root.
+#[test]
+fn a_capture_saved_under_sudo_belongs_to_the_sudo_user() {
+    if !can_sniff() {
+        return;
+    }
+    use std::os::unix::fs::MetadataExt;
+    let dir = tmp("sudo-owner");
+    let path = dir.join("mine.pcap");
+    let out = Command::new(env!("CARGO_BIN_EXE_synack"))
+        .args(["live", "--auto", "--json", "--save", path.to_str().unwrap()])
+        .env("SUDO_UID", "4242")
+        .env("SUDO_GID", "4343")
+        .output()
+        .expect("run synack");
+    ndjson(&out);
+    let meta = std::fs::metadata(&path).expect("the capture was written");
+    assert_eq!((meta.uid(), meta.gid()), (4242, 4343));
+    std::fs::remove_dir_all(&dir).unwrap();
+}

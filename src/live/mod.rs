@@ -80,9 +80,26 @@ fn start_capture(
         ),
         None => None,
     };
+    // Started through sudo: the saved capture belongs to the user who asked
+    // for it, as if they had written it themselves.
+    if let (Some(w), Some((uid, gid))) = (&writer, sudo_user()) {
+        w.give_to(uid, gid)
+            .context("cannot give the capture file to the sudo user")?;
+    }
     sniffer::drop_privileges(save.is_some());
     install_stop_handler();
     Ok((sniffer::Sniffer::start(sock), writer))
+}
+
+/// The invoking user's ids when synack runs as root through sudo.
+fn sudo_user() -> Option<(u32, u32)> {
+    // SAFETY: geteuid has no preconditions.
+    if unsafe { libc::geteuid() } != 0 {
+        return None;
+    }
+    let uid = std::env::var("SUDO_UID").ok()?.parse().ok()?;
+    let gid = std::env::var("SUDO_GID").ok()?.parse().ok()?;
+    Some((uid, gid))
 }
 
 fn print_out(text: &str) -> Result<()> {

@@ -58,6 +58,18 @@ fn temp_path(path: &Path) -> io::Result<PathBuf> {
 
 impl PcapWriter {
     /// Create the temporary file and write the pcap header.
+    /// Give the file to `uid`:`gid` (the user who ran `sudo`), so the
+    /// capture they asked for is theirs, not root's. Call it while the
+    /// process may still change owners (before capabilities are dropped).
+    pub fn give_to(&self, uid: u32, gid: u32) -> Result<(), CaptureError> {
+        let file = self
+            .out
+            .as_ref()
+            .ok_or_else(|| werr(io::Error::other("the capture is already finished")))?
+            .get_ref();
+        std::os::unix::fs::fchown(file, Some(uid), Some(gid)).map_err(werr)
+    }
+
     pub fn create(path: &Path, link_type: u32) -> Result<Self, CaptureError> {
         let tmp = temp_path(path).map_err(werr)?;
         let file = OpenOptions::new()
