@@ -181,13 +181,17 @@ fn inspect(args: &InspectArgs) -> Result<()> {
         // only per-connection state is held.
         let lang = lang();
         let mut out = ChunkedOut::new();
-        let report = capture::stream_steps(path, READ, |step| {
-            if args.stream.is_some_and(|n| n != step.stream) {
+        let mut writer = json::StepWriter::new();
+        let only = args.stream;
+        // Formatting runs beside the reading, on the second core.
+        let mut f = |step: &crate::timeline::Step| {
+            if only.is_some_and(|n| n != step.stream) {
                 return std::ops::ControlFlow::Continue(());
             }
-            json::push_step_line(&mut out.buf, &step, lang);
+            writer.push(&mut out.buf, step, lang);
             out.maybe_flush()
-        })?;
+        };
+        let report = capture::stream_steps_parallel(path, READ, &mut f)?;
         if !out.finish()? {
             return Ok(());
         }
@@ -267,7 +271,7 @@ fn quiz(args: &crate::cli::QuizArgs) -> Result<()> {
 /// chunks. A reader that went away (`| head`) ends the read quietly.
 struct ChunkedOut {
     buf: Vec<u8>,
-    out: io::StdoutLock<'static>,
+    out: io::Stdout,
     failed: Option<io::Error>,
 }
 
@@ -277,14 +281,14 @@ impl ChunkedOut {
     fn new() -> ChunkedOut {
         ChunkedOut {
             buf: Vec::with_capacity(Self::CHUNK + 16 * 1024),
-            out: io::stdout().lock(),
+            out: io::stdout(),
             failed: None,
         }
     }
 
     fn maybe_flush(&mut self) -> std::ops::ControlFlow<()> {
         if self.buf.len() >= Self::CHUNK {
-            if let Err(e) = self.out.write_all(&self.buf) {
+            if let Err(e) = self.out.lock().write_all(&self.buf) {
                 self.failed = Some(e);
                 return std::ops::ControlFlow::Break(());
             }
@@ -297,7 +301,10 @@ impl ChunkedOut {
     fn finish(mut self) -> io::Result<bool> {
         let result = match self.failed.take() {
             Some(e) => Err(e),
-            None => self.out.write_all(&self.buf).and_then(|_| self.out.flush()),
+            None => {
+                let mut out = self.out.lock();
+                out.write_all(&self.buf).and_then(|_| out.flush())
+            }
         };
         match result {
             Ok(()) => Ok(true),

@@ -1,11 +1,13 @@
 //! The capture-file source: read frames, decode them, track connections,
 //! and hand out timeline steps in frame order as they become final.
 
+use crate::pcap::read::{FrameRef, ReaderState};
 use crate::pcap::{CaptureError, CaptureReader};
 use crate::tcp::tracker::{Observed, Summary, Tracker};
 use crate::timeline::{FrameBytes, Step, StreamInfo, Timeline};
-use crate::wire::decode::{DecodeOutcome, Decoder};
-use std::path::Path;
+use crate::wire::decode::{DecodeOutcome, Decoder, Detail};
+use std::ops::ControlFlow;
+use std::path::{Path, PathBuf};
 
 /// What reading a whole file gave, besides the steps.
 #[derive(Debug)]
@@ -17,6 +19,10 @@ pub struct CaptureReport {
     pub summaries: Vec<Summary>,
     /// An error met after some frames were read: those frames stand.
     pub damage: Option<CaptureError>,
+    /// Connections summarised early (and forgotten) because more than
+    /// [`crate::tcp::tracker::MAX_LIVE_CONNS`] were open at once; a later
+    /// segment of one of them started a new stream. Streaming reads only.
+    pub evicted_open: u64,
 }
 
 impl CaptureReport {
@@ -79,27 +85,40 @@ impl Progress {
     }
 }
 
-/// Read `path`, calling `on_step` for each TCP segment in frame order.
-/// Fails only when the file cannot be read as a capture at all.
-pub fn read(
+/// One TCP segment found by [`scan`], with the frame it came from.
+struct Found<'a> {
+    frame: &'a FrameRef<'a>,
+    /// Seconds since the first frame of the file.
+    time: f64,
+    decoded: crate::wire::decode::Decoded,
+}
+
+/// The pass shared by every reader of a whole file: frames in, decoded TCP
+/// segments out to `on_tcp`. With `states`, the reader's format state is
+/// recorded wherever it changes (pcapng sections and interfaces), for
+/// reading records at their offsets later. Fails only when the file cannot
+/// be read as a capture at all.
+fn scan(
     path: &Path,
-    opts: ReadOptions,
-    mut on_step: impl FnMut(Step),
-) -> Result<CaptureReport, CaptureError> {
-    let reader = CaptureReader::open(path)?;
-    let mut progress = Progress::new(path, opts.progress);
-    let mut decoder = Decoder::new();
-    let mut tracker = Tracker::new();
+    progress: bool,
+    detail: Detail,
+    report: &mut CaptureReport,
+    mut states: Option<&mut Vec<(u64, ReaderState)>>,
+    mut on_tcp: impl FnMut(Found<'_>, u64, &mut Decoder) -> ControlFlow<()>,
+) -> Result<Option<i128>, CaptureError> {
+    let mut reader = CaptureReader::open(path)?;
+    let mut progress = Progress::new(path, progress);
+    let mut decoder = Decoder::with_detail(detail);
     let mut t0: Option<i128> = None;
-    let mut report = CaptureReport {
-        frames: 0,
-        tcp_frames: 0,
-        malformed: 0,
-        streams: Vec::new(),
-        summaries: Vec::new(),
-        damage: None,
-    };
-    for item in reader {
+    let mut version = reader.state_version();
+    if let Some(st) = states.as_deref_mut() {
+        st.push((0, reader.state()));
+    }
+    loop {
+        let position = reader.position();
+        let Some(item) = reader.next_frame() else {
+            break;
+        };
         let frame = match item {
             Ok(f) => f,
             Err(e) => {
@@ -114,42 +133,121 @@ pub fn read(
         if let Some(p) = progress.as_mut() {
             p.advance(frame.data.len() as u64 + 16, report.frames);
         }
-        let t0 = *t0.get_or_insert(frame.ts_nanos);
-        let time = (frame.ts_nanos - t0) as f64 / 1e9;
-        match decoder.decode(frame.link_type, &frame.data, frame.orig_len) {
-            DecodeOutcome::Tcp(d) => {
+        let first = *t0.get_or_insert(frame.ts_nanos);
+        let time = (frame.ts_nanos - first) as f64 / 1e9;
+        let offset = frame.offset;
+        let mut stop = false;
+        match decoder.decode(frame.link_type, frame.data, frame.orig_len) {
+            DecodeOutcome::Tcp(decoded) => {
                 report.tcp_frames += 1;
-                let bytes = FrameBytes {
-                    link_type: frame.link_type,
-                    orig_len: frame.orig_len,
-                    data: if opts.keep_bytes {
-                        frame.data
-                    } else {
-                        Vec::new()
-                    },
-                    layers: d.layers,
-                };
-                tracker.push(Observed {
-                    frame: frame.index,
+                let found = Found {
+                    frame: &frame,
                     time,
-                    src: d.src,
-                    dst: d.dst,
-                    seg: d.seg,
-                    len: d.len,
-                    wire_len: frame.orig_len,
-                    bytes: Some(bytes),
-                });
-                while let Some(step) = tracker.pop() {
-                    on_step(step);
-                }
+                    decoded,
+                };
+                stop = on_tcp(found, position, &mut decoder).is_break();
             }
             DecodeOutcome::Malformed(_) => report.malformed += 1,
             DecodeOutcome::NotTcp | DecodeOutcome::FragmentHeld => {}
+        }
+        if let Some(st) = states.as_deref_mut()
+            && reader.state_version() != version
+        {
+            // The frame just read was read with the new state.
+            version = reader.state_version();
+            st.push((offset, reader.state()));
+        }
+        if stop {
+            break;
         }
     }
     if let Some(p) = &progress {
         p.done();
     }
+    Ok(t0)
+}
+
+fn observed(found: Found<'_>, keep_bytes: bool) -> Observed {
+    let Found {
+        frame,
+        time,
+        decoded: d,
+    } = found;
+    Observed {
+        frame: frame.index,
+        time,
+        src: d.src,
+        dst: d.dst,
+        seg: d.seg,
+        len: d.len,
+        wire_len: frame.orig_len,
+        bytes: Some(FrameBytes {
+            link_type: frame.link_type,
+            orig_len: frame.orig_len,
+            data: if keep_bytes {
+                frame.data.to_vec()
+            } else {
+                Vec::new()
+            },
+            layers: d.layers,
+        }),
+    }
+}
+
+/// Hand a step's vectors back to the decoder for the next frames.
+fn recycle(step: Step, decoder: &mut Decoder) {
+    if let Some(v) = step.segment {
+        let layers = v.bytes.map(|b| b.layers).unwrap_or_default();
+        decoder.recycle(layers, v.seg.options);
+    }
+}
+
+fn empty_report() -> CaptureReport {
+    CaptureReport {
+        frames: 0,
+        tcp_frames: 0,
+        malformed: 0,
+        streams: Vec::new(),
+        summaries: Vec::new(),
+        damage: None,
+        evicted_open: 0,
+    }
+}
+
+/// What a step view needs decoded: the layers (for the layer names and
+/// byte ranges), the options, and the payload only when bytes are kept.
+fn step_detail(keep_bytes: bool) -> Detail {
+    Detail {
+        layers: true,
+        options: true,
+        payload: keep_bytes,
+    }
+}
+
+/// Read `path`, calling `on_step` for each TCP segment in frame order.
+/// Every connection is kept to the end, for `streams` and `summaries`.
+/// Fails only when the file cannot be read as a capture at all.
+pub fn read(
+    path: &Path,
+    opts: ReadOptions,
+    mut on_step: impl FnMut(Step),
+) -> Result<CaptureReport, CaptureError> {
+    let mut tracker = Tracker::new();
+    let mut report = empty_report();
+    scan(
+        path,
+        opts.progress,
+        step_detail(opts.keep_bytes),
+        &mut report,
+        None,
+        |found, _, _| {
+            tracker.push(observed(found, opts.keep_bytes));
+            while let Some(step) = tracker.pop() {
+                on_step(step);
+            }
+            ControlFlow::Continue(())
+        },
+    )?;
     tracker.finish();
     while let Some(step) = tracker.pop() {
         on_step(step);
@@ -157,6 +255,425 @@ pub fn read(
     report.streams = tracker.streams();
     report.summaries = tracker.summaries();
     Ok(report)
+}
+
+/// [`read`] for long files: the same steps in the same order, but only
+/// per-connection state is held, and a connection is forgotten once it is
+/// finished (see [`Tracker::streaming`]). `streams` and `summaries` of the
+/// report stay empty. The step is lent to `on_step`: its memory is reused
+/// for the frames that follow.
+pub fn stream_steps(
+    path: &Path,
+    opts: ReadOptions,
+    mut on_step: impl FnMut(&Step) -> ControlFlow<()>,
+) -> Result<CaptureReport, CaptureError> {
+    let mut tracker = Tracker::streaming(true);
+    let mut report = empty_report();
+    let mut stopped = false;
+    scan(
+        path,
+        opts.progress,
+        step_detail(opts.keep_bytes),
+        &mut report,
+        None,
+        |found, _, decoder| {
+            tracker.push(observed(found, opts.keep_bytes));
+            while let Some(step) = tracker.pop() {
+                let flow = on_step(&step);
+                recycle(step, decoder);
+                if flow.is_break() {
+                    stopped = true;
+                    return ControlFlow::Break(());
+                }
+            }
+            // Summaries are not wanted here: let them go.
+            while tracker.pop_summary().is_some() {}
+            ControlFlow::Continue(())
+        },
+    )?;
+    if !stopped {
+        tracker.finish();
+        while let Some(step) = tracker.pop() {
+            if on_step(&step).is_break() {
+                break;
+            }
+        }
+    }
+    report.evicted_open = tracker.evicted_open();
+    Ok(report)
+}
+
+/// [`stream_steps`] on two threads: this one reads, decodes and tracks;
+/// a second one runs `on_step` (formatting and writing, say) on batches of
+/// steps handed over through a bounded channel, and gives them back for
+/// their memory to be reused. Same steps, same order.
+pub fn stream_steps_parallel<F>(
+    path: &Path,
+    opts: ReadOptions,
+    mut on_step: F,
+) -> Result<CaptureReport, CaptureError>
+where
+    F: FnMut(&Step) -> ControlFlow<()> + Send,
+{
+    use std::sync::atomic::{AtomicBool, Ordering};
+    use std::sync::mpsc;
+    const BATCH: usize = 256;
+    let (tx, rx) = mpsc::sync_channel::<Vec<Step>>(8);
+    let (back_tx, back_rx) = mpsc::channel::<Vec<Step>>();
+    let stop = AtomicBool::new(false);
+    std::thread::scope(|scope| {
+        let stop = &stop;
+        let on_step = &mut on_step;
+        scope.spawn(move || {
+            for batch in rx {
+                if !stop.load(Ordering::Relaxed) {
+                    for step in &batch {
+                        if on_step(step).is_break() {
+                            stop.store(true, Ordering::Relaxed);
+                            break;
+                        }
+                    }
+                }
+                if back_tx.send(batch).is_err() {
+                    break;
+                }
+            }
+        });
+        let mut tracker = Tracker::streaming(true);
+        let mut report = empty_report();
+        let mut batch: Vec<Step> = Vec::with_capacity(BATCH);
+        let mut spare: Vec<Vec<Step>> = Vec::new();
+        // Hand `batch` over; take back (and recycle) what came back.
+        let mut send = |batch: &mut Vec<Step>, decoder: Option<&mut Decoder>| -> bool {
+            let next = spare.pop().unwrap_or_else(|| Vec::with_capacity(BATCH));
+            if tx.send(std::mem::replace(batch, next)).is_err() {
+                return false;
+            }
+            if let Some(decoder) = decoder {
+                while let Ok(mut done) = back_rx.try_recv() {
+                    for step in done.drain(..) {
+                        recycle(step, decoder);
+                    }
+                    spare.push(done);
+                }
+            }
+            !stop.load(Ordering::Relaxed)
+        };
+        let result = scan(
+            path,
+            opts.progress,
+            step_detail(opts.keep_bytes),
+            &mut report,
+            None,
+            |found, _, decoder| {
+                tracker.push(observed(found, opts.keep_bytes));
+                while let Some(step) = tracker.pop() {
+                    batch.push(step);
+                    if batch.len() >= BATCH && !send(&mut batch, Some(decoder)) {
+                        return ControlFlow::Break(());
+                    }
+                }
+                while tracker.pop_summary().is_some() {}
+                ControlFlow::Continue(())
+            },
+        );
+        if result.is_ok() && !stop.load(Ordering::Relaxed) {
+            tracker.finish();
+            while let Some(step) = tracker.pop() {
+                batch.push(step);
+            }
+            send(&mut batch, None);
+        }
+        drop(tx);
+        report.evicted_open = tracker.evicted_open();
+        result.map(|_| report)
+    })
+}
+
+/// The connections of `path` (one [`Summary`] each, to `on_summary` in
+/// stream order), without building a single step: the fast path of
+/// `inspect --summary`. Holds per-connection state only.
+pub fn summarize(
+    path: &Path,
+    opts: ReadOptions,
+    mut on_summary: impl FnMut(Summary) -> ControlFlow<()>,
+) -> Result<CaptureReport, CaptureError> {
+    let mut tracker = Tracker::streaming(false);
+    let mut report = empty_report();
+    let mut stopped = false;
+    scan(
+        path,
+        opts.progress,
+        Detail::LEAN,
+        &mut report,
+        None,
+        |found, _, _| {
+            tracker.push(observed(found, false));
+            while let Some(s) = tracker.pop_summary() {
+                if on_summary(s).is_break() {
+                    stopped = true;
+                    return ControlFlow::Break(());
+                }
+            }
+            ControlFlow::Continue(())
+        },
+    )?;
+    if !stopped {
+        tracker.finish();
+        tracker.forget_all();
+        while let Some(s) = tracker.pop_summary() {
+            if on_summary(s).is_break() {
+                break;
+            }
+        }
+    }
+    report.evicted_open = tracker.evicted_open();
+    Ok(report)
+}
+
+/// Where one TCP frame of a stream is in the file.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct FrameLoc {
+    /// Byte offset of its record (pcap) or block (pcapng).
+    pub offset: u64,
+    /// Its 1-based frame number in the file.
+    pub frame: u32,
+    /// How many frames back the TCP frame before it (of any stream) is.
+    pub gap: u32,
+}
+
+/// The connections of a file and where each one's frames are: built in one
+/// pass by [`index`], read back one stream at a time by [`read_stream`].
+#[derive(Debug)]
+pub struct CaptureIndex {
+    pub path: PathBuf,
+    /// One per stream, in stream order (`summaries[n].stream == n`).
+    pub summaries: Vec<Summary>,
+    /// The frames of each stream, in frame order.
+    pub frames: Vec<Vec<FrameLoc>>,
+    /// Streams that [`read_stream`] must read the whole file for (an IP
+    /// fragment was reassembled into one of its segments, or the file has
+    /// more than 2^32 frames).
+    pub needs_full_read: Vec<bool>,
+    /// Timestamp of the first frame: times are seconds since it.
+    pub t0_nanos: i128,
+    /// Format state of the reader from each offset on.
+    states: Vec<(u64, ReaderState)>,
+    pub frames_total: u64,
+    pub tcp_frames: u64,
+    pub malformed: u64,
+    pub damage: Option<CaptureError>,
+    pub evicted_open: u64,
+}
+
+/// How far [`index`] has got, for a progress gauge.
+#[derive(Debug)]
+pub struct IndexProgress<'a> {
+    /// Bytes of the file read so far, and its size.
+    pub bytes: u64,
+    pub total_bytes: u64,
+    pub frames: u64,
+    /// Summaries that became final since the last report, in stream order
+    /// (all streams before them were reported earlier): the connection list
+    /// can grow while the index is built.
+    pub new_summaries: &'a [Summary],
+}
+
+/// How often [`index`] reports progress, in frames.
+const INDEX_REPORT_EVERY: u64 = 32_768;
+
+/// Build the list of connections and the per-stream index of frame offsets
+/// in one streaming pass over `path` (no frame is kept in memory).
+/// `on_progress` is called every few ten thousand frames and once at the
+/// end; return `ControlFlow::Break` from it to stop early (the index then
+/// covers what was read). Meant for a background thread: send what it gets
+/// over a channel to the UI thread.
+pub fn index(
+    path: &Path,
+    mut on_progress: impl FnMut(IndexProgress<'_>) -> ControlFlow<()>,
+) -> Result<CaptureIndex, CaptureError> {
+    let total_bytes = std::fs::metadata(path).map_or(0, |m| m.len());
+    let mut tracker = Tracker::streaming(false);
+    let mut report = empty_report();
+    let mut states = Vec::new();
+    let mut frames: Vec<Vec<FrameLoc>> = Vec::new();
+    let mut full: Vec<bool> = Vec::new();
+    let mut summaries: Vec<Summary> = Vec::new();
+    let mut reported = 0usize;
+    let mut prev_tcp = 0u64;
+    let mut since_report = 0u64;
+    let mut stopped = false;
+    let t0 = scan(
+        path,
+        false,
+        Detail::LEAN,
+        &mut report,
+        Some(&mut states),
+        |found, position, _| {
+            let index = found.frame.index;
+            let offset = found.frame.offset;
+            let reassembled = found.decoded.reassembled;
+            tracker.push(observed(found, false));
+            // The stream it went to: the tracker numbers streams in order of
+            // first appearance, so a new one is `frames.len()`.
+            let stream = tracker.stream_of_last();
+            if stream >= frames.len() {
+                frames.resize_with(stream + 1, Vec::new);
+                full.resize(stream + 1, false);
+            }
+            let (frame, gap) = match (u32::try_from(index), u32::try_from(index - prev_tcp)) {
+                (Ok(f), Ok(g)) => (f, g),
+                _ => {
+                    full[stream] = true;
+                    (u32::MAX, 0)
+                }
+            };
+            full[stream] |= reassembled;
+            frames[stream].push(FrameLoc { offset, frame, gap });
+            prev_tcp = index;
+            while let Some(s) = tracker.pop_summary() {
+                summaries.push(s);
+            }
+            since_report += 1;
+            if since_report >= INDEX_REPORT_EVERY {
+                since_report = 0;
+                let p = IndexProgress {
+                    bytes: position,
+                    total_bytes,
+                    frames: index,
+                    new_summaries: &summaries[reported..],
+                };
+                reported = summaries.len();
+                if on_progress(p).is_break() {
+                    stopped = true;
+                    return ControlFlow::Break(());
+                }
+            }
+            ControlFlow::Continue(())
+        },
+    )?;
+    let _ = stopped;
+    tracker.finish();
+    tracker.forget_all();
+    while let Some(s) = tracker.pop_summary() {
+        summaries.push(s);
+    }
+    let _ = on_progress(IndexProgress {
+        bytes: total_bytes,
+        total_bytes,
+        frames: report.frames,
+        new_summaries: &summaries[reported..],
+    });
+    frames.resize_with(summaries.len(), Vec::new);
+    full.resize(summaries.len(), false);
+    for f in frames.iter_mut() {
+        f.shrink_to_fit();
+    }
+    Ok(CaptureIndex {
+        path: path.to_path_buf(),
+        summaries,
+        frames,
+        needs_full_read: full,
+        t0_nanos: t0.unwrap_or(0),
+        states,
+        frames_total: report.frames,
+        tcp_frames: report.tcp_frames,
+        malformed: report.malformed,
+        damage: report.damage,
+        evicted_open: tracker.evicted_open(),
+    })
+}
+
+impl CaptureIndex {
+    fn state_at(&self, offset: u64) -> &ReaderState {
+        let i = self.states.partition_point(|(o, _)| *o <= offset);
+        &self.states[i.saturating_sub(1)].1
+    }
+}
+
+/// The timeline of one stream of an indexed file, reading only its frames
+/// (by their offsets). `keep_bytes` keeps each frame's bytes for the layers
+/// view. Steps keep their stream number; `streams` holds the endpoints of
+/// every stream up to this one, so views can index it by stream number.
+pub fn read_stream(
+    idx: &CaptureIndex,
+    stream: u32,
+    keep_bytes: bool,
+) -> Result<Timeline, CaptureError> {
+    let n = stream as usize;
+    let streams: Vec<StreamInfo> = idx.summaries[..=n.min(idx.summaries.len().saturating_sub(1))]
+        .iter()
+        .map(|s| StreamInfo {
+            client: s.client,
+            server: s.server,
+        })
+        .collect();
+    let mut steps = Vec::new();
+    if idx.needs_full_read.get(n).copied().unwrap_or(true) {
+        read(
+            &idx.path,
+            ReadOptions {
+                keep_bytes,
+                progress: false,
+            },
+            |s| {
+                if s.stream == stream {
+                    steps.push(s);
+                }
+            },
+        )?;
+    } else {
+        let mut reader = CaptureReader::open_for_seeking(&idx.path)?;
+        let mut decoder = Decoder::with_detail(step_detail(keep_bytes));
+        let mut tracker = Tracker::new();
+        tracker.start_at_stream(stream);
+        for loc in &idx.frames[n] {
+            reader.seek_record(loc.offset, u64::from(loc.frame), idx.state_at(loc.offset))?;
+            let frame = match reader.next_frame() {
+                Some(Ok(f)) => f,
+                Some(Err(e)) => return Err(e),
+                None => break,
+            };
+            let time = (frame.ts_nanos - idx.t0_nanos) as f64 / 1e9;
+            let DecodeOutcome::Tcp(decoded) =
+                decoder.decode(frame.link_type, frame.data, frame.orig_len)
+            else {
+                continue;
+            };
+            tracker.seen_up_to(u64::from(loc.frame - loc.gap));
+            while let Some(s) = tracker.pop() {
+                steps.push(s);
+            }
+            tracker.push(observed(
+                Found {
+                    frame: &frame,
+                    time,
+                    decoded,
+                },
+                keep_bytes,
+            ));
+            while let Some(s) = tracker.pop() {
+                steps.push(s);
+            }
+        }
+        tracker.finish();
+        while let Some(s) = tracker.pop() {
+            steps.push(s);
+        }
+    }
+    let title = match idx.summaries.get(n) {
+        Some(s) => format!(
+            "stream {stream}: {} -> {}, {} packets",
+            s.client, s.server, s.packets
+        ),
+        None => format!("stream {stream}"),
+    };
+    Ok(Timeline {
+        source: format!("capture: {}", idx.path.display()),
+        title,
+        streams,
+        steps,
+    })
 }
 
 /// Read a whole file into one timeline (every connection).
@@ -175,4 +692,81 @@ pub fn timeline(path: &Path, opts: ReadOptions) -> Result<(Timeline, CaptureRepo
         steps,
     };
     Ok((tl, report))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every capture the tests know: synack's samples and the shared corpus.
+    fn files() -> Vec<PathBuf> {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+        let mut out = Vec::new();
+        for dir in [root.join("captures"), root.join("../shared/corpus")] {
+            let Ok(entries) = std::fs::read_dir(&dir) else {
+                continue;
+            };
+            for e in entries.flatten() {
+                let p = e.path();
+                if p.extension()
+                    .is_some_and(|x| x == "pcap" || x == "pcapng" || x == "cap")
+                {
+                    out.push(p);
+                }
+            }
+        }
+        out.sort();
+        out
+    }
+
+    /// The fast paths (streaming steps, steps on two threads, summaries
+    /// without steps, the index and one stream read by offsets) give what
+    /// the plain whole-file read gives.
+    #[test]
+    fn fast_paths_agree_with_the_plain_read() {
+        let mut checked = 0;
+        for path in files() {
+            let mut steps = Vec::new();
+            let Ok(report) = read(&path, ReadOptions::default(), |s| steps.push(s)) else {
+                continue;
+            };
+            checked += 1;
+            let name = path.display();
+
+            let mut streamed = Vec::new();
+            stream_steps(&path, ReadOptions::default(), |s| {
+                streamed.push(s.clone());
+                ControlFlow::Continue(())
+            })
+            .unwrap();
+            assert_eq!(streamed, steps, "stream_steps on {name}");
+
+            let mut parallel = Vec::new();
+            stream_steps_parallel(&path, ReadOptions::default(), |s| {
+                parallel.push(s.clone());
+                ControlFlow::Continue(())
+            })
+            .unwrap();
+            assert_eq!(parallel, steps, "stream_steps_parallel on {name}");
+
+            let mut sums = Vec::new();
+            summarize(&path, ReadOptions::default(), |s| {
+                sums.push(s);
+                ControlFlow::Continue(())
+            })
+            .unwrap();
+            assert_eq!(sums, report.summaries, "summarize on {name}");
+
+            let idx = index(&path, |_| ControlFlow::Continue(())).unwrap();
+            assert_eq!(idx.summaries, report.summaries, "index on {name}");
+            for s in &report.summaries {
+                let tl = read_stream(&idx, s.stream, false).unwrap();
+                let want: Vec<&Step> = steps.iter().filter(|x| x.stream == s.stream).collect();
+                let got: Vec<&Step> = tl.steps.iter().collect();
+                assert_eq!(got, want, "read_stream {} of {name}", s.stream);
+                assert_eq!(tl.streams.len(), s.stream as usize + 1);
+            }
+        }
+        assert!(checked > 5, "only {checked} captures read");
+    }
 }

@@ -176,6 +176,9 @@ fn every_scenario_has_a_chinese_description() {
     assert_eq!(text.lines().count(), synack::tcp::scenario::NAMES.len());
     for line in text.lines() {
         let (name, desc) = line.split_once(' ').unwrap();
-        assert!(!desc.trim().is_empty() && !desc.is_ascii(), "{name}: {desc}");
+        assert!(
+            !desc.trim().is_empty() && !desc.is_ascii(),
+            "{name}: {desc}"
+        );
     }
 }

@@ -9,7 +9,7 @@
 //! says exactly what is wrong.
 
 use std::fs::File;
-use std::io::{self, BufReader, Read};
+use std::io::{self, BufReader, Read, Seek, SeekFrom};
 use std::path::{Path, PathBuf};
 
 /// The largest captured length accepted for one record (libpcap's and
@@ -109,7 +109,7 @@ pub enum CaptureError {
     Write(#[source] io::Error),
 }
 
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 struct Iface {
     link_type: u32,
     snaplen: u32,
@@ -118,6 +118,7 @@ struct Iface {
     tsoffset: i64,
 }
 
+#[derive(Clone, Debug, PartialEq, Eq)]
 enum Format {
     Pcap {
         le: bool,
@@ -131,16 +132,82 @@ enum Format {
     },
 }
 
+/// A frame borrowed from the reader's buffer: valid until the next read.
+/// The allocation-free form of [`RawFrame`], for long files.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct FrameRef<'a> {
+    /// 1-based position in the file; every frame is counted.
+    pub index: u64,
+    /// Nanoseconds since the Unix epoch.
+    pub ts_nanos: i128,
+    /// LINKTYPE_* number, with the pcap header's FCS bits masked off.
+    pub link_type: u32,
+    /// The captured bytes.
+    pub data: &'a [u8],
+    /// Length of the frame on the wire (may exceed `data.len()`).
+    pub orig_len: u32,
+    /// Byte offset of the record (pcap) or block (pcapng) in the file, for
+    /// [`CaptureReader::seek_record`].
+    pub offset: u64,
+}
+
+impl FrameRef<'_> {
+    pub fn to_owned(&self) -> RawFrame {
+        RawFrame {
+            index: self.index,
+            ts_nanos: self.ts_nanos,
+            link_type: self.link_type,
+            data: self.data.to_vec(),
+            orig_len: self.orig_len,
+        }
+    }
+}
+
+/// What a reader must know to read a record in the middle of a file: the
+/// format, byte order and (pcapng) the interfaces of the current section.
+/// Opaque; taken with [`CaptureReader::state`] while indexing.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ReaderState(Format);
+
+/// A byte source; files can seek, other streams cannot.
+trait Source: Read + Seek + Send {}
+impl<T: Read + Seek + Send> Source for T {}
+
+/// A stream that cannot seek (stdin, a pipe, a test buffer).
+struct NoSeek<R>(R);
+
+impl<R: Read> Read for NoSeek<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        self.0.read(buf)
+    }
+}
+
+impl<R> Seek for NoSeek<R> {
+    fn seek(&mut self, _: SeekFrom) -> io::Result<u64> {
+        Err(io::Error::new(
+            io::ErrorKind::Unsupported,
+            "this capture stream cannot seek",
+        ))
+    }
+}
+
 /// Streaming reader of a pcap or pcapng file: an iterator of frames. After
 /// the first error it yields that error once and then ends.
 pub struct CaptureReader {
-    src: Box<dyn Read + Send>,
+    src: BufReader<Box<dyn Source>>,
     format: Format,
     /// Bytes consumed so far (for error messages).
     offset: u64,
     /// Frames yielded so far.
     frames: u64,
     done: bool,
+    /// The bytes of the current record or block, reused from one to the next.
+    buf: Vec<u8>,
+    /// Where the captured bytes of the current frame are in `buf`.
+    data: std::ops::Range<usize>,
+    /// Bumped whenever the format state changes (a pcapng section or
+    /// interface block), so an indexer knows when to take [`Self::state`].
+    state_version: u64,
 }
 
 const PCAPNG_SHB: u32 = 0x0A0D_0D0A;
@@ -244,13 +311,36 @@ impl CaptureReader {
                 source: io::Error::other("it is a directory"),
             });
         }
-        Self::from_reader(file)
+        Self::with_source(Box::new(file), 256 * 1024)
+    }
+
+    /// Open a file for reading records here and there with
+    /// [`Self::seek_record`]: a small buffer, so that one record does not
+    /// cost a large read.
+    pub fn open_for_seeking(path: &Path) -> Result<Self, CaptureError> {
+        let file = File::open(path).map_err(|e| match e.kind() {
+            io::ErrorKind::NotFound => CaptureError::NotFound {
+                path: path.to_path_buf(),
+            },
+            _ => CaptureError::Unreadable {
+                path: path.to_path_buf(),
+                source: e,
+            },
+        })?;
+        Self::with_source(Box::new(file), 16 * 1024)
     }
 
     /// Read a capture from any byte stream (wrapped in a `BufReader`).
     pub fn from_reader<R: Read + Send + 'static>(reader: R) -> Result<Self, CaptureError> {
+        Self::with_source(Box::new(NoSeek(reader)), 64 * 1024)
+    }
+
+    fn with_source(src: Box<dyn Source>, capacity: usize) -> Result<Self, CaptureError> {
         let mut r = CaptureReader {
-            src: Box::new(BufReader::with_capacity(64 * 1024, reader)),
+            src: BufReader::with_capacity(capacity, src),
+            buf: Vec::new(),
+            data: 0..0,
+            state_version: 0,
             format: Format::Pcap {
                 le: true,
                 nanos: false,
@@ -270,6 +360,82 @@ impl CaptureReader {
         match self.format {
             Format::Pcap { link_type, .. } => Some(link_type),
             Format::Pcapng { .. } => None,
+        }
+    }
+
+    /// The format state needed to read records from here on; see
+    /// [`Self::seek_record`].
+    pub fn state(&self) -> ReaderState {
+        ReaderState(self.format.clone())
+    }
+
+    /// Changes whenever [`Self::state`] would give something new.
+    pub fn state_version(&self) -> u64 {
+        self.state_version
+    }
+
+    /// Byte offset of the next record or block.
+    pub fn position(&self) -> u64 {
+        self.offset
+    }
+
+    /// Go to the record (pcap) or block (pcapng) at byte `offset`, which
+    /// is frame number `index` of the file, with the format `state` that
+    /// held there; the next [`Self::next_frame`] reads it. Only for files
+    /// (opened with [`Self::open`] or [`Self::open_for_seeking`]).
+    pub fn seek_record(
+        &mut self,
+        offset: u64,
+        index: u64,
+        state: &ReaderState,
+    ) -> Result<(), CaptureError> {
+        let delta = offset as i64 - self.offset as i64;
+        let moved = if delta >= 0 && (delta as usize) <= self.src.buffer().len() {
+            self.src.seek_relative(delta)
+        } else {
+            self.src.seek(SeekFrom::Start(offset)).map(|_| ())
+        };
+        moved.map_err(|e| CaptureError::Io { offset, source: e })?;
+        self.offset = offset;
+        self.frames = index.saturating_sub(1);
+        self.format = state.0.clone();
+        self.done = false;
+        Ok(())
+    }
+
+    /// The next frame, borrowed from the reader's buffer (no allocation
+    /// once the buffer has grown to the largest record). After the first
+    /// error it gives that error once and then `None`.
+    pub fn next_frame(&mut self) -> Option<Result<FrameRef<'_>, CaptureError>> {
+        if self.done {
+            return None;
+        }
+        let r = match self.format {
+            Format::Pcap {
+                le,
+                nanos,
+                link_type,
+                snaplen,
+            } => self.next_pcap(le, nanos, link_type, snaplen),
+            Format::Pcapng { .. } => self.next_pcapng(),
+        };
+        match r {
+            Ok(Some(m)) => Some(Ok(FrameRef {
+                index: m.index,
+                ts_nanos: m.ts_nanos,
+                link_type: m.link_type,
+                data: &self.buf[self.data.clone()],
+                orig_len: m.orig_len,
+                offset: m.offset,
+            })),
+            Ok(None) => {
+                self.done = true;
+                None
+            }
+            Err(e) => {
+                self.done = true;
+                Some(Err(e))
+            }
         }
     }
 
@@ -370,7 +536,7 @@ impl CaptureReader {
         nanos: bool,
         link_type: u32,
         snaplen: u32,
-    ) -> Result<Option<RawFrame>, CaptureError> {
+    ) -> Result<Option<FrameMeta>, CaptureError> {
         let start = self.offset;
         let frame = self.frames + 1;
         let mut h = [0u8; 16];
@@ -408,30 +574,34 @@ impl CaptureReader {
                 why: "the file's snap length allows",
             });
         }
-        let mut data = vec![0u8; incl as usize];
-        let got = self.fill(&mut data)?;
-        if got < data.len() {
+        let mut data = std::mem::take(&mut self.buf);
+        data.clear();
+        data.resize(incl as usize, 0);
+        let got = self.fill(&mut data);
+        self.buf = data;
+        if got? < incl as usize {
             return Err(CaptureError::TruncatedRecord {
                 frame,
                 offset: start,
             });
         }
+        self.data = 0..incl as usize;
         let frac_ns = if nanos {
             i128::from(frac)
         } else {
             i128::from(frac) * 1000
         };
         self.frames = frame;
-        Ok(Some(RawFrame {
+        Ok(Some(FrameMeta {
             index: frame,
             ts_nanos: i128::from(sec) * 1_000_000_000 + frac_ns,
             link_type,
-            data,
             orig_len: orig,
+            offset: start,
         }))
     }
 
-    fn next_pcapng(&mut self) -> Result<Option<RawFrame>, CaptureError> {
+    fn next_pcapng(&mut self) -> Result<Option<FrameMeta>, CaptureError> {
         loop {
             let start = self.offset;
             let mut t = [0u8; 4];
@@ -472,7 +642,7 @@ impl CaptureReader {
             Format::Pcap { .. } => true,
         };
         // Block total length, and for a section header its byte-order magic.
-        let mut body: Vec<u8>;
+        let mut body = std::mem::take(&mut self.buf);
         let blen;
         if btype == PCAPNG_SHB {
             let mut h = [0u8; 8];
@@ -503,7 +673,8 @@ impl CaptureReader {
                     "section header block with a bad length ({blen})"
                 )));
             }
-            body = vec![0u8; blen as usize - 12];
+            body.clear();
+            body.resize(blen as usize - 12, 0);
             body[..4].copy_from_slice(&h[4..8]);
             let want = body.len() - 4;
             let n = self.fill(&mut body[4..])?;
@@ -565,7 +736,8 @@ impl CaptureReader {
                     "interface block of {blen} bytes is too long"
                 )));
             }
-            body = vec![0u8; blen as usize - 12];
+            body.clear();
+            body.resize(blen as usize - 12, 0);
             let n = self.fill(&mut body)?;
             if n < body.len() {
                 if is_packet {
@@ -594,7 +766,9 @@ impl CaptureReader {
                 "block length {blen} at the start but {trailer} at the end"
             )));
         }
-        self.block(btype, le, &body, start)
+        let r = self.block(btype, le, &body, start);
+        self.buf = body;
+        r
     }
 
     fn block(
@@ -631,6 +805,7 @@ impl CaptureReader {
                     le,
                     ifaces: Vec::new(),
                 };
+                self.state_version += 1;
                 Ok(BlockResult::Other)
             }
             1 => {
@@ -660,6 +835,7 @@ impl CaptureReader {
                     }
                 }
                 ifaces.push(iface);
+                self.state_version += 1;
                 Ok(BlockResult::Other)
             }
             2 | 6 => {
@@ -711,12 +887,13 @@ impl CaptureReader {
                     });
                 };
                 self.frames = frame;
-                Ok(BlockResult::Frame(RawFrame {
+                self.data = 20..20 + caplen as usize;
+                Ok(BlockResult::Frame(FrameMeta {
                     index: frame,
                     ts_nanos: pcapng_nanos(ts_hi << 32 | ts_lo, iface.tsresol, iface.tsoffset),
                     link_type: iface.link_type,
-                    data: body[20..20 + caplen as usize].to_vec(),
                     orig_len,
+                    offset: start,
                 }))
             }
             3 => {
@@ -737,12 +914,13 @@ impl CaptureReader {
                     caplen = caplen.min(iface.snaplen as usize);
                 }
                 self.frames = frame;
-                Ok(BlockResult::Frame(RawFrame {
+                self.data = 4..4 + caplen;
+                Ok(BlockResult::Frame(FrameMeta {
                     index: frame,
                     ts_nanos: 0,
                     link_type: iface.link_type,
-                    data: body[4..4 + caplen].to_vec(),
                     orig_len,
+                    offset: start,
                 }))
             }
             _ => Ok(BlockResult::Other),
@@ -750,8 +928,17 @@ impl CaptureReader {
     }
 }
 
+/// A frame's header fields; its bytes are `buf[data]`.
+struct FrameMeta {
+    index: u64,
+    ts_nanos: i128,
+    link_type: u32,
+    orig_len: u32,
+    offset: u64,
+}
+
 enum BlockResult {
-    Frame(RawFrame),
+    Frame(FrameMeta),
     Other,
 }
 
@@ -759,29 +946,7 @@ impl Iterator for CaptureReader {
     type Item = Result<RawFrame, CaptureError>;
 
     fn next(&mut self) -> Option<Self::Item> {
-        if self.done {
-            return None;
-        }
-        let r = match self.format {
-            Format::Pcap {
-                le,
-                nanos,
-                link_type,
-                snaplen,
-            } => self.next_pcap(le, nanos, link_type, snaplen),
-            Format::Pcapng { .. } => self.next_pcapng(),
-        };
-        match r {
-            Ok(Some(f)) => Some(Ok(f)),
-            Ok(None) => {
-                self.done = true;
-                None
-            }
-            Err(e) => {
-                self.done = true;
-                Some(Err(e))
-            }
-        }
+        self.next_frame().map(|r| r.map(|f| f.to_owned()))
     }
 }
 

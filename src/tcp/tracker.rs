@@ -20,6 +20,24 @@ use std::net::SocketAddr;
 /// How many frames a SYN step may wait for its answer before it is let go.
 pub const HOLD_FRAMES: u64 = 10_000;
 
+/// Streaming mode: a connection closed by FINs from both ends or by a RST
+/// is summarised and forgotten once it has been silent for this many
+/// frames. A segment of it after that would start a new stream, so the
+/// bound is generous (tshark keeps every conversation to the end).
+pub const FINISHED_IDLE_FRAMES: u64 = 100_000;
+
+/// Streaming mode: at most this many connections are followed at once.
+/// Beyond it the ones silent longest are summarised early and forgotten
+/// (a file of endless connections that never close must not use endless
+/// memory); [`Tracker::evicted_open`] counts them.
+pub const MAX_LIVE_CONNS: usize = 100_000;
+
+/// Streaming mode: how often (in segments) finished connections are swept.
+const SWEEP_EVERY: u64 = 32_768;
+
+type Key = (SocketAddr, SocketAddr);
+type FastMap<K, V> = HashMap<K, V, foldhash::fast::RandomState>;
+
 /// One captured TCP segment, as the decoder found it.
 #[derive(Clone, Debug)]
 pub struct Observed {
@@ -101,6 +119,8 @@ struct Conn {
     /// FIN had reached it (its ACK covers the FIN) or crossed the
     /// receiver's own FIN on the wire (a simultaneous close).
     fin_pending: Option<(u64, Side)>,
+    /// Without steps: the FIN receiver's state before the held FIN.
+    fin_was: Option<State>,
     /// Per FIN sender: its FIN crossed the peer's and has not been taken in.
     fin_in_flight: [bool; 2],
     packets: u64,
@@ -114,6 +134,13 @@ struct Conn {
     handshake_acked: bool,
     rst: bool,
     flags_seen: u16,
+    /// Frame number of its latest segment.
+    last_frame: u64,
+    /// Replaced by a new connection on the same ports: no more segments.
+    retired: bool,
+    /// Ids of its steps still in the queue, oldest first.
+    queued: VecDeque<u64>,
+    key: Key,
 }
 
 impl Conn {
@@ -134,13 +161,54 @@ struct Held {
     waiting: Option<Side>,
 }
 
-#[derive(Default)]
 pub struct Tracker {
-    by_key: HashMap<(SocketAddr, SocketAddr), usize>,
-    conns: Vec<Conn>,
+    by_key: FastMap<Key, usize>,
+    /// Indexed by stream number; `None` once summarised and forgotten.
+    conns: Vec<Option<Box<Conn>>>,
     queue: VecDeque<Held>,
     next_id: u64,
     last_frame: u64,
+    /// Build a [`Step`] for every segment (otherwise only the per-connection
+    /// aggregates of the summary are kept up to date).
+    steps: bool,
+    /// Summarise and forget finished (and, past [`MAX_LIVE_CONNS`], idle)
+    /// connections; their summaries come out of [`Tracker::pop_summary`].
+    streaming: bool,
+    /// Without steps: (frame, stream) of the held SYN and FIN segments, in
+    /// frame order, to let them go after [`HOLD_FRAMES`] as the step
+    /// queue does.
+    deadlines: VecDeque<(u64, usize)>,
+    /// Streaming: streams still followed.
+    live: Vec<usize>,
+    /// Streaming: summaries of streams `emitted..`, in stream order, `None`
+    /// while the stream is still followed.
+    done: VecDeque<Option<Summary>>,
+    emitted: usize,
+    pushes: u64,
+    evicted_open: u64,
+    /// Stream of the latest segment pushed.
+    last_conn: usize,
+}
+
+impl Default for Tracker {
+    fn default() -> Tracker {
+        Tracker {
+            by_key: FastMap::default(),
+            conns: Vec::new(),
+            queue: VecDeque::new(),
+            next_id: 0,
+            last_frame: 0,
+            steps: true,
+            streaming: false,
+            deadlines: VecDeque::new(),
+            live: Vec::new(),
+            done: VecDeque::new(),
+            emitted: 0,
+            pushes: 0,
+            evicted_open: 0,
+            last_conn: 0,
+        }
+    }
 }
 
 fn key(a: SocketAddr, b: SocketAddr) -> (SocketAddr, SocketAddr) {
@@ -161,9 +229,56 @@ impl Tracker {
         Tracker::default()
     }
 
+    /// A tracker for long files: it holds per-connection state only, and
+    /// forgets a connection once it is summarised (closed and silent for
+    /// [`FINISHED_IDLE_FRAMES`], or among the longest silent when more than
+    /// [`MAX_LIVE_CONNS`] are open). Summaries come out of
+    /// [`Tracker::pop_summary`] in stream order; [`Tracker::summaries`] and
+    /// [`Tracker::streams`] only cover the connections still followed.
+    /// With `steps` false no [`Step`] is built at all (for `--summary`):
+    /// [`Tracker::pop`] gives nothing.
+    pub fn streaming(steps: bool) -> Tracker {
+        Tracker {
+            steps,
+            streaming: true,
+            ..Tracker::default()
+        }
+    }
+
+    /// Stream number of the latest segment pushed.
+    pub fn stream_of_last(&self) -> usize {
+        self.last_conn
+    }
+
+    /// Connections summarised early because too many were open at once.
+    pub fn evicted_open(&self) -> u64 {
+        self.evicted_open
+    }
+
+    /// Tell the tracker the frame number of the latest TCP segment seen
+    /// before the next [`Tracker::push`] (when it is fed only some of a
+    /// file's segments, such as one stream's), so that held steps are let
+    /// go when they would have been in a pass over the whole file.
+    pub fn seen_up_to(&mut self, frame: u64) {
+        if frame > self.last_frame {
+            self.last_frame = frame;
+            self.release_aged();
+        }
+    }
+
+    /// Number the next new connection `stream` (when reading one stream of
+    /// a file on its own).
+    pub fn start_at_stream(&mut self, stream: u32) {
+        if self.conns.is_empty() {
+            self.conns.resize_with(stream as usize, || None);
+            self.emitted = stream as usize;
+        }
+    }
+
     pub fn streams(&self) -> Vec<StreamInfo> {
         self.conns
             .iter()
+            .flatten()
             .map(|c| StreamInfo {
                 client: c.addrs[0],
                 server: c.addrs[1],
@@ -179,7 +294,7 @@ impl Tracker {
         let f = o.seg.flags;
         let is_syn = f.syn() && !f.ack();
         if let Some(&i) = self.by_key.get(&k) {
-            let c = &self.conns[i];
+            let c = self.conns[i].as_ref().expect("a followed connection");
             let side = c.side_of(o.src);
             let end = &c.ends[side.index()];
             let reused = is_syn && end.base.is_some_and(|b| b != o.seg.seq);
@@ -195,7 +310,13 @@ impl Tracker {
             [o.src, o.dst]
         };
         let stream = self.conns.len() as u32;
-        self.conns.push(Conn {
+        if let Some(&old) = self.by_key.get(&k)
+            && self.streaming
+        {
+            // Port reuse: the old connection gets no more segments.
+            self.retire(old);
+        }
+        self.conns.push(Some(Box::new(Conn {
             stream,
             addrs,
             ends: Default::default(),
@@ -203,6 +324,7 @@ impl Tracker {
             analyzer: Analyzer::new(),
             pending: Vec::new(),
             fin_pending: None,
+            fin_was: None,
             fin_in_flight: [false; 2],
             packets: 0,
             bytes: 0,
@@ -215,23 +337,42 @@ impl Tracker {
             handshake_acked: false,
             rst: false,
             flags_seen: 0,
-        });
+            last_frame: o.frame,
+            retired: false,
+            queued: VecDeque::new(),
+            key: k,
+        })));
         let i = self.conns.len() - 1;
         self.by_key.insert(k, i);
+        if self.streaming {
+            self.live.push(i);
+            self.done.push_back(None);
+        }
         i
+    }
+
+    /// A retired connection waits in `live` until its held steps are out.
+    fn retire(&mut self, i: usize) {
+        if let Some(c) = self.conns[i].as_mut() {
+            // The next sweep forgets it once nothing of it is held.
+            c.retired = true;
+        }
     }
 
     /// Take in one segment. Finished steps come out of [`Tracker::pop`].
     pub fn push(&mut self, o: Observed) {
         self.last_frame = o.frame;
         let ci = self.conn_for(&o);
-        let c = &mut self.conns[ci];
+        self.last_conn = ci;
+        let steps = self.steps;
+        let c = self.conns[ci].as_mut().expect("a followed connection");
         let from = c.side_of(o.src);
         let to = from.other();
         let f = o.seg.flags;
         c.packets += 1;
         c.bytes += u64::from(o.wire_len);
         c.last = o.time;
+        c.last_frame = o.frame;
         c.flags_seen |= f.0;
 
         // Wireshark's relative numbering bases.
@@ -249,17 +390,11 @@ impl Tracker {
         if f.ack() && c.ends[to.index()].base.is_none() {
             c.ends[to.index()].base = Some(o.seg.ack + u32::MAX);
         }
-        let seq_rel = o
-            .seg
-            .seq
-            .since(c.ends[from.index()].base.expect("set above"));
-        // Without the ACK flag Wireshark shows the field as it is.
-        let ack_rel = if f.ack() {
-            o.seg.ack.since(c.ends[to.index()].base.expect("set above"))
+        let analysis = if steps {
+            c.analyzer.observe(from, &o.seg, o.len, o.time)
         } else {
-            o.seg.ack.0
+            Vec::new()
         };
-        let analysis = c.analyzer.observe(from, &o.seg, o.len, o.time);
 
         // A held SYN learns what its receiver was from this, the receiver's
         // first answer.
@@ -279,7 +414,9 @@ impl Tracker {
             // The first held SYN is where the server changed; a retransmitted
             // SYN after it finds the server already there.
             let mut first = true;
-            for held in self.queue.iter_mut().filter(|h| h.conn == ci) {
+            let front_id = self.next_id - self.queue.len() as u64;
+            for id in c.queued.iter() {
+                let held = &mut self.queue[(id - front_id) as usize];
                 let unknown = held.step.before.server.is_none() && held.step.after.server.is_none();
                 if !unknown {
                     continue;
@@ -303,15 +440,25 @@ impl Tracker {
                     .fin
                     .is_some_and(|fin| o.seg.ack.gt(fin));
             let crossed = from == receiver && f.fin() && !covers;
-            if let Some(held) = self.queue.iter_mut().find(|h| h.id == id) {
-                held.waiting = None;
+            if !steps {
                 if crossed {
-                    // The receiver sent this FIN before the other one reached
-                    // it: that FIN was still on the wire.
-                    let was = held.step.before.get(receiver);
-                    held.step.after.set(receiver, was);
-                    c.states.set(receiver, was);
+                    // As below, without the step.
+                    c.states.set(receiver, c.fin_was);
                     c.fin_in_flight[fin_sender.index()] = true;
+                }
+            } else {
+                let front_id = self.next_id - self.queue.len() as u64;
+                let at = id.wrapping_sub(front_id) as usize;
+                if let Some(held) = self.queue.get_mut(at).filter(|h| h.id == id) {
+                    held.waiting = None;
+                    if crossed {
+                        // The receiver sent this FIN before the other one
+                        // reached it: that FIN was still on the wire.
+                        let was = held.step.before.get(receiver);
+                        held.step.after.set(receiver, was);
+                        c.states.set(receiver, was);
+                        c.fin_in_flight[fin_sender.index()] = true;
+                    }
                 }
             }
         }
@@ -321,6 +468,32 @@ impl Tracker {
         }
         let before = c.states;
         let waiting = Self::transition(c, from, &o, o.time);
+        if !steps {
+            // Only the aggregates: the held SYN and FIN bookkeeping, with
+            // the frame number for an id.
+            let id = o.frame;
+            if waiting.is_some() {
+                c.pending.push(id);
+                self.deadlines.push_back((id, ci));
+            } else if f.fin() && before.get(to) != c.states.get(to) {
+                c.fin_pending = Some((id, to));
+                c.fin_was = before.get(to);
+                self.deadlines.push_back((id, ci));
+            }
+            self.release_aged();
+            self.after_push();
+            return;
+        }
+        let seq_rel = o
+            .seg
+            .seq
+            .since(c.ends[from.index()].base.expect("set above"));
+        // Without the ACK flag Wireshark shows the field as it is.
+        let ack_rel = if f.ack() {
+            o.seg.ack.since(c.ends[to.index()].base.expect("set above"))
+        } else {
+            o.seg.ack.0
+        };
 
         // Socket call the sender most likely made.
         let sender_before = before.get(from);
@@ -372,12 +545,117 @@ impl Tracker {
             c.fin_pending = Some((id, to));
             waiting = Some(to);
         }
+        c.queued.push_back(id);
         self.queue.push_back(Held {
             id,
             conn: ci,
             step,
             waiting,
         });
+        self.after_push();
+    }
+
+    /// Without steps: let go of held SYNs and FINs that have waited
+    /// [`HOLD_FRAMES`], as [`Tracker::pop`] does with held steps.
+    fn release_aged(&mut self) {
+        while let Some(&(frame, ci)) = self.deadlines.front() {
+            if self.last_frame.saturating_sub(frame) < HOLD_FRAMES {
+                break;
+            }
+            self.deadlines.pop_front();
+            if let Some(c) = self.conns[ci].as_mut() {
+                c.pending.retain(|p| *p != frame);
+                if c.fin_pending.is_some_and(|(p, _)| p == frame) {
+                    c.fin_pending = None;
+                }
+            }
+        }
+    }
+
+    /// Streaming: now and then, forget what is finished.
+    fn after_push(&mut self) {
+        if !self.streaming {
+            return;
+        }
+        self.pushes += 1;
+        if self.pushes.is_multiple_of(SWEEP_EVERY) || self.live.len() > MAX_LIVE_CONNS {
+            self.sweep(false);
+        }
+    }
+
+    /// Can connection `c` be forgotten now? Not while a step of it is held.
+    fn idle(&self, c: &Conn) -> bool {
+        c.queued.is_empty() && c.pending.is_empty() && c.fin_pending.is_none()
+    }
+
+    /// Summarise and forget finished connections silent for
+    /// [`FINISHED_IDLE_FRAMES`] (all of them at the end of input), then,
+    /// past [`MAX_LIVE_CONNS`], the longest silent open ones.
+    fn sweep(&mut self, all: bool) {
+        let now = self.last_frame;
+        let mut live = std::mem::take(&mut self.live);
+        live.retain(|&i| {
+            let Some(c) = self.conns[i].as_ref() else {
+                return false;
+            };
+            let closed = c.rst || (c.ends[0].fin.is_some() && c.ends[1].fin.is_some());
+            let forget = self.idle(c)
+                && (all
+                    || c.retired
+                    || (closed && now.saturating_sub(c.last_frame) >= FINISHED_IDLE_FRAMES));
+            if forget {
+                self.forget(i);
+            }
+            !forget
+        });
+        if live.len() > MAX_LIVE_CONNS {
+            // Keep the three quarters most recently active.
+            let keep = MAX_LIVE_CONNS * 3 / 4;
+            live.sort_unstable_by_key(|&i| {
+                std::cmp::Reverse(self.conns[i].as_ref().map_or(0, |c| c.last_frame))
+            });
+            let mut kept = live[..keep].to_vec();
+            for &i in &live[keep..] {
+                if self.conns[i].as_ref().is_some_and(|c| self.idle(c)) {
+                    self.forget(i);
+                    self.evicted_open += 1;
+                } else {
+                    kept.push(i);
+                }
+            }
+            kept.sort_unstable();
+            live = kept;
+        }
+        self.live = live;
+    }
+
+    /// Summarise connection `i` for [`Tracker::pop_summary`] and drop it.
+    fn forget(&mut self, i: usize) {
+        let Some(c) = self.conns[i].take() else {
+            return;
+        };
+        if self.by_key.get(&c.key) == Some(&i) {
+            self.by_key.remove(&c.key);
+        }
+        if let Some(slot) = self.done.get_mut(i - self.emitted) {
+            *slot = Some(summary_of(&c));
+        }
+    }
+
+    /// Streaming, at the end: summarise and forget every connection (call
+    /// it after [`Tracker::finish`] and after popping every step).
+    pub fn forget_all(&mut self) {
+        self.sweep(true);
+    }
+
+    /// Streaming: the next summary in stream order, once its connection is
+    /// forgotten (every one after [`Tracker::finish`]).
+    pub fn pop_summary(&mut self) -> Option<Summary> {
+        if !matches!(self.done.front(), Some(Some(_))) {
+            return None;
+        }
+        self.emitted += 1;
+        self.done.pop_front().flatten()
     }
 
     /// Move both ends along the diagram for one segment from `from`.
@@ -530,7 +808,11 @@ impl Tracker {
             }
             self.release_front();
         }
-        self.queue.pop_front().map(|h| h.step)
+        let h = self.queue.pop_front()?;
+        if let Some(c) = self.conns[h.conn].as_mut() {
+            c.queued.pop_front();
+        }
+        Some(h.step)
     }
 
     /// No answer came: the held SYN's receiver stays UNKNOWN.
@@ -539,7 +821,9 @@ impl Tracker {
             front.waiting = None;
             let conn = front.conn;
             let id = front.id;
-            let c = &mut self.conns[conn];
+            let Some(c) = self.conns[conn].as_mut() else {
+                return;
+            };
             c.pending.retain(|p| *p != id);
             if c.fin_pending.is_some_and(|(p, _)| p == id) {
                 c.fin_pending = None;
@@ -552,51 +836,58 @@ impl Tracker {
         for h in self.queue.iter_mut() {
             h.waiting = None;
         }
-        for c in self.conns.iter_mut() {
+        for c in self.conns.iter_mut().flatten() {
             c.pending.clear();
             c.fin_pending = None;
         }
+        self.deadlines.clear();
         self.last_frame = u64::MAX;
+        if self.streaming {
+            // Steps still queued keep their connection until popped:
+            // pop them first, then call `finish` again to summarise.
+            self.sweep(true);
+        }
     }
 
+    /// Summaries of the connections still followed (all of them, except
+    /// in streaming mode).
     pub fn summaries(&self) -> Vec<Summary> {
-        self.conns
-            .iter()
-            .map(|c| {
-                let handshake = if c.syn_from[0] && c.syn_from[1] {
-                    Handshake::Simultaneous
-                } else if c.syn_from[0] && c.synack_seen && c.handshake_acked {
-                    Handshake::Complete
-                } else if c.syn_from[0] || c.synack_seen {
-                    Handshake::Partial
-                } else {
-                    Handshake::None
-                };
-                let close = if c.rst {
-                    Close::Rst
-                } else if c.ends[0].fin.is_some() && c.ends[1].fin.is_some() {
-                    Close::Fin
-                } else if c.ends[0].fin.is_some() || c.ends[1].fin.is_some() {
-                    Close::HalfClosed
-                } else {
-                    Close::Open
-                };
-                Summary {
-                    stream: c.stream,
-                    client: c.addrs[0],
-                    server: c.addrs[1],
-                    packets: c.packets,
-                    bytes: c.bytes,
-                    start: c.start,
-                    duration: c.last - c.start,
-                    handshake,
-                    handshake_rtt: c.rtt,
-                    close,
-                    flags_seen: c.flags_seen,
-                    final_states: c.states,
-                }
-            })
-            .collect()
+        self.conns.iter().flatten().map(|c| summary_of(c)).collect()
+    }
+}
+
+fn summary_of(c: &Conn) -> Summary {
+    let handshake = if c.syn_from[0] && c.syn_from[1] {
+        Handshake::Simultaneous
+    } else if c.syn_from[0] && c.synack_seen && c.handshake_acked {
+        Handshake::Complete
+    } else if c.syn_from[0] || c.synack_seen {
+        Handshake::Partial
+    } else {
+        Handshake::None
+    };
+    let close = if c.rst {
+        Close::Rst
+    } else if c.ends[0].fin.is_some() && c.ends[1].fin.is_some() {
+        Close::Fin
+    } else if c.ends[0].fin.is_some() || c.ends[1].fin.is_some() {
+        Close::HalfClosed
+    } else {
+        Close::Open
+    };
+    Summary {
+        stream: c.stream,
+        client: c.addrs[0],
+        server: c.addrs[1],
+        packets: c.packets,
+        bytes: c.bytes,
+        start: c.start,
+        duration: c.last - c.start,
+        handshake,
+        handshake_rtt: c.rtt,
+        close,
+        flags_seen: c.flags_seen,
+        final_states: c.states,
     }
 }
 

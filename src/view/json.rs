@@ -125,3 +125,361 @@ pub fn summary_value(s: &crate::tcp::tracker::Summary) -> Value {
 pub fn side_name(side: Side) -> &'static str {
     side.name()
 }
+
+/// Append `s` to `out` as a JSON string, escaped as serde_json does.
+fn push_str(out: &mut Vec<u8>, s: &str) {
+    let _ = serde_json::to_writer(&mut *out, s);
+}
+
+fn push_opt_str(out: &mut Vec<u8>, s: Option<&str>) {
+    match s {
+        Some(s) => push_str(out, s),
+        None => out.extend_from_slice(b"null"),
+    }
+}
+
+fn push_int(out: &mut Vec<u8>, n: impl itoa::Integer) {
+    out.extend_from_slice(itoa::Buffer::new().format(n).as_bytes());
+}
+
+/// An f64 as serde_json writes it (null when not finite).
+fn push_f64(out: &mut Vec<u8>, x: f64) {
+    if x.is_finite() {
+        out.extend_from_slice(ryu::Buffer::new().format_finite(x).as_bytes());
+    } else {
+        out.extend_from_slice(b"null");
+    }
+}
+
+fn push_ip(out: &mut Vec<u8>, ip: std::net::IpAddr) {
+    match ip {
+        std::net::IpAddr::V4(v4) => {
+            out.push(b'"');
+            for (i, b) in v4.octets().into_iter().enumerate() {
+                if i > 0 {
+                    out.push(b'.');
+                }
+                push_int(out, b);
+            }
+            out.push(b'"');
+        }
+        std::net::IpAddr::V6(_) => push_str(out, &ip.to_string()),
+    }
+}
+
+fn push_states(out: &mut Vec<u8>, s: crate::timeline::States) {
+    out.extend_from_slice(b"{\"client\":\"");
+    out.extend_from_slice(crate::timeline::state_name(s.client).as_bytes());
+    out.extend_from_slice(b"\",\"server\":\"");
+    out.extend_from_slice(crate::timeline::state_name(s.server).as_bytes());
+    out.extend_from_slice(b"\"}");
+}
+
+fn push_options(out: &mut Vec<u8>, options: &[crate::tcp::segment::TcpOption]) {
+    use crate::tcp::segment::TcpOption;
+    out.push(b'[');
+    for (i, o) in options.iter().enumerate() {
+        if i > 0 {
+            out.push(b',');
+        }
+        // Keys in the sorted order of a serde_json map.
+        match o {
+            TcpOption::Mss { value } => {
+                out.extend_from_slice(b"{\"option\":\"mss\",\"value\":");
+                push_int(out, *value);
+                out.push(b'}');
+            }
+            TcpOption::SackPermitted => out.extend_from_slice(b"{\"option\":\"sack_permitted\"}"),
+            TcpOption::WindowScale { shift } => {
+                out.extend_from_slice(b"{\"option\":\"window_scale\",\"shift\":");
+                push_int(out, *shift);
+                out.push(b'}');
+            }
+            TcpOption::Timestamps { tsval, tsecr } => {
+                out.extend_from_slice(b"{\"option\":\"timestamps\",\"tsecr\":");
+                push_int(out, *tsecr);
+                out.extend_from_slice(b",\"tsval\":");
+                push_int(out, *tsval);
+                out.push(b'}');
+            }
+            TcpOption::Sack { blocks } => {
+                out.extend_from_slice(b"{\"blocks\":[");
+                for (j, (l, r)) in blocks.iter().enumerate() {
+                    if j > 0 {
+                        out.push(b',');
+                    }
+                    out.push(b'[');
+                    push_int(out, *l);
+                    out.push(b',');
+                    push_int(out, *r);
+                    out.push(b']');
+                }
+                out.extend_from_slice(b"],\"option\":\"sack\"}");
+            }
+            TcpOption::Other { kind, len } => {
+                out.extend_from_slice(b"{\"kind\":");
+                push_int(out, *kind);
+                out.extend_from_slice(b",\"len\":");
+                push_int(out, *len);
+                out.extend_from_slice(b",\"option\":\"other\"}");
+            }
+        }
+    }
+    out.push(b']');
+}
+
+/// The `layers` array of a segment step, from [`explain::layers_in`].
+fn push_layers(out: &mut Vec<u8>, step: &Step, lang: Lang) {
+    for (i, l) in explain::layers_in(step, lang).iter().enumerate() {
+        if i > 0 {
+            out.push(b',');
+        }
+        push_str(out, l);
+    }
+}
+
+/// Writes NDJSON lines like [`push_step_line`], remembering the `layers`
+/// array of each layout of headers it has met (the text depends only on
+/// the layer spans), so a long capture formats it once per layout rather
+/// than once per frame.
+/// A layout of headers and its `layers` array, as JSON.
+type Layout = (Vec<crate::timeline::LayerSpan>, Vec<u8>);
+
+#[derive(Default)]
+pub struct StepWriter {
+    /// hash of (language, spans) -> (spans, the array's inner JSON).
+    layers: std::collections::HashMap<u64, Vec<Layout>, foldhash::fast::FixedState>,
+    count: usize,
+}
+
+impl StepWriter {
+    const MAX_LAYOUTS: usize = 4096;
+
+    pub fn new() -> StepWriter {
+        StepWriter::default()
+    }
+
+    /// Append one step as an NDJSON line to `out`.
+    pub fn push(&mut self, out: &mut Vec<u8>, step: &Step, lang: Lang) {
+        push_step_line_with(out, step, lang, &mut |out, step| {
+            let Some(spans) = step
+                .segment
+                .as_ref()
+                .and_then(|v| v.bytes.as_ref())
+                .map(|b| &b.layers)
+            else {
+                return push_layers(out, step, lang);
+            };
+            use std::hash::{BuildHasher, Hasher};
+            let mut h = foldhash::fast::FixedState::default().build_hasher();
+            h.write_u8(lang as u8);
+            for l in spans {
+                h.write_u8(l.layer as u8);
+                h.write(l.name.as_bytes());
+                h.write_usize(l.range.start);
+                h.write_usize(l.range.end);
+            }
+            let key = h.finish();
+            if let Some(bytes) = self
+                .layers
+                .get(&key)
+                .and_then(|v| v.iter().find(|(s, _)| s == spans))
+            {
+                out.extend_from_slice(&bytes.1);
+                return;
+            }
+            let start = out.len();
+            push_layers(out, step, lang);
+            if self.count >= Self::MAX_LAYOUTS {
+                self.layers.clear();
+                self.count = 0;
+            }
+            self.count += 1;
+            self.layers
+                .entry(key)
+                .or_default()
+                .push((spans.clone(), out[start..].to_vec()));
+        });
+    }
+}
+
+fn analysis_name(a: crate::timeline::Analysis) -> &'static str {
+    use crate::timeline::Analysis;
+    match a {
+        Analysis::Retransmission => "retransmission",
+        Analysis::DupAck => "dup_ack",
+        Analysis::OutOfOrder => "out_of_order",
+        Analysis::ZeroWindow => "zero_window",
+    }
+}
+
+/// Append one step as an NDJSON line (with its newline) to `out`: the same
+/// bytes as `serde_json::to_writer(step_value_in(step, lang))` plus `\n`,
+/// written directly for segment steps (no map, no intermediate values).
+pub fn push_step_line(out: &mut Vec<u8>, step: &Step, lang: Lang) {
+    push_step_line_with(out, step, lang, &mut |out, step| {
+        push_layers(out, step, lang)
+    });
+}
+
+fn push_step_line_with(
+    out: &mut Vec<u8>,
+    step: &Step,
+    lang: Lang,
+    layers: &mut dyn FnMut(&mut Vec<u8>, &Step),
+) {
+    let Some(v) = step.segment.as_ref().filter(|_| {
+        step.kind == StepKind::Segment && step.kernel.is_none() && step.call_result.is_none()
+    }) else {
+        let _ = serde_json::to_writer(&mut *out, &step_value_in(step, lang));
+        out.push(b'\n');
+        return;
+    };
+    // Keys in sorted order, as a serde_json map writes them.
+    out.extend_from_slice(b"{\"ack\":");
+    push_int(out, v.ack_rel);
+    out.extend_from_slice(b",\"ack_raw\":");
+    push_int(out, v.seg.ack.0);
+    out.extend_from_slice(b",\"analysis\":[");
+    for (i, a) in v.analysis.iter().enumerate() {
+        if i > 0 {
+            out.push(b',');
+        }
+        out.push(b'"');
+        out.extend_from_slice(analysis_name(*a).as_bytes());
+        out.push(b'"');
+    }
+    out.extend_from_slice(b"],\"call\":");
+    push_opt_str(out, step.call.map(|c| c.name()));
+    let [cc, cs] = explain::side_calls_in(step, lang);
+    out.extend_from_slice(b",\"calls\":{\"client\":");
+    push_opt_str(out, cc.as_deref());
+    out.extend_from_slice(b",\"server\":");
+    push_opt_str(out, cs.as_deref());
+    out.extend_from_slice(b"},\"dport\":");
+    push_int(out, v.dst.port());
+    out.extend_from_slice(b",\"dst\":");
+    push_ip(out, v.dst.ip());
+    out.extend_from_slice(b",\"explanation\":");
+    push_str(out, &explain::explain_in(step, lang));
+    out.extend_from_slice(b",\"flags\":[");
+    for (i, name) in v.seg.flags.names().iter().enumerate() {
+        if i > 0 {
+            out.push(b',');
+        }
+        out.push(b'"');
+        out.extend_from_slice(name.as_bytes());
+        out.push(b'"');
+    }
+    out.extend_from_slice(b"],\"flags_hex\":\"0x");
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    let f = v.seg.flags.0;
+    if f > 0xfff {
+        out.extend_from_slice(format!("{f:03x}").as_bytes());
+    } else {
+        for shift in [8, 4, 0] {
+            out.push(HEX[usize::from((f >> shift) & 0xf)]);
+        }
+    }
+    out.extend_from_slice(b"\",\"frame\":");
+    push_int(out, v.frame);
+    out.extend_from_slice(b",\"kind\":\"segment\",\"layers\":[");
+    layers(out, step);
+    out.extend_from_slice(b"],\"len\":");
+    push_int(out, v.len);
+    out.extend_from_slice(if v.lost {
+        b",\"lost\":true"
+    } else {
+        b",\"lost\":false"
+    });
+    let [nc, ns] = explain::node_events(step);
+    out.extend_from_slice(b",\"node_event\":{\"client\":");
+    push_opt_str(out, nc);
+    out.extend_from_slice(b",\"server\":");
+    push_opt_str(out, ns);
+    out.extend_from_slice(b"},\"options\":");
+    push_options(out, &v.seg.options);
+    out.extend_from_slice(b",\"seq\":");
+    push_int(out, v.seq_rel);
+    out.extend_from_slice(b",\"seq_raw\":");
+    push_int(out, v.seg.seq.0);
+    out.extend_from_slice(b",\"side\":\"");
+    out.extend_from_slice(step.side.name().as_bytes());
+    out.extend_from_slice(b"\",\"sport\":");
+    push_int(out, v.src.port());
+    out.extend_from_slice(b",\"src\":");
+    push_ip(out, v.src.ip());
+    out.extend_from_slice(b",\"state\":");
+    push_states(out, step.after);
+    out.extend_from_slice(b",\"state_before\":");
+    push_states(out, step.before);
+    out.extend_from_slice(b",\"stream\":");
+    push_int(out, step.stream);
+    out.extend_from_slice(b",\"time\":");
+    push_f64(out, (step.time * 1e9).round() / 1e9);
+    out.extend_from_slice(b",\"win\":");
+    push_int(out, v.seg.win);
+    out.extend_from_slice(b"}\n");
+}
+
+/// One connection of `inspect --summary --json`, as an NDJSON line with its
+/// newline: the bytes of [`summary_value`], written directly.
+pub fn push_summary_line(out: &mut Vec<u8>, s: &crate::tcp::tracker::Summary) {
+    let _ = serde_json::to_writer(&mut *out, &summary_value(s));
+    out.push(b'\n');
+}
+
+#[cfg(test)]
+mod fast_tests {
+    use super::*;
+
+    /// The direct writer gives byte for byte what the serde_json map gives,
+    /// for every step of every scenario and of every sample capture.
+    #[test]
+    fn direct_lines_match_the_value_path() {
+        let mut timelines = Vec::new();
+        for sc in crate::tcp::scenario::all() {
+            let sim = crate::tcp::sim::Simulator::run(Default::default(), &sc.ops);
+            if let Ok(sim) = sim {
+                timelines.push(sim.into_timeline(sc.name.to_string(), String::new()));
+            }
+        }
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("captures");
+        if let Ok(entries) = std::fs::read_dir(&dir) {
+            for e in entries.flatten() {
+                let p = e.path();
+                if p.extension().is_some_and(|x| x == "pcap" || x == "pcapng")
+                    && let Ok((tl, _)) =
+                        crate::capture::timeline(&p, crate::capture::ReadOptions::default())
+                {
+                    timelines.push(tl);
+                }
+            }
+        }
+        assert!(!timelines.is_empty());
+        let mut n = 0;
+        let mut writer = StepWriter::new();
+        for tl in &timelines {
+            for step in &tl.steps {
+                for lang in [Lang::En, Lang::Zh] {
+                    let mut fast = Vec::new();
+                    push_step_line(&mut fast, step, lang);
+                    // Twice through the cache: a miss, then a hit.
+                    for _ in 0..2 {
+                        let mut cached = Vec::new();
+                        writer.push(&mut cached, step, lang);
+                        assert_eq!(cached, fast);
+                    }
+                    let mut slow = serde_json::to_vec(&step_value_in(step, lang)).unwrap();
+                    slow.push(b'\n');
+                    assert_eq!(
+                        String::from_utf8_lossy(&fast),
+                        String::from_utf8_lossy(&slow)
+                    );
+                    n += 1;
+                }
+            }
+        }
+        assert!(n > 100, "only {n} steps compared");
+    }
+}

@@ -77,13 +77,84 @@ struct FragBuf {
     bytes: usize,
 }
 
+/// What a decoder keeps of each segment beyond the header fields the
+/// tracker needs. Everything by default; a reader that only counts and
+/// follows connections turns it all off and decodes without allocating.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Detail {
+    /// [`Decoded::layers`]: the byte range and name of each header.
+    pub layers: bool,
+    /// The TCP options, parsed into [`Segment::options`].
+    pub options: bool,
+    /// A copy of the captured payload in [`Segment::payload`].
+    pub payload: bool,
+}
+
+impl Detail {
+    pub const ALL: Detail = Detail {
+        layers: true,
+        options: true,
+        payload: true,
+    };
+    /// Only what the tracker needs: addresses, ports, numbers, flags, window
+    /// and lengths.
+    pub const LEAN: Detail = Detail {
+        layers: false,
+        options: false,
+        payload: false,
+    };
+}
+
+impl Default for Detail {
+    fn default() -> Detail {
+        Detail::ALL
+    }
+}
+
 /// Frame decoder; keeps the IPv4/IPv6 reassembly state between frames.
 #[derive(Debug, Default)]
 pub struct Decoder {
     frags: HashMap<FragKey, FragBuf>,
     held_bytes: usize,
     tick: u64,
+    detail: Detail,
+    spare_layers: Vec<Vec<LayerSpan>>,
+    spare_options: Vec<Vec<TcpOption>>,
 }
+
+/// Where the layer spans of one frame go: nowhere when not wanted, so the
+/// lean decode allocates no names.
+/// A recycled vector's spans (and their name strings) are reused.
+struct Sink {
+    on: bool,
+    v: Vec<LayerSpan>,
+    used: usize,
+}
+
+impl Sink {
+    fn push(&mut self, layer: Layer, name: &str, start: usize, end: usize) {
+        if !self.on {
+            return;
+        }
+        if let Some(s) = self.v.get_mut(self.used) {
+            s.layer = layer;
+            s.name.clear();
+            s.name.push_str(name);
+            s.range = start..end;
+        } else {
+            self.v.push(span(layer, name, start, end));
+        }
+        self.used += 1;
+    }
+
+    fn into_vec(mut self) -> Vec<LayerSpan> {
+        self.v.truncate(self.used);
+        self.v
+    }
+}
+
+/// At most this many recycled vectors are kept for reuse.
+const MAX_SPARE: usize = 16_384;
 
 fn be16(b: &[u8], at: usize) -> Option<u16> {
     Some(u16::from_be_bytes([*b.get(at)?, *b.get(at + 1)?]))
@@ -128,6 +199,12 @@ struct TcpInput<'a> {
 /// field ends the list as `Other`.
 pub fn parse_tcp_options(opts: &[u8]) -> Vec<TcpOption> {
     let mut out = Vec::new();
+    parse_tcp_options_into(opts, &mut out);
+    out
+}
+
+/// [`parse_tcp_options`] appending to `out`.
+fn parse_tcp_options_into(opts: &[u8], out: &mut Vec<TcpOption>) {
     let mut i = 0;
     while i < opts.len() {
         let kind = opts[i];
@@ -175,7 +252,6 @@ pub fn parse_tcp_options(opts: &[u8]) -> Vec<TcpOption> {
         out.push(o);
         i += lu;
     }
-    out
 }
 
 impl Decoder {
@@ -183,11 +259,44 @@ impl Decoder {
         Decoder::default()
     }
 
+    /// Give back the layers and options of a segment that is done with, so
+    /// the next frames reuse their memory instead of allocating.
+    pub fn recycle(&mut self, layers: Vec<LayerSpan>, options: Vec<TcpOption>) {
+        if layers.capacity() > 0 && self.spare_layers.len() < MAX_SPARE {
+            self.spare_layers.push(layers);
+        }
+        if options.capacity() > 0 && self.spare_options.len() < MAX_SPARE {
+            self.spare_options.push(options);
+        }
+    }
+
+    fn take_options(&mut self) -> Vec<TcpOption> {
+        let mut v = self.spare_options.pop().unwrap_or_default();
+        v.clear();
+        v
+    }
+
+    /// A decoder that keeps only `detail` of each segment.
+    pub fn with_detail(detail: Detail) -> Decoder {
+        Decoder {
+            detail,
+            ..Decoder::default()
+        }
+    }
+
     /// Decode one frame of link type `link_type` (pcap header FCS bits
     /// already masked off).
     pub fn decode(&mut self, link_type: u32, data: &[u8], orig_len: u32) -> DecodeOutcome {
         self.tick += 1;
-        let mut layers = Vec::new();
+        let mut layers = Sink {
+            on: self.detail.layers,
+            v: if self.detail.layers {
+                self.spare_layers.pop().unwrap_or_default()
+            } else {
+                Vec::new()
+            },
+            used: 0,
+        };
         let net = link_layer(link_type, data, &mut layers);
         // How many bytes the frame had on the wire beyond what was captured.
         let missing = (orig_len as usize).saturating_sub(data.len());
@@ -198,13 +307,7 @@ impl Decoder {
         }
     }
 
-    fn ipv4(
-        &mut self,
-        data: &[u8],
-        off: usize,
-        missing: usize,
-        mut layers: Vec<LayerSpan>,
-    ) -> DecodeOutcome {
+    fn ipv4(&mut self, data: &[u8], off: usize, missing: usize, mut layers: Sink) -> DecodeOutcome {
         let Some(h) = data.get(off..off + 20) else {
             return DecodeOutcome::NotTcp;
         };
@@ -236,7 +339,7 @@ impl Decoder {
         let frag = u16::from_be_bytes([h[6], h[7]]);
         let more = frag & 0x2000 != 0;
         let frag_off = usize::from(frag & 0x1fff) * 8;
-        layers.push(span(Layer::Network, "IPv4", off, off + ihl));
+        layers.push(Layer::Network, "IPv4", off, off + ihl);
         if proto != 6 {
             return DecodeOutcome::NotTcp;
         }
@@ -262,16 +365,12 @@ impl Decoder {
             },
             layers,
             false,
+            self.detail,
+            self.take_options(),
         )
     }
 
-    fn ipv6(
-        &mut self,
-        data: &[u8],
-        off: usize,
-        missing: usize,
-        mut layers: Vec<LayerSpan>,
-    ) -> DecodeOutcome {
+    fn ipv6(&mut self, data: &[u8], off: usize, missing: usize, mut layers: Sink) -> DecodeOutcome {
         let Some(h) = data.get(off..off + 40) else {
             return DecodeOutcome::NotTcp;
         };
@@ -327,7 +426,7 @@ impl Decoder {
                 break;
             }
         }
-        layers.push(span(Layer::Network, "IPv6", off, pos));
+        layers.push(Layer::Network, "IPv6", off, pos);
         if next != 6 {
             return DecodeOutcome::NotTcp;
         }
@@ -353,6 +452,8 @@ impl Decoder {
             },
             layers,
             false,
+            self.detail,
+            self.take_options(),
         )
     }
 
@@ -368,7 +469,7 @@ impl Decoder {
         more: bool,
         src: IpAddr,
         dst: IpAddr,
-        layers: Vec<LayerSpan>,
+        layers: Sink,
     ) -> DecodeOutcome {
         // A fragment cut by the snap length cannot be reassembled (as in
         // Wireshark); nor can one beyond the largest datagram.
@@ -426,6 +527,8 @@ impl Decoder {
             },
             layers,
             true,
+            self.detail,
+            self.take_options(),
         )
     }
 
@@ -452,21 +555,21 @@ impl Decoder {
 }
 
 /// Parse the link layer; push its span(s); say where the IP header starts.
-fn link_layer(link_type: u32, data: &[u8], layers: &mut Vec<LayerSpan>) -> Net {
+fn link_layer(link_type: u32, data: &[u8], layers: &mut Sink) -> Net {
     match link_type {
         LINKTYPE_ETHERNET => {
             let Some(mut etype) = be16(data, 12) else {
                 return Net::Other;
             };
             let mut off = 14;
-            layers.push(span(Layer::Link, "Ethernet II", 0, 14));
+            layers.push(Layer::Link, "Ethernet II", 0, 14);
             if etype < 0x0600 {
                 // IEEE 802.3 length field: only LLC/SNAP can carry IP.
                 if data.get(14..17) == Some(&[0xaa, 0xaa, 0x03][..]) {
                     let Some(t) = be16(data, 20) else {
                         return Net::Other;
                     };
-                    layers.push(span(Layer::Link, "LLC/SNAP", 14, 22));
+                    layers.push(Layer::Link, "LLC/SNAP", 14, 22);
                     etype = t;
                     off = 22;
                 } else {
@@ -492,7 +595,7 @@ fn link_layer(link_type: u32, data: &[u8], layers: &mut Vec<LayerSpan>) -> Net {
                     le
                 }
             };
-            layers.push(span(Layer::Link, "BSD loopback", 0, 4));
+            layers.push(Layer::Link, "BSD loopback", 0, 4);
             match af {
                 2 => Net::V4(4),
                 10 | 24 | 28 | 30 => Net::V6(4),
@@ -510,7 +613,7 @@ fn link_layer(link_type: u32, data: &[u8], layers: &mut Vec<LayerSpan>) -> Net {
             let Some(p) = be16(data, 14) else {
                 return Net::Other;
             };
-            layers.push(span(Layer::Link, "Linux cooked (SLL)", 0, 16));
+            layers.push(Layer::Link, "Linux cooked (SLL)", 0, 16);
             ethertype(p, data, 16, layers)
         }
         LINKTYPE_LINUX_SLL2 => {
@@ -520,7 +623,7 @@ fn link_layer(link_type: u32, data: &[u8], layers: &mut Vec<LayerSpan>) -> Net {
             let Some(p) = be16(data, 0) else {
                 return Net::Other;
             };
-            layers.push(span(Layer::Link, "Linux cooked v2 (SLL2)", 0, 20));
+            layers.push(Layer::Link, "Linux cooked v2 (SLL2)", 0, 20);
             ethertype(p, data, 20, layers)
         }
         LINKTYPE_NFLOG => nflog(data, layers),
@@ -531,7 +634,7 @@ fn link_layer(link_type: u32, data: &[u8], layers: &mut Vec<LayerSpan>) -> Net {
             let Some(p) = be16(data, 40) else {
                 return Net::Other;
             };
-            layers.push(span(Layer::Link, "IPoIB", 0, 44));
+            layers.push(Layer::Link, "IPoIB", 0, 44);
             ethertype(p, data, 44, layers)
         }
         _ => Net::Other,
@@ -539,7 +642,7 @@ fn link_layer(link_type: u32, data: &[u8], layers: &mut Vec<LayerSpan>) -> Net {
 }
 
 /// Follow an EtherType through any number of VLAN tags.
-fn ethertype(mut etype: u16, data: &[u8], mut off: usize, layers: &mut Vec<LayerSpan>) -> Net {
+fn ethertype(mut etype: u16, data: &[u8], mut off: usize, layers: &mut Sink) -> Net {
     loop {
         match etype {
             0x0800 => return Net::V4(off),
@@ -548,7 +651,7 @@ fn ethertype(mut etype: u16, data: &[u8], mut off: usize, layers: &mut Vec<Layer
                 let Some(t) = be16(data, off + 2) else {
                     return Net::Other;
                 };
-                layers.push(span(Layer::Link, "802.1Q VLAN", off, off + 4));
+                layers.push(Layer::Link, "802.1Q VLAN", off, off + 4);
                 etype = t;
                 off += 4;
             }
@@ -560,7 +663,7 @@ fn ethertype(mut etype: u16, data: &[u8], mut off: usize, layers: &mut Vec<Layer
 /// NFLOG: 4-byte header, then TLVs (length and type in the capturing host's
 /// byte order, length including the 4-byte TLV header, padded to 4); the
 /// packet is TLV type 9 (NFULA_PAYLOAD).
-fn nflog(data: &[u8], layers: &mut Vec<LayerSpan>) -> Net {
+fn nflog(data: &[u8], layers: &mut Sink) -> Net {
     let mut pos = 4;
     // The first TLV's length read both ways: the smaller plausible one wins.
     let le = match data.get(4..6) {
@@ -589,7 +692,7 @@ fn nflog(data: &[u8], layers: &mut Vec<LayerSpan>) -> Net {
         }
         if t & 0x3fff == 9 {
             let start = pos + 4;
-            layers.push(span(Layer::Link, "NFLOG", 0, start));
+            layers.push(Layer::Link, "NFLOG", 0, start);
             return match data.get(start).map(|b| b >> 4) {
                 Some(4) => Net::V4(start),
                 Some(6) => Net::V6(start),
@@ -601,7 +704,13 @@ fn nflog(data: &[u8], layers: &mut Vec<LayerSpan>) -> Net {
     Net::Other
 }
 
-fn tcp(input: TcpInput<'_>, mut layers: Vec<LayerSpan>, reassembled: bool) -> DecodeOutcome {
+fn tcp(
+    input: TcpInput<'_>,
+    mut layers: Sink,
+    reassembled: bool,
+    detail: Detail,
+    mut options: Vec<TcpOption>,
+) -> DecodeOutcome {
     let b = input.bytes;
     if b.len() < 20 {
         return DecodeOutcome::Malformed(format!(
@@ -627,23 +736,30 @@ fn tcp(input: TcpInput<'_>, mut layers: Vec<LayerSpan>, reassembled: bool) -> De
     }
     let len = input.reported - hlen;
     let hdr_end = hlen.min(b.len());
-    let options = parse_tcp_options(&b[20..hdr_end]);
+    if detail.options {
+        parse_tcp_options_into(&b[20..hdr_end], &mut options);
+    }
     let payload_end = b.len().min(hlen + len);
-    let payload = if hdr_end == hlen {
-        b[hlen..payload_end].to_vec()
+    let captured = if hdr_end == hlen {
+        &b[hlen..payload_end]
+    } else {
+        &[]
+    };
+    let payload = if detail.payload {
+        captured.to_vec()
     } else {
         Vec::new()
     };
     let truncated = b.len() < hlen + len;
     if let Some(off) = input.frame_off {
-        layers.push(span(Layer::Transport, "TCP", off, off + hdr_end));
-        if !payload.is_empty() {
-            layers.push(span(
+        layers.push(Layer::Transport, "TCP", off, off + hdr_end);
+        if !captured.is_empty() {
+            layers.push(
                 Layer::Application,
                 "payload",
                 off + hlen,
-                off + hlen + payload.len(),
-            ));
+                off + hlen + captured.len(),
+            );
         }
     }
     DecodeOutcome::Tcp(Decoded {
@@ -658,7 +774,7 @@ fn tcp(input: TcpInput<'_>, mut layers: Vec<LayerSpan>, reassembled: bool) -> De
             payload,
         },
         len: u32::try_from(len).unwrap_or(u32::MAX),
-        layers,
+        layers: layers.into_vec(),
         truncated,
         reassembled,
     })
