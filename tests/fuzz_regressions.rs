@@ -61,11 +61,14 @@ fn fixed_fuzz_findings_stay_fixed() {
     assert!(failures.is_empty(), "\n{}", failures.join("\n"));
 }
 
+/// Findings not fixed yet live under `open/`; none are open now.
 #[test]
 #[ignore = "open fuzz findings (bugs not fixed yet), see docs/reliability.md"]
 fn open_fuzz_findings() {
     let (ran, failures) = replay(&root().join("open"));
-    assert!(ran > 0);
+    if ran == 0 {
+        println!("no open fuzz findings");
+    }
     assert!(failures.is_empty(), "\n{}", failures.join("\n"));
 }
 

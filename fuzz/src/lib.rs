@@ -23,9 +23,8 @@ use synack::timeline::{FrameBytes, Side, Step, Timeline};
 use synack::wire::decode::{DecodeOutcome, Decoder};
 
 /// The targets, by name, for the drivers that pick one at run time.
-/// `tracker_strict` is `tracker` plus a check that fails today (see
-/// [`tracker_strict`]); it has no libFuzzer target of its own, so the CI
-/// smoke run stays green until that bug is fixed.
+/// `tracker_strict` is the same as `tracker` since the held-SYN bugs it
+/// caught were fixed; the name stays for old inputs and scripts.
 /// A fuzz target's body.
 pub type Target = fn(&[u8]);
 
@@ -245,13 +244,12 @@ pub fn segments(data: &[u8]) -> Vec<Observed> {
 /// Target `tracker`: the tracker fed a segment sequence built by
 /// [`segments`]. Invariants: see [`check_steps`] (not `strict`).
 pub fn tracker(data: &[u8]) {
-    tracker_with(data, false);
+    tracker_with(data, true);
 }
 
-/// [`tracker`] with the continuity check too: a stream's next step starts
-/// in the states its previous step ended in. Fails today (a held SYN is
-/// "answered" by its own sender; docs/reliability.md, finding T2); make it
-/// the `tracker` target's behaviour once that is fixed.
+/// The same as [`tracker`], which now includes the continuity check (a
+/// stream's next step starts in the states its previous step ended in)
+/// since findings T2 and T3 were fixed; see docs/reliability.md.
 pub fn tracker_strict(data: &[u8]) {
     tracker_with(data, true);
 }

@@ -115,6 +115,8 @@ struct Conn {
     /// Steps of this connection still held in the queue, waiting for the
     /// answer to a SYN: (queue position id, receiver side).
     pending: Vec<u64>,
+    /// The side those held SYNs wait on: the receiver of the first one.
+    pending_side: Option<Side>,
     /// A FIN step held until its receiver's next segment shows whether the
     /// FIN had reached it (its ACK covers the FIN) or crossed the
     /// receiver's own FIN on the wire (a simultaneous close).
@@ -323,6 +325,7 @@ impl Tracker {
             states: States::default(),
             analyzer: Analyzer::new(),
             pending: Vec::new(),
+            pending_side: None,
             fin_pending: None,
             fin_was: None,
             fin_in_flight: [false; 2],
@@ -398,7 +401,11 @@ impl Tracker {
 
         // A held SYN learns what its receiver was from this, the receiver's
         // first answer.
-        let answer = if !c.pending.is_empty() && from == Side::Server {
+        // Only the side the SYN went to can answer it.
+        let waiter = c
+            .pending_side
+            .filter(|w| !c.pending.is_empty() && *w == from);
+        let answer = if waiter.is_some() {
             Some(if f.rst() {
                 (State::Closed, State::Closed)
             } else if f.syn() && !f.ack() {
@@ -409,28 +416,34 @@ impl Tracker {
         } else {
             None
         };
-        if let Some((before, after)) = answer {
+        if let (Some((before, after)), Some(w)) = (answer, waiter) {
             c.pending.clear();
-            // The first held SYN is where the server changed; a retransmitted
-            // SYN after it finds the server already there.
+            c.pending_side = None;
+            // The first held SYN is where the waiting side changed; a
+            // retransmitted SYN after it finds that side already there.
             let mut first = true;
             let front_id = self.next_id - self.queue.len() as u64;
             for id in c.queued.iter() {
                 let held = &mut self.queue[(id - front_id) as usize];
-                let unknown = held.step.before.server.is_none() && held.step.after.server.is_none();
+                let unknown = held.step.before.get(w).is_none() && held.step.after.get(w).is_none();
                 if !unknown {
                     continue;
                 }
-                if first && held.waiting == Some(Side::Server) {
-                    held.step.before.server = Some(before);
+                if first && held.waiting != Some(w) {
+                    // Before the SYN: the side was not known then, and the
+                    // answer says nothing about that time.
+                    continue;
+                }
+                if first {
+                    held.step.before.set(w, Some(before));
                     first = false;
                 } else {
-                    held.step.before.server = Some(after);
+                    held.step.before.set(w, Some(after));
                 }
-                held.step.after.server = Some(after);
+                held.step.after.set(w, Some(after));
                 held.waiting = None;
             }
-            c.states.server = Some(after);
+            c.states.set(w, Some(after));
         }
 
         if let Some((id, receiver)) = c.fin_pending.take() {
@@ -472,8 +485,9 @@ impl Tracker {
             // Only the aggregates: the held SYN and FIN bookkeeping, with
             // the frame number for an id.
             let id = o.frame;
-            if waiting.is_some() {
+            if let Some(w) = waiting {
                 c.pending.push(id);
+                c.pending_side.get_or_insert(w);
                 self.deadlines.push_back((id, ci));
             } else if f.fin() && before.get(to) != c.states.get(to) {
                 c.fin_pending = Some((id, to));
@@ -539,8 +553,9 @@ impl Tracker {
         let id = self.next_id;
         self.next_id += 1;
         let mut waiting = waiting;
-        if waiting.is_some() {
+        if let Some(w) = waiting {
             c.pending.push(id);
+            c.pending_side.get_or_insert(w);
         } else if f.fin() && step.before.get(to) != step.after.get(to) {
             c.fin_pending = Some((id, to));
             waiting = Some(to);
@@ -565,6 +580,9 @@ impl Tracker {
             self.deadlines.pop_front();
             if let Some(c) = self.conns[ci].as_mut() {
                 c.pending.retain(|p| *p != frame);
+                if c.pending.is_empty() {
+                    c.pending_side = None;
+                }
                 if c.fin_pending.is_some_and(|(p, _)| p == frame) {
                     c.fin_pending = None;
                 }
@@ -825,6 +843,9 @@ impl Tracker {
                 return;
             };
             c.pending.retain(|p| *p != id);
+            if c.pending.is_empty() {
+                c.pending_side = None;
+            }
             if c.fin_pending.is_some_and(|(p, _)| p == id) {
                 c.fin_pending = None;
             }
@@ -838,6 +859,7 @@ impl Tracker {
         }
         for c in self.conns.iter_mut().flatten() {
             c.pending.clear();
+            c.pending_side = None;
             c.fin_pending = None;
         }
         self.deadlines.clear();
