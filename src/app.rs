@@ -169,7 +169,8 @@ fn inspect(args: &InspectArgs) -> Result<()> {
                 }
             }
             out.maybe_flush()
-        })?;
+        })
+        .map_err(|e| about(path, e))?;
         flush_rows(&mut batch, &mut out);
         if !out.finish()? {
             return Ok(());
@@ -191,7 +192,8 @@ fn inspect(args: &InspectArgs) -> Result<()> {
             writer.push(&mut out.buf, step, lang);
             out.maybe_flush()
         };
-        let report = capture::stream_steps_parallel(path, READ, &mut f)?;
+        let report =
+            capture::stream_steps_parallel(path, READ, &mut f).map_err(|e| about(path, e))?;
         if !out.finish()? {
             return Ok(());
         }
@@ -205,7 +207,8 @@ fn inspect(args: &InspectArgs) -> Result<()> {
             keep_bytes: want_tui,
             ..READ
         },
-    )?;
+    )
+    .map_err(|e| about(path, e))?;
     if let Some(n) = args.stream
         && n as usize >= tl.streams.len()
     {
@@ -232,7 +235,7 @@ fn inspect(args: &InspectArgs) -> Result<()> {
 
 fn quiz(args: &crate::cli::QuizArgs) -> Result<()> {
     let tl = match &args.file {
-        Some(path) => capture::timeline(path, READ)?.0,
+        Some(path) => capture::timeline(path, READ).map_err(|e| about(path, e))?.0,
         None => simulate_timeline(&SimulateArgs {
             scenario: args.scenario.clone(),
             isn_client: None,
@@ -314,8 +317,26 @@ impl ChunkedOut {
     }
 }
 
+/// A capture that could not be read at all, with the file's name in front
+/// (the errors about the path itself name it already).
+fn about(path: &std::path::Path, e: crate::pcap::CaptureError) -> anyhow::Error {
+    use crate::pcap::CaptureError::{NotFound, Unreadable};
+    match e {
+        NotFound { .. } | Unreadable { .. } => e.into(),
+        other => anyhow::anyhow!("{}: {other}", path.display()),
+    }
+}
+
 /// After the output: say what was wrong with a damaged file, on one line.
 fn finish_report(path: &std::path::Path, report: &capture::CaptureReport) -> Result<()> {
+    if let Some((frame, why)) = &report.first_malformed {
+        let n = report.malformed;
+        eprintln!(
+            "synack: warning: {}: {n} frame{} with a malformed TCP header left out (frame {frame}: {why})",
+            path.display(),
+            if n == 1 { "" } else { "s" }
+        );
+    }
     if report.evicted_open > 0 {
         eprintln!(
             "synack: note: {} connections that stayed silent while more than {} were open \
@@ -326,10 +347,12 @@ fn finish_report(path: &std::path::Path, report: &capture::CaptureReport) -> Res
     }
     if let Some(damage) = &report.damage {
         if report.damage_is_fatal() {
+            let n = report.frames;
             bail!(
-                "{}: {damage} (the {} frames before it are shown)",
+                "{}: {damage} (the {n} frame{} before it {} shown)",
                 path.display(),
-                report.frames
+                if n == 1 { "" } else { "s" },
+                if n == 1 { "is" } else { "are" }
             );
         }
         eprintln!("synack: warning: {}: {damage}", path.display());

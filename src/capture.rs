@@ -15,6 +15,8 @@ pub struct CaptureReport {
     pub frames: u64,
     pub tcp_frames: u64,
     pub malformed: u64,
+    /// The first frame whose TCP header was unusable, and why.
+    pub first_malformed: Option<(u64, String)>,
     pub streams: Vec<StreamInfo>,
     pub summaries: Vec<Summary>,
     /// An error met after some frames were read: those frames stand.
@@ -147,7 +149,12 @@ fn scan(
                 };
                 stop = on_tcp(found, position, &mut decoder).is_break();
             }
-            DecodeOutcome::Malformed(_) => report.malformed += 1,
+            DecodeOutcome::Malformed(why) => {
+                report.malformed += 1;
+                if report.first_malformed.is_none() {
+                    report.first_malformed = Some((frame.index, why));
+                }
+            }
             DecodeOutcome::NotTcp | DecodeOutcome::FragmentHeld => {}
         }
         if let Some(st) = states.as_deref_mut()
@@ -207,6 +214,7 @@ fn empty_report() -> CaptureReport {
         frames: 0,
         tcp_frames: 0,
         malformed: 0,
+        first_malformed: None,
         streams: Vec::new(),
         summaries: Vec::new(),
         damage: None,
