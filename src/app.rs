@@ -339,8 +339,8 @@ fn finish_report(path: &std::path::Path, report: &capture::CaptureReport) -> Res
     }
     if report.evicted_open > 0 {
         eprintln!(
-            "synack: note: {} connections that stayed silent while more than {} were open \
-             were summarised early to bound memory; a later segment of one starts a new stream",
+            "synack: note: {} idle connections (silent while more than {} were open) were \
+             summarised early to bound memory; a later segment of one starts a new stream",
             report.evicted_open,
             crate::tcp::tracker::MAX_LIVE_CONNS
         );

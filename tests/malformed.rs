@@ -508,7 +508,6 @@ fn temp_dir(name: &str) -> PathBuf {
 /// must stay under 200 MiB. Today the tracker keeps every connection (and
 /// its analyser) for the whole file, and the summary is built as one string.
 #[test]
-#[ignore = "bug: memory grows with the number of connections (no eviction yet), see docs/reliability.md"]
 fn a_million_idle_connections_stay_in_bounded_memory() {
     let d = temp_dir("million");
     let path = d.join("million.pcap");
