@@ -227,7 +227,7 @@ const CASES: &[Case] = &[
     case(
         "pcapng-epb-huge-length.pcapng",
         1,
-        "synack: error: {}: frame 1 (byte 48) claims 2147483632 captured bytes, more than the limit for a packet block (278528); the file is damaged from here on",
+        "synack: error: {}: frame 1 (byte 48) claims 2147483632 bytes of packet block, more than the limit for a packet block (278528); the file is damaged from here on",
         0,
     ),
     // An unknown block is skipped without being read into memory; this one
@@ -253,19 +253,19 @@ const CASES: &[Case] = &[
     case(
         "pcapng-unknown-interface.pcapng",
         1,
-        "synack: error: {}: frame 1 (byte 48) names interface 5, but its section declares only 1; the file is corrupt from here on",
+        "synack: error: {}: frame 1 (byte 48) names interface 5, but its section declares only 1 interface; the file is corrupt from here on",
         0,
     ),
     case(
         "pcapng-epb-before-idb.pcapng",
         1,
-        "synack: error: {}: frame 1 (byte 28) names interface 0, but its section declares only 0; the file is corrupt from here on",
+        "synack: error: {}: frame 1 (byte 28) names interface 0, but its section declares no interface; the file is corrupt from here on",
         0,
     ),
     case(
         "pcapng-spb-before-idb.pcapng",
         1,
-        "synack: error: {}: frame 1 (byte 28) names interface 0, but its section declares only 0; the file is corrupt from here on",
+        "synack: error: {}: frame 1 (byte 28) names interface 0, but its section declares no interface; the file is corrupt from here on",
         0,
     ),
     case(

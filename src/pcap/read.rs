@@ -35,6 +35,15 @@ pub struct RawFrame {
     pub orig_len: u32,
 }
 
+/// "only 2 interfaces", or "no interface" for a section that has none.
+fn declared(count: usize) -> String {
+    match count {
+        0 => "no interface".into(),
+        1 => "only 1 interface".into(),
+        n => format!("only {n} interfaces"),
+    }
+}
+
 /// Everything that can go wrong reading a capture. Each message is one line
 /// that says what is wrong and what to do.
 #[derive(Debug, thiserror::Error)]
@@ -85,7 +94,7 @@ pub enum CaptureError {
     )]
     TruncatedRecord { frame: u64, offset: u64 },
     #[error(
-        "frame {frame} (byte {offset}) claims {len} captured bytes, more than {why} ({limit}); the file is damaged from here on"
+        "frame {frame} (byte {offset}) claims {len} {what}, more than {why} ({limit}); the file is damaged from here on"
     )]
     AbsurdLength {
         frame: u64,
@@ -93,11 +102,14 @@ pub enum CaptureError {
         len: u64,
         limit: u64,
         why: &'static str,
+        /// What the length counts: "captured bytes", or a pcapng block's
+        /// "bytes of packet block".
+        what: &'static str,
     },
     #[error("damaged pcapng block at byte {offset}: {reason}; the file is corrupt from here on")]
     DamagedBlock { offset: u64, reason: String },
     #[error(
-        "frame {frame} (byte {offset}) names interface {id}, but its section declares only {count}; the file is corrupt from here on"
+        "frame {frame} (byte {offset}) names interface {id}, but its section declares {}; the file is corrupt from here on", declared(*count)
     )]
     UnknownInterface {
         frame: u64,
@@ -561,6 +573,7 @@ impl CaptureReader {
                 len: incl.into(),
                 limit: MAX_RECORD_LEN.into(),
                 why: "the 256 KiB limit for one frame",
+                what: "captured bytes",
             });
         }
         if let Some(limit) = snap_limit(snaplen)
@@ -572,6 +585,7 @@ impl CaptureReader {
                 len: incl.into(),
                 limit: snaplen.into(),
                 why: "the file's snap length allows",
+                what: "captured bytes",
             });
         }
         let mut data = std::mem::take(&mut self.buf);
@@ -730,6 +744,7 @@ impl CaptureReader {
                         len: blen.into(),
                         limit: MAX_BLOCK_LEN.into(),
                         why: "the limit for a packet block",
+                        what: "bytes of packet block",
                     });
                 }
                 return Err(damaged(format!(
@@ -859,6 +874,7 @@ impl CaptureReader {
                         len: caplen.into(),
                         limit: MAX_RECORD_LEN.into(),
                         why: "the 256 KiB limit for one frame",
+                        what: "captured bytes",
                     });
                 }
                 if let Some(iface) = ifaces.get(id as usize)
@@ -871,6 +887,7 @@ impl CaptureReader {
                         len: caplen.into(),
                         limit: iface.snaplen.into(),
                         why: "the interface's snap length allows",
+                        what: "captured bytes",
                     });
                 }
                 if 20 + caplen as usize > body.len() {
