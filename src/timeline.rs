@@ -98,6 +98,18 @@ pub enum Analysis {
     ZeroWindow,
 }
 
+impl Analysis {
+    /// The name used in NDJSON and the text views.
+    pub fn name(self) -> &'static str {
+        match self {
+            Analysis::Retransmission => "retransmission",
+            Analysis::DupAck => "dup_ack",
+            Analysis::OutOfOrder => "out_of_order",
+            Analysis::ZeroWindow => "zero_window",
+        }
+    }
+}
+
 #[derive(Clone, Copy, Debug, PartialEq, Serialize)]
 #[serde(tag = "timer", rename_all = "snake_case")]
 pub enum Timer {
@@ -192,6 +204,11 @@ pub struct SegmentView {
     pub analysis: Vec<Analysis>,
     /// Dropped by the simulated wire: only the sender changed.
     pub lost: bool,
+    /// It starts beyond the next sequence number its receiver expects: the
+    /// bytes before it are missing (lost, reordered, or not captured), so
+    /// the receiver can only hold it (Wireshark: "previous segment not
+    /// captured").
+    pub gap_before: bool,
     pub bytes: Option<FrameBytes>,
 }
 

@@ -204,13 +204,15 @@ pub fn side_calls_in(step: &Step, lang: Lang) -> [Option<String>; 2] {
             } else {
                 // An RST's payload (a diagnostic text, RFC 9293 §3.5.3) never
                 // reaches the application.
-                v.filter(|v| v.len > 0 && !v.seg.flags.rst()).map(|v| {
-                    tr!(
-                        lang,
-                        format!("read() can return {} bytes", v.len),
-                        format!("read() 可读到 {} 字节", v.len)
-                    )
-                })
+                // After a gap the bytes wait until the missing ones arrive.
+                v.filter(|v| v.len > 0 && !v.seg.flags.rst() && !v.gap_before)
+                    .map(|v| {
+                        tr!(
+                            lang,
+                            format!("read() can return {} bytes", v.len),
+                            format!("read() 可读到 {} 字节", v.len)
+                        )
+                    })
             };
             if note.is_some() {
                 out[to.index()] = note;
@@ -859,6 +861,20 @@ fn explain_segment(step: &Step, lang: Lang) -> String {
         )
     };
     parts.push(what);
+    if v.gap_before && v.len > 0 {
+        parts.push(tr!(
+            lang,
+            format!(
+                "The {to} has not received the bytes before it yet (lost, delayed, or not \
+                     captured): it keeps this segment aside, and read() returns nothing until \
+                     the gap is filled. Its ACK still names the first missing byte."
+            ),
+            format!(
+                "{to}还没有收到它前面的字节（丢失、延迟或没有被抓到）：它先把这个报文段放在一边，\
+                     在缺口补上之前 read() 读不到数据。它的 ACK 仍然指向第一个缺失的字节。"
+            )
+        ));
+    }
     if v.analysis.contains(&Analysis::DupAck) {
         parts.push(
             tr!(

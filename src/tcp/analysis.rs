@@ -34,11 +34,21 @@ pub struct Analyzer {
     syn_time: Option<f64>,
     synack_from: Option<Side>,
     rtt: Option<f64>,
+    /// The last segment observed started beyond the next expected sequence
+    /// number: bytes before it were not seen (Wireshark's "previous segment
+    /// not captured").
+    gap: bool,
 }
 
 impl Analyzer {
     pub fn new() -> Analyzer {
         Analyzer::default()
+    }
+
+    /// Whether the segment last passed to [`Analyzer::observe`] came after
+    /// a gap in its direction's sequence space.
+    pub fn last_had_gap(&self) -> bool {
+        self.gap
     }
 
     /// Marks for `seg`, sent by `from` and seen at `time`.
@@ -98,17 +108,13 @@ impl Analyzer {
             let copy_of_highest = end_of(seg, len) == next;
             // Only data can be out of order; a bare SYN or FIN again is a
             // retransmission.
-            if !fast
-                && len > 0
-                && !copy_of_highest
-                && since_high < threshold
-                && rev.last_ack != Some(seg.seq)
-            {
+            if !fast && len > 0 && !copy_of_highest && since_high < threshold {
                 out.push(Analysis::OutOfOrder);
             } else {
                 out.push(Analysis::Retransmission);
             }
         }
+        self.gap = (len > 0 || f.fin()) && !f.syn() && fwd.next_seq.is_some_and(|n| seg.seq.gt(n));
         let end = end_of(seg, len);
         if !f.rst() && fwd.next_seq.is_none_or(|n| end.gt(n)) {
             fwd.next_seq = Some(end);

@@ -424,6 +424,7 @@ impl Simulator {
             });
         }
         let analysis = self.analyzer.observe(from, seg, seg.len(), self.now);
+        let gap_before = self.analyzer.last_had_gap();
         let seq_rel = seg.seq.since(self.base[i].unwrap_or(seg.seq));
         // Without the ACK flag the field is shown as it is, as Wireshark does.
         let ack_rel = match self.base[from.other().index()] {
@@ -443,6 +444,7 @@ impl Simulator {
             ack_rel,
             analysis,
             lost,
+            gap_before,
             bytes: Some(build::frame(seg, src, dst, self.ip_id[i])),
             seg: seg.clone(),
         }

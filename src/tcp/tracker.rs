@@ -398,6 +398,7 @@ impl Tracker {
         } else {
             Vec::new()
         };
+        let gap_before = steps && c.analyzer.last_had_gap();
 
         // A held SYN learns what its receiver was from this, the receiver's
         // first answer.
@@ -543,6 +544,7 @@ impl Tracker {
                 ack_rel,
                 analysis,
                 lost: false,
+                gap_before,
                 bytes: o.bytes,
                 seg: o.seg,
             }),

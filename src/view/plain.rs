@@ -273,11 +273,7 @@ pub fn render_in(
                 v.seg.win
             );
             if !v.analysis.is_empty() {
-                let names: Vec<String> = v
-                    .analysis
-                    .iter()
-                    .map(|a| format!("{a:?}").to_lowercase())
-                    .collect();
+                let names: Vec<String> = v.analysis.iter().map(|a| a.name().to_string()).collect();
                 let _ = write!(detail, " [{}]", names.join(", "));
             }
             if !v.seg.options.is_empty() && v.seg.flags.syn() {

@@ -5,6 +5,8 @@
 //! each ladder row ended up on screen), which the event loop stores back
 //! into the app so mouse clicks can be mapped to steps.
 
+use super::file::{FileState, IndexMsg};
+use super::text::tr;
 use super::theme::Theme;
 use crate::explain::Lang;
 use crate::tcp::tracker::{Close, Handshake, Summary};
@@ -173,6 +175,10 @@ pub struct App<'a> {
     /// "?" row, which is the current one.
     pub pending: bool,
     pub hits: HitMap,
+    /// Set for a capture file indexed in the background
+    /// ([`App::file`]): the list grows as the index is built, and `tl`
+    /// holds the one stream opened last.
+    pub file: Option<FileState>,
 }
 
 impl<'a> App<'a> {
@@ -207,6 +213,7 @@ impl<'a> App<'a> {
             limit: None,
             pending: false,
             hits: HitMap::default(),
+            file: None,
         }
     }
 
@@ -219,6 +226,165 @@ impl<'a> App<'a> {
         app.conns = summaries.to_vec();
         app.frame_numbers = true;
         app
+    }
+
+    /// A capture file indexed in the background: opens on an empty list
+    /// that [`App::index_event`] fills (the event loop feeds it from
+    /// [`FileState::indexer`], see [`super::run_capture_file`]).
+    pub fn file(path: &std::path::Path) -> App<'static> {
+        let tl = Timeline {
+            source: format!("capture: {}", path.display()),
+            title: String::new(),
+            streams: Vec::new(),
+            steps: Vec::new(),
+        };
+        let mut app = App::with(Cow::Owned(tl));
+        app.has_list = true;
+        app.screen = Screen::List;
+        app.frame_numbers = true;
+        app.file = Some(FileState::new(path));
+        app
+    }
+
+    /// A capture file still being indexed.
+    pub fn indexing(&self) -> bool {
+        self.file.as_ref().is_some_and(|f| !f.done)
+    }
+
+    /// Take in what the indexing thread has sent since the last call;
+    /// returns whether anything changed.
+    pub fn poll_index(&mut self) -> bool {
+        let mut msgs = Vec::new();
+        if let Some(ix) = self.file.as_ref().and_then(|f| f.indexer.as_ref()) {
+            use std::sync::mpsc::TryRecvError;
+            loop {
+                match ix.rx.try_recv() {
+                    Ok(m) => msgs.push(m),
+                    Err(TryRecvError::Empty) => break,
+                    Err(TryRecvError::Disconnected) => {
+                        let done = self.file.as_ref().is_some_and(|f| f.done)
+                            || msgs.iter().any(|m| matches!(m, IndexMsg::Done(_)));
+                        if !done {
+                            // The thread ended without a word: it panicked.
+                            msgs.push(IndexMsg::Done(Box::new(Err(
+                                crate::pcap::CaptureError::Unreadable {
+                                    path: self
+                                        .file
+                                        .as_ref()
+                                        .map(|f| f.path.clone())
+                                        .unwrap_or_default(),
+                                    source: std::io::Error::other("the indexing thread failed"),
+                                },
+                            ))));
+                        }
+                        break;
+                    }
+                }
+            }
+        }
+        let changed = !msgs.is_empty();
+        for m in msgs {
+            self.index_event(m);
+        }
+        changed
+    }
+
+    /// Take in one message of the indexing thread: progress and new rows,
+    /// or the finished index (which opens the connection Enter was
+    /// pressed on meanwhile).
+    pub fn index_event(&mut self, msg: IndexMsg) {
+        let Some(file) = self.file.as_mut() else {
+            return;
+        };
+        match msg {
+            IndexMsg::Progress {
+                bytes,
+                total_bytes,
+                frames,
+                rows,
+            } => {
+                file.bytes = bytes;
+                file.total_bytes = total_bytes;
+                file.frames = frames;
+                for r in &rows {
+                    for (k, lang) in [Lang::En, Lang::Zh].into_iter().enumerate() {
+                        let m = super::list::measure(r, lang);
+                        for (w, m) in file.widths[k].iter_mut().zip(m) {
+                            *w = (*w).max(m);
+                        }
+                    }
+                }
+                self.conns.extend(rows);
+            }
+            IndexMsg::Done(result) => {
+                file.done = true;
+                file.bytes = file.total_bytes;
+                if let Some(t) = file.timing.as_mut() {
+                    t.log("index done");
+                }
+                match *result {
+                    Ok(idx) => {
+                        file.frames = idx.frames_total;
+                        if let Some(d) = &idx.damage {
+                            file.note = Some(tr(
+                                self.lang,
+                                format!("damaged file, read up to the damage: {d}"),
+                                format!("文件已损坏，只读到损坏处：{d}"),
+                            ));
+                        }
+                        file.index = Some(idx);
+                        file.opening = file.pending.take();
+                    }
+                    Err(e) => {
+                        file.pending = None;
+                        file.note = Some(tr(
+                            self.lang,
+                            format!("cannot index the file: {e}"),
+                            format!("无法为文件建立索引：{e}"),
+                        ));
+                    }
+                }
+            }
+        }
+    }
+
+    /// Read the stream marked by [`App::open`] (the frame saying it is
+    /// being opened was drawn) and show it; returns whether there was one.
+    pub fn finish_open(&mut self) -> bool {
+        let Some(file) = self.file.as_mut() else {
+            return false;
+        };
+        let Some(stream) = file.opening.take() else {
+            return false;
+        };
+        let Some(idx) = file.index.as_ref() else {
+            return false;
+        };
+        let started = std::time::Instant::now();
+        match crate::capture::read_stream(idx, stream, true) {
+            Ok(tl) => {
+                let steps = tl.steps.len();
+                file.loaded = Some(stream);
+                self.tl = Cow::Owned(tl);
+                if let Some(t) = file.timing.as_mut() {
+                    t.log(&format!(
+                        "stream {stream} read: {steps} steps in {:.1} ms",
+                        started.elapsed().as_secs_f64() * 1e3
+                    ));
+                }
+                if let Some(i) = self.conns.iter().position(|c| c.stream == stream) {
+                    self.show(i);
+                }
+            }
+            Err(e) => {
+                file.note = Some(tr(
+                    self.lang,
+                    format!("cannot read stream {stream}: {e}"),
+                    format!("无法读取流 {stream}：{e}"),
+                ));
+            }
+        }
+        true
     }
 
     /// Live mode: a copy of the source's timeline, refreshed by
@@ -294,6 +460,35 @@ impl<'a> App<'a> {
     /// Open the connection at `idx` of the list in the stepping view, where
     /// it was left (or at its first step).
     pub fn open(&mut self, idx: usize) -> bool {
+        let Some(c) = self.conns.get(idx) else {
+            return false;
+        };
+        let stream = c.stream;
+        if let Some(file) = self.file.as_mut()
+            && file.loaded != Some(stream)
+        {
+            // A capture file: read the stream's frames first, once the
+            // index says where they are.
+            self.selected = idx;
+            file.opening = None;
+            file.pending = None;
+            if let Some(t) = file.timing.as_mut() {
+                t.log(&format!("open stream {stream}"));
+            }
+            if file.index.is_some() {
+                file.opening = Some(stream);
+            } else if !file.done {
+                file.pending = Some(stream);
+            } else {
+                return false;
+            }
+            return true;
+        }
+        self.show(idx)
+    }
+
+    /// Show the connection at `idx` of the list (its steps are in `tl`).
+    fn show(&mut self, idx: usize) -> bool {
         let Some(c) = self.conns.get(idx) else {
             return false;
         };
@@ -543,6 +738,13 @@ impl<'a> App<'a> {
             return a;
         }
         match key.code {
+            KeyCode::Esc if self.file.as_ref().is_some_and(|f| f.pending.is_some()) => {
+                // Not waiting for that connection any more.
+                if let Some(f) = self.file.as_mut() {
+                    f.pending = None;
+                }
+                Action::Redraw
+            }
             KeyCode::Esc => Action::Quit,
             KeyCode::Up | KeyCode::Char('k') | KeyCode::PageUp => {
                 self.select(self.selected.saturating_sub(1))

@@ -3,7 +3,8 @@
 //! everything about the selected one.
 
 use super::app::{App, HitMap};
-use super::text::{fit, fit_right, tr, width, wrapped};
+use super::file::{FileState, grouped, short_count};
+use super::text::{fit, fit_right, tr, truncate, width, wrapped};
 use crate::explain::Lang;
 use crate::tcp::segment::Flags;
 use crate::tcp::tracker::{Close, Handshake, Summary};
@@ -54,7 +55,10 @@ struct Col {
     cell: fn(&Summary, Lang) -> String,
 }
 
-const COLS: [Col; 9] = [
+/// How many columns the list has.
+pub const NCOLS: usize = 9;
+
+const COLS: [Col; NCOLS] = [
     Col {
         name: "#",
         name_zh: "#",
@@ -124,23 +128,49 @@ const GAP: usize = 2;
 /// The row marker: `▶ ` on the selected row.
 const MARK: usize = 2;
 
-/// Which columns fit in `w` and how wide each is.
 impl Col {
     fn title(&self, lang: Lang) -> &'static str {
         tr(lang, self.name, self.name_zh)
     }
 }
 
-fn layout(conns: &[Summary], w: usize, lang: Lang) -> Vec<(usize, usize)> {
+/// Where `lang`'s widths are in [`crate::view::tui::file::FileState::widths`].
+pub fn lang_index(lang: Lang) -> usize {
+    match lang {
+        Lang::En => 0,
+        Lang::Zh => 1,
+    }
+}
+
+/// The width of each cell of one row in `lang`.
+pub fn measure(s: &Summary, lang: Lang) -> [usize; NCOLS] {
+    let mut out = [0; NCOLS];
+    for (o, c) in out.iter_mut().zip(&COLS) {
+        *o = width(&(c.cell)(s, lang));
+    }
+    out
+}
+
+/// Which columns fit in `w` and how wide each is. `known`: the widest cell
+/// of each column, when the caller keeps track of it (a capture file's
+/// list, too long to measure at every frame).
+fn layout(
+    conns: &[Summary],
+    w: usize,
+    lang: Lang,
+    known: Option<&[usize; NCOLS]>,
+) -> Vec<(usize, usize)> {
     let widths: Vec<usize> = COLS
         .iter()
-        .map(|c| {
-            conns
+        .enumerate()
+        .map(|(i, c)| match known {
+            Some(k) => k[i].max(width(c.title(lang))),
+            None => conns
                 .iter()
                 .map(|s| width(&(c.cell)(s, lang)))
                 .chain([width(c.title(lang))])
                 .max()
-                .unwrap_or(0)
+                .unwrap_or(0),
         })
         .collect();
     let mut keep: Vec<usize> = (0..COLS.len()).collect();
@@ -271,6 +301,15 @@ pub fn details(app: &App, w: usize) -> Vec<Line<'static>> {
 /// Draw the list screen's main area (all but the status line).
 pub fn render(f: &mut Frame, area: Rect, app: &App, hits: &mut HitMap) {
     let t = &app.theme;
+    let area = match app.file.as_ref().filter(|f| !f.done) {
+        Some(file) => {
+            let [gauge, rest] =
+                Layout::vertical([Constraint::Length(1), Constraint::Fill(1)]).areas(area);
+            f.render_widget(Paragraph::new(gauge_line(app, file, gauge.width)), gauge);
+            rest
+        }
+        None => area,
+    };
     let detail_h = if area.height >= 20 { 6 } else { 5 };
     let n = app.conns.len();
     // The table as tall as its rows (a header, borders, at least 3 rows),
@@ -283,7 +322,21 @@ pub fn render(f: &mut Frame, area: Rect, app: &App, hits: &mut HitMap) {
     ])
     .areas(area);
     let conns = tr(app.lang, "Connections", "连接");
-    let title = if app.tl.title.is_empty() {
+    let title = if let Some(file) = &app.file {
+        let frames = match &file.index {
+            Some(idx) => tr(
+                app.lang,
+                format!(" · {} frames", grouped(idx.frames_total)),
+                format!(" · {} 帧", grouped(idx.frames_total)),
+            ),
+            None => String::new(),
+        };
+        format!(
+            "[ {conns}: {} ]  {}{frames} ",
+            grouped(n as u64),
+            app.tl.source
+        )
+    } else if app.tl.title.is_empty() {
         format!("[ {conns}: {n} ]  {} ", app.tl.source)
     } else {
         format!("[ {conns}: {n} ]  {} · {} ", app.tl.source, app.tl.title)
@@ -298,7 +351,13 @@ pub fn render(f: &mut Frame, area: Rect, app: &App, hits: &mut HitMap) {
     }
     let w = inner.width as usize;
     if n == 0 {
-        let text = if app.live.is_some() {
+        let text = if app.file.as_ref().is_some_and(|f| !f.done) {
+            tr(
+                app.lang,
+                "Indexing the file: connections show here as they are found…",
+                "正在为文件建立索引：找到的连接会显示在这里…",
+            )
+        } else if app.live.is_some() {
             tr(
                 app.lang,
                 "No TCP connection yet: waiting for one to start…",
@@ -313,7 +372,11 @@ pub fn render(f: &mut Frame, area: Rect, app: &App, hits: &mut HitMap) {
         };
         f.render_widget(Paragraph::new(wrapped(text, w, "", t.bold())), inner);
     } else {
-        let cols = layout(&app.conns, w, app.lang);
+        let known = app
+            .file
+            .as_ref()
+            .map(|file| &file.widths[lang_index(app.lang)]);
+        let cols = layout(&app.conns, w, app.lang, known);
         let mut lines = vec![Line::from(Span::styled(
             fit(
                 &format!(
@@ -356,4 +419,32 @@ pub fn render(f: &mut Frame, area: Rect, app: &App, hits: &mut HitMap) {
     let inner = block.inner(bottom);
     f.render_widget(block, bottom);
     f.render_widget(Paragraph::new(details(app, inner.width as usize)), inner);
+}
+
+/// The gauge above the list while a capture file is indexed:
+/// `indexing 43% · 1.2M frames · 15 230 connections ━━━━━━──────`.
+fn gauge_line(app: &App, file: &FileState, w: u16) -> Line<'static> {
+    let t = &app.theme;
+    let pct = file.percent();
+    let label = tr(
+        app.lang,
+        format!(
+            " indexing {pct}% · {} frames · {} connections ",
+            short_count(file.frames),
+            grouped(app.conns.len() as u64)
+        ),
+        format!(
+            " 正在建立索引 {pct}% · {} 帧 · {} 个连接 ",
+            short_count(file.frames),
+            grouped(app.conns.len() as u64)
+        ),
+    );
+    let label = truncate(&label, w as usize);
+    let bar = (w as usize).saturating_sub(width(&label) + 1);
+    let filled = (bar as u64 * pct / 100) as usize;
+    Line::from(vec![
+        Span::styled(label, t.bold()),
+        Span::styled("━".repeat(filled), t.current()),
+        Span::styled("─".repeat(bar - filled), t.dim()),
+    ])
 }

@@ -17,6 +17,7 @@
 
 pub mod app;
 pub mod explain;
+pub mod file;
 pub mod help;
 pub mod ladder;
 pub mod layers;
@@ -142,6 +143,31 @@ pub fn run_capture(tl: &Timeline, summaries: &[Summary]) -> anyhow::Result<()> {
     run_app(App::capture(tl, summaries), None)
 }
 
+/// Show a capture file of any size, opening on the list of its
+/// connections: the first screen is drawn at once, the list fills while a
+/// background thread indexes the file (a gauge shows how far it is), and
+/// Enter reads only the chosen connection's frames (once the index is done;
+/// Enter before that opens it as soon as it is). The file is checked first,
+/// so one that cannot be read as a capture fails before the terminal is
+/// touched.
+pub fn run_capture_file(path: &std::path::Path) -> anyhow::Result<()> {
+    crate::pcap::CaptureReader::open(path)?;
+    let mut app = App::file(path);
+    let (guard, mut terminal) = enter()?;
+    if let Some(f) = app.file.as_mut() {
+        f.indexer = Some(file::spawn(path));
+    }
+    let result = event_loop(&mut terminal, &mut app, None);
+    if let Some(ix) = app.file.as_mut().and_then(|f| f.indexer.take()) {
+        // Not waited for: the thread stops at its next progress report,
+        // and the process may end before it does.
+        ix.cancel();
+    }
+    drop(terminal);
+    drop(guard);
+    result
+}
+
 /// Show a timeline that grows: the live lab (at the last step, "next" and
 /// autoplay call [`LiveSource::advance`], one socket call each) or the
 /// sniffer (a source with no [`LiveSource::next_hint`] at the start: it
@@ -236,14 +262,30 @@ where
     let mut next_tick: Option<Instant> = None;
     let mut dirty = true;
     let force_panic = test_panic_requested();
+    let mut first_frame = true;
     loop {
+        dirty |= app.poll_index();
         if dirty {
             let mut hits = Default::default();
             terminal.draw(|f| hits = ui::draw(f, app))?;
             app.hits = hits;
             dirty = false;
+            if let Some(t) = app.file.as_mut().and_then(|f| f.timing.as_mut()) {
+                if first_frame {
+                    t.log("first frame drawn");
+                } else if app.screen == app::Screen::Steps {
+                    t.log("frame drawn");
+                }
+            }
+            first_frame = false;
             if force_panic {
                 panic!("SYNACK_TEST_PANIC: a panic forced for the terminal-restore test");
+            }
+            // A capture file's connection is read once the frame saying
+            // so is on screen.
+            if app.finish_open() {
+                dirty = true;
+                continue;
             }
         }
         next_tick = match (app.autoplay, next_tick) {
@@ -254,7 +296,7 @@ where
         let mut timeout = next_tick.map_or(Duration::from_secs(3600), |t| {
             t.saturating_duration_since(Instant::now())
         });
-        if source.is_some() {
+        if source.is_some() || app.indexing() {
             timeout = timeout.min(POLL);
         }
         timeout = timeout.min(SIGNAL_CHECK);

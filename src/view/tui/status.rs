@@ -30,7 +30,30 @@ fn list_text(app: &App, w: usize) -> String {
             format!("连接 {}/{n}", app.selected + 1),
         )
     };
-    let keys = app.message.clone().unwrap_or_else(|| {
+    let file_note = app.file.as_ref().and_then(|f| {
+        if let Some(s) = f.pending {
+            Some(tr(
+                lang,
+                format!(
+                    "indexing… stream {s} opens when the index is done ({}%)  Esc cancels",
+                    f.percent()
+                ),
+                format!(
+                    "正在建立索引… 索引完成后打开流 {s}（{}%）  Esc 取消",
+                    f.percent()
+                ),
+            ))
+        } else if let Some(s) = f.opening {
+            Some(tr(
+                lang,
+                format!("opening stream {s}…"),
+                format!("正在打开流 {s}…"),
+            ))
+        } else {
+            f.note.as_ref().map(|n| format!("⚠ {n}"))
+        }
+    });
+    let keys = app.message.clone().or(file_note).unwrap_or_else(|| {
         tr(
             lang,
             "↑↓ choose  Enter open  l 中文  ? help  q quit",
