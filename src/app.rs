@@ -201,6 +201,12 @@ fn inspect(args: &InspectArgs) -> Result<()> {
     }
     let want_tui =
         args.output.format().is_none() && !args.output.brief && io::stdout().is_terminal();
+    if want_tui && args.stream.is_none() {
+        // Large files too: the list shows at once and fills while the file
+        // is indexed in the background.
+        crate::pcap::CaptureReader::open(path).map_err(|e| about(path, e))?;
+        return crate::view::tui::run_capture_file(path);
+    }
     let (tl, report) = capture::timeline(
         path,
         ReadOptions {

@@ -746,12 +746,14 @@ impl<'a> App<'a> {
                 Action::Redraw
             }
             KeyCode::Esc => Action::Quit,
-            KeyCode::Up | KeyCode::Char('k') | KeyCode::PageUp => {
-                self.select(self.selected.saturating_sub(1))
-            }
-            KeyCode::Down | KeyCode::Char('j') | KeyCode::PageDown => {
-                self.select(self.selected + 1)
-            }
+            KeyCode::Up | KeyCode::Char('k') => self.select(self.selected.saturating_sub(1)),
+            KeyCode::Down | KeyCode::Char('j') => self.select(self.selected + 1),
+            // A page: as many rows as the list showed last time.
+            KeyCode::PageUp => self.select(
+                self.selected
+                    .saturating_sub(self.hits.list_rows.len().max(1)),
+            ),
+            KeyCode::PageDown => self.select(self.selected + self.hits.list_rows.len().max(1)),
             KeyCode::Home | KeyCode::Char('g') => self.select(0),
             KeyCode::End | KeyCode::Char('G') => self.select(usize::MAX),
             KeyCode::Enter | KeyCode::Right | KeyCode::Char(' ') | KeyCode::Char('n') => {

@@ -30,43 +30,59 @@ fn list_text(app: &App, w: usize) -> String {
             format!("连接 {}/{n}", app.selected + 1),
         )
     };
+    // A capture file: waiting for the index, opening, or a lasting note.
+    // The second text is for narrow terminals.
     let file_note = app.file.as_ref().and_then(|f| {
         if let Some(s) = f.pending {
+            let pct = f.percent();
             Some(tr(
                 lang,
-                format!(
-                    "indexing… stream {s} opens when the index is done ({}%)  Esc cancels",
-                    f.percent()
+                (
+                    format!(
+                        "indexing… stream {s} opens when the index is done ({pct}%)  Esc cancels"
+                    ),
+                    format!("stream {s} opens once indexed ({pct}%)"),
                 ),
-                format!(
-                    "正在建立索引… 索引完成后打开流 {s}（{}%）  Esc 取消",
-                    f.percent()
+                (
+                    format!("正在建立索引… 索引完成后打开流 {s}（{pct}%）  Esc 取消"),
+                    format!("索引完成后打开流 {s}（{pct}%）"),
                 ),
             ))
         } else if let Some(s) = f.opening {
-            Some(tr(
+            let t = tr(
                 lang,
                 format!("opening stream {s}…"),
                 format!("正在打开流 {s}…"),
-            ))
+            );
+            Some((t.clone(), t))
         } else {
-            f.note.as_ref().map(|n| format!("⚠ {n}"))
+            f.note
+                .as_ref()
+                .map(|n| (format!("⚠ {n}"), format!("⚠ {n}")))
         }
     });
-    let keys = app.message.clone().or(file_note).unwrap_or_else(|| {
-        tr(
-            lang,
-            "↑↓ choose  Enter open  l 中文  ? help  q quit",
-            "↑↓ 选择  Enter 打开  l English  ? 帮助  q 退出",
-        )
-        .into()
-    });
+    let (keys, narrow_keys) = match (app.message.clone(), file_note) {
+        (Some(m), _) => (m.clone(), m),
+        (None, Some(n)) => n,
+        (None, None) => {
+            let k: String = tr(
+                lang,
+                "↑↓ choose  Enter open  l 中文  ? help  q quit",
+                "↑↓ 选择  Enter 打开  l English  ? 帮助  q 退出",
+            )
+            .into();
+            (k.clone(), k)
+        }
+    };
     let full = format!(" {} │ {at} │ {keys}", source(app));
     let short = format!(" {at} │ {keys}");
+    let narrow = format!(" {at} │ {narrow_keys}");
     if width(&full) <= w {
         fit(&full, w)
-    } else {
+    } else if width(&short) <= w {
         fit(&short, w)
+    } else {
+        fit(&narrow, w)
     }
 }
 
