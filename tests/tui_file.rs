@@ -4,56 +4,18 @@
 //! frames by their offsets (at once when the index is done, as soon as it
 //! is done otherwise). Drawn with ratatui's TestBackend, no terminal.
 
-use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
-use ratatui::Terminal;
-use ratatui::backend::TestBackend;
-use ratatui::buffer::Buffer;
+use crossterm::event::KeyCode;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::sync::atomic::AtomicBool;
 use std::sync::mpsc::channel;
 use synack::capture::{self, ReadOptions};
-use synack::tcp::scenario;
-use synack::tcp::sim::{SimConfig, Simulator};
 use synack::tcp::tracker::Summary;
-use synack::timeline::Timeline;
-use synack::view::tui::app::{Action, App, HitMap, Screen, summarize};
+use synack::view::tui::app::{Action, App, Screen, summarize};
 use synack::view::tui::file::{IndexMsg, Indexer, index_into};
-use synack::view::tui::ui;
 
-fn sim(name: &str) -> Timeline {
-    let sc = scenario::get(name).unwrap();
-    Simulator::run(SimConfig::default(), &sc.ops)
-        .unwrap()
-        .into_timeline(format!("simulation: {name}"), sc.summary.into())
-}
-
-fn render(app: &mut App, w: u16, h: u16) -> String {
-    let mut term = Terminal::new(TestBackend::new(w, h)).unwrap();
-    let mut hits = HitMap::default();
-    term.draw(|f| hits = ui::draw(f, app)).unwrap();
-    app.hits = hits;
-    text(term.backend().buffer())
-}
-
-fn text(buf: &Buffer) -> String {
-    let a = buf.area;
-    let mut out = String::new();
-    for y in 0..a.height {
-        let mut x = 0;
-        while x < a.width {
-            let sym = buf[(x, y)].symbol();
-            out.push_str(sym);
-            x += unicode_width::UnicodeWidthStr::width(sym).max(1) as u16;
-        }
-        out.push('\n');
-    }
-    out
-}
-
-fn key(code: KeyCode) -> KeyEvent {
-    KeyEvent::new(code, KeyModifiers::NONE)
-}
+mod common;
+use common::{key, render, timeline as sim};
 
 fn plain(mut app: App<'static>) -> App<'static> {
     app.theme.color = false;

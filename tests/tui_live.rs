@@ -3,55 +3,16 @@
 //! later, one per `poll()`, as from a sniffer), and a fake sniffer that only
 //! listens. Drives the app the way the event loop does.
 
-use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
-use ratatui::Terminal;
-use ratatui::backend::TestBackend;
-use ratatui::buffer::Buffer;
+use crossterm::event::KeyCode;
 use std::path::PathBuf;
 use synack::capture::{self, ReadOptions};
-use synack::tcp::scenario;
-use synack::tcp::sim::{SimConfig, Simulator};
 use synack::tcp::state::State;
 use synack::timeline::{LiveSource, States, StepKind, Timeline};
-use synack::view::tui::app::{Action, App, HitMap, Screen};
-use synack::view::tui::{advance, ui};
+use synack::view::tui::advance;
+use synack::view::tui::app::{Action, App, Screen};
 
-fn timeline(name: &str) -> Timeline {
-    let sc = scenario::get(name).unwrap();
-    Simulator::run(SimConfig::default(), &sc.ops)
-        .unwrap()
-        .into_timeline(format!("simulation: {name}"), sc.summary.into())
-}
-
-fn text(buf: &Buffer) -> String {
-    let a = buf.area;
-    let mut out = String::new();
-    for y in 0..a.height {
-        let mut line = String::new();
-        let mut x = 0;
-        while x < a.width {
-            // A wide (Chinese) character covers two cells: skip the second.
-            let sym = buf[(x, y)].symbol();
-            line.push_str(sym);
-            x += unicode_width::UnicodeWidthStr::width(sym).max(1) as u16;
-        }
-        out.push_str(line.trim_end());
-        out.push('\n');
-    }
-    out
-}
-
-fn render(app: &mut App, w: u16, h: u16) -> String {
-    let mut term = Terminal::new(TestBackend::new(w, h)).unwrap();
-    let mut hits = HitMap::default();
-    term.draw(|f| hits = ui::draw(f, app)).unwrap();
-    app.hits = hits;
-    text(term.backend().buffer())
-}
-
-fn key(code: KeyCode) -> KeyEvent {
-    KeyEvent::new(code, KeyModifiers::NONE)
-}
+mod common;
+use common::{key, render, timeline};
 
 /// Reveals `script` step by step. As a lab (`drives`): `advance()` makes
 /// the next socket call (a call step), `poll()` brings one segment or timer

@@ -9,41 +9,13 @@
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
-use ratatui::buffer::Buffer;
 use synack::explain::Lang;
-use synack::tcp::scenario;
-use synack::tcp::sim::{SimConfig, Simulator};
 use synack::timeline::{StepKind, Timeline, state_name};
 use synack::view::tui::app::{Action, HitMap};
 use synack::view::tui::quiz::{self, Phase, Quiz};
 
-fn timeline(name: &str) -> Timeline {
-    let sc = scenario::get(name).unwrap();
-    Simulator::run(SimConfig::default(), &sc.ops)
-        .unwrap()
-        .into_timeline(format!("simulation: {name}"), sc.summary.into())
-}
-
-fn key(code: KeyCode) -> KeyEvent {
-    KeyEvent::new(code, KeyModifiers::NONE)
-}
-
-fn text(buf: &Buffer) -> String {
-    let a = buf.area;
-    let mut out = String::new();
-    for y in 0..a.height {
-        let mut line = String::new();
-        let mut x = 0;
-        while x < a.width {
-            let sym = buf[(x, y)].symbol();
-            line.push_str(sym);
-            x += unicode_width::UnicodeWidthStr::width(sym).max(1) as u16;
-        }
-        out.push_str(line.trim_end());
-        out.push('\n');
-    }
-    out
-}
+mod common;
+use common::{key, text, timeline};
 
 fn render(quiz: &mut Quiz, w: u16, h: u16) -> String {
     let mut term = Terminal::new(TestBackend::new(w, h)).unwrap();

@@ -1,51 +1,16 @@
 //! Rendering tests of the terminal UI with ratatui's TestBackend, on real
 //! simulated timelines.
 
-use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use crossterm::event::{KeyCode, KeyModifiers};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
-use ratatui::buffer::Buffer;
 use ratatui::style::Color;
-use synack::tcp::scenario;
-use synack::tcp::sim::{SimConfig, Simulator};
 use synack::timeline::Timeline;
-use synack::view::tui::app::{Action, App, HitMap};
+use synack::view::tui::app::{Action, App};
 use synack::view::tui::ui;
 
-fn timeline(name: &str) -> Timeline {
-    let sc = scenario::get(name).unwrap();
-    Simulator::run(SimConfig::default(), &sc.ops)
-        .unwrap()
-        .into_timeline(format!("simulation: {name}"), sc.summary.into())
-}
-
-fn render(app: &mut App, w: u16, h: u16) -> String {
-    let mut term = Terminal::new(TestBackend::new(w, h)).unwrap();
-    let mut hits = HitMap::default();
-    term.draw(|f| hits = ui::draw(f, app)).unwrap();
-    app.hits = hits;
-    text(term.backend().buffer())
-}
-
-fn text(buf: &Buffer) -> String {
-    let a = buf.area;
-    let mut out = String::new();
-    for y in 0..a.height {
-        let mut x = 0;
-        while x < a.width {
-            // A wide (Chinese) character covers two cells: skip the second.
-            let sym = buf[(x, y)].symbol();
-            out.push_str(sym);
-            x += unicode_width::UnicodeWidthStr::width(sym).max(1) as u16;
-        }
-        out.push('\n');
-    }
-    out
-}
-
-fn key(code: KeyCode) -> KeyEvent {
-    KeyEvent::new(code, KeyModifiers::NONE)
-}
+mod common;
+use common::{key, render, timeline};
 
 fn app_at(tl: &Timeline, step: usize) -> App<'_> {
     let mut app = App::new(tl);

@@ -7,58 +7,15 @@
 //! Review them in `tests/snapshots/tui_snapshots__tui_*.snap`; regenerate
 //! with `INSTA_UPDATE=always cargo test --test tui_snapshots`.
 
-use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
-use ratatui::Terminal;
-use ratatui::backend::TestBackend;
-use ratatui::buffer::Buffer;
+use crossterm::event::KeyCode;
 use std::path::PathBuf;
 use synack::capture::{self, ReadOptions};
-use synack::tcp::scenario;
-use synack::tcp::sim::{SimConfig, Simulator};
 use synack::tcp::tracker::Summary;
 use synack::timeline::Timeline;
-use synack::view::tui::app::{App, HitMap, Pane, Screen};
-use synack::view::tui::ui;
+use synack::view::tui::app::{App, Pane, Screen};
 
-fn timeline(name: &str) -> Timeline {
-    let sc = scenario::get(name).unwrap();
-    Simulator::run(SimConfig::default(), &sc.ops)
-        .unwrap()
-        .into_timeline(format!("simulation: {name}"), sc.summary.into())
-}
-
-/// The screen as text, one line per row, trailing spaces cut (so the
-/// snapshots diff well).
-fn text(buf: &Buffer) -> String {
-    let a = buf.area;
-    let mut out = String::new();
-    for y in 0..a.height {
-        let mut line = String::new();
-        let mut x = 0;
-        while x < a.width {
-            // A wide (Chinese) character covers two cells: the second
-            // one is skipped, so each line reads as the terminal shows it.
-            let sym = buf[(x, y)].symbol();
-            line.push_str(sym);
-            x += unicode_width::UnicodeWidthStr::width(sym).max(1) as u16;
-        }
-        out.push_str(line.trim_end());
-        out.push('\n');
-    }
-    out
-}
-
-fn render(app: &mut App, w: u16, h: u16) -> String {
-    let mut term = Terminal::new(TestBackend::new(w, h)).unwrap();
-    let mut hits = HitMap::default();
-    term.draw(|f| hits = ui::draw(f, app)).unwrap();
-    app.hits = hits;
-    text(term.backend().buffer())
-}
-
-fn key(code: KeyCode) -> KeyEvent {
-    KeyEvent::new(code, KeyModifiers::NONE)
-}
+mod common;
+use common::{key, render, timeline};
 
 fn plain(mut app: App<'_>) -> App<'_> {
     app.theme.color = false;

@@ -1,0 +1,56 @@
+//! Helpers shared by the terminal-UI tests: a scenario's timeline, a
+//! TestBackend screen as plain text, key events.
+//!
+//! Each test binary uses only some of them.
+#![allow(dead_code)]
+
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use ratatui::buffer::Buffer;
+use synack::tcp::scenario;
+use synack::tcp::sim::{SimConfig, Simulator};
+use synack::timeline::Timeline;
+use synack::view::tui::app::{App, HitMap};
+use synack::view::tui::ui;
+
+/// The timeline of a scenario with the default settings.
+pub fn timeline(name: &str) -> Timeline {
+    let sc = scenario::get(name).unwrap();
+    Simulator::run(SimConfig::default(), &sc.ops)
+        .unwrap()
+        .into_timeline(format!("simulation: {name}"), sc.summary.into())
+}
+
+/// The screen as text, one line per row, trailing spaces cut (so snapshots
+/// diff well). A wide (Chinese) character covers two cells: the second is
+/// skipped, so each line reads as the terminal shows it.
+pub fn text(buf: &Buffer) -> String {
+    let a = buf.area;
+    let mut out = String::new();
+    for y in 0..a.height {
+        let mut line = String::new();
+        let mut x = 0;
+        while x < a.width {
+            let sym = buf[(x, y)].symbol();
+            line.push_str(sym);
+            x += unicode_width::UnicodeWidthStr::width(sym).max(1) as u16;
+        }
+        out.push_str(line.trim_end());
+        out.push('\n');
+    }
+    out
+}
+
+/// Draw `app` on a `w`x`h` test terminal and return the screen as text.
+pub fn render(app: &mut App, w: u16, h: u16) -> String {
+    let mut term = Terminal::new(TestBackend::new(w, h)).unwrap();
+    let mut hits = HitMap::default();
+    term.draw(|f| hits = ui::draw(f, app)).unwrap();
+    app.hits = hits;
+    text(term.backend().buffer())
+}
+
+pub fn key(code: KeyCode) -> KeyEvent {
+    KeyEvent::new(code, KeyModifiers::NONE)
+}
