@@ -191,6 +191,7 @@ fn observed(found: Found<'_>, keep_bytes: bool) -> Observed {
         bytes: Some(FrameBytes {
             link_type: frame.link_type,
             orig_len: frame.orig_len,
+            captured_len: frame.data.len() as u32,
             data: if keep_bytes {
                 frame.data.to_vec()
             } else {

@@ -182,9 +182,19 @@ pub struct FrameBytes {
     /// LINKTYPE_* number of `data`.
     pub link_type: u32,
     pub data: Vec<u8>,
-    /// Length on the wire; larger than `data.len()` when the snap length cut it.
+    /// Length on the wire.
     pub orig_len: u32,
+    /// Bytes the capture holds (smaller than `orig_len` when the snap length
+    /// cut the frame); `data` may be left empty when the bytes are not kept.
+    pub captured_len: u32,
     pub layers: Vec<LayerSpan>,
+}
+
+impl FrameBytes {
+    /// The capture's snap length cut this frame short.
+    pub fn truncated(&self) -> bool {
+        self.captured_len < self.orig_len
+    }
 }
 
 /// A segment as one step shows it.

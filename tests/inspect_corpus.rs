@@ -306,3 +306,29 @@ fn analysis_marks_mostly_agree_with_tshark() {
         assert!(agreement >= 0.8, "{mostly}: only {agreement:.2} agree");
     }
 }
+
+/// A frame cut by the snap length still gives its segment, with its true
+/// length, and says it was cut (zeek-truncated-header.pcap: snaplen 68).
+#[test]
+fn frames_cut_by_the_snap_length_are_marked() {
+    let Some(dir) = corpus() else {
+        println!("SKIP: ../shared/corpus is not here");
+        return;
+    };
+    let cut = ours(&dir.join("zeek-truncated-header.pcap"));
+    assert_eq!(cut.len(), 24);
+    assert!(cut.values().any(|o| o["truncated"] == true));
+    let data = cut
+        .values()
+        .find(|o| o["len"].as_u64().unwrap() > 0)
+        .expect("a data segment");
+    assert_eq!(data["truncated"], true, "its payload was cut: {data}");
+    let whole = ours(&dir.join("tcpdump-tcp-handshake-nano.pcap"));
+    assert!(whole.values().all(|o| o["truncated"] == false));
+    let plain = synack(&[
+        "inspect",
+        dir.join("zeek-truncated-header.pcap").to_str().unwrap(),
+        "--plain",
+    ]);
+    assert!(String::from_utf8_lossy(&plain.stdout).contains("cut by the snap length"));
+}

@@ -361,6 +361,7 @@ pub fn pipeline(data: &[u8]) {
                 bytes: Some(FrameBytes {
                     link_type: f.link_type,
                     orig_len: f.orig_len,
+                    captured_len: f.data.len() as u32,
                     data: f.data,
                     layers: d.layers,
                 }),

@@ -295,6 +295,7 @@ impl Lab {
             wire_len: f.orig_len,
             bytes: Some(FrameBytes {
                 link_type: link,
+                captured_len: f.data.len() as u32,
                 data: f.data,
                 orig_len: f.orig_len,
                 layers: d.layers,

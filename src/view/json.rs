@@ -41,6 +41,10 @@ pub fn step_value_in(step: &Step, lang: Lang) -> Value {
             m.insert("ack".into(), json!(v.ack_rel));
             m.insert("len".into(), json!(v.len));
             m.insert("win".into(), json!(v.seg.win));
+            m.insert(
+                "truncated".into(),
+                json!(v.bytes.as_ref().is_some_and(|b| b.truncated())),
+            );
             m.insert("options".into(), json!(v.seg.options));
             m.insert("analysis".into(), json!(v.analysis));
             m.insert("lost".into(), json!(v.lost));
@@ -417,6 +421,11 @@ fn push_step_line_with(
     push_int(out, step.stream);
     out.extend_from_slice(b",\"time\":");
     push_f64(out, (step.time * 1e9).round() / 1e9);
+    out.extend_from_slice(if v.bytes.as_ref().is_some_and(|b| b.truncated()) {
+        b",\"truncated\":true"
+    } else {
+        b",\"truncated\":false"
+    });
     out.extend_from_slice(b",\"win\":");
     push_int(out, v.seg.win);
     out.extend_from_slice(b"}\n");

@@ -276,6 +276,13 @@ pub fn render_in(
                 let names: Vec<String> = v.analysis.iter().map(|a| a.name().to_string()).collect();
                 let _ = write!(detail, " [{}]", names.join(", "));
             }
+            if let Some(b) = v.bytes.as_ref().filter(|b| b.truncated()) {
+                let _ = write!(
+                    detail,
+                    " (cut by the snap length: {} of {} bytes captured)",
+                    b.captured_len, b.orig_len
+                );
+            }
             if !v.seg.options.is_empty() && v.seg.flags.syn() {
                 let opts: Vec<String> = v.seg.options.iter().map(|o| o.to_string()).collect();
                 let _ = write!(detail, " <{}>", opts.join(","));

@@ -167,6 +167,7 @@ pub fn frame(seg: &Segment, src: SocketAddr, dst: SocketAddr, ip_id: u16) -> Fra
     FrameBytes {
         link_type: LINKTYPE_ETHERNET,
         orig_len: data.len() as u32,
+        captured_len: data.len() as u32,
         data,
         layers,
     }
