@@ -542,51 +542,98 @@ impl Lab {
     }
 
     fn hint_for(&self, a: Action) -> String {
-        let who = a.side;
-        let peer = a.side.other();
+        let lang = crate::app::lang();
+        let zh = lang == crate::explain::Lang::Zh;
+        // Side names in the chosen language; calls and segments stay as
+        // POSIX and the RFC spell them.
+        let who = lang.side(a.side);
+        let peer = lang.side(a.side.other());
         let states = self.current_states();
         let n = self.payload.len();
+        let pick = |en: String, zh_text: String| if zh { zh_text } else { en };
         match a.call {
-            Call::Listen => "server: socket(), bind(), listen(): no segment; the socket waits in LISTEN".into(),
-            Call::Connect if self.script.listens => {
-                "client: connect(): SYN →, ← SYN/ACK (sent by the server's kernel, no accept() needed), ACK →; connect() returns when the SYN/ACK arrives".into()
-            }
-            Call::Connect => format!(
-                "client: connect() to port {} where nothing listens: SYN →, ← RST; connect() fails with ECONNREFUSED",
-                self.server_addr.port()
+            Call::Listen => pick(
+                "server: socket(), bind(), listen(): no segment; the socket waits in LISTEN".into(),
+                "服务端：socket()、bind()、listen()：不发送报文；套接字在 LISTEN 中等待".into(),
             ),
-            Call::Accept => "server: accept(): no segment; the kernel finished the handshake already, accept() only takes the connection from the queue".into(),
-            Call::Write => format!("{who}: write() of {n} bytes: data →, ← ACK from the {peer}'s kernel"),
+            Call::Connect if self.script.listens => pick(
+                "client: connect(): SYN →, ← SYN/ACK (sent by the server's kernel, no accept() needed), ACK →; connect() returns when the SYN/ACK arrives".into(),
+                "客户端：connect()：SYN →，← SYN/ACK（由服务端内核发出，不需要 accept()），ACK →；收到 SYN/ACK 时 connect() 返回".into(),
+            ),
+            Call::Connect => {
+                let port = self.server_addr.port();
+                pick(
+                    format!("client: connect() to port {port} where nothing listens: SYN →, ← RST; connect() fails with ECONNREFUSED"),
+                    format!("客户端：connect() 到没有监听的端口 {port}：SYN →，← RST；connect() 以 ECONNREFUSED 失败"),
+                )
+            }
+            Call::Accept => pick(
+                "server: accept(): no segment; the kernel finished the handshake already, accept() only takes the connection from the queue".into(),
+                "服务端：accept()：不发送报文；握手已由内核完成，accept() 只是从队列中取出连接".into(),
+            ),
+            Call::Write => pick(
+                format!("{who}: write() of {n} bytes: data →, ← ACK from the {peer}'s kernel"),
+                format!("{who}：write() {n} 字节：数据 →，← {peer}内核的 ACK"),
+            ),
             Call::Read => {
-                if states.get(who).is_some_and(State::fin_received) {
-                    format!("{who}: read(): the data first, then 0 (EOF) as the {peer}'s FIN arrived; no segment")
-                } else if states.get(who) == Some(State::Closed) {
-                    format!("{who}: read() on a reset connection: fails; no segment")
+                if states.get(a.side).is_some_and(State::fin_received) {
+                    pick(
+                        format!("{who}: read(): the data first, then 0 (EOF) as the {peer}'s FIN arrived; no segment"),
+                        format!("{who}：read()：先读到数据，然后因为{peer}的 FIN 已到而返回 0（EOF）；不发送报文"),
+                    )
+                } else if states.get(a.side) == Some(State::Closed) {
+                    pick(
+                        format!("{who}: read() on a reset connection: fails; no segment"),
+                        format!("{who}：在已被重置的连接上 read()：失败；不发送报文"),
+                    )
                 } else {
-                    format!("{who}: read(): returns the bytes already received; no segment")
+                    pick(
+                        format!("{who}: read(): returns the bytes already received; no segment"),
+                        format!("{who}：read()：返回已经收到的字节；不发送报文"),
+                    )
                 }
             }
-            Call::Shutdown => format!(
-                "{who}: shutdown(SHUT_WR): FIN →, ← ACK; the {who} can still read"
+            Call::Shutdown => pick(
+                format!("{who}: shutdown(SHUT_WR): FIN →, ← ACK; the {who} can still read"),
+                format!("{who}：shutdown(SHUT_WR)：FIN →，← ACK；{who}仍然可以读"),
             ),
-            Call::LingerZero => format!(
-                "{who}: setsockopt(SO_LINGER, {{on, 0}}): no segment; the next close() will send RST"
+            Call::LingerZero => pick(
+                format!("{who}: setsockopt(SO_LINGER, {{on, 0}}): no segment; the next close() will send RST"),
+                format!("{who}：setsockopt(SO_LINGER, {{on, 0}})：不发送报文；之后的 close() 会发送 RST"),
             ),
             Call::Close => {
-                let s = states.get(who);
-                let unread = self.end(who).map_or(0, bytes_waiting);
-                if !s.is_some_and(State::is_synchronized) {
-                    format!("{who}: close(): no segment, the connection is gone")
-                } else if self.linger_zero && who == Side::Client {
-                    format!("{who}: close() with SO_LINGER 0: RST →, no FIN, no TIME_WAIT")
+                let st = states.get(a.side);
+                let unread = self.end(a.side).map_or(0, bytes_waiting);
+                if !st.is_some_and(State::is_synchronized) {
+                    pick(
+                        format!("{who}: close(): no segment, the connection is gone"),
+                        format!("{who}：close()：不发送报文，连接已经不存在"),
+                    )
+                } else if self.linger_zero && a.side == Side::Client {
+                    pick(
+                        format!("{who}: close() with SO_LINGER 0: RST →, no FIN, no TIME_WAIT"),
+                        format!("{who}：SO_LINGER 为 0 时 close()：RST →，没有 FIN，也没有 TIME_WAIT"),
+                    )
                 } else if unread > 0 {
-                    format!("{who}: close() with {unread} bytes unread: RST →, not FIN")
-                } else if matches!(s, Some(State::CloseWait)) {
-                    format!("{who}: close(): FIN →, ← ACK; the {who} goes LAST_ACK then CLOSED")
-                } else if matches!(s, Some(State::FinWait1 | State::FinWait2)) {
-                    format!("{who}: close(): the FIN went with shutdown(); no new segment")
+                    pick(
+                        format!("{who}: close() with {unread} bytes unread: RST →, not FIN"),
+                        format!("{who}：还有 {unread} 字节未读时 close()：RST →，而不是 FIN"),
+                    )
+                } else if matches!(st, Some(State::CloseWait)) {
+                    pick(
+                        format!("{who}: close(): FIN →, ← ACK; the {who} goes LAST_ACK then CLOSED"),
+                        format!("{who}：close()：FIN →，← ACK；{who}进入 LAST_ACK，然后 CLOSED"),
+                    )
+                } else if matches!(st, Some(State::FinWait1 | State::FinWait2)) {
+                    pick(
+                        format!("{who}: close(): the FIN went with shutdown(); no new segment"),
+                        format!("{who}：close()：FIN 已随 shutdown() 发出；不再发送新报文"),
+                    )
                 } else {
-                    format!("{who}: close(): FIN →, ← ACK; the {peer}'s read() will return 0 and the {who} will wait in TIME_WAIT")
+                    pick(
+                        format!("{who}: close(): FIN →, ← ACK; the {peer}'s read() will return 0 and the {who} will wait in TIME_WAIT"),
+                        format!("{who}：close()：FIN →，← ACK；{peer}的 read() 将返回 0，{who}将在 TIME_WAIT 中等待"),
+                    )
                 }
             }
         }
