@@ -724,12 +724,12 @@ impl LiveSource for Lab {
 
     fn next_hint(&self) -> Option<String> {
         let a = self.script.actions.get(self.next)?;
-        Some(format!(
-            "step {}/{}: {}",
-            self.next + 1,
-            self.script.actions.len(),
-            self.hint_for(*a)
-        ))
+        let (n, total) = (self.next + 1, self.script.actions.len());
+        let hint = self.hint_for(*a);
+        Some(match crate::app::lang() {
+            crate::explain::Lang::En => format!("step {n}/{total}: {hint}"),
+            crate::explain::Lang::Zh => format!("第 {n}/{total} 步：{hint}"),
+        })
     }
 
     fn finished(&self) -> bool {
