@@ -268,3 +268,59 @@ fn a_panic_inside_the_tui_restores_the_terminal() {
         "the panic message is not on the main screen:\n{screen}"
     );
 }
+
+/// A terminal that goes away (a closed window, a dropped SSH session) ends
+/// the TUI: it must not keep running, let alone spin on the dead terminal
+/// (crossterm's reader would retry end-of-file for ever).
+#[test]
+fn the_tui_exits_when_its_terminal_hangs_up() {
+    if std::process::Command::new("tmux")
+        .arg("-V")
+        .output()
+        .is_err()
+    {
+        eprintln!("SKIP: tmux is not installed");
+        return;
+    }
+    let dir = std::env::temp_dir().join(format!("synack-hangup-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let pidfile = dir.join("pid");
+    let socket = format!("synack-hangup-{}", std::process::id());
+    let cmd = format!(
+        "sh -c 'echo $$ > {}; exec {} simulate handshake'",
+        pidfile.display(),
+        env!("CARGO_BIN_EXE_synack")
+    );
+    let tmux = |args: &[&str]| {
+        std::process::Command::new("tmux")
+            .args(["-L", &socket])
+            .args(args)
+            .output()
+            .unwrap()
+    };
+    tmux(&["new", "-d", "-s", "h", "-x", "80", "-y", "24", &cmd]);
+    let mut pid = None;
+    for _ in 0..50 {
+        std::thread::sleep(std::time::Duration::from_millis(100));
+        if let Ok(p) = std::fs::read_to_string(&pidfile)
+            && let Ok(n) = p.trim().parse::<i32>()
+        {
+            pid = Some(n);
+            break;
+        }
+    }
+    let pid = pid.expect("synack started");
+    std::thread::sleep(std::time::Duration::from_millis(700));
+    tmux(&["kill-server"]);
+    let gone = (0..40).any(|_| {
+        std::thread::sleep(std::time::Duration::from_millis(100));
+        // SAFETY: signal 0 only asks whether the process exists.
+        unsafe { libc::kill(pid, 0) != 0 }
+    });
+    if !gone {
+        // SAFETY: clean up the runaway before failing.
+        unsafe { libc::kill(pid, libc::SIGKILL) };
+    }
+    std::fs::remove_dir_all(&dir).ok();
+    assert!(gone, "synack kept running after its terminal hung up");
+}

@@ -80,6 +80,52 @@ pub(crate) fn terminated() -> bool {
     TERMINATE.load(Ordering::SeqCst)
 }
 
+/// Wait up to `timeout` for something to read on the terminal, and say
+/// whether the terminal is still there.
+///
+/// crossterm's `event::poll` spins for ever once the terminal hangs up (its
+/// read loop retries a read that keeps returning end of file), so synack
+/// waits on standard input itself and only asks crossterm to read when
+/// input is there (or to drain a pending resize, with a zero timeout).
+pub(crate) fn wait_for_terminal(timeout: Duration) -> bool {
+    // SAFETY: isatty and poll on fd 0 with a pollfd we own.
+    unsafe {
+        if libc::isatty(0) != 1 {
+            // crossterm reads /dev/tty then: nothing to watch here, wait
+            // the way it would.
+            return true;
+        }
+        let mut fd = libc::pollfd {
+            fd: 0,
+            events: libc::POLLIN,
+            revents: 0,
+        };
+        let ms = timeout.as_millis().min(i32::MAX as u128) as i32;
+        if libc::poll(&mut fd, 1, ms) < 0 {
+            return true; // EINTR (a signal): the caller looks again
+        }
+        fd.revents & (libc::POLLHUP | libc::POLLERR | libc::POLLNVAL) == 0
+    }
+}
+
+/// The next terminal event within `timeout`, or None; Err(()) when the
+/// terminal has gone away.
+pub(crate) fn next_event(timeout: Duration) -> Result<Option<Event>, ()> {
+    if !wait_for_terminal(timeout) {
+        return Err(());
+    }
+    let ready = if unsafe { libc::isatty(0) } == 1 {
+        event::poll(Duration::ZERO)
+    } else {
+        event::poll(timeout)
+    };
+    match ready {
+        Ok(true) => event::read().map(Some).map_err(|_| ()),
+        Ok(false) => Ok(None),
+        Err(_) => Err(()),
+    }
+}
+
 /// `SYNACK_TEST_PANIC=1` makes the UI panic right after its first frame, so
 /// a test can check that a panic still restores the terminal.
 pub(crate) fn test_panic_requested() -> bool {
@@ -304,8 +350,13 @@ where
         if terminated() {
             return Ok(());
         }
-        if event::poll(timeout)? {
-            action = match event::read()? {
+        // The terminal hung up (a closed window, a dropped SSH session):
+        // nobody is watching, so stop.
+        let Ok(event) = next_event(timeout) else {
+            return Ok(());
+        };
+        if let Some(event) = event {
+            action = match event {
                 Event::Key(k) => app.handle_key(k),
                 Event::Mouse(m) => app.handle_mouse(m),
                 _ => Action::Redraw,

@@ -17,7 +17,7 @@ use super::{help, ladder, states};
 use crate::explain::{self, Lang};
 use crate::quiz::{Question, questions};
 use crate::timeline::Timeline;
-use crossterm::event::{self, Event, KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
+use crossterm::event::{Event, KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 use ratatui::Frame;
 use ratatui::Terminal;
 use ratatui::backend::Backend;
@@ -594,11 +594,15 @@ where
         if super::terminated() {
             return Ok(());
         }
-        if !event::poll(std::time::Duration::from_millis(200))? {
+        let Ok(event) = super::next_event(std::time::Duration::from_millis(200)) else {
+            // The terminal hung up.
+            return Ok(());
+        };
+        let Some(event) = event else {
             dirty = false;
             continue;
-        }
-        dirty = match event::read()? {
+        };
+        dirty = match event {
             Event::Key(k) => match quiz.handle_key(k) {
                 Action::Quit => return Ok(()),
                 Action::None => false,
