@@ -178,25 +178,50 @@ fn observed(found: Found<'_>, keep_bytes: bool) -> Observed {
     let Found {
         frame,
         time,
-        decoded: d,
+        decoded,
     } = found;
+    let data = if keep_bytes {
+        frame.data.to_vec()
+    } else {
+        Vec::new()
+    };
+    observe_frame(
+        frame.index,
+        time,
+        frame.link_type,
+        data,
+        frame.data.len(),
+        frame.orig_len,
+        decoded,
+    )
+}
+
+/// What the tracker takes for one decoded frame: the segment, its lengths
+/// and the frame's bytes (`data` may be empty when they are not kept;
+/// `captured` is how many the capture held). Shared by files, the live lab
+/// and the sniffer.
+pub fn observe_frame(
+    frame: u64,
+    time: f64,
+    link_type: u32,
+    data: Vec<u8>,
+    captured: usize,
+    orig_len: u32,
+    d: crate::wire::decode::Decoded,
+) -> Observed {
     Observed {
-        frame: frame.index,
+        frame,
         time,
         src: d.src,
         dst: d.dst,
         seg: d.seg,
         len: d.len,
-        wire_len: frame.orig_len,
+        wire_len: orig_len,
         bytes: Some(FrameBytes {
-            link_type: frame.link_type,
-            orig_len: frame.orig_len,
-            captured_len: frame.data.len() as u32,
-            data: if keep_bytes {
-                frame.data.to_vec()
-            } else {
-                Vec::new()
-            },
+            link_type,
+            orig_len,
+            captured_len: captured as u32,
+            data,
             layers: d.layers,
         }),
     }

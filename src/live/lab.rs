@@ -16,9 +16,9 @@ use super::script::{Action, Script};
 use super::sniffer::{Frame, Sniffer, now_nanos};
 use crate::pcap::PcapWriter;
 use crate::tcp::state::{Event, State};
-use crate::tcp::tracker::{Observed, Tracker};
+use crate::tcp::tracker::Tracker;
 use crate::timeline::{
-    Call, CallResult, FrameBytes, LiveSource, Side, States, Step, StepKind, Timeline, state_name,
+    Call, CallResult, LiveSource, Side, States, Step, StepKind, Timeline, state_name,
 };
 use crate::wire::decode::{DecodeOutcome, Decoder};
 use anyhow::{Context, Result};
@@ -285,22 +285,11 @@ impl Lab {
         }
         let group = self.groups.len().saturating_sub(1);
         self.frame_group.insert(frame, group);
-        self.tracker.push(Observed {
-            frame,
-            time: (f.ts_nanos - self.t0) as f64 / 1e9,
-            src: d.src,
-            dst: d.dst,
-            seg: d.seg,
-            len: d.len,
-            wire_len: f.orig_len,
-            bytes: Some(FrameBytes {
-                link_type: link,
-                captured_len: f.data.len() as u32,
-                data: f.data,
-                orig_len: f.orig_len,
-                layers: d.layers,
-            }),
-        });
+        let time = (f.ts_nanos - self.t0) as f64 / 1e9;
+        let captured = f.data.len();
+        self.tracker.push(crate::capture::observe_frame(
+            frame, time, link, f.data, captured, f.orig_len, d,
+        ));
         self.place_ready();
         true
     }

@@ -3,8 +3,8 @@
 
 use super::sniffer::{Frame, Sniffer};
 use crate::pcap::PcapWriter;
-use crate::tcp::tracker::{Observed, Tracker};
-use crate::timeline::{FrameBytes, LiveSource, Timeline};
+use crate::tcp::tracker::Tracker;
+use crate::timeline::{LiveSource, Timeline};
 use crate::wire::decode::{DecodeOutcome, Decoder};
 use anyhow::{Context, Result};
 use std::sync::mpsc::RecvTimeoutError;
@@ -97,22 +97,17 @@ impl SniffSource {
         self.segments += 1;
         let t0 = *self.t0.get_or_insert(f.ts_nanos);
         self.save(&f);
-        self.tracker.push(Observed {
-            frame: self.frames,
-            time: (f.ts_nanos - t0) as f64 / 1e9,
-            src: d.src,
-            dst: d.dst,
-            seg: d.seg,
-            len: d.len,
-            wire_len: f.orig_len,
-            bytes: Some(FrameBytes {
-                link_type: link,
-                captured_len: f.data.len() as u32,
-                data: f.data,
-                orig_len: f.orig_len,
-                layers: d.layers,
-            }),
-        });
+        let time = (f.ts_nanos - t0) as f64 / 1e9;
+        let captured = f.data.len();
+        self.tracker.push(crate::capture::observe_frame(
+            self.frames,
+            time,
+            link,
+            f.data,
+            captured,
+            f.orig_len,
+            d,
+        ));
         while let Some(step) = self.tracker.pop() {
             self.timeline.steps.push(step);
         }
