@@ -156,7 +156,7 @@ fn inspect(args: &InspectArgs) -> Result<()> {
             out.buf.extend_from_slice(body.as_bytes());
             batch.clear();
         };
-        let report = capture::summarize(path, READ, |s| {
+        let report = capture::summarize_parallel(path, READ, |s| {
             if args.stream.is_some_and(|n| n != s.stream) {
                 return std::ops::ControlFlow::Continue(());
             }

@@ -465,6 +465,95 @@ pub fn summarize(
     Ok(report)
 }
 
+/// [`summarize`] on both cores: reading and decoding on this thread, the
+/// tracker (and `on_summary`) on a second one, fed batches of frames over a
+/// bounded channel. Same rows in the same order.
+pub fn summarize_parallel<F>(
+    path: &Path,
+    opts: ReadOptions,
+    on_summary: F,
+) -> Result<CaptureReport, CaptureError>
+where
+    F: FnMut(Summary) -> ControlFlow<()> + Send,
+{
+    use std::sync::atomic::{AtomicBool, Ordering};
+    use std::sync::mpsc;
+    const BATCH: usize = 1024;
+    let (tx, rx) = mpsc::sync_channel::<Vec<Observed>>(8);
+    let (back_tx, back_rx) = mpsc::channel::<Vec<Observed>>();
+    let stop = AtomicBool::new(false);
+    std::thread::scope(|scope| {
+        let stop = &stop;
+        let tracking = scope.spawn(move || {
+            let mut on_summary = on_summary;
+            let mut tracker = Tracker::streaming(false);
+            let mut stopped = false;
+            for mut batch in rx {
+                if !stopped {
+                    for o in batch.drain(..) {
+                        tracker.push(o);
+                        while let Some(s) = tracker.pop_summary() {
+                            if on_summary(s).is_break() {
+                                stopped = true;
+                                stop.store(true, Ordering::Relaxed);
+                                break;
+                            }
+                        }
+                        if stopped {
+                            break;
+                        }
+                    }
+                }
+                batch.clear();
+                if back_tx.send(batch).is_err() {
+                    break;
+                }
+            }
+            if !stopped {
+                tracker.finish();
+                tracker.forget_all();
+                while let Some(s) = tracker.pop_summary() {
+                    if on_summary(s).is_break() {
+                        break;
+                    }
+                }
+            }
+            tracker.evicted_open()
+        });
+        let mut report = empty_report();
+        let mut batch: Vec<Observed> = Vec::with_capacity(BATCH);
+        let result = scan(
+            path,
+            opts.progress,
+            Detail::LEAN,
+            &mut report,
+            None,
+            |found, _, _| {
+                batch.push(observed(found, false));
+                if batch.len() >= BATCH {
+                    let next = back_rx
+                        .try_recv()
+                        .unwrap_or_else(|_| Vec::with_capacity(BATCH));
+                    if tx.send(std::mem::replace(&mut batch, next)).is_err()
+                        || stop.load(Ordering::Relaxed)
+                    {
+                        return ControlFlow::Break(());
+                    }
+                }
+                ControlFlow::Continue(())
+            },
+        );
+        if result.is_ok() && !batch.is_empty() {
+            let _ = tx.send(std::mem::take(&mut batch));
+        }
+        drop(tx);
+        let evicted = tracking.join().expect("the tracking thread does not panic");
+        result?;
+        report.evicted_open = evicted;
+        Ok(report)
+    })
+}
+
 /// Where one TCP frame of a stream is in the file.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct FrameLoc {
@@ -790,6 +879,14 @@ mod tests {
             })
             .unwrap();
             assert_eq!(sums, report.summaries, "summarize on {name}");
+
+            let mut sums2 = Vec::new();
+            summarize_parallel(&path, ReadOptions::default(), |s| {
+                sums2.push(s);
+                ControlFlow::Continue(())
+            })
+            .unwrap();
+            assert_eq!(sums2, report.summaries, "summarize_parallel on {name}");
 
             let idx = index(&path, |_| ControlFlow::Continue(())).unwrap();
             assert_eq!(idx.summaries, report.summaries, "index on {name}");
