@@ -631,18 +631,25 @@ impl Lab {
     /// The kernel's view as one line, TIME_WAIT's time left included.
     pub fn kernel_line(&self) -> Option<String> {
         let k = self.kernel_now?;
-        let part = |side: &str, s: Option<State>, tw: Option<f64>| {
-            let mut t = format!("{side} {}", state_name(s));
+        let lang = crate::app::lang();
+        let zh = lang == crate::explain::Lang::Zh;
+        let part = |side: Side, s: Option<State>, tw: Option<f64>| {
+            let mut t = format!("{} {}", lang.side(side), state_name(s));
             if let Some(left) = tw {
-                t.push_str(&format!(" ({left:.1} s left)"));
+                t.push_str(&if zh {
+                    format!("（还剩 {left:.1} 秒）")
+                } else {
+                    format!(" ({left:.1} s left)")
+                });
             }
             t
         };
         Some(format!(
-            "kernel (/proc/net/tcp{}): {}, {}",
+            "{} (/proc/net/tcp{}): {}, {}",
+            if zh { "内核" } else { "kernel" },
             if self.ipv6 { "6" } else { "" },
-            part("client", k.client, k.client_time_wait),
-            part("server", k.server, k.server_time_wait)
+            part(Side::Client, k.client, k.client_time_wait),
+            part(Side::Server, k.server, k.server_time_wait)
         ))
     }
 }
@@ -726,19 +733,29 @@ impl LiveSource for Lab {
     }
 
     fn status(&self) -> String {
-        let mut s = format!(
-            "live lab `{}`: client {}, server {}, {} frames captured on {}",
-            self.script.name, self.client_addr, self.server_addr, self.frames, self.iface
-        );
+        let zh = crate::app::lang() == crate::explain::Lang::Zh;
+        let mut s = if zh {
+            format!(
+                "实验 `{}`：客户端 {}，服务端 {}，在 {} 上抓到 {} 帧",
+                self.script.name, self.client_addr, self.server_addr, self.iface, self.frames
+            )
+        } else {
+            format!(
+                "live lab `{}`: client {}, server {}, {} frames captured on {}",
+                self.script.name, self.client_addr, self.server_addr, self.frames, self.iface
+            )
+        };
         if let Some(k) = self.kernel_line() {
-            s.push_str("; ");
+            s.push_str(if zh { "；" } else { "; " });
             s.push_str(&k);
         }
         if !self.mismatches.is_empty() {
-            s.push_str(&format!(
-                "; {} difference(s) between kernel and inferred states",
-                self.mismatches.len()
-            ));
+            let n = self.mismatches.len();
+            s.push_str(&if zh {
+                format!("；内核状态与推断状态有 {n} 处不同")
+            } else {
+                format!("; {n} difference(s) between kernel and inferred states")
+            });
         }
         s
     }

@@ -184,14 +184,20 @@ impl LiveSource for SniffSource {
         self.stopped
     }
     fn status(&self) -> String {
-        format!(
-            "capturing {} on {}: {} frames, {} TCP segments, {} connection(s)",
-            self.port
-                .map_or_else(|| "TCP".to_string(), |p| format!("port {p}")),
-            self.iface,
-            self.frames,
-            self.segments,
-            self.timeline.streams.len()
-        )
+        let what = self
+            .port
+            .map_or_else(|| "TCP".to_string(), |p| format!("port {p}"));
+        let conns = self.timeline.streams.len();
+        if crate::app::lang() == crate::explain::Lang::Zh {
+            format!(
+                "正在 {} 上抓取 {what}：{} 帧，{} 个 TCP 报文段，{conns} 个连接",
+                self.iface, self.frames, self.segments
+            )
+        } else {
+            format!(
+                "capturing {what} on {}: {} frames, {} TCP segments, {conns} connection(s)",
+                self.iface, self.frames, self.segments
+            )
+        }
     }
 }
