@@ -72,12 +72,6 @@ pub fn lang() -> Lang {
 
 /// Build the timeline of a scenario.
 pub fn simulate_timeline(args: &SimulateArgs) -> Result<Timeline> {
-    let Some(sc) = scenario::get(&args.scenario) else {
-        bail!(
-            "there is no scenario `{}`; run `synack scenarios` to list them",
-            args.scenario
-        );
-    };
     let mut cfg = SimConfig::default();
     if let Some(isn) = args.isn_client {
         cfg.isn_client = isn;
@@ -85,6 +79,14 @@ pub fn simulate_timeline(args: &SimulateArgs) -> Result<Timeline> {
     if let Some(isn) = args.isn_server {
         cfg.isn_server = isn;
     }
+    scenario_timeline(&args.scenario, cfg)
+}
+
+/// The timeline of the scenario called `name`, titled in the user's language.
+pub fn scenario_timeline(name: &str, cfg: SimConfig) -> Result<Timeline> {
+    let Some(sc) = scenario::get(name) else {
+        bail!("there is no scenario `{name}`; run `synack scenarios` to list them");
+    };
     let sim = Simulator::run(cfg, &sc.ops)
         .with_context(|| format!("scenario `{}` could not run", sc.name))?;
     let summary = match lang() {
@@ -242,19 +244,7 @@ fn inspect(args: &InspectArgs) -> Result<()> {
 fn quiz(args: &crate::cli::QuizArgs) -> Result<()> {
     let tl = match &args.file {
         Some(path) => capture::timeline(path, READ).map_err(|e| about(path, e))?.0,
-        None => simulate_timeline(&SimulateArgs {
-            scenario: args.scenario.clone(),
-            isn_client: None,
-            isn_server: None,
-            export: None,
-            force: false,
-            output: OutputArgs {
-                plain: true,
-                json: false,
-                format: None,
-                brief: false,
-            },
-        })?,
+        None => scenario_timeline(&args.scenario, SimConfig::default())?,
     };
     if let Some(n) = args.stream
         && n as usize >= tl.streams.len()

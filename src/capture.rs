@@ -424,50 +424,10 @@ where
     })
 }
 
-/// The connections of `path` (one [`Summary`] each, to `on_summary` in
-/// stream order), without building a single step: the fast path of
-/// `inspect --summary`. Holds per-connection state only.
-pub fn summarize(
-    path: &Path,
-    opts: ReadOptions,
-    mut on_summary: impl FnMut(Summary) -> ControlFlow<()>,
-) -> Result<CaptureReport, CaptureError> {
-    let mut tracker = Tracker::streaming(false);
-    let mut report = empty_report();
-    let mut stopped = false;
-    scan(
-        path,
-        opts.progress,
-        Detail::LEAN,
-        &mut report,
-        None,
-        |found, _, _| {
-            tracker.push(observed(found, false));
-            while let Some(s) = tracker.pop_summary() {
-                if on_summary(s).is_break() {
-                    stopped = true;
-                    return ControlFlow::Break(());
-                }
-            }
-            ControlFlow::Continue(())
-        },
-    )?;
-    if !stopped {
-        tracker.finish();
-        tracker.forget_all();
-        while let Some(s) = tracker.pop_summary() {
-            if on_summary(s).is_break() {
-                break;
-            }
-        }
-    }
-    report.evicted_open = tracker.evicted_open();
-    Ok(report)
-}
-
-/// [`summarize`] on both cores: reading and decoding on this thread, the
-/// tracker (and `on_summary`) on a second one, fed batches of frames over a
-/// bounded channel. Same rows in the same order.
+/// Every connection's summary row, in stream order, as each one ends (only
+/// per-connection state is held). Reading and decoding run on this thread,
+/// the tracker (and `on_summary`) on a second one, fed batches of frames
+/// over a bounded channel.
 pub fn summarize_parallel<F>(
     path: &Path,
     opts: ReadOptions,
@@ -873,20 +833,12 @@ mod tests {
             assert_eq!(parallel, steps, "stream_steps_parallel on {name}");
 
             let mut sums = Vec::new();
-            summarize(&path, ReadOptions::default(), |s| {
+            summarize_parallel(&path, ReadOptions::default(), |s| {
                 sums.push(s);
                 ControlFlow::Continue(())
             })
             .unwrap();
-            assert_eq!(sums, report.summaries, "summarize on {name}");
-
-            let mut sums2 = Vec::new();
-            summarize_parallel(&path, ReadOptions::default(), |s| {
-                sums2.push(s);
-                ControlFlow::Continue(())
-            })
-            .unwrap();
-            assert_eq!(sums2, report.summaries, "summarize_parallel on {name}");
+            assert_eq!(sums, report.summaries, "summarize_parallel on {name}");
 
             let idx = index(&path, |_| ControlFlow::Continue(())).unwrap();
             assert_eq!(idx.summaries, report.summaries, "index on {name}");

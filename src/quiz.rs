@@ -41,10 +41,6 @@ fn arrange(right: String, wrong: Vec<String>, seed: u64, i: u64) -> (Vec<String>
     (choices, at)
 }
 
-fn side_name(lang: Lang, side: Side) -> &'static str {
-    lang.side(side)
-}
-
 /// Plausible wrong states: neighbours in the diagram first.
 fn state_distractors(right: Option<State>, before: Option<State>) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
@@ -93,7 +89,7 @@ pub fn question(tl: &Timeline, i: usize, seed: u64, lang: Lang) -> Option<Questi
             .map(|c| c.name().to_string())
             .collect();
             let (choices, answer) = arrange(right, wrong, seed, i as u64);
-            let who = side_name(lang, step.side);
+            let who = lang.side(step.side);
             let prompt = match lang {
                 Lang::En => format!("Which socket call does the {who} make next?"),
                 Lang::Zh => format!("{who}接下来调用哪个套接字函数？"),
@@ -109,8 +105,8 @@ pub fn question(tl: &Timeline, i: usize, seed: u64, lang: Lang) -> Option<Questi
         StepKind::Segment => {
             let v = step.segment.as_ref()?;
             let to = v.from.other();
-            let from_name = side_name(lang, v.from);
-            let to_name = side_name(lang, to);
+            let from_name = lang.side(v.from);
+            let to_name = lang.side(to);
             let state_changes = step.before.get(to) != step.after.get(to) && !v.lost;
             if kind == 1 && state_changes {
                 let right = state_name(step.after.get(to)).to_string();

@@ -353,4 +353,10 @@ pub trait LiveSource {
     fn finished(&self) -> bool;
     /// Free-form status for the status line (e.g. "capturing on lo, 12 frames").
     fn status(&self) -> String;
+    /// One row per connection so far, for the connection list. A source
+    /// with a tracker gives the tracker's rows; the default works them out
+    /// from the timeline.
+    fn summaries(&self) -> Vec<crate::tcp::tracker::Summary> {
+        crate::tcp::tracker::summaries_of(self.timeline())
+    }
 }

@@ -1,20 +1,8 @@
 //! The export formats for slides and docs (SVG, Mermaid), shell completions
 //! and the man page.
 
-use std::process::Command;
-
-fn synack(args: &[&str]) -> String {
-    let out = Command::new(env!("CARGO_BIN_EXE_synack"))
-        .args(args)
-        .output()
-        .expect("run synack");
-    assert!(
-        out.status.success(),
-        "{args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8(out.stdout).expect("UTF-8")
-}
+mod common;
+use common::stdout_of as synack;
 
 fn segment_count(scenario: &str) -> usize {
     synack(&["simulate", scenario, "--json"])

@@ -6,22 +6,8 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-fn synack(args: &[&str]) -> Vec<serde_json::Value> {
-    let out = Command::new(env!("CARGO_BIN_EXE_synack"))
-        .args(args)
-        .output()
-        .expect("run synack");
-    assert!(
-        out.status.success(),
-        "{args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8(out.stdout)
-        .unwrap()
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap())
-        .collect()
-}
+mod common;
+use common::ndjson as synack;
 
 /// A directory of this test's own: the tests run in parallel.
 fn tmpdir(test: &str) -> PathBuf {

@@ -2,7 +2,8 @@
 //! binary prints, with both endpoints' states after it. Every row was checked
 //! against RFC 9293's Figure 5 and the Linux behaviour the scenario names.
 
-use std::process::Command;
+mod common;
+use common::ndjson;
 
 type Row = (&'static str, &'static str, &'static str);
 
@@ -343,23 +344,6 @@ fn describe(o: &serde_json::Value) -> String {
         ),
         other => panic!("unknown kind {other}"),
     }
-}
-
-fn ndjson(args: &[&str]) -> Vec<serde_json::Value> {
-    let out = Command::new(env!("CARGO_BIN_EXE_synack"))
-        .args(args)
-        .output()
-        .expect("run synack");
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8(out.stdout)
-        .unwrap()
-        .lines()
-        .map(|l| serde_json::from_str(l).expect("each line is one JSON object"))
-        .collect()
 }
 
 #[test]

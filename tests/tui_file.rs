@@ -11,7 +11,8 @@ use std::sync::atomic::AtomicBool;
 use std::sync::mpsc::channel;
 use synack::capture::{self, ReadOptions};
 use synack::tcp::tracker::Summary;
-use synack::view::tui::app::{Action, App, Screen, summarize};
+use synack::tcp::tracker::summaries_of as summarize;
+use synack::view::tui::app::{Action, App, Screen};
 use synack::view::tui::file::{IndexMsg, Indexer, index_into};
 
 mod common;

@@ -57,6 +57,17 @@ impl Lang {
     }
 }
 
+/// Pick `en` or `zh` for `lang` (both already built; the `tr!` macro below
+/// builds only the one it picks).
+pub fn tr<T>(lang: Lang, en: T, zh: T) -> T {
+    match lang {
+        Lang::En => en,
+        Lang::Zh => zh,
+    }
+}
+
+pub mod fields;
+
 /// Pick the text for `lang`; both arms are evaluated lazily.
 macro_rules! tr {
     ($lang:expr, $en:expr, $zh:expr $(,)?) => {

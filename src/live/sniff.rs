@@ -183,6 +183,10 @@ impl LiveSource for SniffSource {
     fn finished(&self) -> bool {
         self.stopped
     }
+    fn summaries(&self) -> Vec<crate::tcp::tracker::Summary> {
+        self.tracker.summaries()
+    }
+
     fn status(&self) -> String {
         let what = self
             .port

@@ -367,14 +367,6 @@ impl CaptureReader {
         Ok(r)
     }
 
-    /// The link type of a pcap file; `None` for pcapng (it is per interface).
-    pub fn pcap_link_type(&self) -> Option<u32> {
-        match self.format {
-            Format::Pcap { link_type, .. } => Some(link_type),
-            Format::Pcapng { .. } => None,
-        }
-    }
-
     /// The format state needed to read records from here on; see
     /// [`Self::seek_record`].
     pub fn state(&self) -> ReaderState {

@@ -64,7 +64,8 @@ pub enum ReadResult {
     Reset,
 }
 
-/// What the arrival of one segment did to this endpoint, for the annotations.
+/// What the arrival of one segment did to this endpoint: the segments it
+/// answers with, and what it took in (which decides whether to ACK).
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Reception {
     pub replies: Vec<Segment>,
@@ -72,10 +73,6 @@ pub struct Reception {
     pub data: u32,
     /// A FIN from the peer was taken in.
     pub fin: bool,
-    /// The connection was reset by this segment.
-    pub reset: bool,
-    /// The segment was a duplicate (already received) or otherwise ignored.
-    pub duplicate: bool,
 }
 
 /// A segment that occupies sequence space and is not acknowledged yet.
@@ -143,10 +140,6 @@ impl Endpoint {
             ack_due: None,
             time_wait_due: None,
         }
-    }
-
-    pub fn iss(&self) -> SeqNum {
-        self.iss
     }
 
     pub fn irs(&self) -> Option<SeqNum> {
@@ -402,12 +395,13 @@ impl Endpoint {
         match self.state {
             State::Closed => {
                 rx.replies.extend(Self::reset_for(seg));
-                rx.duplicate = true;
             }
             State::Listen => {
+                // An RST to a listener is ignored (RFC 9293 §3.10.7.2).
                 if seg.flags.rst() {
-                    rx.duplicate = true;
-                } else if seg.flags.ack() {
+                    return Ok(rx);
+                }
+                if seg.flags.ack() {
                     rx.replies.extend(Self::reset_for(seg));
                 } else if seg.flags.syn() {
                     self.learn_peer_options(seg);
@@ -436,23 +430,19 @@ impl Endpoint {
             if !seg.flags.rst() {
                 rx.replies.extend(Self::reset_for(seg));
             }
-            rx.duplicate = true;
             return Ok(());
         }
         if seg.flags.rst() {
+            // Without an acceptable ACK the RST is ignored.
             if ack_ok {
                 self.step(Event::RcvRst)?;
                 self.reset_received = true;
                 self.unacked.clear();
                 self.rtx_due = None;
-                rx.reset = true;
-            } else {
-                rx.duplicate = true;
             }
             return Ok(());
         }
         if !seg.flags.syn() {
-            rx.duplicate = true;
             return Ok(());
         }
         self.learn_peer_options(seg);
@@ -479,9 +469,9 @@ impl Endpoint {
         now: f64,
         rx: &mut Reception,
     ) -> Result<(), ModelError> {
-        // An old duplicate: everything in it was received already.
         let new_data_at = seg.seq + u32::from(seg.flags.syn());
         let new_ack = seg.flags.ack() && seg.ack.gt(self.snd_una) && seg.ack.le(self.snd_nxt);
+        // An old duplicate: everything in it was received already.
         let is_old = seg.seq_space() > 0 && seg.seq_end().le(self.rcv_nxt) && !new_ack;
         if seg.flags.rst() {
             // RFC 5961 §3: only an RST at exactly RCV.NXT resets.
@@ -492,14 +482,10 @@ impl Endpoint {
                 self.rtx_due = None;
                 self.ack_due = None;
                 self.time_wait_due = None;
-                rx.reset = true;
-            } else {
-                rx.duplicate = true;
             }
             return Ok(());
         }
         if is_old {
-            rx.duplicate = true;
             if seg.flags.syn() && self.state == State::SynReceived {
                 // A retransmitted SYN: our SYN,ACK must have been lost; send
                 // it again (Linux: inet_rtx_syn_ack).

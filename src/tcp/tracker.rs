@@ -13,7 +13,9 @@ use super::analysis::Analyzer;
 use super::segment::Segment;
 use super::seq::SeqNum;
 use super::state::{Event, State};
-use crate::timeline::{Call, FrameBytes, SegmentView, Side, States, Step, StepKind, StreamInfo};
+use crate::timeline::{
+    Call, FrameBytes, SegmentView, Side, States, Step, StepKind, StreamInfo, Timeline,
+};
 use std::collections::{HashMap, VecDeque};
 use std::net::SocketAddr;
 
@@ -913,6 +915,83 @@ fn summary_of(c: &Conn) -> Summary {
         flags_seen: c.flags_seen,
         final_states: c.states,
     }
+}
+
+/// The connection rows of a timeline worked out from its steps, the way
+/// [`Tracker::summaries`] counts them (without the handshake RTT, which only
+/// the tracker measures): for sources that hold a timeline but no tracker.
+pub fn summaries_of(tl: &Timeline) -> Vec<Summary> {
+    tl.streams
+        .iter()
+        .enumerate()
+        .filter_map(|(n, info)| {
+            let stream = n as u32;
+            let steps: Vec<_> = tl.steps.iter().filter(|s| s.stream == stream).collect();
+            let first = steps.first()?;
+            let last = steps.last()?;
+            let mut flags = 0u16;
+            let (mut packets, mut bytes) = (0u64, 0u64);
+            let mut syn = [false; 2];
+            let mut synack = false;
+            let mut acked = false;
+            let mut fin = [false; 2];
+            let mut rst = false;
+            for s in &steps {
+                let Some(v) = s.segment.as_ref().filter(|_| s.kind == StepKind::Segment) else {
+                    continue;
+                };
+                let f = v.seg.flags;
+                let from = v.from.index();
+                packets += 1;
+                bytes += v
+                    .bytes
+                    .as_ref()
+                    .map_or(u64::from(v.len) + 40, |b| u64::from(b.orig_len));
+                flags |= f.0;
+                if f.syn() && !f.ack() {
+                    syn[from] = true;
+                } else if f.syn() {
+                    synack = true;
+                } else if f.ack() && synack && from == 0 {
+                    acked = true;
+                }
+                fin[from] |= f.fin();
+                rst |= f.rst();
+            }
+            let handshake = if syn[0] && syn[1] {
+                Handshake::Simultaneous
+            } else if syn[0] && synack && acked {
+                Handshake::Complete
+            } else if syn[0] || synack {
+                Handshake::Partial
+            } else {
+                Handshake::None
+            };
+            let close = if rst {
+                Close::Rst
+            } else if fin[0] && fin[1] {
+                Close::Fin
+            } else if fin[0] || fin[1] {
+                Close::HalfClosed
+            } else {
+                Close::Open
+            };
+            Some(Summary {
+                stream,
+                client: info.client,
+                server: info.server,
+                packets,
+                bytes,
+                start: first.time,
+                duration: last.time - first.time,
+                handshake,
+                handshake_rtt: None,
+                close,
+                flags_seen: flags,
+                final_states: last.after,
+            })
+        })
+        .collect()
 }
 
 #[cfg(test)]

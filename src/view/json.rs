@@ -1,7 +1,7 @@
 //! NDJSON: one object per timeline step, with the fields DESIGN.md fixes.
 
 use crate::explain::{self, Lang};
-use crate::timeline::{CallResult, Side, Step, StepKind, Timeline, Timer};
+use crate::timeline::{CallResult, Step, StepKind, Timeline, Timer};
 use serde_json::{Map, Value, json};
 use std::io::{self, Write};
 
@@ -123,11 +123,6 @@ pub fn summary_value(s: &crate::tcp::tracker::Summary) -> Value {
         "flags_seen": crate::tcp::segment::Flags(s.flags_seen),
         "state": s.final_states,
     })
-}
-
-/// The side names used in JSON, for tests and other views.
-pub fn side_name(side: Side) -> &'static str {
-    side.name()
 }
 
 /// Append `s` to `out` as a JSON string, escaped as serde_json does.

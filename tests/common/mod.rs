@@ -8,18 +8,13 @@ use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use ratatui::buffer::Buffer;
-use synack::tcp::scenario;
-use synack::tcp::sim::{SimConfig, Simulator};
 use synack::timeline::Timeline;
 use synack::view::tui::app::{App, HitMap};
 use synack::view::tui::ui;
 
 /// The timeline of a scenario with the default settings.
 pub fn timeline(name: &str) -> Timeline {
-    let sc = scenario::get(name).unwrap();
-    Simulator::run(SimConfig::default(), &sc.ops)
-        .unwrap()
-        .into_timeline(format!("simulation: {name}"), sc.summary.into())
+    synack::app::scenario_timeline(name, Default::default()).unwrap()
 }
 
 /// The screen as text, one line per row, trailing spaces cut (so snapshots
@@ -53,4 +48,26 @@ pub fn render(app: &mut App, w: u16, h: u16) -> String {
 
 pub fn key(code: KeyCode) -> KeyEvent {
     KeyEvent::new(code, KeyModifiers::NONE)
+}
+
+/// Run the synack binary; its stdout, after checking it succeeded.
+pub fn stdout_of(args: &[&str]) -> String {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_synack"))
+        .args(args)
+        .output()
+        .expect("run synack");
+    assert!(
+        out.status.success(),
+        "{args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).expect("UTF-8")
+}
+
+/// Run the synack binary and parse its NDJSON, one object per line.
+pub fn ndjson(args: &[&str]) -> Vec<serde_json::Value> {
+    stdout_of(args)
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("each line is one JSON object"))
+        .collect()
 }

@@ -9,8 +9,8 @@ use super::file::{FileState, IndexMsg};
 use super::text::tr;
 use super::theme::Theme;
 use crate::explain::Lang;
-use crate::tcp::tracker::{Close, Handshake, Summary};
-use crate::timeline::{LiveSource, StepKind, Timeline};
+use crate::tcp::tracker::Summary;
+use crate::timeline::{LiveSource, Timeline};
 use crossterm::event::{
     KeyCode, KeyEvent, KeyEventKind, KeyModifiers, MouseButton, MouseEvent, MouseEventKind,
 };
@@ -419,7 +419,7 @@ impl<'a> App<'a> {
         }
         self.tl = Cow::Owned(tl.clone());
         if self.has_list {
-            self.conns = summarize(&self.tl);
+            self.conns = source.summaries();
             self.selected = self.selected.min(self.conns.len().saturating_sub(1));
         }
         // Steps are appended (the last ones may be amended, e.g. with the
@@ -909,83 +909,6 @@ impl App<'_> {
             _ => Action::None,
         }
     }
-}
-
-/// The connection list of a growing timeline (the sniffer), worked out from
-/// its steps the way the tracker's summaries are (without the handshake
-/// RTT, which only the tracker measures).
-pub fn summarize(tl: &Timeline) -> Vec<Summary> {
-    tl.streams
-        .iter()
-        .enumerate()
-        .filter_map(|(n, info)| {
-            let stream = n as u32;
-            let steps: Vec<_> = tl.steps.iter().filter(|s| s.stream == stream).collect();
-            let first = steps.first()?;
-            let last = steps.last()?;
-            let mut flags = 0u16;
-            let (mut packets, mut bytes) = (0u64, 0u64);
-            let mut syn = [false; 2];
-            let mut synack = false;
-            let mut acked = false;
-            let mut fin = [false; 2];
-            let mut rst = false;
-            for s in &steps {
-                let Some(v) = s.segment.as_ref().filter(|_| s.kind == StepKind::Segment) else {
-                    continue;
-                };
-                let f = v.seg.flags;
-                let from = v.from.index();
-                packets += 1;
-                bytes += v
-                    .bytes
-                    .as_ref()
-                    .map_or(u64::from(v.len) + 40, |b| u64::from(b.orig_len));
-                flags |= f.0;
-                if f.syn() && !f.ack() {
-                    syn[from] = true;
-                } else if f.syn() {
-                    synack = true;
-                } else if f.ack() && synack && from == 0 {
-                    acked = true;
-                }
-                fin[from] |= f.fin();
-                rst |= f.rst();
-            }
-            let handshake = if syn[0] && syn[1] {
-                Handshake::Simultaneous
-            } else if syn[0] && synack && acked {
-                Handshake::Complete
-            } else if syn[0] || synack {
-                Handshake::Partial
-            } else {
-                Handshake::None
-            };
-            let close = if rst {
-                Close::Rst
-            } else if fin[0] && fin[1] {
-                Close::Fin
-            } else if fin[0] || fin[1] {
-                Close::HalfClosed
-            } else {
-                Close::Open
-            };
-            Some(Summary {
-                stream,
-                client: info.client,
-                server: info.server,
-                packets,
-                bytes,
-                start: first.time,
-                duration: last.time - first.time,
-                handshake,
-                handshake_rtt: None,
-                close,
-                flags_seen: flags,
-                final_states: last.after,
-            })
-        })
-        .collect()
 }
 
 #[cfg(test)]

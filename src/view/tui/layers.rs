@@ -1,18 +1,16 @@
 //! The layers pane: the current segment's bytes split by layer, each layer
-//! mapped to the OSI and TCP/IP models with its header fields decoded
-//! (etherparse), and a hex dump coloured by layer to match.
+//! mapped to the OSI and TCP/IP models with its header fields (worded by
+//! `explain::fields`), and a hex dump coloured by layer to match.
 
 use super::app::{App, HitMap, Pane};
 use super::text::{pane_block, tr, wrapped};
-use crate::explain::{self, Lang};
-use crate::timeline::{FrameBytes, Layer, LayerSpan, SegmentView};
-use etherparse::{Ethernet2HeaderSlice, Ipv4HeaderSlice, Ipv6HeaderSlice, TcpHeaderSlice};
+use crate::explain::{self, Lang, fields};
+use crate::timeline::{FrameBytes, Layer};
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
-use std::fmt::Write;
 
 /// "L2", "L3", "L4", "L7": the OSI number used as a tag.
 pub fn tag(layer: Layer) -> &'static str {
@@ -22,279 +20,6 @@ pub fn tag(layer: Layer) -> &'static str {
         Layer::Transport => "L4",
         Layer::Application => "L7",
     }
-}
-
-fn link_type_name(lt: u32) -> &'static str {
-    match lt {
-        0 => "BSD loopback",
-        1 => "Ethernet",
-        12 | 14 | 101 => "raw IP",
-        108 => "OpenBSD loopback",
-        113 => "Linux cooked (SLL)",
-        228 => "raw IPv4",
-        229 => "raw IPv6",
-        276 => "Linux cooked v2 (SLL2)",
-        _ => "other",
-    }
-}
-
-fn mac(b: [u8; 6]) -> String {
-    b.iter()
-        .map(|x| format!("{x:02x}"))
-        .collect::<Vec<_>>()
-        .join(":")
-}
-
-fn ether_type_name(t: u16) -> &'static str {
-    match t {
-        0x0800 => "IPv4",
-        0x86dd => "IPv6",
-        0x8100 => "802.1Q VLAN",
-        0x0806 => "ARP",
-        _ => "other",
-    }
-}
-
-fn be16(b: &[u8], at: usize) -> Option<u16> {
-    Some(u16::from_be_bytes([*b.get(at)?, *b.get(at + 1)?]))
-}
-
-fn undecodable(lang: Lang, e: impl std::fmt::Display) -> Vec<String> {
-    vec![tr(
-        lang,
-        format!("(could not decode: {e})"),
-        format!("（无法解码：{e}）"),
-    )]
-}
-
-fn link_fields(fb: &FrameBytes, span: &LayerSpan, lang: Lang) -> Vec<String> {
-    let bytes = fb.data.get(span.range.clone()).unwrap_or(&[]);
-    match fb.link_type {
-        1 => match Ethernet2HeaderSlice::from_slice(bytes) {
-            Ok(e) => {
-                let t = e.ether_type().0;
-                vec![
-                    format!(
-                        "{} {}   {} {}",
-                        tr(lang, "dst MAC", "目的 MAC"),
-                        mac(e.destination()),
-                        tr(lang, "src MAC", "源 MAC"),
-                        mac(e.source())
-                    ),
-                    format!("EtherType 0x{t:04x} ({})", ether_type_name(t)),
-                ]
-            }
-            Err(e) => undecodable(lang, e),
-        },
-        0 | 108 => {
-            let fam = bytes.get(..4).map(|b| {
-                // Host byte order on the capturing machine: try both.
-                let le = u32::from_le_bytes([b[0], b[1], b[2], b[3]]);
-                let be = u32::from_be_bytes([b[0], b[1], b[2], b[3]]);
-                le.min(be)
-            });
-            match fam {
-                Some(f) => vec![format!(
-                    "{} {f} ({})",
-                    tr(lang, "address family", "地址族"),
-                    match f {
-                        2 => "AF_INET, IPv4",
-                        24 | 28 | 30 => "AF_INET6, IPv6",
-                        _ => "other",
-                    }
-                )],
-                None => vec![],
-            }
-        }
-        113 => {
-            let pkt = be16(bytes, 0).unwrap_or(0);
-            let proto = be16(bytes, 14).unwrap_or(0);
-            vec![format!(
-                "{} {pkt}{}   ARPHRD {}   {} 0x{proto:04x} ({})",
-                tr(lang, "packet type", "包类型"),
-                if pkt == 4 {
-                    tr(lang, " (outgoing)", "（发出）")
-                } else {
-                    ""
-                },
-                be16(bytes, 2).unwrap_or(0),
-                tr(lang, "protocol", "协议"),
-                ether_type_name(proto)
-            )]
-        }
-        276 => {
-            let proto = be16(bytes, 0).unwrap_or(0);
-            let ifindex = bytes
-                .get(4..8)
-                .map_or(0, |b| u32::from_be_bytes([b[0], b[1], b[2], b[3]]));
-            vec![format!(
-                "{} 0x{proto:04x} ({})   {} {ifindex}",
-                tr(lang, "protocol", "协议"),
-                ether_type_name(proto),
-                tr(lang, "interface index", "接口索引"),
-            )]
-        }
-        _ => vec![format!("{} {}", bytes.len(), tr(lang, "bytes", "字节"))],
-    }
-}
-
-fn network_fields(fb: &FrameBytes, span: &LayerSpan, lang: Lang) -> Vec<String> {
-    let bytes = fb.data.get(span.range.start..).unwrap_or(&[]);
-    match bytes.first().map(|b| b >> 4) {
-        Some(4) => match Ipv4HeaderSlice::from_slice(bytes) {
-            Ok(ip) => {
-                let mut flags = String::new();
-                if ip.dont_fragment() {
-                    flags.push_str("  DF");
-                }
-                if ip.more_fragments() {
-                    flags.push_str("  MF");
-                }
-                vec![
-                    format!("{} → {}", ip.source_addr(), ip.destination_addr()),
-                    tr(
-                        lang,
-                        format!(
-                            "TTL {}   total length {}   header {} bytes   id 0x{:04x}{flags}",
-                            ip.ttl(),
-                            ip.total_len(),
-                            u16::from(ip.ihl()) * 4,
-                            ip.identification()
-                        ),
-                        format!(
-                            "TTL {}   总长度 {}   首部 {} 字节   标识 0x{:04x}{flags}",
-                            ip.ttl(),
-                            ip.total_len(),
-                            u16::from(ip.ihl()) * 4,
-                            ip.identification()
-                        ),
-                    ),
-                    format!(
-                        "{} {}{}   {} 0x{:04x}",
-                        tr(lang, "protocol", "协议"),
-                        ip.protocol().0,
-                        if ip.protocol().0 == 6 { " (TCP)" } else { "" },
-                        tr(lang, "checksum", "校验和"),
-                        ip.header_checksum()
-                    ),
-                ]
-            }
-            Err(e) => undecodable(lang, e),
-        },
-        Some(6) => match Ipv6HeaderSlice::from_slice(bytes) {
-            Ok(ip) => vec![
-                format!("{} → {}", ip.source_addr(), ip.destination_addr()),
-                tr(
-                    lang,
-                    format!(
-                        "hop limit {}   payload length {}   next header {}   flow label 0x{:05x}",
-                        ip.hop_limit(),
-                        ip.payload_length(),
-                        ip.next_header().0,
-                        ip.flow_label().value()
-                    ),
-                    format!(
-                        "跳数限制 {}   载荷长度 {}   下一首部 {}   流标签 0x{:05x}",
-                        ip.hop_limit(),
-                        ip.payload_length(),
-                        ip.next_header().0,
-                        ip.flow_label().value()
-                    ),
-                ),
-            ],
-            Err(e) => undecodable(lang, e),
-        },
-        _ => vec![tr(lang, "(not IP)", "（不是 IP）").into()],
-    }
-}
-
-fn transport_fields(fb: &FrameBytes, span: &LayerSpan, v: &SegmentView, lang: Lang) -> Vec<String> {
-    let bytes = fb.data.get(span.range.start..).unwrap_or(&[]);
-    let rel = tr(lang, "relative", "相对值");
-    match TcpHeaderSlice::from_slice(bytes) {
-        Ok(tcp) => {
-            let mut out = vec![
-                format!(
-                    "{} {} → {}",
-                    tr(lang, "port", "端口"),
-                    tcp.source_port(),
-                    tcp.destination_port()
-                ),
-                format!(
-                    "seq {} ({rel} {})   ack {}{}",
-                    tcp.sequence_number(),
-                    v.seq_rel,
-                    tcp.acknowledgment_number(),
-                    if v.seg.flags.ack() {
-                        format!(" ({rel} {})", v.ack_rel)
-                    } else {
-                        tr(
-                            lang,
-                            " (not used: no ACK flag)",
-                            "（未使用：没有 ACK 标志）",
-                        )
-                        .into()
-                    }
-                ),
-                format!(
-                    "flags 0x{:03x} {} = {}",
-                    v.seg.flags.0,
-                    v.seg.flags.tcpdump(),
-                    v.seg.flags.wireshark()
-                ),
-                tr(
-                    lang,
-                    format!(
-                        "window {}   header {} bytes   checksum 0x{:04x}   urgent {}",
-                        tcp.window_size(),
-                        u16::from(tcp.data_offset()) * 4,
-                        tcp.checksum(),
-                        tcp.urgent_pointer()
-                    ),
-                    format!(
-                        "窗口 {}   首部 {} 字节   校验和 0x{:04x}   紧急指针 {}",
-                        tcp.window_size(),
-                        u16::from(tcp.data_offset()) * 4,
-                        tcp.checksum(),
-                        tcp.urgent_pointer()
-                    ),
-                ),
-            ];
-            if !v.seg.options.is_empty() {
-                let opts: Vec<String> = v.seg.options.iter().map(|o| o.to_string()).collect();
-                out.push(format!(
-                    "{}{}",
-                    tr(lang, "options: ", "选项："),
-                    opts.join(", ")
-                ));
-            }
-            out
-        }
-        Err(e) => undecodable(lang, e),
-    }
-}
-
-fn payload_fields(fb: &FrameBytes, span: &LayerSpan, lang: Lang) -> Vec<String> {
-    let bytes = fb.data.get(span.range.clone()).unwrap_or(&[]);
-    let mut preview = String::new();
-    for &b in bytes.iter().take(48) {
-        match b {
-            b'\n' => preview.push_str("\\n"),
-            b'\r' => preview.push_str("\\r"),
-            0x20..=0x7e => preview.push(b as char),
-            _ => {
-                let _ = write!(preview, "\\x{b:02x}");
-            }
-        }
-    }
-    if bytes.len() > 48 {
-        preview.push('…');
-    }
-    vec![format!(
-        "{} {}: \"{preview}\"",
-        bytes.len(),
-        tr(lang, "bytes", "字节")
-    )]
 }
 
 fn layer_of(fb: &FrameBytes, i: usize) -> Option<Layer> {
@@ -393,7 +118,7 @@ pub fn lines(app: &App, w: usize) -> Vec<Line<'static>> {
                 fb.data.len(),
                 fb.orig_len,
                 fb.link_type,
-                link_type_name(fb.link_type),
+                fields::link_type_name(fb.link_type),
                 if v.lost { ", lost on the wire" } else { "" }
             ),
             format!(
@@ -402,7 +127,7 @@ pub fn lines(app: &App, w: usize) -> Vec<Line<'static>> {
                 fb.data.len(),
                 fb.orig_len,
                 fb.link_type,
-                link_type_name(fb.link_type),
+                fields::link_type_name(fb.link_type),
                 if v.lost { "，在线路上丢失" } else { "" }
             ),
         ),
@@ -442,10 +167,10 @@ pub fn lines(app: &App, w: usize) -> Vec<Line<'static>> {
             style,
         ));
         let fields = match span.layer {
-            Layer::Link => link_fields(fb, span, lang),
-            Layer::Network => network_fields(fb, span, lang),
-            Layer::Transport => transport_fields(fb, span, v, lang),
-            Layer::Application => payload_fields(fb, span, lang),
+            Layer::Link => fields::link(fb, span, lang),
+            Layer::Network => fields::network(fb, span, lang),
+            Layer::Transport => fields::transport(fb, span, v, lang),
+            Layer::Application => fields::payload(fb, span, lang),
         };
         for f in fields {
             out.extend(wrapped(&format!("  {f}"), w, "    ", t.layer(span.layer)));

@@ -3,19 +3,13 @@
 //! never count chars.
 
 use super::app::{App, Pane};
-use crate::explain::Lang;
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, BorderType};
 use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
 
 /// The English or the Chinese text, for `lang`.
-pub fn tr<T>(lang: Lang, en: T, zh: T) -> T {
-    match lang {
-        Lang::En => en,
-        Lang::Zh => zh,
-    }
-}
+pub use crate::explain::tr;
 
 /// Display width in terminal columns.
 pub fn width(s: &str) -> usize {
