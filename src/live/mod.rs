@@ -2,7 +2,8 @@
 //! sockets on loopback, real packets from an `AF_PACKET` socket, the
 //! kernel's own socket states from `/proc/net/tcp{,6}`.
 //!
-//! - [`sniffer`]: the raw socket, its reader thread, dropping privileges;
+//! - [`sniffer`]: the raw socket and its reader thread;
+//! - [`privilege`]: dropping privileges once the raw socket is open;
 //! - [`kernel`]: `/proc/net/tcp` parsing and the kernel → RFC state names;
 //! - [`script`]: the lab's scripts;
 //! - [`lab`]: the lab itself, a [`LiveSource`];
@@ -10,6 +11,7 @@
 
 pub mod kernel;
 pub mod lab;
+pub mod privilege;
 pub mod script;
 pub mod sniff;
 pub mod sniffer;
@@ -82,24 +84,13 @@ fn start_capture(
     };
     // Started through sudo: the saved capture belongs to the user who asked
     // for it, as if they had written it themselves.
-    if let (Some(w), Some((uid, gid))) = (&writer, sudo_user()) {
+    if let (Some(w), Some((uid, gid))) = (&writer, privilege::sudo_user()) {
         w.give_to(uid, gid)
             .context("cannot give the capture file to the sudo user")?;
     }
-    sniffer::drop_privileges(save.is_some());
+    privilege::drop_privileges(save.is_some());
     install_stop_handler();
     Ok((sniffer::Sniffer::start(sock), writer))
-}
-
-/// The invoking user's ids when synack runs as root through sudo.
-fn sudo_user() -> Option<(u32, u32)> {
-    // SAFETY: geteuid has no preconditions.
-    if unsafe { libc::geteuid() } != 0 {
-        return None;
-    }
-    let uid = std::env::var("SUDO_UID").ok()?.parse().ok()?;
-    let gid = std::env::var("SUDO_GID").ok()?.parse().ok()?;
-    Some((uid, gid))
 }
 
 fn print_out(text: &str) -> Result<()> {
