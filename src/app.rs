@@ -99,13 +99,7 @@ pub fn scenario_timeline(name: &str, cfg: SimConfig) -> Result<Timeline> {
 fn simulate(args: &SimulateArgs) -> Result<()> {
     let tl = simulate_timeline(args)?;
     if let Some(path) = &args.export {
-        if path.exists() && !args.force {
-            bail!(
-                "{} already exists; choose another name or add --force to overwrite it",
-                path.display()
-            );
-        }
-        export(&tl, path)?;
+        export_to(&tl, path, args.force)?;
     }
     emit(&tl, None, &args.output)
 }
@@ -115,6 +109,13 @@ fn simulate(args: &SimulateArgs) -> Result<()> {
 /// sender would record them: Wireshark then marks the resend as a
 /// retransmission, which is the point of the loss scenarios.
 pub fn export(tl: &Timeline, path: &std::path::Path) -> Result<()> {
+    export_to(tl, path, true)
+}
+
+/// [`export`], replacing an existing regular file only with `force`; a
+/// path that is not a regular file (a directory, `/dev/null`, a FIFO, a
+/// link) is refused either way.
+pub fn export_to(tl: &Timeline, path: &std::path::Path, force: bool) -> Result<()> {
     // A fixed, recognisable start: 2026-01-01T00:00:00Z.
     const START_NANOS: i128 = 1_767_225_600_000_000_000;
     let frames = tl.segments().filter_map(|(step, v)| {
@@ -122,8 +123,12 @@ pub fn export(tl: &Timeline, path: &std::path::Path) -> Result<()> {
         let ts = START_NANOS + (step.time * 1e9).round() as i128;
         Some((ts, b.data.clone(), b.orig_len))
     });
-    crate::pcap::write_pcap(path, crate::wire::build::LINKTYPE_ETHERNET, frames)
-        .with_context(|| format!("cannot write {}", path.display()))?;
+    let mut w =
+        crate::pcap::PcapWriter::create_with(path, crate::wire::build::LINKTYPE_ETHERNET, force)?;
+    for (ts, data, orig_len) in frames {
+        w.write_frame(ts, &data, orig_len)?;
+    }
+    w.finish()?;
     Ok(())
 }
 

@@ -125,8 +125,8 @@ pub struct LiveArgs {
     /// What the client writes
     #[arg(long, value_name = "TEXT", conflicts_with = "bytes")]
     pub message: Option<String>,
-    /// Make the client write N bytes instead of a message
-    #[arg(long, value_name = "N")]
+    /// Make the client write N bytes instead of a message (1 to 67108864)
+    #[arg(long, value_name = "N", value_parser = parse_bytes)]
     pub bytes: Option<usize>,
     /// Run the whole script without waiting for key presses
     #[arg(long)]
@@ -152,8 +152,8 @@ pub struct SniffArgs {
     /// Stop after this many TCP segments (default: until q or Ctrl-C)
     #[arg(long, value_name = "N")]
     pub count: Option<u64>,
-    /// Stop after this many seconds
-    #[arg(long, value_name = "SECONDS")]
+    /// Stop after this many seconds (more than 0, at most 31536000: a year)
+    #[arg(long, value_name = "SECONDS", value_parser = parse_duration)]
     pub duration: Option<f64>,
     /// Write every frame captured to this pcap (also on Ctrl-C)
     #[arg(long, value_name = "FILE.pcap")]
@@ -235,6 +235,33 @@ fn parse_u32(s: &str) -> Result<u32, String> {
         None => s.parse::<u32>(),
     };
     parsed.map_err(|_| format!("`{s}` is not a number from 0 to 4294967295"))
+}
+
+/// The most the lab's client may write: far more than a lesson needs,
+/// small enough that the payload is always allocated.
+pub const MAX_LAB_BYTES: usize = 64 << 20;
+
+fn parse_bytes(s: &str) -> Result<usize, String> {
+    match s.parse::<u64>() {
+        Ok(n) if (1..=MAX_LAB_BYTES as u64).contains(&n) => Ok(n as usize),
+        _ => Err(format!(
+            "`{s}` is not a number of bytes from 1 to {MAX_LAB_BYTES} (64 MiB)"
+        )),
+    }
+}
+
+/// The longest `--duration`: a year. `Duration::from_secs_f64` panics on
+/// what does not fit, and NaN, infinity or a negative number must not
+/// quietly mean "for ever".
+pub const MAX_DURATION: f64 = 365.0 * 86_400.0;
+
+fn parse_duration(s: &str) -> Result<f64, String> {
+    match s.parse::<f64>() {
+        Ok(d) if d > 0.0 && d <= MAX_DURATION => Ok(d),
+        _ => Err(format!(
+            "`{s}` is not a number of seconds above 0 and at most {MAX_DURATION} (a year)"
+        )),
+    }
 }
 
 impl OutputArgs {

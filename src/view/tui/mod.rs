@@ -7,8 +7,9 @@
 //!   ([`ladder`], [`states`], [`layers`], [`explain`], [`status`], [`help`]);
 //! - [`list`]: the connection list of `inspect` and `sniff`;
 //! - this module: the terminal itself (raw mode, alternate screen, mouse)
-//!   and the event loop. The terminal is restored on quit, on error and on
-//!   panic; Ctrl-C arrives as a key in raw mode and quits.
+//!   and the event loop. The terminal is restored on quit, on error, on
+//!   panic and on a stopping signal (then the exit status is 128+N);
+//!   Ctrl-C arrives as a key in raw mode and quits.
 //!
 //! Four ways in: [`run_quiz`] (the quiz screen, [`quiz`]), [`run`] (a finished timeline: a simulation), [`run_capture`]
 //! (a capture file: the connection list first) and [`run_live`] (a timeline
@@ -47,37 +48,14 @@ use std::time::{Duration, Instant};
 /// True while the terminal is in raw mode on the alternate screen.
 static ACTIVE: AtomicBool = AtomicBool::new(false);
 static PANIC_HOOK: Once = Once::new();
-static SIGNALS: Once = Once::new();
-/// Set by SIGTERM, SIGHUP or SIGQUIT: the event loops end normally, so the
-/// guard restores the terminal (a signal's default action would not).
-static TERMINATE: AtomicBool = AtomicBool::new(false);
-
-/// Longest wait for input before the loops look at [`TERMINATE`] again.
+/// Longest wait for input before the loops look for a stopping signal
+/// (SIGINT from `kill`, SIGTERM, SIGHUP, SIGQUIT) again.
 const SIGNAL_CHECK: Duration = Duration::from_millis(200);
 
-extern "C" fn on_terminate(_signal: libc::c_int) {
-    // Only an atomic store: async-signal-safe.
-    TERMINATE.store(true, Ordering::SeqCst);
-}
-
-fn install_signal_handlers() {
-    SIGNALS.call_once(|| {
-        for signal in [libc::SIGTERM, libc::SIGHUP, libc::SIGQUIT] {
-            // SAFETY: a zeroed sigaction with a handler that only stores
-            // an atomic flag; no other thread installs handlers for these.
-            unsafe {
-                let mut action: libc::sigaction = std::mem::zeroed();
-                action.sa_sigaction = on_terminate as *const () as libc::sighandler_t;
-                libc::sigemptyset(&mut action.sa_mask);
-                libc::sigaction(signal, &action, std::ptr::null_mut());
-            }
-        }
-    });
-}
-
-/// True once a terminating signal has arrived.
+/// True once a stopping signal has arrived: the loops end normally, so the
+/// guard restores the terminal (a signal's default action would not).
 pub(crate) fn terminated() -> bool {
-    TERMINATE.load(Ordering::SeqCst)
+    crate::signals::stopped()
 }
 
 /// Wait up to `timeout` for something to read on the terminal, and say
@@ -152,6 +130,7 @@ struct Guard;
 impl Drop for Guard {
     fn drop(&mut self) {
         restore();
+        crate::signals::note_ui_ended();
     }
 }
 
@@ -168,7 +147,7 @@ fn install_panic_hook() {
 
 fn enter() -> anyhow::Result<(Guard, Terminal<CrosstermBackend<Stdout>>)> {
     install_panic_hook();
-    install_signal_handlers();
+    crate::signals::install();
     enable_raw_mode()?;
     ACTIVE.store(true, Ordering::SeqCst);
     let guard = Guard;
