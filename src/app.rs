@@ -163,7 +163,9 @@ fn inspect(args: &InspectArgs) -> Result<()> {
             out.buf.extend_from_slice(body.as_bytes());
             batch.clear();
         };
+        let mut streams = 0u64;
         let report = capture::summarize_parallel(path, READ, |s| {
+            streams = streams.max(u64::from(s.stream) + 1);
             if args.stream.is_some_and(|n| n != s.stream) {
                 return std::ops::ControlFlow::Continue(());
             }
@@ -178,6 +180,8 @@ fn inspect(args: &InspectArgs) -> Result<()> {
             out.maybe_flush()
         })
         .map_err(|e| about(path, e))?;
+        // Before the last rows: no table header for a stream that is not there.
+        no_such_stream(path, args.stream, streams)?;
         flush_rows(&mut batch, &mut out);
         if !out.finish()? {
             return Ok(());
@@ -191,8 +195,10 @@ fn inspect(args: &InspectArgs) -> Result<()> {
         let mut out = ChunkedOut::new();
         let mut writer = json::StepWriter::new();
         let only = args.stream;
+        let mut streams = 0u64;
         // Formatting runs beside the reading, on the second core.
         let mut f = |step: &crate::timeline::Step| {
+            streams = streams.max(u64::from(step.stream) + 1);
             if only.is_some_and(|n| n != step.stream) {
                 return std::ops::ControlFlow::Continue(());
             }
@@ -204,6 +210,7 @@ fn inspect(args: &InspectArgs) -> Result<()> {
         if !out.finish()? {
             return Ok(());
         }
+        no_such_stream(path, only, streams)?;
         return finish_report(path, &report);
     }
     let want_tui =
@@ -222,15 +229,7 @@ fn inspect(args: &InspectArgs) -> Result<()> {
         },
     )
     .map_err(|e| about(path, e))?;
-    if let Some(n) = args.stream
-        && n as usize >= tl.streams.len()
-    {
-        bail!(
-            "{} has no stream {n}: it holds {} TCP connection(s), numbered from 0",
-            path.display(),
-            tl.streams.len()
-        );
-    }
+    no_such_stream(path, args.stream, tl.streams.len() as u64)?;
     if want_tui {
         // On a terminal, inspect opens on the list of connections.
         let rows: Vec<Summary> = report
@@ -244,6 +243,21 @@ fn inspect(args: &InspectArgs) -> Result<()> {
     }
     emit(&tl, args.stream, &args.output)?;
     finish_report(path, &report)
+}
+
+/// `--stream N` names a connection the file does not hold: the same one
+/// line whatever the output format (`--json` and `--summary` used to print
+/// nothing and exit 0, as if the stream were there and empty).
+fn no_such_stream(path: &std::path::Path, stream: Option<u32>, streams: u64) -> Result<()> {
+    if let Some(n) = stream
+        && u64::from(n) >= streams
+    {
+        bail!(
+            "{} has no stream {n}: it holds {streams} TCP connection(s), numbered from 0",
+            path.display()
+        );
+    }
+    Ok(())
 }
 
 fn quiz(args: &crate::cli::QuizArgs) -> Result<()> {
