@@ -153,7 +153,7 @@ pub struct SniffArgs {
     #[arg(long, value_name = "N")]
     pub count: Option<u64>,
     /// Stop after this many seconds (more than 0, at most 31536000: a year)
-    #[arg(long, value_name = "SECONDS", value_parser = parse_duration)]
+    #[arg(long, value_name = "SECONDS", value_parser = parse_duration, allow_hyphen_values = true)]
     pub duration: Option<f64>,
     /// Write every frame captured to this pcap (also on Ctrl-C)
     #[arg(long, value_name = "FILE.pcap")]

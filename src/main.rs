@@ -38,6 +38,17 @@ fn one_line(e: &anyhow::Error) -> String {
 /// What clap's own `exit` does, except that a help or version text that
 /// cannot be written (`synack --help > /dev/full`) is a failure, not 0.
 fn clap_exit(e: clap::Error) -> ExitCode {
+    use clap::error::ErrorKind::{DisplayHelp, DisplayHelpOnMissingArgumentOrSubcommand};
+    if e.use_stderr() && !matches!(e.kind(), DisplayHelp | DisplayHelpOnMissingArgumentOrSubcommand)
+    {
+        // A usage error is one line, as every other error: clap's first
+        // line names the problem; its usage block and tips would bury it.
+        let text = e.render().to_string();
+        let first = text.lines().find(|l| !l.trim().is_empty()).unwrap_or("");
+        let first = first.strip_prefix("error: ").unwrap_or(first);
+        eprintln!("synack: error: {first}; `synack --help` lists the options");
+        return ExitCode::from(2);
+    }
     let printed = e.print().and_then(|()| std::io::stdout().flush());
     if let Err(w) = printed
         && e.kind() != clap::error::ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand
