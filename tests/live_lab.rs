@@ -449,7 +449,9 @@ fn without_cap_net_raw_it_says_how_to_run_it() {
     }
 }
 
-/// Under sudo the saved capture belongs to the user who ran sudo, not root.
+/// Under sudo the saved capture belongs to the user who ran sudo, not
+/// root: synack becomes that user before creating it, so it is created in
+/// a directory that user may write (here: one they own).
 #[test]
 fn a_capture_saved_under_sudo_belongs_to_the_sudo_user() {
     if !can_sniff() {
@@ -457,6 +459,7 @@ fn a_capture_saved_under_sudo_belongs_to_the_sudo_user() {
     }
     use std::os::unix::fs::MetadataExt;
     let dir = tmp("sudo-owner");
+    std::os::unix::fs::chown(&dir, Some(4242), Some(4343)).unwrap();
     let path = dir.join("mine.pcap");
     let out = Command::new(env!("CARGO_BIN_EXE_synack"))
         .args(["live", "--auto", "--json", "--save", path.to_str().unwrap()])
@@ -467,5 +470,6 @@ fn a_capture_saved_under_sudo_belongs_to_the_sudo_user() {
     ndjson(&out);
     let meta = std::fs::metadata(&path).expect("the capture was written");
     assert_eq!((meta.uid(), meta.gid()), (4242, 4343));
+    assert_eq!(meta.mode() & 0o777, 0o600);
     std::fs::remove_dir_all(&dir).unwrap();
 }
