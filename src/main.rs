@@ -39,7 +39,11 @@ fn one_line(e: &anyhow::Error) -> String {
 /// cannot be written (`synack --help > /dev/full`) is a failure, not 0.
 fn clap_exit(e: clap::Error) -> ExitCode {
     use clap::error::ErrorKind::{DisplayHelp, DisplayHelpOnMissingArgumentOrSubcommand};
-    if e.use_stderr() && !matches!(e.kind(), DisplayHelp | DisplayHelpOnMissingArgumentOrSubcommand)
+    if e.use_stderr()
+        && !matches!(
+            e.kind(),
+            DisplayHelp | DisplayHelpOnMissingArgumentOrSubcommand
+        )
     {
         // A usage error is one line, as every other error: clap's first
         // line names the problem; its usage block and tips would bury it.

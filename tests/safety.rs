@@ -129,13 +129,19 @@ fn status_of(pid: u32) -> std::collections::HashMap<String, String> {
         .unwrap_or_default()
         .lines()
         .filter_map(|l| l.split_once(':'))
-        .map(|(k, v)| (k.to_string(), v.split_whitespace().collect::<Vec<_>>().join(" ")))
+        .map(|(k, v)| {
+            (
+                k.to_string(),
+                v.split_whitespace().collect::<Vec<_>>().join(" "),
+            )
+        })
         .collect()
 }
 
 fn sniff_cmd(program: &str, save: &Path) -> Command {
     let mut c = Command::new(program);
-    c.args(["sniff", "--json", "--duration", "3", "--save"]).arg(save);
+    c.args(["sniff", "--json", "--duration", "3", "--save"])
+        .arg(save);
     c
 }
 
@@ -209,7 +215,10 @@ fn under_sudo_it_cannot_save_where_the_user_cannot_write() {
         let err = stderr(&o);
         assert_eq!(o.status.code(), Some(1), "force={force}: {err}");
         one_line(&err);
-        assert!(!err.contains("capturing"), "refused only after capturing: {err}");
+        assert!(
+            !err.contains("capturing"),
+            "refused only after capturing: {err}"
+        );
         assert_eq!(std::fs::read(&target).unwrap(), b"root's file");
         let meta = std::fs::metadata(&target).unwrap();
         assert_eq!(meta.uid(), 0, "the root-owned file was given away");
@@ -345,8 +354,18 @@ fn export_refuses_what_is_not_a_regular_file() {
         one_line(&err);
         assert!(err.contains("not a regular file"), "{err}");
     }
-    assert!(std::fs::symlink_metadata(&fifo).unwrap().file_type().is_fifo());
-    assert!(std::fs::symlink_metadata(&link).unwrap().file_type().is_symlink());
+    assert!(
+        std::fs::symlink_metadata(&fifo)
+            .unwrap()
+            .file_type()
+            .is_fifo()
+    );
+    assert!(
+        std::fs::symlink_metadata(&link)
+            .unwrap()
+            .file_type()
+            .is_symlink()
+    );
     assert_eq!(std::fs::read(&regular).unwrap(), b"keep");
     assert!(sub.is_dir() && std::fs::read_dir(&sub).unwrap().next().is_none());
     if targets.contains(&null) {
@@ -394,7 +413,10 @@ fn a_bad_save_path_is_refused_before_capturing() {
         let err = stderr(&o);
         assert_eq!(o.status.code(), Some(1), "{cmd:?}: {err}");
         one_line(&err);
-        assert!(!err.contains("capturing"), "refused only after capturing: {err}");
+        assert!(
+            !err.contains("capturing"),
+            "refused only after capturing: {err}"
+        );
         assert!(o.stdout.is_empty(), "{cmd:?} captured before refusing");
         assert!(err.contains("is a directory"), "{err}");
     }
@@ -663,7 +685,7 @@ fn pcapng_with_tsoffset(path: &Path, offset: i64) {
     .map(|f| f.unwrap())
     .collect();
     fn block(kind: u32, mut body: Vec<u8>) -> Vec<u8> {
-        while body.len() % 4 != 0 {
+        while !body.len().is_multiple_of(4) {
             body.push(0);
         }
         let len = (12 + body.len()) as u32;

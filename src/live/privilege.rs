@@ -56,17 +56,16 @@ pub fn sudo_user() -> Result<Option<SudoUser>> {
     if unsafe { libc::geteuid() } != 0 {
         return Ok(None);
     }
-    let var = |name: &str| -> Result<Option<u32>> {
-        match std::env::var(name) {
-            Err(std::env::VarError::NotPresent) => Ok(None),
-            Ok(v) => v
-                .trim()
-                .parse::<u32>()
-                .map(Some)
-                .map_err(|_| anyhow!("{name}={v:?} is not a user or group id; unset it or fix it")),
-            Err(_) => bail!("{name} is not valid text; unset it or fix it"),
-        }
-    };
+    let var =
+        |name: &str| -> Result<Option<u32>> {
+            match std::env::var(name) {
+                Err(std::env::VarError::NotPresent) => Ok(None),
+                Ok(v) => v.trim().parse::<u32>().map(Some).map_err(|_| {
+                    anyhow!("{name}={v:?} is not a user or group id; unset it or fix it")
+                }),
+                Err(_) => bail!("{name} is not valid text; unset it or fix it"),
+            }
+        };
     match (var("SUDO_UID")?, var("SUDO_GID")?) {
         (None, None) => Ok(None),
         // `sudo` run by root itself: nobody to give the files to but root.
@@ -114,25 +113,34 @@ fn switch_user(user: SudoUser) -> Result<()> {
     // Groups first: once the uid is not 0, setgroups and setresgid are no
     // longer allowed.
     // SAFETY: setgroups with an empty list; set*id with plain integers.
-    os_check("setgroups(0)", unsafe {
-        libc::setgroups(0, std::ptr::null())
-    } as libc::c_long)?;
-    os_check("setresgid", unsafe {
-        libc::setresgid(user.gid, user.gid, user.gid)
-    } as libc::c_long)?;
-    os_check("setresuid", unsafe {
-        libc::setresuid(user.uid, user.uid, user.uid)
-    } as libc::c_long)?;
+    os_check(
+        "setgroups(0)",
+        unsafe { libc::setgroups(0, std::ptr::null()) } as libc::c_long,
+    )?;
+    os_check(
+        "setresgid",
+        unsafe { libc::setresgid(user.gid, user.gid, user.gid) } as libc::c_long,
+    )?;
+    os_check(
+        "setresuid",
+        unsafe { libc::setresuid(user.uid, user.uid, user.uid) } as libc::c_long,
+    )?;
     let (mut r, mut e, mut s) = (0, 0, 0);
     // SAFETY: three valid out-pointers each.
-    os_check("getresuid", unsafe { libc::getresuid(&mut r, &mut e, &mut s) } as libc::c_long)?;
+    os_check(
+        "getresuid",
+        unsafe { libc::getresuid(&mut r, &mut e, &mut s) } as libc::c_long,
+    )?;
     if (r, e, s) != (user.uid, user.uid, user.uid) {
         bail!(
             "cannot give up privileges: the user ids are {r}/{e}/{s}, not {}",
             user.uid
         );
     }
-    os_check("getresgid", unsafe { libc::getresgid(&mut r, &mut e, &mut s) } as libc::c_long)?;
+    os_check(
+        "getresgid",
+        unsafe { libc::getresgid(&mut r, &mut e, &mut s) } as libc::c_long,
+    )?;
     if (r, e, s) != (user.gid, user.gid, user.gid) {
         bail!(
             "cannot give up privileges: the group ids are {r}/{e}/{s}, not {}",
