@@ -394,7 +394,14 @@ impl Lab {
         let start = Instant::now();
         let mut last = start;
         loop {
-            let until = (last + QUIET).min(start + SETTLE_MAX);
+            // After a stop, only what is already on its way (one QUIET) is
+            // waited for, so Ctrl-C is answered well within a second.
+            let max = if crate::signals::stopped() {
+                QUIET
+            } else {
+                SETTLE_MAX
+            };
+            let until = (last + QUIET).min(start + max);
             let now = Instant::now();
             if now >= until {
                 return Ok(());
