@@ -1,6 +1,7 @@
 //! Write pcap files atomically: frames go to a temporary file in the same
 //! directory, which is fsynced and then renamed over the target, so a
-//! half-written capture is never left behind.
+//! half-written capture is never left behind. Only regular files are ever
+//! replaced ([`check_target`]); captures are created 0600.
 //!
 //! Format: pcap 2.4, little-endian, **nanosecond** timestamps (magic
 //! `a1b23c4d`, read by Wireshark, tshark and tcpdump), snap length 262144.
@@ -427,6 +428,42 @@ mod tests {
         }
         assert_eq!(std::fs::read_dir(&d).unwrap().count(), 0);
         assert!(!p.exists());
+        std::fs::remove_dir_all(&d).unwrap();
+    }
+
+    /// Only the final rename is impossible (the target became a directory,
+    /// or appeared without --force): the complete capture is kept under its
+    /// temporary name and the error says where, instead of being deleted.
+    #[test]
+    fn a_capture_that_cannot_be_put_in_place_is_kept() {
+        let d = tmpdir("keep");
+        for (force, make) in [(true, "dir"), (false, "file")] {
+            let p = d.join(format!("{make}.pcap"));
+            let mut w = PcapWriter::create_with(&p, 1, force).unwrap();
+            w.write_frame(1_700_000_000_000_000_000, &[1, 2, 3], 3)
+                .unwrap();
+            if make == "dir" {
+                std::fs::create_dir(&p).unwrap();
+            } else {
+                std::fs::write(&p, b"appeared meanwhile").unwrap();
+            }
+            let e = w.finish().unwrap_err().to_string();
+            assert!(e.contains("kept, complete, in"), "{e}");
+            let kept: Vec<_> = std::fs::read_dir(&d)
+                .unwrap()
+                .flatten()
+                .map(|e| e.path())
+                .filter(|p| {
+                    p.to_string_lossy()
+                        .contains(&format!(".{make}.pcap.synack-partial-"))
+                })
+                .collect();
+            assert_eq!(kept.len(), 1, "{e}");
+            assert_eq!(CaptureReader::open(&kept[0]).unwrap().count(), 1);
+            if make == "file" {
+                assert_eq!(std::fs::read(&p).unwrap(), b"appeared meanwhile");
+            }
+        }
         std::fs::remove_dir_all(&d).unwrap();
     }
 
