@@ -311,6 +311,49 @@ fn a_setcap_binary_drops_cap_net_raw_after_opening_the_socket() {
     std::fs::remove_dir_all(&dir).ok();
 }
 
+/// Installed set-uid root (`chmod u+s`), run by `nobody` with
+/// `SUDO_UID=0` in the environment: synack goes back to the real user
+/// (the environment of a set-uid program is the caller's, never trusted),
+/// so it cannot write into a root-only directory. Staying euid 0 without
+/// capabilities would still have let the caller replace root's files.
+#[test]
+fn a_setuid_copy_runs_as_its_caller_whatever_sudo_uid_says() {
+    if !can_sniff() {
+        return;
+    }
+    let dir = temp_dir("setuid");
+    let copy = dir.join("synack");
+    std::fs::copy(bin(), &copy).unwrap();
+    std::fs::set_permissions(&copy, std::fs::Permissions::from_mode(0o4755)).unwrap();
+    let root_only = dir.join("root");
+    std::fs::create_dir(&root_only).unwrap();
+    std::fs::set_permissions(&root_only, std::fs::Permissions::from_mode(0o700)).unwrap();
+    let o = Command::new("setpriv")
+        .args(["--reuid=65534", "--regid=65534", "--clear-groups"])
+        .arg(&copy)
+        .args(["sniff", "--json", "--duration", "1", "--save"])
+        .arg(root_only.join("x.pcap"))
+        .env("SUDO_UID", "0")
+        .env("SUDO_GID", "0")
+        .stdin(Stdio::null())
+        .output();
+    let Ok(o) = o else {
+        eprintln!("SKIP: setpriv is not installed");
+        return;
+    };
+    let err = stderr(&o);
+    if err.contains("CAP_NET_RAW") {
+        eprintln!("SKIP: set-uid does not take effect here (nosuid?): {err}");
+        std::fs::remove_dir_all(&dir).ok();
+        return;
+    }
+    assert_eq!(o.status.code(), Some(1), "{err}");
+    one_line(&err);
+    assert!(err.contains("Permission denied"), "{err}");
+    assert_eq!(std::fs::read_dir(&root_only).unwrap().count(), 0);
+    std::fs::remove_dir_all(&dir).ok();
+}
+
 // ---- 3. only regular files are replaced; the path is checked first ----
 
 /// `--export`/`--save` with `--force` onto a character device, a FIFO, a
@@ -569,7 +612,13 @@ fn sigterm_stops_a_lab_busy_writing() {
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
-    std::thread::sleep(Duration::from_millis(1500));
+    // The partial file exists once the handler is installed and the
+    // capture runs; the write follows within a few steps.
+    let end = Instant::now() + Duration::from_secs(20);
+    while std::fs::read_dir(&dir).unwrap().count() == 0 && Instant::now() < end {
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    std::thread::sleep(Duration::from_millis(1000));
     // SAFETY: kill(2) of our own child.
     unsafe { libc::kill(child.id() as i32, libc::SIGTERM) };
     let status = wait_timeout(&mut child, Duration::from_secs(15));

@@ -3,8 +3,10 @@
 //! The raw socket is the only thing `live` and `sniff` need privilege for.
 //! Right after it is open, [`drop_privileges`]:
 //!
-//! 1. started through sudo (running as uid 0 with `SUDO_UID`/`SUDO_GID`):
-//!    clears the supplementary groups and becomes the invoking user
+//! 1. started through sudo (real and effective uid 0, `SUDO_UID`/`SUDO_GID`
+//!    set), or installed set-uid/set-gid (the real ids are the caller's; the
+//!    environment is then not trusted): clears the supplementary groups
+//!    (as root) and becomes the invoking user
 //!    (`setgroups(0)`, `setresgid`, `setresuid`, each checked and read back),
 //!    so every file synack creates afterwards is created *by* that user and
 //!    the kernel's own permission checks apply — nothing is chowned;
@@ -52,8 +54,11 @@ pub struct SudoUser {
 /// number is an error: guessing would leave the capture owned by root, or
 /// by someone else.
 pub fn sudo_user() -> Result<Option<SudoUser>> {
-    // SAFETY: geteuid has no preconditions.
-    if unsafe { libc::geteuid() } != 0 {
+    // Only sudo's own environment is trusted: sudo runs its command with
+    // real and effective uid 0. A set-uid copy has the caller's real uid,
+    // and SUDO_UID is then whatever the caller wrote into it.
+    // SAFETY: getuid and geteuid have no preconditions.
+    if unsafe { libc::geteuid() } != 0 || unsafe { libc::getuid() } != 0 {
         return Ok(None);
     }
     let var =
@@ -73,6 +78,23 @@ pub fn sudo_user() -> Result<Option<SudoUser>> {
         (Some(uid), Some(gid)) => Ok(Some(SudoUser { uid, gid })),
         _ => bail!("SUDO_UID and SUDO_GID must be set together; unset both or set both"),
     }
+}
+
+/// Installed set-uid or set-gid (real and effective ids differ): the
+/// user to go back to is the real one, whatever the environment says;
+/// staying euid 0 without capabilities would still let the caller replace
+/// root's files (uid 0 owns them).
+fn real_user_of_setid() -> Option<SudoUser> {
+    // SAFETY: get*id have no preconditions.
+    let (r, e, rg, eg) = unsafe {
+        (
+            libc::getuid(),
+            libc::geteuid(),
+            libc::getgid(),
+            libc::getegid(),
+        )
+    };
+    (r != e || rg != eg).then_some(SudoUser { uid: r, gid: rg })
 }
 
 fn os_check(what: &str, r: libc::c_long) -> Result<()> {
@@ -111,12 +133,18 @@ fn threads() -> Option<u32> {
 
 fn switch_user(user: SudoUser) -> Result<()> {
     // Groups first: once the uid is not 0, setgroups and setresgid are no
-    // longer allowed.
-    // SAFETY: setgroups with an empty list; set*id with plain integers.
-    os_check(
-        "setgroups(0)",
-        unsafe { libc::setgroups(0, std::ptr::null()) } as libc::c_long,
-    )?;
+    // longer allowed. Not root (a set-gid copy): the groups are the
+    // caller's own already, and may not be changed.
+    // SAFETY: geteuid has no preconditions.
+    let root = unsafe { libc::geteuid() } == 0;
+    if root {
+        // SAFETY: setgroups with an empty list.
+        os_check(
+            "setgroups(0)",
+            unsafe { libc::setgroups(0, std::ptr::null()) } as libc::c_long,
+        )?;
+    }
+    // SAFETY: set*id with plain integers.
     os_check(
         "setresgid",
         unsafe { libc::setresgid(user.gid, user.gid, user.gid) } as libc::c_long,
@@ -149,7 +177,7 @@ fn switch_user(user: SudoUser) -> Result<()> {
     }
     // SAFETY: getgroups(0, NULL) only counts.
     let n = unsafe { libc::getgroups(0, std::ptr::null_mut()) };
-    if n != 0 {
+    if root && n != 0 {
         bail!("cannot give up privileges: {n} supplementary groups are left");
     }
     Ok(())
@@ -164,7 +192,10 @@ pub fn drop_privileges() -> Result<()> {
     {
         bail!("cannot give up privileges: {n} threads already run (capabilities are per thread)");
     }
-    let user = sudo_user()?;
+    let user = match real_user_of_setid() {
+        Some(u) => Some(u),
+        None => sudo_user()?,
+    };
     let before = capget()?;
     // The bounding set limits what an exec could gain. Emptying it needs
     // CAP_SETPCAP (root has it; a `setcap cap_net_raw+ep` binary does not,
@@ -197,7 +228,7 @@ pub fn drop_privileges() -> Result<()> {
     if let Some(u) = user {
         switch_user(u).with_context(|| {
             format!(
-                "started through sudo, synack becomes uid {} gid {} once the raw socket is open",
+                "synack becomes the user who started it (uid {} gid {}) once the raw socket is open",
                 u.uid, u.gid
             )
         })?;
