@@ -146,7 +146,7 @@ pub struct SniffArgs {
     /// Only connections with this port at either end
     #[arg(long, value_name = "N")]
     pub port: Option<u16>,
-    /// The interface to capture on
+    /// The interface to capture on (a loopback device: synack teaches on loopback)
     #[arg(long, default_value = "lo", value_name = "NAME")]
     pub iface: String,
     /// Stop after this many TCP segments (default: until q or Ctrl-C)
