@@ -179,6 +179,11 @@ pub struct App<'a> {
     /// ([`App::file`]): the list grows as the index is built, and `tl`
     /// holds the one stream opened last.
     pub file: Option<FileState>,
+    /// Draw the ladder rows after the current step too (`v` toggles).
+    /// Off in the simulation and the live lab, so "what comes next?" is
+    /// not answered on the projector before it is asked; on for captures
+    /// and the sniffer, whose reader wants the whole connection at once.
+    pub show_future: bool,
 }
 
 impl<'a> App<'a> {
@@ -214,6 +219,7 @@ impl<'a> App<'a> {
             pending: false,
             hits: HitMap::default(),
             file: None,
+            show_future: false,
         }
     }
 
@@ -225,6 +231,7 @@ impl<'a> App<'a> {
         app.screen = Screen::List;
         app.conns = summaries.to_vec();
         app.frame_numbers = true;
+        app.show_future = true;
         app
     }
 
@@ -242,6 +249,7 @@ impl<'a> App<'a> {
         app.has_list = true;
         app.screen = Screen::List;
         app.frame_numbers = true;
+        app.show_future = true;
         app.file = Some(FileState::new(path));
         app
     }
@@ -402,6 +410,7 @@ impl<'a> App<'a> {
             app.has_list = true;
             app.screen = Screen::List;
             app.frame_numbers = true;
+            app.show_future = true;
         }
         app.refresh(source);
         app
@@ -417,6 +426,12 @@ impl<'a> App<'a> {
         if *self.tl == *tl {
             return;
         }
+        // The sniffer follows new segments, like `tail -f`, while the
+        // cursor is on the last step; stepping back stops that. (The lab
+        // moves only when "next" was pressed: see `follow`.)
+        let tail = self.live.as_ref().is_some_and(|l| !l.drives)
+            && self.screen == Screen::Steps
+            && self.at_end();
         self.tl = Cow::Owned(tl.clone());
         if self.has_list {
             self.conns = source.summaries();
@@ -426,6 +441,9 @@ impl<'a> App<'a> {
         // kernel's states); if the source rewrote its timeline, keep the
         // cursor on a step that exists.
         self.current = self.current.min(self.tl.steps.len().saturating_sub(1));
+        if tail && let Some(last) = self.last() {
+            self.goto(last);
+        }
         if let Some(from) = self.follow
             && self.screen == Screen::Steps
             && let Some(i) = self.visible_steps().into_iter().find(|&i| i >= from)
@@ -534,6 +552,12 @@ impl<'a> App<'a> {
         (0..end)
             .filter(|&i| self.stream.is_none_or(|s| self.tl.steps[i].stream == s))
             .collect()
+    }
+
+    /// Whether the ladder draws step `i`: every step up to the current
+    /// one, and the later ones only when [`App::show_future`] is on.
+    pub fn revealed(&self, i: usize) -> bool {
+        self.show_future || i <= self.current
     }
 
     fn first(&self) -> Option<usize> {
@@ -840,6 +864,10 @@ impl<'a> App<'a> {
             }
             KeyCode::Char('s') => {
                 self.raw_seq = !self.raw_seq;
+                Action::Redraw
+            }
+            KeyCode::Char('v') => {
+                self.show_future = !self.show_future;
                 Action::Redraw
             }
             _ => Action::None,

@@ -298,6 +298,9 @@ fn rows(app: &App, g: &Geometry, w: usize) -> Vec<(Line<'static>, Option<usize>)
     let mut out = Vec::new();
     let mut last_stream = None;
     for (n, i) in app.visible_steps().into_iter().enumerate() {
+        if !app.revealed(i) {
+            break;
+        }
         let stream = app.tl.steps[i].stream;
         if multi && last_stream != Some(stream) {
             out.push((separator(app, stream, w), None));
@@ -428,7 +431,13 @@ pub fn render(f: &mut Frame, area: Rect, app: &App, hits: &mut HitMap, title: &s
         .min(max_off);
     hits.ladder_base = base;
     let follow = base as i32;
-    hits.ladder_range = (-follow, max_off as i32 - follow);
+    // Scrolling shows the rows around the current one, never hides it: the
+    // offset stays between the one that puts it on the last row and the
+    // one that puts it on the first.
+    let (cur, h1) = (cur as i32, h.max(1) as i32);
+    let lo = (cur + 1 - h1).max(0) - follow;
+    let hi = cur.min(max_off as i32) - follow;
+    hits.ladder_range = (lo, hi.max(lo));
     let off = (follow + app.ladder_scroll).clamp(0, max_off as i32) as usize;
     let mut lines = vec![header(app, &g, w)];
     for (k, (line, step)) in all.into_iter().skip(off).take(h).enumerate() {
