@@ -95,7 +95,7 @@ Examples:
 #[derive(Args, Debug, Clone)]
 pub struct QuizArgs {
     /// Scenario to quiz on (see `synack scenarios`)
-    #[arg(default_value = "handshake", conflicts_with = "file")]
+    #[arg(default_value = "handshake", conflicts_with = "file", value_parser = scenario_name)]
     pub scenario: String,
     /// Quiz on a capture file instead (a live recording made with `live --save` works too)
     #[arg(long, value_name = "FILE")]
@@ -211,7 +211,7 @@ pub struct OutputArgs {
 #[derive(Args, Debug, Clone)]
 pub struct SimulateArgs {
     /// Scenario to play (see `synack scenarios`)
-    #[arg(default_value = "handshake")]
+    #[arg(default_value = "handshake", value_parser = scenario_name)]
     pub scenario: String,
     /// The client's initial sequence number (decimal or 0x hex)
     #[arg(long, value_parser = parse_u32, value_name = "N")]
@@ -247,5 +247,18 @@ impl OutputArgs {
         } else {
             self.format
         }
+    }
+}
+
+/// A scenario name is checked by clap, so a wrong one is a usage error
+/// (exit 2) like any other wrong argument, and says what would be right.
+fn scenario_name(s: &str) -> Result<String, String> {
+    if crate::tcp::scenario::NAMES.contains(&s) {
+        Ok(s.to_string())
+    } else {
+        Err(format!(
+            "there is no scenario `{s}`; the scenarios are: {} (`synack scenarios` describes them)",
+            crate::tcp::scenario::NAMES.join(", ")
+        ))
     }
 }

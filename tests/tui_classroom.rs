@@ -242,3 +242,18 @@ fn an_edge_with_no_reply_says_so() {
     assert!(screen.contains("rcv ACK of SYN / no reply"), "{screen}");
     assert!(!screen.contains("/ x"), "{screen}");
 }
+
+#[test]
+fn an_unknown_scenario_is_a_usage_error() {
+    for cmd in [["simulate", "nosuch"], ["quiz", "nosuch"]] {
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_synack"))
+            .args(cmd)
+            .arg("--plain")
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(2), "{cmd:?}");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(err.contains("no scenario `nosuch`"), "{err}");
+        assert!(err.contains("three-way-close"), "{err}");
+    }
+}
