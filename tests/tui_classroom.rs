@@ -257,3 +257,211 @@ fn an_unknown_scenario_is_a_usage_error() {
         assert!(err.contains("three-way-close"), "{err}");
     }
 }
+
+/// The simulation as `synack simulate NAME` starts it on a terminal: with
+/// the simulator's way in, so "what if" and the picker work.
+fn simulation(name: &str, opts: synack::view::tui::app::TuiOptions) -> App<'static> {
+    use synack::view::tui::app::Replay;
+    let cfg = synack::tcp::sim::SimConfig::default();
+    let (tl, sent) = synack::app::scenario_run(name, cfg.clone()).unwrap();
+    let tl: &'static Timeline = Box::leak(Box::new(tl));
+    let mut app = plain(App::new(tl)).with_replay(Replay {
+        scenario: name.into(),
+        cfg,
+        run: |name, cfg| synack::app::scenario_run(name, cfg.clone()),
+        sent,
+    });
+    app.apply(opts);
+    app
+}
+
+#[test]
+fn pace_autoplays_space_pauses_and_resumes_and_stepping_back_pauses() {
+    use synack::view::tui::app::TuiOptions;
+    let mut app = simulation(
+        "handshake",
+        TuiOptions {
+            pace: Some(2.0),
+            present: false,
+        },
+    );
+    assert!(app.autoplay, "--pace starts autoplay");
+    assert_eq!(app.interval(), std::time::Duration::from_secs(2));
+    assert_eq!(app.tick_action(), Action::Redraw);
+    assert_eq!(app.current, 1);
+    // Space pauses (it does not step) and resumes.
+    app.handle_key(key(KeyCode::Char(' ')));
+    assert!(!app.autoplay && app.paused);
+    assert_eq!(app.current, 1);
+    app.countdown = None;
+    let screen = render(&mut app, 120, 40);
+    assert!(screen.contains("paused (space resumes)"), "{screen}");
+    app.handle_key(key(KeyCode::Char(' ')));
+    assert!(app.autoplay && !app.paused);
+    // The countdown the event loop sets is shown.
+    app.countdown = Some(std::time::Duration::from_millis(1400));
+    let screen = render(&mut app, 120, 40);
+    assert!(screen.contains("next in 1.4 s"), "{screen}");
+    // Stepping back pauses.
+    app.handle_key(key(KeyCode::Left));
+    assert!(!app.autoplay && app.paused);
+    assert_eq!(app.current, 0);
+    // Without --pace, space steps as always.
+    let tl = timeline("handshake");
+    let mut app = plain(App::new(&tl));
+    app.handle_key(key(KeyCode::Char(' ')));
+    assert_eq!(app.current, 1);
+    assert!(!app.autoplay);
+}
+
+#[test]
+fn the_presenter_layout_shows_large_states_the_ladder_and_the_explanation_only() {
+    use synack::view::tui::app::TuiOptions;
+    for (w, h) in [(80, 24), (120, 40), (200, 60)] {
+        let mut app = simulation(
+            "handshake",
+            TuiOptions {
+                pace: None,
+                present: true,
+            },
+        );
+        app.goto(3); // the SYN/ACK: the client becomes ESTABLISHED
+        let screen = render(&mut app, w, h);
+        assert!(
+            screen.contains("client: SYN_SENT → ESTABLISHED"),
+            "{w}x{h}\n{screen}"
+        );
+        // The large letters are drawn with block characters.
+        let blocks = screen.chars().filter(|c| ('▀'..='▟').contains(c)).count();
+        assert!(blocks > 40, "{w}x{h}: no large state names\n{screen}");
+        assert!(screen.contains("[S.] seq=0 ack=1"), "{w}x{h}\n{screen}");
+        assert!(screen.contains("connect() returns"), "{w}x{h}\n{screen}");
+        // No layers, no state diagram, no tabs.
+        assert!(
+            !screen.contains("Layers") && !screen.contains("(Tab)"),
+            "{w}x{h}\n{screen}"
+        );
+        // P goes back to the normal layout.
+        app.handle_key(key(KeyCode::Char('P')));
+        let screen = render(&mut app, w, h);
+        assert!(
+            screen.contains("(Tab)") || screen.contains("Layers"),
+            "{w}x{h}\n{screen}"
+        );
+    }
+}
+
+#[test]
+fn what_if_in_the_tui_replays_the_scenario_with_the_segment_lost() {
+    let mut app = simulation("handshake", Default::default());
+    app.goto(2); // the SYN
+    assert_eq!(app.handle_key(key(KeyCode::Char('x'))), Action::Redraw);
+    let screen = render(&mut app, 120, 40);
+    assert!(screen.contains("What if this SYN segment"), "{screen}");
+    app.handle_key(key(KeyCode::Char('1')));
+    assert!(app.menu.is_none());
+    let v = app.tl.steps[2].segment.as_ref().unwrap();
+    assert!(v.lost && v.seg.flags.syn(), "the SYN is lost now");
+    assert_eq!(app.current, 2);
+    // The client's retransmission follows: a timer, then the SYN again.
+    assert!(app.tl.steps[3].timer.is_some());
+    assert!(app.tl.source.contains("what if"), "{}", app.tl.source);
+    // What if on a call step says to choose a segment.
+    app.goto(1);
+    app.handle_key(key(KeyCode::Char('x')));
+    app.handle_key(key(KeyCode::Char('1')));
+    let screen = render(&mut app, 120, 40);
+    assert!(screen.contains("choose a segment"), "{screen}");
+}
+
+#[test]
+fn the_picker_swaps_the_scenario_without_quitting() {
+    let mut app = simulation("handshake", Default::default());
+    app.goto(5);
+    app.handle_key(key(KeyCode::Char('c')));
+    let screen = render(&mut app, 120, 40);
+    assert!(screen.contains("three-way-close"), "{screen}");
+    let at = synack::tcp::scenario::NAMES
+        .iter()
+        .position(|n| *n == "refused")
+        .unwrap();
+    for _ in 0..at {
+        app.handle_key(key(KeyCode::Down));
+    }
+    assert_eq!(app.handle_key(key(KeyCode::Enter)), Action::Redraw);
+    assert_eq!(app.tl.source, "simulation: refused");
+    assert_eq!(app.current, 0);
+    assert!(
+        app.tl
+            .steps
+            .iter()
+            .any(|s| s.segment.as_ref().is_some_and(|v| v.seg.flags.rst()))
+    );
+}
+
+#[test]
+fn the_timed_ladder_shows_long_gaps_as_gaps() {
+    assert_eq!(synack::view::tui::ladder::gap_rows_for(0.010), 0);
+    let rto = synack::view::tui::ladder::gap_rows_for(1.0);
+    let msl = synack::view::tui::ladder::gap_rows_for(60.0);
+    assert!(0 < rto && rto < msl, "{rto} {msl}");
+    let tl = timeline("syn-lost");
+    let mut app = plain(App::new(&tl));
+    app.show_future = true;
+    let plain_rows = {
+        render(&mut app, 120, 60);
+        app.hits.ladder_rows.len()
+    };
+    app.handle_key(key(KeyCode::Char('t')));
+    let screen = render(&mut app, 120, 60);
+    assert!(screen.contains("s later"), "{screen}");
+    // The same steps, more rows between them.
+    assert_eq!(app.hits.ladder_rows.len(), plain_rows);
+    let first = app.hits.ladder_rows.first().unwrap().0;
+    let last = app.hits.ladder_rows.last().unwrap().0;
+    assert!((last - first) as usize > plain_rows, "{screen}");
+}
+
+#[test]
+fn what_if_on_the_command_line() {
+    let base = common::ndjson(&["simulate", "handshake", "--json"]);
+    let syn = base
+        .iter()
+        .position(|s| s["flags"] == serde_json::json!(["SYN"]))
+        .unwrap();
+    let step = (syn + 1).to_string();
+    let lost = common::ndjson(&["simulate", "handshake", "--json", "--drop", &step]);
+    assert_eq!(lost[syn]["lost"], true);
+    assert_eq!(lost[syn + 1]["kind"], "timer");
+    assert_eq!(
+        lost[syn + 2]["analysis"],
+        serde_json::json!(["retransmission"])
+    );
+    let dup = common::ndjson(&["simulate", "handshake", "--json", "--duplicate", &step]);
+    assert_eq!(dup[syn]["flags"], dup[syn + 1]["flags"]);
+    assert_eq!(dup[syn]["seq_raw"], dup[syn + 1]["seq_raw"]);
+    let late = common::ndjson(&[
+        "simulate",
+        "handshake",
+        "--json",
+        "--delay",
+        &format!("{step}:500"),
+    ]);
+    let t = |v: &serde_json::Value| v["time"].as_f64().unwrap();
+    assert!((t(&late[syn]) - t(&base[syn]) - 0.5).abs() < 1e-6);
+    // A call step is not a segment: one clear line, exit 1.
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_synack"))
+        .args(["simulate", "handshake", "--plain", "--drop", "1"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert!(err.contains("not a segment"), "{err}");
+    // A pace out of range is a usage error.
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_synack"))
+        .args(["simulate", "--pace", "0", "--plain"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+}

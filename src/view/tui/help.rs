@@ -26,9 +26,11 @@ enum When {
     NoList,
     /// Only in the live lab, whose "next" at the last step makes a call.
     Lab,
+    /// Only in a simulation, which can be played again.
+    Sim,
 }
 
-const KEYS: [Key; 20] = [
+const KEYS: [Key; 25] = [
     Key {
         keys: "→  space  n  PgDn  Enter",
         en: "next step",
@@ -88,6 +90,36 @@ const KEYS: [Key; 20] = [
         en: "autoplay on / off (stops at the end)",
         zh: "自动播放 开 / 关（到最后一步停止）",
         when: When::Always,
+    },
+    Key {
+        keys: "space",
+        en: "while autoplaying: pause / resume",
+        zh: "自动播放时：暂停 / 继续",
+        when: When::Always,
+    },
+    Key {
+        keys: "P",
+        en: "presenter layout (large, for a projector)",
+        zh: "演示布局（大字，适合投影）",
+        when: When::Always,
+    },
+    Key {
+        keys: "t",
+        en: "time-proportional gaps in the ladder",
+        zh: "时序图的间隔随步骤之间的时间变长",
+        when: When::Always,
+    },
+    Key {
+        keys: "x",
+        en: "what if: lose, delay or double this segment",
+        zh: "假如这个报文段丢失、迟到或重复？",
+        when: When::Sim,
+    },
+    Key {
+        keys: "c",
+        en: "choose another scenario",
+        zh: "选择另一个场景",
+        when: When::Sim,
     },
     Key {
         keys: "+  -",
@@ -167,6 +199,7 @@ pub fn keys(app: &App) -> Vec<(&'static str, &'static str)> {
             When::List => app.has_list,
             When::NoList => !app.has_list,
             When::Lab => lab,
+            When::Sim => app.replay.is_some(),
         })
         .map(|k| {
             let keys = match k.keys.split_once('|') {
