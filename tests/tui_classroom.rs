@@ -465,3 +465,76 @@ fn what_if_on_the_command_line() {
         .unwrap();
     assert_eq!(out.status.code(), Some(2));
 }
+
+/// The cells of `buf` whose text is `needle`, in the first row it is in.
+fn cells_of(buf: &ratatui::buffer::Buffer, needle: &str) -> Vec<ratatui::buffer::Cell> {
+    let a = buf.area;
+    for y in 0..a.height {
+        let row: String = (0..a.width)
+            .map(|x| buf[(x, y)].symbol().to_string())
+            .collect();
+        if let Some(at) = row.find(needle) {
+            let x0 = row[..at].chars().count() as u16;
+            return (x0..x0 + needle.chars().count() as u16)
+                .map(|x| buf[(x, y)].clone())
+                .collect();
+        }
+    }
+    Vec::new()
+}
+
+fn draw(app: &mut App, w: u16, h: u16) -> ratatui::buffer::Buffer {
+    let mut term = ratatui::Terminal::new(ratatui::backend::TestBackend::new(w, h)).unwrap();
+    let mut hits = Default::default();
+    term.draw(|f| hits = synack::view::tui::ui::draw(f, app))
+        .unwrap();
+    app.hits = hits;
+    term.backend().buffer().clone()
+}
+
+#[test]
+fn an_rst_underlines_its_edge_in_the_state_diagram() {
+    use ratatui::style::Modifier;
+    let tl = timeline("abort");
+    let i = tl
+        .steps
+        .iter()
+        .position(|s| s.segment.as_ref().is_some_and(|v| v.seg.flags.rst()))
+        .unwrap();
+    let mut app = plain(App::new(&tl));
+    app.goto(i);
+    let buf = draw(&mut app, 200, 60);
+    let cells = cells_of(&buf, "rcv RST ─▶ CLOSED");
+    assert!(!cells.is_empty(), "{}", common::text(&buf));
+    assert!(
+        cells[..7]
+            .iter()
+            .all(|c| c.modifier.contains(Modifier::UNDERLINED)),
+        "the server's rcv RST edge is not underlined"
+    );
+    let abort = cells_of(&buf, "ABORT ─▶ snd RST");
+    assert!(abort[0].modifier.is_empty() || !abort[0].modifier.contains(Modifier::UNDERLINED));
+}
+
+#[test]
+fn arrows_are_coloured_by_flag_and_an_rst_is_heavy_without_colour_too() {
+    use ratatui::style::Color;
+    let tl = timeline("abort");
+    let mut app = App::new(&tl);
+    app.theme.color = true;
+    app.show_future = true;
+    let buf = draw(&mut app, 200, 60);
+    let fg = |needle: &str| cells_of(&buf, needle).first().map(|c| c.fg);
+    assert_eq!(fg("[S] seq=0"), Some(Color::LightBlue), "SYN");
+    assert_eq!(fg("[R.] seq="), Some(Color::LightRed), "RST");
+    // Both directions of plain ACKs look the same: colour is the flag's,
+    // not the sender's.
+    assert_eq!(fg("[.] seq=1 ack=1"), Some(Color::Reset));
+    // Without colour the RST is still told apart: a heavy line.
+    app.theme.color = false;
+    let screen = render(&mut app, 200, 60);
+    let rst = screen.lines().find(|l| l.contains("[R.]")).unwrap();
+    assert!(rst.contains('━'), "{rst}");
+    let syn = screen.lines().find(|l| l.contains("[S] seq=0")).unwrap();
+    assert!(!syn.contains('━'), "{syn}");
+}

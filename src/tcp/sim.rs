@@ -932,9 +932,9 @@ mod tests {
         assert_eq!(
             segs(&sim)[..3],
             [
-                (Client, "S".to_string(), true),
-                (Client, "S".to_string(), false),
-                (Server, "S.".to_string(), false),
+                (Client, "[S]".to_string(), true),
+                (Client, "[S]".to_string(), false),
+                (Server, "[S.]".to_string(), false),
             ]
         );
         assert_eq!(timers(&sim), vec![(Client, 1.0)]);

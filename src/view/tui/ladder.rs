@@ -153,7 +153,10 @@ pub fn arrow_in(v: &SegmentView, raw: bool, w: usize, lang: Lang) -> String {
     };
     let fill = inner - width(&label);
     let (l, r) = (fill / 2, fill - fill / 2);
-    let body = format!("{}{label}{}", "─".repeat(l), "─".repeat(r));
+    // An RST is drawn with a heavy line, so it stands out on a monochrome
+    // projector too.
+    let line = if v.seg.flags.rst() { "━" } else { "─" };
+    let body = format!("{}{label}{}", line.repeat(l), line.repeat(r));
     let head = if v.lost {
         "✕"
     } else if v.from == Side::Client {
@@ -225,9 +228,12 @@ fn step_line(app: &App, i: usize, n: u64, g: &Geometry) -> Line<'static> {
             let style = if v.lost {
                 t.lost()
             } else if !v.analysis.is_empty() {
-                t.warn()
+                // The label names the analysis; bold makes it stand out
+                // without changing the colour rule.
+                t.segment(v.seg.flags)
+                    .add_modifier(ratatui::style::Modifier::BOLD)
             } else {
-                t.side(v.from)
+                t.segment(v.seg.flags)
             };
             (arrow_in(v, app.raw_seq, g.middle, app.lang), style)
         }
