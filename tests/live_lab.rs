@@ -261,7 +261,34 @@ fn refused_script() {
     check_script("refused", EXPECTED[1].1, &[]);
     let (steps, _) = run_script("refused", &[]);
     assert_eq!(steps[0]["call"], "connect()");
-    assert_eq!(steps[0]["result"], "ECONNREFUSED");
+    // connect() fails when the RST comes back, not before its SYN: the
+    // call step has no result yet, the RST step says it failed.
+    assert!(steps[0]["result"].is_null(), "{}", steps[0]);
+    let rst = steps
+        .iter()
+        .position(|s| {
+            s["flags"]
+                .as_array()
+                .is_some_and(|f| f.iter().any(|x| x == "RST"))
+        })
+        .expect("an RST");
+    let syn = steps
+        .iter()
+        .position(|s| {
+            s["flags"]
+                .as_array()
+                .is_some_and(|f| f.iter().any(|x| x == "SYN"))
+        })
+        .expect("a SYN");
+    assert!(syn < rst);
+    let said = steps[rst]["calls"]["client"].as_str().unwrap_or_default();
+    assert!(said.contains("ECONNREFUSED"), "{}", steps[rst]);
+    assert!(
+        steps[..rst]
+            .iter()
+            .all(|s| !s.to_string().contains("ECONNREFUSED")),
+        "ECONNREFUSED told before the RST came"
+    );
 }
 
 #[test]

@@ -442,7 +442,22 @@ impl Lab {
         let mut steps = Vec::new();
         let mut mismatches = Vec::new();
         for g in &self.groups {
-            steps.push(g.call.clone());
+            let mut call = g.call.clone();
+            // connect() blocks until the answer comes back: when the answer
+            // is an RST, it fails after that segment, not before the SYN.
+            // The RST step tells the failure (as in the simulation), so the
+            // call step shows only the call.
+            let refused_by_rst = call.call == Some(Call::Connect)
+                && matches!(call.call_result, Some(CallResult::Error(_)))
+                && g.segs.iter().any(|s| {
+                    s.segment
+                        .as_ref()
+                        .is_some_and(|v| v.from != call.side && v.seg.flags.rst())
+                });
+            if refused_by_rst {
+                call.call_result = None;
+            }
+            steps.push(call);
             steps.extend(g.segs.iter().cloned());
             if let Some(k) = g.kernel {
                 let n = steps.len();
@@ -779,8 +794,10 @@ impl LiveSource for Lab {
         let (n, total) = (self.next + 1, self.script.actions.len());
         let hint = self.hint_for(*a);
         Some(match crate::app::lang() {
-            crate::explain::Lang::En => format!("step {n}/{total}: {hint}"),
-            crate::explain::Lang::Zh => format!("第 {n}/{total} 步：{hint}"),
+            // Counted in calls, not steps: the status line counts steps,
+            // and two "step" counters side by side disagreed.
+            crate::explain::Lang::En => format!("next call ({n} of {total}): {hint}"),
+            crate::explain::Lang::Zh => format!("下一个调用（第 {n}/{total} 个）：{hint}"),
         })
     }
 

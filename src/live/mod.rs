@@ -175,7 +175,7 @@ pub fn run_live(args: &LiveArgs) -> Result<()> {
         if std::env::var_os("SYNACK_PLAIN_LAB").is_some() {
             interactive_plain(&mut lab)
         } else {
-            crate::view::tui::run_live(&mut lab)
+            crate::view::tui::run_live(&mut lab, args.output.tui())
         }
     } else {
         run_auto(&mut lab)
@@ -345,7 +345,7 @@ pub fn run_sniff(args: &SniffArgs) -> Result<()> {
     // a LiveSource (until q; --count and --duration are for the text modes).
     let out_args = &args.output;
     if out_args.format().is_none() && !out_args.brief && io::stdout().is_terminal() {
-        let run = crate::view::tui::run_live(&mut src);
+        let run = crate::view::tui::run_live(&mut src, args.output.tui());
         let finished = src.finish();
         run?;
         return finished;

@@ -23,6 +23,8 @@ pub mod help;
 pub mod ladder;
 pub mod layers;
 pub mod list;
+pub mod menu;
+pub mod present;
 pub mod quiz;
 pub mod states;
 pub mod status;
@@ -32,7 +34,7 @@ pub mod ui;
 
 use crate::tcp::tracker::Summary;
 use crate::timeline::{LiveSource, Timeline};
-use app::{Action, App};
+use app::{Action, App, TuiOptions};
 use crossterm::event::{self, DisableMouseCapture, EnableMouseCapture, Event};
 use crossterm::execute;
 use crossterm::terminal::{
@@ -157,15 +159,27 @@ fn enter() -> anyhow::Result<(Guard, Terminal<CrosstermBackend<Stdout>>)> {
 }
 
 /// Show `tl` in the terminal UI; returns when the user quits.
-pub fn run(tl: &Timeline) -> anyhow::Result<()> {
-    run_app(App::new(tl), None)
+pub fn run(tl: &Timeline, opts: TuiOptions) -> anyhow::Result<()> {
+    let mut app = App::new(tl);
+    app.apply(opts);
+    run_app(app, None)
+}
+
+/// Show a simulation that can be played again with a change ("what if",
+/// `x`) or swapped for another scenario (`c`).
+pub fn run_simulation(tl: &Timeline, opts: TuiOptions, replay: app::Replay) -> anyhow::Result<()> {
+    let mut app = App::new(tl).with_replay(replay);
+    app.apply(opts);
+    run_app(app, None)
 }
 
 /// Show a capture file's timeline (every connection in it), opening on the
 /// list of its connections (`summaries`, as `CaptureReport::summaries`):
 /// Enter steps through one, Esc goes back to the list.
-pub fn run_capture(tl: &Timeline, summaries: &[Summary]) -> anyhow::Result<()> {
-    run_app(App::capture(tl, summaries), None)
+pub fn run_capture(tl: &Timeline, summaries: &[Summary], opts: TuiOptions) -> anyhow::Result<()> {
+    let mut app = App::capture(tl, summaries);
+    app.apply(opts);
+    run_app(app, None)
 }
 
 /// Show a capture file of any size, opening on the list of its
@@ -175,9 +189,10 @@ pub fn run_capture(tl: &Timeline, summaries: &[Summary]) -> anyhow::Result<()> {
 /// Enter before that opens it as soon as it is). The file is checked first,
 /// so one that cannot be read as a capture fails before the terminal is
 /// touched.
-pub fn run_capture_file(path: &std::path::Path) -> anyhow::Result<()> {
+pub fn run_capture_file(path: &std::path::Path, opts: TuiOptions) -> anyhow::Result<()> {
     crate::pcap::CaptureReader::open(path)?;
     let mut app = App::file(path);
+    app.apply(opts);
     let (guard, mut terminal) = enter()?;
     if let Some(f) = app.file.as_mut() {
         f.indexer = Some(file::spawn(path));
@@ -198,8 +213,9 @@ pub fn run_capture_file(path: &std::path::Path) -> anyhow::Result<()> {
 /// sniffer (a source with no [`LiveSource::next_hint`] at the start: it
 /// opens on the connection list, refreshed as connections come and grow).
 /// The source is polled every ~50 ms.
-pub fn run_live(source: &mut dyn LiveSource) -> anyhow::Result<()> {
-    let app = App::live(source);
+pub fn run_live(source: &mut dyn LiveSource, opts: TuiOptions) -> anyhow::Result<()> {
+    let mut app = App::live(source);
+    app.apply(opts);
     run_app(app, Some(source))
 }
 
@@ -321,6 +337,17 @@ where
         let mut timeout = next_tick.map_or(Duration::from_secs(3600), |t| {
             t.saturating_duration_since(Instant::now())
         });
+        // The countdown in the status line: redraw every tenth of a second.
+        let countdown = next_tick.map(|t| t.saturating_duration_since(Instant::now()));
+        let tenths = |d: Option<Duration>| d.map(|d| d.as_millis() / 100);
+        if tenths(countdown) != tenths(app.countdown) {
+            app.countdown = countdown;
+            dirty = true;
+            continue;
+        }
+        if countdown.is_some() {
+            timeout = timeout.min(Duration::from_millis(100));
+        }
         if source.is_some() || app.indexing() {
             timeout = timeout.min(POLL);
         }
