@@ -538,3 +538,117 @@ fn arrows_are_coloured_by_flag_and_an_rst_is_heavy_without_colour_too() {
     let syn = screen.lines().find(|l| l.contains("[S] seq=0")).unwrap();
     assert!(!syn.contains('━'), "{syn}");
 }
+
+#[test]
+fn a_long_payload_is_previewed_as_far_as_the_pane_allows() {
+    // The lab's recording with 20 000 bytes in one write would do; a
+    // simulated write of a long message is enough and needs no root.
+    let (tl, summaries) = sample("live-default.pcap");
+    let i = tl
+        .steps
+        .iter()
+        .position(|s| s.segment.as_ref().is_some_and(|v| v.len > 0))
+        .unwrap();
+    let mut app = plain(App::capture(&tl, &summaries));
+    app.handle_key(key(KeyCode::Enter));
+    app.goto(i);
+    app.focus = Pane::Layers;
+    app.detail = Pane::Layers;
+    let len = tl.steps[i].segment.as_ref().unwrap().len as usize;
+    let narrow = {
+        let s = render(&mut app, 80, 60);
+        s.lines()
+            .find(|l| l.contains("bytes: \""))
+            .map(str::to_string)
+    };
+    let wide = render(&mut app, 200, 60);
+    let line = wide.lines().find(|l| l.contains("bytes: \"")).unwrap();
+    // At 200 columns the preview is not cut at 48 bytes.
+    let shown = line.split("bytes: \"").nth(1).unwrap();
+    assert!(
+        shown.trim_end_matches(['│', ' ']).len() > 48.min(len),
+        "{line}\n{narrow:?}"
+    );
+}
+
+/// The live lab in a real terminal (tmux), as a teacher starts it: needs
+/// root (the raw socket) and tmux.
+#[test]
+fn the_live_lab_counts_calls_in_its_hint_and_hides_what_is_to_come() {
+    if synack::live::sniffer::RawSocket::open("lo").is_err() {
+        eprintln!("SKIP: the live lab needs CAP_NET_RAW (run as root)");
+        return;
+    }
+    if std::process::Command::new("tmux")
+        .arg("-V")
+        .output()
+        .is_err()
+    {
+        eprintln!("SKIP: tmux is not installed");
+        return;
+    }
+    let session = format!("synack-classroom-{}", std::process::id());
+    let tmux = |args: &[&str]| {
+        std::process::Command::new("tmux")
+            .args(args)
+            .output()
+            .expect("tmux")
+    };
+    let cmd = format!("{} live", env!("CARGO_BIN_EXE_synack"));
+    tmux(&[
+        "new-session",
+        "-d",
+        "-s",
+        &session,
+        "-x",
+        "120",
+        "-y",
+        "40",
+        &cmd,
+    ]);
+    let screen = || {
+        String::from_utf8_lossy(&tmux(&["capture-pane", "-p", "-t", &session]).stdout).to_string()
+    };
+    let wait_for = |what: &str| {
+        for _ in 0..100 {
+            let s = screen();
+            if s.contains(what) {
+                return s;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(100));
+        }
+        screen()
+    };
+    let first = wait_for("next call (1 of");
+    let (mut called, mut after) = (String::new(), String::new());
+    if first.contains("next call (1 of") {
+        // listen(), then connect(): the SYN, SYN/ACK and ACK are captured
+        // at once, but shown one → at a time.
+        tmux(&["send-keys", "-t", &session, "Right"]);
+        wait_for("next call (2 of");
+        tmux(&["send-keys", "-t", &session, "Right"]);
+        called = wait_for("Step 2 of 5");
+        tmux(&["send-keys", "-t", &session, "Right"]);
+        after = wait_for("[S]");
+    }
+    tmux(&["send-keys", "-t", &session, "q"]);
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    tmux(&["kill-session", "-t", &session]);
+    assert!(first.contains("next call (1 of"), "{first}");
+    assert!(
+        !first.contains("step 1/"),
+        "one step counter only:\n{first}"
+    );
+    // connect() was made: its call is shown, the segments it caused are
+    // not, until → shows them one by one.
+    assert!(called.contains("● connect()"), "{called}");
+    assert!(
+        !called.contains("[S]"),
+        "the SYN is shown before its step:\n{called}"
+    );
+    assert!(after.contains("[S]"), "{after}");
+    assert!(
+        !after.contains("[S.]"),
+        "the SYN/ACK is shown before its step:\n{after}"
+    );
+}
