@@ -652,3 +652,23 @@ fn the_live_lab_counts_calls_in_its_hint_and_hides_what_is_to_come() {
         "the SYN/ACK is shown before its step:\n{after}"
     );
 }
+
+#[test]
+fn every_key_of_the_help_shows_at_80x24() {
+    let tl = timeline("handshake");
+    let (cap, summaries) = sample("sim-handshake.pcap");
+    let apps = [
+        ("simulation", simulation("handshake", Default::default())),
+        ("capture", plain(App::capture(&cap, &summaries))),
+        ("plain timeline", plain(App::new(&tl))),
+    ];
+    for (what, mut app) in apps {
+        for lang in [synack::explain::Lang::En, synack::explain::Lang::Zh] {
+            app.lang = lang;
+            app.help = true;
+            let screen = render(&mut app, 80, 24);
+            assert!(screen.contains("Ctrl-C"), "{what} {lang:?}\n{screen}");
+            assert!(screen.contains("? h F1"), "{what} {lang:?}\n{screen}");
+        }
+    }
+}

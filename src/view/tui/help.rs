@@ -30,7 +30,7 @@ enum When {
     Sim,
 }
 
-const KEYS: [Key; 25] = [
+const KEYS: [Key; 22] = [
     Key {
         keys: "→  space  n  PgDn  Enter",
         en: "next step",
@@ -62,33 +62,21 @@ const KEYS: [Key; 25] = [
         when: When::Always,
     },
     Key {
-        keys: "Tab / Shift-Tab",
-        en: "next / previous pane",
-        zh: "下一个 / 上一个窗格",
+        keys: "Tab Shift-Tab  ↑ ↓ j k",
+        en: "next / previous pane; scroll it",
+        zh: "下一个 / 上一个窗格；滚动它",
         when: When::Always,
     },
     Key {
-        keys: "↑ ↓  (j k)",
-        en: "scroll the focused pane",
-        zh: "滚动当前窗格",
+        keys: "click / wheel|鼠标点击 / 滚轮",
+        en: "go to a row, focus a pane / scroll it",
+        zh: "跳到时序图的一行、选中窗格 / 滚动它",
         when: When::Always,
     },
     Key {
-        keys: "click|鼠标点击",
-        en: "go to a ladder row; focus a pane",
-        zh: "跳到时序图的一行，选中窗格",
-        when: When::Always,
-    },
-    Key {
-        keys: "wheel|鼠标滚轮",
-        en: "scroll the pane under the pointer",
-        zh: "滚动指针下的窗格",
-        when: When::Always,
-    },
-    Key {
-        keys: "a",
-        en: "autoplay on / off (stops at the end)",
-        zh: "自动播放 开 / 关（到最后一步停止）",
+        keys: "a  + -",
+        en: "autoplay on / off, faster / slower",
+        zh: "自动播放 开 / 关，加快 / 减慢",
         when: When::Always,
     },
     Key {
@@ -120,12 +108,6 @@ const KEYS: [Key; 25] = [
         en: "choose another scenario",
         zh: "选择另一个场景",
         when: When::Sim,
-    },
-    Key {
-        keys: "+  -",
-        en: "autoplay faster / slower",
-        zh: "自动播放 加快 / 减慢",
-        when: When::Always,
     },
     Key {
         keys: "r",
@@ -164,7 +146,7 @@ const KEYS: [Key; 25] = [
         when: When::List,
     },
     Key {
-        keys: "Esc",
+        keys: "q  Esc",
         en: "quit",
         zh: "退出",
         when: When::NoList,
@@ -173,7 +155,7 @@ const KEYS: [Key; 25] = [
         keys: "q",
         en: "quit",
         zh: "退出",
-        when: When::Always,
+        when: When::List,
     },
     Key {
         keys: "Ctrl-C",
@@ -233,15 +215,20 @@ pub fn render_keys(
 ) {
     let t = &app.theme;
     let w = 72.min(area.width);
+    // A blank line above the keys and the footer below them only where
+    // there is room: every key must show at 80×24.
+    let rows = keys.len() as u16 + 2;
+    let top = u16::from(rows < area.height);
+    let footer = footer.filter(|_| rows + top + 2 <= area.height);
     let extra = if footer.is_some() { 2 } else { 0 };
-    let h = (keys.len() as u16 + 4 + extra).min(area.height);
+    let h = (rows + top + extra).min(area.height);
     let r = Rect::new(
         area.x + (area.width - w) / 2,
         area.y + (area.height - h) / 2,
         w,
         h,
     );
-    let mut lines = vec![Line::raw("")];
+    let mut lines = vec![Line::raw(""); top as usize];
     for (k, what) in keys {
         lines.push(Line::from(vec![
             Span::styled(format!(" {}", fit(k, 26)), t.bold()),
