@@ -3,6 +3,7 @@
 //! timeline [`Step`]. Time is simulated: nothing sleeps.
 
 use super::analysis::Analyzer;
+use super::reassembly::Reassembly;
 use super::endpoint::{Config, Endpoint, ModelError, ReadResult};
 use super::segment::Segment;
 use super::seq::SeqNum;
@@ -164,6 +165,7 @@ pub struct Simulator {
     /// Per side: the sequence number its relative numbers count from.
     base: [Option<SeqNum>; 2],
     analyzer: Analyzer,
+    reassembly: Reassembly,
 }
 
 /// Safety net against a script whose wire drops everything forever.
@@ -195,6 +197,7 @@ impl Simulator {
             ip_id: [0x1000, 0x8000],
             base: [None; 2],
             analyzer: Analyzer::new(),
+            reassembly: Reassembly::new(),
         }
     }
 
@@ -278,6 +281,7 @@ impl Simulator {
             }
             self.base = [None; 2];
             self.analyzer = Analyzer::new();
+            self.reassembly = Reassembly::new();
             self.streams.push(StreamInfo {
                 client: self.cfg.client,
                 server: self.cfg.server,
@@ -425,6 +429,11 @@ impl Simulator {
         }
         let analysis = self.analyzer.observe(from, seg, seg.len(), self.now);
         let gap_before = self.analyzer.last_had_gap();
+        let readable = if lost {
+            0
+        } else {
+            self.reassembly.arrive(from, seg, seg.len())
+        };
         let seq_rel = seg.seq.since(self.base[i].unwrap_or(seg.seq));
         // Without the ACK flag the field is shown as it is, as Wireshark does.
         let ack_rel = match self.base[from.other().index()] {
@@ -445,6 +454,7 @@ impl Simulator {
             analysis,
             lost,
             gap_before,
+            readable,
             bytes: Some(build::frame(seg, src, dst, self.ip_id[i])),
             seg: seg.clone(),
         }
