@@ -24,7 +24,9 @@ pub enum Lang {
 
 impl Lang {
     /// From the environment, as gettext looks: LC_ALL, then LC_MESSAGES,
-    /// then LANG; Chinese when it starts with "zh".
+    /// then LANG; Chinese for a Simplified Chinese locale. The texts are
+    /// Simplified only, so Traditional locales (zh_TW, zh_HK, zh_MO,
+    /// zh-Hant) get English unless `--lang zh` asks otherwise.
     pub fn from_env() -> Lang {
         Self::from_vars(|k| std::env::var(k).ok())
     }
@@ -34,7 +36,7 @@ impl Lang {
             .iter()
             .find_map(|k| get(k).filter(|v| !v.is_empty()));
         match value {
-            Some(v) if v.to_ascii_lowercase().starts_with("zh") => Lang::Zh,
+            Some(v) if is_simplified_chinese(&v) => Lang::Zh,
             _ => Lang::En,
         }
     }
@@ -55,6 +57,19 @@ impl Lang {
             (Lang::Zh, Side::Server) => "服务端",
         }
     }
+}
+
+fn is_simplified_chinese(locale: &str) -> bool {
+    let l = locale.to_ascii_lowercase().replace('-', "_");
+    let Some(rest) = l.strip_prefix("zh") else {
+        return false;
+    };
+    if !(rest.is_empty() || rest.starts_with(['_', '.', '@'])) {
+        return false;
+    }
+    !["_tw", "_hk", "_mo", "_hant"]
+        .iter()
+        .any(|t| rest.starts_with(t) || rest.contains("hant"))
 }
 
 /// Pick `en` or `zh` for `lang` (both already built; the `tr!` macro below
@@ -1093,6 +1108,210 @@ fn explain_segment(step: &Step, lang: Lang) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::tcp::segment::{Flags, Segment};
+    use crate::tcp::seq::SeqNum;
+    use crate::timeline::States;
+    use State::*;
+
+    /// A segment from `from` that moves the receiver from `rb` to `ra`.
+    fn seg_step(from: Side, flags: Flags, len: u32, readable: u32, rb: State, ra: State) -> Step {
+        let sender = if from == Side::Client { Established } else { FinWait2 };
+        let mut before = States::new(sender, sender);
+        let mut after = before;
+        before.set(from.other(), Some(rb));
+        after.set(from.other(), Some(ra));
+        let addr = |p| std::net::SocketAddr::from(([127, 0, 0, 1], p));
+        Step {
+            kind: StepKind::Segment,
+            stream: 0,
+            time: 0.0,
+            side: from,
+            call: None,
+            call_result: None,
+            timer: None,
+            segment: Some(SegmentView {
+                frame: 1,
+                from,
+                src: addr(1),
+                dst: addr(2),
+                seg: Segment {
+                    seq: SeqNum(1),
+                    ack: SeqNum(1),
+                    flags,
+                    win: 100,
+                    options: Vec::new(),
+                    payload: vec![b'x'; len as usize],
+                },
+                len,
+                seq_rel: 1,
+                ack_rel: 1,
+                analysis: Vec::new(),
+                lost: false,
+                gap_before: readable == 0 && len > 0,
+                readable,
+                bytes: None,
+            }),
+            before,
+            after,
+            kernel: None,
+        }
+    }
+
+    fn call_step(side: Side, call: Call, result: Option<CallResult>, b: State, a: State) -> Step {
+        let mut before = States::new(Established, Established);
+        let mut after = before;
+        before.set(side, Some(b));
+        after.set(side, Some(a));
+        Step {
+            kind: StepKind::Call,
+            stream: 0,
+            time: 0.0,
+            side,
+            call: Some(call),
+            call_result: result,
+            timer: None,
+            segment: None,
+            before,
+            after,
+            kernel: None,
+        }
+    }
+
+    fn timer_step(side: Side, timer: Timer, state: State) -> Step {
+        let mut s = call_step(side, Call::Close, None, state, state);
+        s.kind = StepKind::Timer;
+        s.call = None;
+        s.timer = Some(timer);
+        s
+    }
+
+    const FA: Flags = Flags(Flags::FIN.0 | Flags::ACK.0);
+    const RA: Flags = Flags(Flags::RST.0 | Flags::ACK.0);
+
+    #[test]
+    fn node_emits_close_when_end_and_finish_have_both_happened_not_on_the_last_ack() {
+        // The passive closer's close() after 'end': 'finish' then 'close'.
+        let close = call_step(Side::Server, Call::Close, None, CloseWait, LastAck);
+        assert_eq!(node_events(&close)[1], Some("'finish', 'close'"));
+        // Node never sees the last ACK.
+        let last = seg_step(Side::Client, Flags::ACK, 0, 0, LastAck, Closed);
+        assert_eq!(node_events(&last)[1], None);
+        // The active closer: 'finish' at close(), 'end', 'close' with the FIN.
+        let close = call_step(Side::Client, Call::Close, None, Established, FinWait1);
+        assert_eq!(node_events(&close)[0], Some("'finish'"));
+        let fin = seg_step(Side::Server, FA, 0, 0, FinWait2, TimeWait);
+        assert_eq!(node_events(&fin)[0], Some("'end', 'close'"));
+        // Simultaneous close: the crossing FIN completes both halves too.
+        let fin = seg_step(Side::Server, FA, 0, 0, FinWait1, Closing);
+        assert_eq!(node_events(&fin)[0], Some("'end', 'close'"));
+        // SO_LINGER 0 is socket.resetAndDestroy(): 'close' at once.
+        let abort = call_step(
+            Side::Client,
+            Call::Close,
+            Some(CallResult::Abort { unread: 0 }),
+            Established,
+            Closed,
+        );
+        assert_eq!(node_events(&abort)[0], Some("'close'"));
+        assert!(explain(&abort).contains("socket.resetAndDestroy()"));
+    }
+
+    #[test]
+    fn bytes_behind_a_gap_are_not_readable_and_filling_it_releases_them_all() {
+        let held = seg_step(Side::Client, Flags::ACK, 6, 0, Established, Established);
+        assert_eq!(node_events(&held)[1], None);
+        assert_eq!(side_calls(&held)[1], None);
+        let fill = seg_step(Side::Client, Flags::ACK, 6, 12, Established, Established);
+        assert_eq!(node_events(&fill)[1], Some("'data'"));
+        assert_eq!(side_calls(&fill)[1].as_deref(), Some("read() can return 12 bytes"));
+        assert!(explain(&fill).contains("12 bytes"));
+    }
+
+    #[test]
+    fn eof_is_promised_only_to_a_side_that_has_not_sent_its_fin() {
+        let passive = seg_step(Side::Client, FA, 0, 0, Established, CloseWait);
+        assert_eq!(side_calls(&passive)[1].as_deref(), Some("read() will return 0 (EOF)"));
+        for (b, a) in [(FinWait2, TimeWait), (FinWait1, Closing), (FinWait1, TimeWait)] {
+            let s = seg_step(Side::Server, FA, 0, 0, b, a);
+            assert_eq!(side_calls(&s)[0], None, "{b:?} -> {a:?}");
+        }
+    }
+
+    #[test]
+    fn close_after_a_refusal_or_reset_sends_nothing_and_claims_no_fin() {
+        for lang in [Lang::En, Lang::Zh] {
+            let s = call_step(Side::Client, Call::Close, None, Closed, Closed);
+            let text = explain_in(&s, lang);
+            assert!(!text.contains("FIN went out"), "{text}");
+            assert!(!text.contains("FIN 之前已经发出"), "{text}");
+        }
+        let s = call_step(Side::Client, Call::Close, None, FinWait2, FinWait2);
+        assert!(explain(&s).contains("shutdown() already sent its FIN"));
+    }
+
+    #[test]
+    fn an_rst_is_felt_according_to_the_state_it_meets() {
+        let cw = seg_step(Side::Client, RA, 0, 0, CloseWait, Closed);
+        assert_eq!(
+            side_calls(&cw)[1].as_deref(),
+            Some("write() fails: EPIPE; read() returns 0")
+        );
+        assert!(explain(&cw).contains("EPIPE") && !explain(&cw).contains("fails with ECONNRESET"));
+        assert_eq!(node_events(&cw)[1], None);
+
+        let tw = seg_step(Side::Server, RA, 0, 0, TimeWait, Closed);
+        assert_eq!(side_calls(&tw)[0], None);
+        assert_eq!(node_events(&tw)[0], None);
+        let text = explain(&tw);
+        assert!(text.contains("RFC 1337") && text.contains("tcp_rfc1337"), "{text}");
+        assert!(!text.contains("fails with ECONNRESET"), "{text}");
+
+        let est = seg_step(Side::Client, RA, 0, 0, Established, Closed);
+        assert!(side_calls(&est)[1].as_deref().unwrap().contains("ECONNRESET"));
+        assert!(explain(&est).contains("arrived before the RST can still be read"));
+        assert_eq!(node_events(&est)[1], Some("'error', 'close'"));
+    }
+
+    #[test]
+    fn psh_is_not_described_as_a_delivery_order() {
+        let data = seg_step(
+            Side::Client,
+            Flags(Flags::PSH.0 | Flags::ACK.0),
+            5,
+            5,
+            Established,
+            Established,
+        );
+        let text = explain(&data);
+        assert!(!text.contains("hand them to the application now"), "{text}");
+        assert!(text.contains("whether PSH is set or not"), "{text}");
+    }
+
+    #[test]
+    fn timers_say_what_linux_does() {
+        let syn = timer_step(Side::Client, Timer::Retransmission { rto: 1.0 }, SynSent);
+        let text = explain(&syn);
+        assert!(text.contains("tcp_syn_linear_timeouts"), "{text}");
+        assert!(!text.contains("doubles the timeout (RFC 6298)"), "{text}");
+        let tw = timer_step(Side::Client, Timer::TimeWait { seconds: 60.0 }, TimeWait);
+        let text = explain(&tw);
+        assert!(text.contains("TCP_TIMEWAIT_LEN") && text.contains("tcp_tw_reuse"), "{text}");
+    }
+
+    #[test]
+    fn the_handshake_teaches_both_queues_and_why_three_segments() {
+        let syn = seg_step(Side::Client, Flags::SYN, 0, 0, Listen, SynReceived);
+        assert!(explain(&syn).contains("stays in LISTEN"));
+        assert!(explain_in(&syn, Lang::Zh).contains("半连接队列"));
+        let ack = seg_step(Side::Client, Flags::ACK, 0, 0, SynReceived, Established);
+        assert!(explain(&ack).contains("old duplicate"));
+        assert!(explain_in(&ack, Lang::Zh).contains("全连接队列"));
+        let listen = call_step(Side::Server, Call::Listen, None, Closed, Listen);
+        assert!(explain(&listen).contains("SYN queue"));
+        let fin = seg_step(Side::Server, FA, 0, 0, FinWait1, TimeWait);
+        assert!(explain(&fin).contains("40 ms"));
+        assert!(explain_in(&fin, Lang::Zh).contains("捎带确认"));
+    }
 
     #[test]
     fn language_comes_from_the_environment_like_gettext() {
@@ -1112,10 +1331,19 @@ mod tests {
             "LC_ALL wins"
         );
         assert_eq!(
-            Lang::from_vars(env(&[("LC_ALL", ""), ("LANG", "zh_TW")])),
+            Lang::from_vars(env(&[("LC_ALL", ""), ("LANG", "zh_SG")])),
             Lang::Zh,
             "an empty LC_ALL does not count"
         );
+        for traditional in ["zh_TW.UTF-8", "zh_HK", "zh_MO.Big5", "zh-Hant", "zh_Hant_TW"] {
+            assert_eq!(
+                Lang::from_vars(env(&[("LANG", traditional)])),
+                Lang::En,
+                "{traditional} must not silently get Simplified text"
+            );
+        }
+        assert_eq!(Lang::from_vars(env(&[("LANG", "zh")])), Lang::Zh);
+        assert_eq!(Lang::from_vars(env(&[("LANG", "zu_ZA")])), Lang::En);
         assert_eq!(Lang::from_vars(env(&[])), Lang::En);
         assert_eq!(Lang::En.toggle(), Lang::Zh);
     }
