@@ -93,6 +93,40 @@ macro_rules! tr {
     };
 }
 
+/// A timeline's source ("simulation: handshake", "live lab: abort",
+/// "capture: x.pcap") as a heading in `lang`; the name after the colon is
+/// what the user typed and stays as it is.
+pub fn source_in(source: &str, lang: Lang) -> String {
+    if lang == Lang::En {
+        return source.to_string();
+    }
+    const KINDS: [(&str, &str); 4] = [
+        ("simulation: ", "模拟："),
+        ("live lab: ", "实验："),
+        ("capture: ", "抓包文件："),
+        ("sniff: ", "监听网卡："),
+    ];
+    for (en, zh) in KINDS {
+        if let Some(rest) = source.strip_prefix(en) {
+            return format!("{zh}{rest}");
+        }
+    }
+    source.to_string()
+}
+
+/// The name of a Wireshark analysis mark in `lang`.
+pub fn analysis_name(a: Analysis, lang: Lang) -> &'static str {
+    match lang {
+        Lang::En => a.name(),
+        Lang::Zh => match a {
+            Analysis::Retransmission => "重传",
+            Analysis::DupAck => "重复确认",
+            Analysis::OutOfOrder => "乱序",
+            Analysis::ZeroWindow => "零窗口",
+        },
+    }
+}
+
 /// A short name for a segment: "SYN", "SYN/ACK", "FIN/ACK", "data", ...
 pub fn segment_name(v: &SegmentView) -> String {
     let f = v.seg.flags;
@@ -371,13 +405,17 @@ pub fn layers_in(step: &Step, lang: Lang) -> Vec<String> {
                         Lang::En => (l.layer.osi(), l.layer.tcpip()),
                         Lang::Zh => (l.layer.osi_zh(), l.layer.tcpip_zh()),
                     };
-                    let bytes = tr!(lang, "bytes", "字节");
-                    format!(
-                        "OSI L{osi}, TCP/IP {tcpip}: {} ({bytes} {}-{})",
-                        l.name,
-                        l.range.start,
-                        l.range.end.saturating_sub(1)
-                    )
+                    let (start, end) = (l.range.start, l.range.end.saturating_sub(1));
+                    match lang {
+                        Lang::En => format!(
+                            "OSI L{osi}, TCP/IP {tcpip}: {} (bytes {start}-{end})",
+                            l.name
+                        ),
+                        Lang::Zh => {
+                            let name = if l.name == "payload" { "载荷" } else { &l.name };
+                            format!("OSI L{osi}，TCP/IP {tcpip}：{name}（字节 {start}-{end}）")
+                        }
+                    }
                 })
                 .collect(),
             None => vec![tr!(lang, "L4 transport: TCP", "L4 传输层：TCP").into()],
