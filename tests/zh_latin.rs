@@ -69,7 +69,8 @@ fn foreign_words(text: &str) -> BTreeSet<String> {
         if t.is_empty() || !t.chars().any(|c| c.is_ascii_alphabetic()) {
             return;
         }
-        if ids.contains(&t) || ALLOWED.contains(&t.as_str()) {
+        // Single letters: answer choices, keys, tcpdump flags.
+        if ids.contains(&t) || ALLOWED.contains(&t.as_str()) || t.len() == 1 {
             return;
         }
         // Addresses, hex numbers and dotted kernel names are checked part by part.
