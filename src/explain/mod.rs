@@ -1375,7 +1375,7 @@ mod tests {
         );
         for traditional in ["zh_TW.UTF-8", "zh_HK", "zh_MO.Big5", "zh-Hant", "zh_Hant_TW"] {
             assert_eq!(
-                Lang::from_vars(env(&[("LANG", traditional)])),
+                Lang::from_vars(|k| (k == "LANG").then(|| traditional.to_string())),
                 Lang::En,
                 "{traditional} must not silently get Simplified text"
             );
