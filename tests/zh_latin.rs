@@ -32,7 +32,7 @@ const ALLOWED: &[&str] = &[
     "setsockopt", "SO_LINGER", "SHUT_WR", "SHUT_RD", "SO_REUSEADDR", "ECONNREFUSED",
     "ECONNRESET", "EPIPE", "EADDRINUSE", "ETIMEDOUT", "on", "net", "ipv4", "tcp_rfc1337",
     "tcp_tw_reuse", "tcp_syn_linear_timeouts", "tcp_syn_retries", "TCP_TIMEWAIT_LEN", "cookies",
-    "backlog",
+    "backlog", "proc", "tcp",
     // Node.js net API
     "end", "resetAndDestroy", "allowHalfOpen", "true", "false", "data", "finish", "error",
     "connection",

@@ -456,6 +456,17 @@ fn explain_call(step: &Step, lang: Lang) -> String {
                  和存放已完成连接的全连接队列（accept 队列，长度上限为 backlog）。"
             )
         ),
+        (Some(Call::Connect), Some(CallResult::Error(e))) => tr!(
+            lang,
+            format!(
+                "The {who} calls connect(): the kernel picks an initial sequence number and \
+                 sends a SYN. The answer is not a SYN/ACK, so connect() fails with {e}."
+            ),
+            format!(
+                "{who}调用 connect()：内核选定初始序列号并发送 SYN。\
+                 收到的回应不是 SYN/ACK，所以 connect() 失败，错误为 {e}。"
+            )
+        ),
         (Some(Call::Connect), _) => tr!(
             lang,
             format!(

@@ -221,10 +221,16 @@ impl Lab {
             frame_group: HashMap::new(),
             timeline: Timeline {
                 source: format!("live lab: {}", script.name),
-                title: format!(
-                    "{} (client {client_addr}, server {server_addr}, real sockets, sniffed on {iface})",
-                    script.summary
-                ),
+                title: match crate::app::lang() {
+                    crate::explain::Lang::En => format!(
+                        "{} (client {client_addr}, server {server_addr}, real sockets, sniffed on {iface})",
+                        script.summary
+                    ),
+                    crate::explain::Lang::Zh => format!(
+                        "{}（客户端 {client_addr}，服务端 {server_addr}，真实套接字，在 {iface} 上抓包）",
+                        script.summary_zh
+                    ),
+                },
                 streams: Vec::new(),
                 steps: Vec::new(),
             },
