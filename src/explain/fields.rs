@@ -221,7 +221,8 @@ pub fn transport(fb: &FrameBytes, span: &LayerSpan, v: &SegmentView, lang: Lang)
                     }
                 ),
                 format!(
-                    "flags 0x{:03x} {} = {}",
+                    "{} 0x{:03x} {} = {}",
+                    tr(lang, "flags", "标志位"),
                     v.seg.flags.0,
                     v.seg.flags.tcpdump(),
                     v.seg.flags.wireshark()
@@ -275,8 +276,9 @@ pub fn payload(fb: &FrameBytes, span: &LayerSpan, lang: Lang) -> Vec<String> {
         preview.push('…');
     }
     vec![format!(
-        "{} {}: \"{preview}\"",
+        "{} {}{}\"{preview}\"",
         bytes.len(),
-        tr(lang, "bytes", "字节")
+        tr(lang, "bytes", "字节"),
+        tr(lang, ": ", "：")
     )]
 }

@@ -114,6 +114,14 @@ pub fn source_in(source: &str, lang: Lang) -> String {
     source.to_string()
 }
 
+/// A header's name in `lang`: protocol names stay, the payload is 载荷.
+pub fn layer_name(name: &str, lang: Lang) -> &str {
+    match (lang, name) {
+        (Lang::Zh, "payload") => "载荷",
+        _ => name,
+    }
+}
+
 /// The name of a Wireshark analysis mark in `lang`.
 pub fn analysis_name(a: Analysis, lang: Lang) -> &'static str {
     match lang {
@@ -412,7 +420,7 @@ pub fn layers_in(step: &Step, lang: Lang) -> Vec<String> {
                             l.name
                         ),
                         Lang::Zh => {
-                            let name = if l.name == "payload" { "载荷" } else { &l.name };
+                            let name = layer_name(&l.name, lang);
                             format!("OSI L{osi}，TCP/IP {tcpip}：{name}（字节 {start}-{end}）")
                         }
                     }
@@ -646,20 +654,24 @@ fn explain_timer(step: &Step, lang: Lang) -> String {
     match step.timer {
         // Linux 6.5+ (net.ipv4.tcp_syn_linear_timeouts) does not double
         // the first SYN retries; RFC 6298's doubling is for the rest.
-        Some(Timer::Retransmission { rto }) if step.before.get(step.side) == Some(State::SynSent) => tr!(
-            lang,
-            format!(
-                "No SYN/ACK reached the {who} within {rto:.0} s, so its kernel sends the SYN \
+        Some(Timer::Retransmission { rto })
+            if step.before.get(step.side) == Some(State::SynSent) =>
+        {
+            tr!(
+                lang,
+                format!(
+                    "No SYN/ACK reached the {who} within {rto:.0} s, so its kernel sends the SYN \
                  again. Linux 6.5 and later waits 1 s between the first \
                  net.ipv4.tcp_syn_linear_timeouts retries (4 by default) and only then \
                  doubles the wait; net.ipv4.tcp_syn_retries limits the number of retries."
-            ),
-            format!(
-                "{who}在 {rto:.0} 秒内没有收到 SYN/ACK，于是内核重发 SYN。\
+                ),
+                format!(
+                    "{who}在 {rto:.0} 秒内没有收到 SYN/ACK，于是内核重发 SYN。\
                  Linux 6.5 及以后的内核，前 net.ipv4.tcp_syn_linear_timeouts 次（默认 4 次）\
                  重传每次间隔 1 秒，之后才把等待时间加倍；重传次数上限由 net.ipv4.tcp_syn_retries 决定。"
+                )
             )
-        ),
+        }
         Some(Timer::Retransmission { rto }) => tr!(
             lang,
             format!(
@@ -810,7 +822,9 @@ fn explain_segment(step: &Step, lang: Lang) -> String {
                     "RST: the {from} aborts the handshake. The {to} drops the unfinished \
                      connection; accept() never returns it."
                 ),
-                format!("RST：{from}中止了握手。{to}丢弃这个未完成的连接；accept() 永远不会返回它。")
+                format!(
+                    "RST：{from}中止了握手。{to}丢弃这个未完成的连接；accept() 永远不会返回它。"
+                )
             ),
             (Some(b), Some(State::Closed)) if b != State::Closed => tr!(
                 lang,
@@ -1164,7 +1178,11 @@ mod tests {
 
     /// A segment from `from` that moves the receiver from `rb` to `ra`.
     fn seg_step(from: Side, flags: Flags, len: u32, readable: u32, rb: State, ra: State) -> Step {
-        let sender = if from == Side::Client { Established } else { FinWait2 };
+        let sender = if from == Side::Client {
+            Established
+        } else {
+            FinWait2
+        };
         let mut before = States::new(sender, sender);
         let mut after = before;
         before.set(from.other(), Some(rb));
@@ -1272,15 +1290,25 @@ mod tests {
         assert_eq!(side_calls(&held)[1], None);
         let fill = seg_step(Side::Client, Flags::ACK, 6, 12, Established, Established);
         assert_eq!(node_events(&fill)[1], Some("'data'"));
-        assert_eq!(side_calls(&fill)[1].as_deref(), Some("read() can return 12 bytes"));
+        assert_eq!(
+            side_calls(&fill)[1].as_deref(),
+            Some("read() can return 12 bytes")
+        );
         assert!(explain(&fill).contains("12 bytes"));
     }
 
     #[test]
     fn eof_is_promised_only_to_a_side_that_has_not_sent_its_fin() {
         let passive = seg_step(Side::Client, FA, 0, 0, Established, CloseWait);
-        assert_eq!(side_calls(&passive)[1].as_deref(), Some("read() will return 0 (EOF)"));
-        for (b, a) in [(FinWait2, TimeWait), (FinWait1, Closing), (FinWait1, TimeWait)] {
+        assert_eq!(
+            side_calls(&passive)[1].as_deref(),
+            Some("read() will return 0 (EOF)")
+        );
+        for (b, a) in [
+            (FinWait2, TimeWait),
+            (FinWait1, Closing),
+            (FinWait1, TimeWait),
+        ] {
             let s = seg_step(Side::Server, FA, 0, 0, b, a);
             assert_eq!(side_calls(&s)[0], None, "{b:?} -> {a:?}");
         }
@@ -1312,11 +1340,19 @@ mod tests {
         assert_eq!(side_calls(&tw)[0], None);
         assert_eq!(node_events(&tw)[0], None);
         let text = explain(&tw);
-        assert!(text.contains("RFC 1337") && text.contains("tcp_rfc1337"), "{text}");
+        assert!(
+            text.contains("RFC 1337") && text.contains("tcp_rfc1337"),
+            "{text}"
+        );
         assert!(!text.contains("fails with ECONNRESET"), "{text}");
 
         let est = seg_step(Side::Client, RA, 0, 0, Established, Closed);
-        assert!(side_calls(&est)[1].as_deref().unwrap().contains("ECONNRESET"));
+        assert!(
+            side_calls(&est)[1]
+                .as_deref()
+                .unwrap()
+                .contains("ECONNRESET")
+        );
         assert!(explain(&est).contains("arrived before the RST can still be read"));
         assert_eq!(node_events(&est)[1], Some("'error', 'close'"));
     }
@@ -1344,7 +1380,10 @@ mod tests {
         assert!(!text.contains("doubles the timeout (RFC 6298)"), "{text}");
         let tw = timer_step(Side::Client, Timer::TimeWait { seconds: 60.0 }, TimeWait);
         let text = explain(&tw);
-        assert!(text.contains("TCP_TIMEWAIT_LEN") && text.contains("tcp_tw_reuse"), "{text}");
+        assert!(
+            text.contains("TCP_TIMEWAIT_LEN") && text.contains("tcp_tw_reuse"),
+            "{text}"
+        );
     }
 
     #[test]
@@ -1384,7 +1423,13 @@ mod tests {
             Lang::Zh,
             "an empty LC_ALL does not count"
         );
-        for traditional in ["zh_TW.UTF-8", "zh_HK", "zh_MO.Big5", "zh-Hant", "zh_Hant_TW"] {
+        for traditional in [
+            "zh_TW.UTF-8",
+            "zh_HK",
+            "zh_MO.Big5",
+            "zh-Hant",
+            "zh_Hant_TW",
+        ] {
             assert_eq!(
                 Lang::from_vars(|k| (k == "LANG").then(|| traditional.to_string())),
                 Lang::En,

@@ -118,7 +118,10 @@ fn kernel_table(tl: &Timeline, lang: crate::explain::Lang) -> String {
         "\nkernel states (read from /proc/net/tcp after each call's segments):\n",
         "\n内核报告的状态（每次调用的报文段抓到后读取 /proc/net/tcp）：\n",
     ));
-    let (client, server) = (lang.side(crate::timeline::Side::Client), lang.side(crate::timeline::Side::Server));
+    let (client, server) = (
+        lang.side(crate::timeline::Side::Client),
+        lang.side(crate::timeline::Side::Server),
+    );
     for (i, s) in tl.steps.iter().enumerate() {
         let Some(k) = s.kernel else { continue };
         let what = match (&s.segment, s.call) {

@@ -91,7 +91,9 @@ fn summary_zh(name: &str) -> &'static str {
             "listen、connect、accept，双方各发一次 \"hello\"，客户端先关闭，然后服务端关闭"
         }
         "server-closes-first" => "服务端先关闭，所以进入 TIME_WAIT 的是服务端",
-        "three-way-close" => "对客户端 FIN 的延迟确认捎带在服务端的 FIN 上：FIN、FIN/ACK、ACK（最常见的关闭方式）",
+        "three-way-close" => {
+            "对客户端 FIN 的延迟确认捎带在服务端的 FIN 上：FIN、FIN/ACK、ACK（最常见的关闭方式）"
+        }
         "simultaneous-open" => "双方同时调用 connect()：SYN、SYN、SYN/ACK、SYN/ACK",
         "simultaneous-close" => "双方同时调用 close()：都经过 CLOSING 进入 TIME_WAIT",
         "half-close" => "客户端调用 shutdown(SHUT_WR)；服务端继续发送，然后关闭",
@@ -101,7 +103,9 @@ fn summary_zh(name: &str) -> &'static str {
         "syn-lost" => "第一个 SYN 丢失；connect() 的重传定时器在 1 秒后重发",
         "syn-ack-lost" => "SYN/ACK 丢失；客户端重发 SYN，服务端再次发送 SYN/ACK",
         "fin-lost" => "客户端的 FIN 丢失；重传定时器在 1 秒后重发",
-        "time-wait" => "Linux 把 TIME_WAIT 固定为 60 秒（即它的 2*MSL）；之后客户端从同一端口再次连接",
+        "time-wait" => {
+            "Linux 把 TIME_WAIT 固定为 60 秒（即它的 2*MSL）；之后客户端从同一端口再次连接"
+        }
         "reorder" => "两次 write()；线路延迟了第一个报文段，第二个先到并等待",
         _ => "",
     }

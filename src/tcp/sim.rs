@@ -3,8 +3,8 @@
 //! timeline [`Step`]. Time is simulated: nothing sleeps.
 
 use super::analysis::Analyzer;
-use super::reassembly::Reassembly;
 use super::endpoint::{Config, Endpoint, ModelError, ReadResult};
+use super::reassembly::Reassembly;
 use super::segment::Segment;
 use super::seq::SeqNum;
 use super::state::State;

@@ -139,7 +139,9 @@ fn timer_text(t: &Timer, lang: Lang) -> String {
     match (lang, t) {
         (Lang::En, Timer::Retransmission { rto }) => format!("RTO timer fires ({rto:.0} s)"),
         (Lang::En, Timer::DelayedAck) => "delayed-ACK timer fires".into(),
-        (Lang::En, Timer::TimeWait { seconds }) => format!("TIME_WAIT timer fires ({seconds:.0} s)"),
+        (Lang::En, Timer::TimeWait { seconds }) => {
+            format!("TIME_WAIT timer fires ({seconds:.0} s)")
+        }
         (Lang::Zh, Timer::Retransmission { rto }) => format!("RTO 定时器到期（{rto:.0} 秒）"),
         (Lang::Zh, Timer::DelayedAck) => "延迟 ACK 定时器到期".into(),
         (Lang::Zh, Timer::TimeWait { seconds }) => {
@@ -323,11 +325,19 @@ pub fn render_in(
                 continue;
             }
             if let Some(c) = &calls[side.index()] {
-                notes.push(format!("{}{}{c}", lang.side(side), explain::tr(lang, ": ", "：")));
+                notes.push(format!(
+                    "{}{}{c}",
+                    lang.side(side),
+                    explain::tr(lang, ": ", "：")
+                ));
             }
         }
         if !notes.is_empty() {
-            out.push_str(&wrap(&notes.join(explain::tr(lang, "; ", "；")), INDENT, WIDTH));
+            out.push_str(&wrap(
+                &notes.join(explain::tr(lang, "; ", "；")),
+                INDENT,
+                WIDTH,
+            ));
         }
         if !opts.brief {
             out.push_str(&wrap(&explain::explain_in(step, lang), INDENT, WIDTH));
