@@ -82,6 +82,7 @@ pub fn tr<T>(lang: Lang, en: T, zh: T) -> T {
 }
 
 pub mod fields;
+pub mod kernel;
 
 /// Pick the text for `lang`; both arms are evaluated lazily.
 macro_rules! tr {

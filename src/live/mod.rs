@@ -147,6 +147,19 @@ fn kernel_table(tl: &Timeline, lang: crate::explain::Lang) -> String {
     out
 }
 
+/// What this machine's sysctls make its TCP do, with the values read.
+fn settings_note(lang: crate::explain::Lang) -> String {
+    let mut out = String::from(crate::explain::tr(
+        lang,
+        "\nthis machine's settings (read from /proc/sys/net/ipv4):\n",
+        "\n本机的设置（读自 /proc/sys/net/ipv4）：\n",
+    ));
+    for line in crate::explain::kernel::describe(&kernel::sysctls(), lang) {
+        out.push_str(&plain::wrap(&line, "  ", 79));
+    }
+    out
+}
+
 /// Print a finished lab's timeline as the output flags ask.
 fn emit_lab(tl: &Timeline, output: &OutputArgs) -> Result<()> {
     let lang = crate::app::lang();
@@ -170,6 +183,7 @@ fn emit_lab(tl: &Timeline, output: &OutputArgs) -> Result<()> {
                 lang,
             );
             text.push_str(&kernel_table(tl, lang));
+            text.push_str(&settings_note(lang));
             print_out(&text)
         }
     }
