@@ -121,6 +121,53 @@ fn bytes_waiting(sock: &Socket) -> u32 {
     if r < 0 { 0 } else { n.max(0) as u32 }
 }
 
+/// A call step moved to the connection it belongs to. Calls are recorded
+/// before their segments are seen, as stream 0; after a second connect()
+/// on the same ports (a new stream) its calls take that stream, and the
+/// states they start from are the new connection's, not the old one's.
+fn restream(g: &Group, prev: Option<&Step>) -> Step {
+    let mut call = g.call.clone();
+    let side = call.side;
+    let base = match (g.segs.first(), prev) {
+        (Some(first), _) => first.before,
+        (None, Some(p)) => p.after,
+        (None, None) => return call,
+    };
+    let stream = g.segs.first().or(prev).map_or(0, |s| s.stream);
+    if stream == call.stream {
+        return call;
+    }
+    call.stream = stream;
+    if g.segs.is_empty() {
+        call.before = base;
+        call.after = base;
+    } else {
+        let (b, a) = (call.before.get(side), call.after.get(side));
+        call.before = base;
+        call.before.set(side, b);
+        call.after = base;
+        call.after.set(side, a);
+    }
+    call
+}
+
+/// A new client socket bound to the address the old one had.
+fn rebind(addr: SocketAddr) -> io::Result<Socket> {
+    let domain = if addr.is_ipv6() {
+        Domain::IPV6
+    } else {
+        Domain::IPV4
+    };
+    let s = Socket::new(domain, Type::STREAM, Some(Protocol::TCP))?;
+    if addr.is_ipv6() {
+        s.set_only_v6(true)?;
+    }
+    s.set_reuse_address(true)?;
+    s.bind(&addr.into())?;
+    s.set_read_timeout(Some(CALL_TIMEOUT))?;
+    Ok(s)
+}
+
 fn read_call(sock: Option<&Socket>, want: usize) -> CallResult {
     let Some(sock) = sock else {
         return CallResult::Error("EBADF");
@@ -393,7 +440,7 @@ impl Lab {
         let mut steps = Vec::new();
         let mut mismatches = Vec::new();
         for g in &self.groups {
-            steps.push(g.call.clone());
+            steps.push(restream(g, steps.last()));
             steps.extend(g.segs.iter().cloned());
             if let Some(k) = g.kernel {
                 let n = steps.len();
@@ -436,6 +483,15 @@ impl Lab {
             },
             (Side::Client, Call::Connect) => {
                 self.connecting = true;
+                if self.client.is_none() {
+                    // A second connect() after close(): a fresh socket on the
+                    // same port, to show the four-tuple reused while the
+                    // server's old connection is still in TIME_WAIT.
+                    match rebind(self.client_addr) {
+                        Ok(s) => self.client = Some(s),
+                        Err(e) => return CallResult::Error(errno_name(&e)),
+                    }
+                }
                 let Some(c) = self.client.as_ref() else {
                     return CallResult::Error("EBADF");
                 };
@@ -500,7 +556,10 @@ impl Lab {
                     }
                 };
                 drop(sock);
-                if side == Side::Server {
+                let accepts_again = self.script.actions[self.next..]
+                    .iter()
+                    .any(|a| a.side == Side::Server && a.call == Call::Accept);
+                if side == Side::Server && !accepts_again {
                     // The listener goes too: the server is done.
                     self.listener = None;
                 }
@@ -550,6 +609,10 @@ impl Lab {
             Call::Listen => pick(
                 "server: socket(), bind(), listen(): no segment; the socket waits in LISTEN".into(),
                 "服务端：socket()、bind()、listen()：不发送报文；套接字在 LISTEN 中等待".into(),
+            ),
+            Call::Connect if self.script.listens && self.client.is_none() => pick(
+                "client: connect() again from the same port while the server's old connection is in TIME_WAIT: SYN →; Linux accepts it because its sequence number and timestamp are above the old connection's (RFC 9293 §3.6.1, RFC 6191): ← SYN/ACK, ACK →".into(),
+                "客户端：在服务端的旧连接仍处于 TIME_WAIT 时，从同一端口再次 connect()：SYN →；它的序列号和时间戳都比旧连接的大，所以 Linux 接受它（RFC 9293 §3.6.1，RFC 6191）：← SYN/ACK，ACK →".into(),
             ),
             Call::Connect if self.script.listens => pick(
                 "client: connect(): SYN →, ← SYN/ACK (sent by the server's kernel, no accept() needed), ACK →; connect() returns when the SYN/ACK arrives".into(),

@@ -131,6 +131,22 @@ pub const SCRIPTS: &[Script] = &[
             c(Close),
         ],
     },
+    Script {
+        name: "time-wait-reuse",
+        summary: "the server closes first and sits in TIME_WAIT; the client connects again from the same port at once, and Linux accepts the new SYN",
+        summary_zh: "服务端先关闭并停在 TIME_WAIT；客户端立即从同一端口再次连接，Linux 接受这个新的 SYN",
+        listens: true,
+        actions: &[
+            s(Listen),
+            c(Connect),
+            s(Accept),
+            s(Close),
+            c(Read),
+            c(Close),
+            c(Connect),
+            s(Accept),
+        ],
+    },
 ];
 
 impl Script {
