@@ -124,6 +124,9 @@ const ALLOWED: &[&str] = &[
     "cookies",
     "backlog",
     "proc",
+    "sys",
+    "tcp_syncookies",
+    "cookie",
     "tcp",
     // Node.js net API
     "end",
