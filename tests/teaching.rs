@@ -13,12 +13,6 @@ fn is_segment(o: &Value) -> bool {
     o["kind"] == "segment"
 }
 
-fn has_flag(o: &Value, f: &str) -> bool {
-    o["flags"]
-        .as_array()
-        .is_some_and(|a| a.iter().any(|x| x == f))
-}
-
 #[test]
 fn node_close_comes_with_end_and_finish_never_with_the_last_ack() {
     for name in [

@@ -53,10 +53,7 @@ impl Reassembly {
             next = end;
         }
         // The gap is filled: whatever waited behind it is readable now.
-        loop {
-            let Some(i) = d.held.iter().position(|(s, _)| s.le(next)) else {
-                break;
-            };
+        while let Some(i) = d.held.iter().position(|(s, _)| s.le(next)) {
             let (_, e) = d.held.swap_remove(i);
             if e.gt(next) {
                 readable += e.since(next);
