@@ -170,3 +170,52 @@ fn live_scripts_without_a_fin_do_not_claim_one_and_name_the_sysctls_read() {
         }
     }
 }
+
+fn doc(path: &str) -> String {
+    let text = std::fs::read_to_string(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(path))
+        .unwrap_or_else(|e| panic!("{path}: {e}"));
+    // Sentences are wrapped over lines; compare them as one line.
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// The lessons' old false sentences are gone and the true ones are there
+/// (issue 11, items 8, 9, 11 and 12).
+#[test]
+fn the_lessons_say_what_linux_does() {
+    let l1 = doc("docs/lessons/01-handshake.md");
+    assert!(!l1.contains("because the loopback MTU is 65536"));
+    assert!(l1.contains("65535 − 20 (IP header) − 20 (TCP header) = 65495"));
+    assert!(l1.contains("old duplicate SYNs"));
+    let l2 = doc("docs/lessons/02-close-and-time-wait.md");
+    assert!(!l2.contains("Only after the timer may the same four-tuple"));
+    assert!(l2.contains("--script time-wait-reuse") && l2.contains("EADDRINUSE"));
+    let l3 = doc("docs/lessons/03-half-close.md");
+    assert!(!l3.contains("| `shutdown(fd, SHUT_RD)` | nothing (Linux) | no |"));
+    assert!(l3.contains("SSH_MSG_CHANNEL_EOF") && l3.contains("allowHalfOpen: true"));
+    let l6 = doc("docs/lessons/06-loss-and-retransmission.md");
+    assert!(!l6.contains("Linux resends the SYN after 1, 2, 4, 8, 16 and 32 seconds"));
+    assert!(l6.contains("tcp_syn_linear_timeouts"));
+    let l7 = doc("docs/lessons/07-socket-calls.md");
+    assert!(!l7.contains("When the accept queue is full, Linux ignores the third ACK of new"));
+    assert!(l7.contains("Linux **drops new SYNs**"));
+    assert!(!l7.contains("`connect()` and `write()` end with an error"));
+    let l8 = doc("docs/lessons/08-layers-byte-by-byte.md");
+    assert!(!l8.contains("| 1 physical | link | preamble, frame check sequence"));
+    let m = doc("docs/misconceptions.md");
+    assert!(!m.contains("nothing answers an RST"));
+    for point in [
+        "challenge ACK",
+        "old duplicate",
+        "tcp_tw_reuse",
+        "半连接队列",
+        "全连接队列",
+        "whether PSH is set or not",
+        "EPIPE",
+        "tcp_syn_linear_timeouts",
+        "'finish'",
+        "SO_REUSEADDR",
+        "about 40 ms",
+    ] {
+        assert!(m.contains(point), "misconceptions.md lacks {point}");
+    }
+}

@@ -550,7 +550,7 @@ fn explain_call(step: &Step, lang: Lang) -> String {
             format!(
                 "shutdown(SHUT_WR): the {who} will send no more data, so its kernel sends FIN; \
                  the socket stays open for reading (a half-close). In Node.js this is \
-                 socket.end(); the peer stays half-open only if it was made with \
+                 socket.end(); a Node peer keeps sending after 'end' only if it was made with \
                  allowHalfOpen: true: by default Node ends its own side as soon as 'end' comes."
             ),
             format!(
