@@ -626,8 +626,8 @@ impl Lab {
                 )
             }
             Call::Accept => pick(
-                "server: accept(): no segment; the kernel finished the handshake already, accept() only takes the connection from the queue".into(),
-                "服务端：accept()：不发送报文；握手已由内核完成，accept() 只是从队列中取出连接".into(),
+                "server: accept(): no segment; the kernel finished the handshake already, accept() only takes the connection from the accept queue".into(),
+                "服务端：accept()：不发送报文；握手已由内核完成，accept() 只是从全连接队列（accept 队列）中取出连接".into(),
             ),
             Call::Write => pick(
                 format!("{who}: write() of {n} bytes: data →, ← ACK from the {peer}'s kernel"),
