@@ -193,6 +193,31 @@ fn every_scenario_speaks_chinese_in_plain_and_json() {
 }
 
 #[test]
+fn every_capture_is_inspected_in_chinese() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("captures");
+    let mut failures = Vec::new();
+    for entry in std::fs::read_dir(&dir).unwrap() {
+        let path = entry.unwrap().path();
+        let name = path.to_string_lossy().to_string();
+        if !(name.ends_with(".pcap") || name.ends_with(".pcapng")) {
+            continue;
+        }
+        let out = common::stdout_of(&["inspect", &name, "--plain", "--lang", "zh"]);
+        // The file name is the user's, not synack's words.
+        check(
+            &format!("inspect {name}"),
+            &out.replace(&name, ""),
+            &mut failures,
+        );
+    }
+    assert!(
+        failures.is_empty(),
+        "English left in zh output:\n{}",
+        failures.join("\n")
+    );
+}
+
+#[test]
 fn every_live_script_speaks_chinese() {
     if synack::live::sniffer::RawSocket::open("lo").is_err() {
         eprintln!("SKIP: needs CAP_NET_RAW (run as root)");
