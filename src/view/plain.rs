@@ -105,11 +105,23 @@ fn arrow(v: &SegmentView) -> String {
 }
 
 fn on_lifeline(side: Side, text: &str) -> String {
+    use unicode_width::UnicodeWidthChar;
+    // Padded by display width: a Chinese character takes two columns.
     let inner = ARROW - 2;
-    let t: String = text.chars().take(inner - 1).collect();
+    let mut t = String::new();
+    let mut w = 0;
+    for c in text.chars() {
+        let cw = c.width().unwrap_or(0);
+        if w + cw > inner - 1 {
+            break;
+        }
+        t.push(c);
+        w += cw;
+    }
+    let pad = " ".repeat(inner - 1 - w);
     match side {
-        Side::Client => format!(" {t:<w$}", w = inner - 1),
-        Side::Server => format!("{t:>w$} ", w = inner - 1),
+        Side::Client => format!(" {t}{pad}"),
+        Side::Server => format!("{pad}{t} "),
     }
 }
 
