@@ -31,7 +31,7 @@ const ALLOWED: &[&str] = &[
     // socket calls, options, errno names, kernel names
     "socket", "bind", "listen", "connect", "accept", "read", "write", "shutdown", "close",
     "setsockopt", "SO_LINGER", "SHUT_WR", "SHUT_RD", "SO_REUSEADDR", "ECONNREFUSED", "ECONNRESET",
-    "EPIPE", "EADDRINUSE", "ETIMEDOUT", "on", "net", "ipv4", "tcp_rfc1337", "tcp_tw_reuse",
+    "EPIPE", "SIGPIPE", "EADDRINUSE", "ETIMEDOUT", "on", "net", "ipv4", "tcp_rfc1337", "tcp_tw_reuse",
     "tcp_syn_linear_timeouts", "tcp_syn_retries", "TCP_TIMEWAIT_LEN", "cookies", "backlog",
     "proc", "sys", "tcp_syncookies", "cookie", "tcp",
     // Node.js net API

@@ -798,11 +798,13 @@ fn explain_segment(step: &Step, lang: Lang) -> String {
                 format!(
                     "RST: the {from} aborts the connection, and the {to} drops it at once. The \
                      {to} had already received a FIN, so Linux does not report ECONNRESET: \
-                     read() keeps returning 0 and the next write() fails with EPIPE."
+                     read() keeps returning 0 and the next write() fails with EPIPE (raising \
+                     SIGPIPE, unless the program ignores it)."
                 ),
                 format!(
                     "RST：{from}中止了连接，{to}立即丢弃该连接。{to}之前已经收到 FIN，\
-                     所以 Linux 不报告 ECONNRESET：read() 仍返回 0，下一次 write() 失败，错误为 EPIPE。"
+                     所以 Linux 不报告 ECONNRESET：read() 仍返回 0，下一次 write() 失败，错误为 EPIPE\
+                     （若程序没有忽略 SIGPIPE，还会收到 SIGPIPE 信号）。"
                 )
             ),
             (Some(State::LastAck | State::Closing), Some(State::Closed)) => tr!(
