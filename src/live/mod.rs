@@ -136,10 +136,12 @@ fn kernel_table(tl: &Timeline, lang: crate::explain::Lang) -> String {
             (Lang::Zh, false) => "不一致",
         };
         let kernel = tr(lang, "kernel: ", "内核：");
+        // Padded by display width: Chinese side names take two columns each.
+        let pad = " "
+            .repeat(28usize.saturating_sub(unicode_width::UnicodeWidthStr::width(what.as_str())));
         out.push_str(&format!(
-            "{:>3}  {:<28} {kernel}{client} {:<12} {server} {:<12} {agree}\n",
+            "{:>3}  {what}{pad} {kernel}{client} {:<12} {server} {:<12} {agree}\n",
             i + 1,
-            what,
             crate::timeline::state_name(k.client),
             crate::timeline::state_name(k.server),
         ));
