@@ -829,6 +829,20 @@ fn explain_segment(step: &Step, lang: Lang) -> String {
                     "RST：{from}中止了握手。{to}丢弃这个未完成的连接；accept() 永远不会返回它。"
                 )
             ),
+            (Some(State::FinWait1 | State::FinWait2), Some(State::Closed)) => tr!(
+                lang,
+                format!(
+                    "RST: the {from} aborts the connection. The {to} drops it at once (no \
+                     TIME_WAIT). If the {to} only used shutdown(SHUT_WR), its read() returns the \
+                     data that arrived before the RST, then fails with ECONNRESET; after \
+                     close() no program notices."
+                ),
+                format!(
+                    "RST：{from}中止了连接。{to}立即丢弃该连接（不进入 TIME_WAIT）。\
+                     如果{to}只调用了 shutdown(SHUT_WR)，它的 read() 先读出 RST 之前到达的数据，\
+                     然后失败，错误为 ECONNRESET；如果已经调用了 close()，没有程序会察觉。"
+                )
+            ),
             (Some(b), Some(State::Closed)) if b != State::Closed => tr!(
                 lang,
                 format!(
@@ -1348,6 +1362,11 @@ mod tests {
             "{text}"
         );
         assert!(!text.contains("fails with ECONNRESET"), "{text}");
+
+        // FIN_WAIT_* may be after close(): nobody's read() is sure to fail.
+        let fw = seg_step(Side::Server, RA, 0, 0, FinWait2, Closed);
+        assert_eq!(side_calls(&fw)[0], None);
+        assert!(explain(&fw).contains("after close() no program notices"));
 
         let est = seg_step(Side::Client, RA, 0, 0, Established, Closed);
         assert!(
