@@ -744,12 +744,18 @@ pub fn read_stream(
             steps.push(s);
         }
     }
-    let title = match idx.summaries.get(n) {
-        Some(s) => format!(
+    let zh = crate::app::lang() == crate::explain::Lang::Zh;
+    let title = match (idx.summaries.get(n), zh) {
+        (Some(s), false) => format!(
             "stream {stream}: {} -> {}, {} packets",
             s.client, s.server, s.packets
         ),
-        None => format!("stream {stream}"),
+        (Some(s), true) => format!(
+            "连接 {stream}：{} -> {}，{} 个数据包",
+            s.client, s.server, s.packets
+        ),
+        (None, false) => format!("stream {stream}"),
+        (None, true) => format!("连接 {stream}"),
     };
     Ok(Timeline {
         source: format!("capture: {}", idx.path.display()),
@@ -765,12 +771,20 @@ pub fn timeline(path: &Path, opts: ReadOptions) -> Result<(Timeline, CaptureRepo
     let report = read(path, opts, |s| steps.push(s))?;
     let tl = Timeline {
         source: format!("capture: {}", path.display()),
-        title: format!(
-            "{} frames, {} TCP segments, {} connection(s)",
-            report.frames,
-            report.tcp_frames,
-            report.streams.len()
-        ),
+        title: match crate::app::lang() {
+            crate::explain::Lang::En => format!(
+                "{} frames, {} TCP segments, {} connection(s)",
+                report.frames,
+                report.tcp_frames,
+                report.streams.len()
+            ),
+            crate::explain::Lang::Zh => format!(
+                "{} 帧，{} 个 TCP 报文段，{} 个连接",
+                report.frames,
+                report.tcp_frames,
+                report.streams.len()
+            ),
+        },
         streams: report.streams.clone(),
         steps,
     };

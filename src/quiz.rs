@@ -5,7 +5,7 @@
 
 use crate::explain::{self, Lang};
 use crate::tcp::state::{ALL_STATES, State};
-use crate::timeline::{Call, Side, Step, StepKind, Timeline, state_name};
+use crate::timeline::{Call, Step, StepKind, Timeline, state_name};
 use std::io::{self, BufRead, Write};
 
 /// One multiple-choice question about a step.
@@ -203,29 +203,42 @@ pub fn parse_answer(line: &str, n: usize) -> Option<usize> {
     (i < n && t.len() == 1).then_some(i)
 }
 
-fn step_line(step: &Step) -> String {
+fn step_line(step: &Step, lang: Lang) -> String {
+    let colon = explain::tr(lang, ": ", "：");
     match step.kind {
         StepKind::Segment => {
             let v = step.segment.as_ref().expect("segment");
-            let arrow = match v.from {
-                Side::Client => "client -> server",
-                Side::Server => "server -> client",
-            };
+            let arrow = format!("{} -> {}", lang.side(v.from), lang.side(v.from.other()));
             format!(
                 "{arrow}  {} seq={} ack={} len={}{}",
                 v.seg.flags.tcpdump(),
                 v.seq_rel,
                 v.ack_rel,
                 v.len,
-                if v.lost { "  (lost)" } else { "" }
+                if v.lost {
+                    explain::tr(lang, "  (lost)", "（丢失）")
+                } else {
+                    ""
+                }
             )
         }
         StepKind::Call => format!(
-            "{}: {}",
-            step.side,
+            "{}{colon}{}",
+            lang.side(step.side),
             step.call.map(|c| c.name()).unwrap_or_default()
         ),
-        StepKind::Timer => format!("{}: timer fires", step.side),
+        StepKind::Timer => format!(
+            "{}{colon}{}",
+            lang.side(step.side),
+            explain::tr(lang, "timer fires", "定时器到期")
+        ),
+    }
+}
+
+fn score_line(lang: Lang, right: usize, asked: usize) -> String {
+    match lang {
+        Lang::En => format!("score: {right}/{asked}"),
+        Lang::Zh => format!("得分：{right}/{asked}"),
     }
 }
 
@@ -242,21 +255,23 @@ pub fn run_plain(
     let qs = questions(tl, stream, seed, lang);
     let (mut right, mut asked) = (0usize, 0usize);
     let mut shown = 0usize;
-    writeln!(
-        output,
-        "synack quiz - {} ({} questions)",
-        tl.source,
-        qs.len()
-    )?;
+    let source = explain::source_in(&tl.source, lang);
+    match lang {
+        Lang::En => writeln!(output, "synack quiz - {source} ({} questions)", qs.len())?,
+        Lang::Zh => writeln!(output, "synack 测验 - {source}（共 {} 题）", qs.len())?,
+    }
     for q in &qs {
         // Show what happened up to the step in question.
         for step in &tl.steps[shown..q.step] {
             if stream.is_none_or(|s| s == step.stream) {
-                writeln!(output, "    {}", step_line(step))?;
+                writeln!(output, "    {}", step_line(step, lang))?;
             }
         }
         writeln!(output)?;
-        writeln!(output, "Q{}. {}", asked + 1, q.prompt)?;
+        match lang {
+            Lang::En => writeln!(output, "Q{}. {}", asked + 1, q.prompt)?,
+            Lang::Zh => writeln!(output, "第 {} 题：{}", asked + 1, q.prompt)?,
+        }
         for (i, c) in q.choices.iter().enumerate() {
             writeln!(output, "  {}) {c}", (b'a' + i as u8) as char)?;
         }
@@ -266,38 +281,43 @@ pub fn run_plain(
             let mut line = String::new();
             if input.read_line(&mut line)? == 0 {
                 writeln!(output)?;
-                writeln!(output, "score: {right}/{asked}")?;
+                writeln!(output, "{}", score_line(lang, right, asked))?;
                 return Ok((right, asked));
             }
             match parse_answer(&line, q.choices.len()) {
                 Some(a) => break a,
-                None => writeln!(
-                    output,
-                    "answer with a letter from a to {}",
-                    (b'a' + q.choices.len() as u8 - 1) as char
-                )?,
+                None => {
+                    let last = (b'a' + q.choices.len() as u8 - 1) as char;
+                    match lang {
+                        Lang::En => writeln!(output, "answer with a letter from a to {last}")?,
+                        Lang::Zh => writeln!(output, "请输入 a 到 {last} 之间的字母")?,
+                    }
+                }
             }
         };
         asked += 1;
         let step = &tl.steps[q.step];
         if answer == q.answer {
             right += 1;
-            writeln!(output, "right!")?;
+            writeln!(output, "{}", explain::tr(lang, "right!", "答对了！"))?;
         } else {
-            writeln!(
-                output,
-                "no: the answer is {}) {}",
-                (b'a' + q.answer as u8) as char,
-                q.choices[q.answer]
-            )?;
+            let letter = (b'a' + q.answer as u8) as char;
+            let choice = &q.choices[q.answer];
+            match lang {
+                Lang::En => writeln!(output, "no: the answer is {letter}) {choice}")?,
+                Lang::Zh => writeln!(output, "答错了：正确答案是 {letter}) {choice}")?,
+            }
         }
-        writeln!(output, "    {}", step_line(step))?;
+        writeln!(output, "    {}", step_line(step, lang))?;
         writeln!(output, "    {}", explain::explain_in(step, lang))?;
-        writeln!(output, "score: {right}/{asked}")?;
+        writeln!(output, "{}", score_line(lang, right, asked))?;
         shown = q.step + 1;
     }
     writeln!(output)?;
-    writeln!(output, "final score: {right}/{asked}")?;
+    match lang {
+        Lang::En => writeln!(output, "final score: {right}/{asked}")?,
+        Lang::Zh => writeln!(output, "最终得分：{right}/{asked}")?,
+    }
     Ok((right, asked))
 }
 

@@ -219,6 +219,9 @@ pub struct SegmentView {
     /// the receiver can only hold it (Wireshark: "previous segment not
     /// captured").
     pub gap_before: bool,
+    /// Payload bytes this segment made readable at its receiver: 0 when it
+    /// waits behind a gap, and the whole run released when it fills one.
+    pub readable: u32,
     pub bytes: Option<FrameBytes>,
 }
 

@@ -83,6 +83,10 @@ const EXPECTED: &[(&str, &[&str])] = &[
         "server-closes-first",
         &["S", "S.", ".", "P.", ".", "P.", ".", "F.", ".", "F.", "."],
     ),
+    (
+        "time-wait-reuse",
+        &["S", "S.", ".", "F.", ".", "F.", ".", "S", "S.", "."],
+    ),
 ];
 
 fn u32_of(v: &Value) -> u32 {
@@ -331,6 +335,35 @@ fn server_closes_first_script() {
     let (steps, _) = run_script("server-closes-first", &[]);
     let last = steps.last().unwrap();
     assert_eq!(last["kernel_state"]["server"], "TIME_WAIT");
+}
+
+/// RFC 9293 §3.6.1 / RFC 6191 on Linux: a SYN for a four-tuple whose
+/// server end is in TIME_WAIT opens a new connection at once; the timer
+/// does not have to run out first.
+#[test]
+fn time_wait_reuse_script() {
+    if !can_sniff() {
+        return;
+    }
+    let (steps, _) = run_script("time-wait-reuse", &[]);
+    let segs = segments(&steps);
+    let flags: Vec<String> = segs.iter().map(|s| short_flags(s)).collect();
+    assert_eq!(flags, EXPECTED[6].1);
+    let syn2 = segs[7];
+    assert_eq!(syn2["stream"], 1, "the second SYN starts a new stream");
+    assert_eq!(syn2["sport"], segs[0]["sport"], "from the same client port");
+    // When the new SYN left, the server's old connection was in TIME_WAIT.
+    let tw = steps
+        .iter()
+        .rev()
+        .find(|s| s["stream"] == 0 && s.get("kernel_state").is_some())
+        .unwrap();
+    assert_eq!(tw["kernel_state"]["server"], "TIME_WAIT");
+    assert!(syn2["time"].as_f64().unwrap() < 5.0, "long before 60 s");
+    let last = steps.last().unwrap();
+    assert_eq!(last["stream"], 1);
+    assert_eq!(last["kernel_state"]["client"], "ESTABLISHED");
+    assert_eq!(last["kernel_state"]["server"], "ESTABLISHED");
 }
 
 #[test]

@@ -166,7 +166,7 @@ fn two_streams_get_a_separator() {
         screen.contains("── stream 1: 192.0.2.1:50000 ↔ 192.0.2.2:80"),
         "{screen}"
     );
-    assert!(screen.contains("2·MSL timer fires"), "{screen}");
+    assert!(screen.contains("TIME_WAIT timer fires"), "{screen}");
 }
 
 #[test]

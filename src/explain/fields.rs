@@ -257,7 +257,8 @@ pub fn transport(
                     }
                 ),
                 format!(
-                    "flags 0x{:03x} {} = {}",
+                    "{} 0x{:03x} {} = {}",
+                    tr(lang, "flags", "标志位"),
                     v.seg.flags.0,
                     v.seg.flags.tcpdump(),
                     v.seg.flags.wireshark()
@@ -323,8 +324,9 @@ pub fn payload(fb: &FrameBytes, span: &LayerSpan, lang: Lang, budget: usize) -> 
         preview.push('…');
     }
     vec![format!(
-        "{} {}: \"{preview}\"",
+        "{} {}{}\"{preview}\"",
         bytes.len(),
-        tr(lang, "bytes", "字节")
+        tr(lang, "bytes", "字节"),
+        tr(lang, ": ", "：")
     )]
 }

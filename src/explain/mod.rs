@@ -24,7 +24,9 @@ pub enum Lang {
 
 impl Lang {
     /// From the environment, as gettext looks: LC_ALL, then LC_MESSAGES,
-    /// then LANG; Chinese when it starts with "zh".
+    /// then LANG; Chinese for a Simplified Chinese locale. The texts are
+    /// Simplified only, so Traditional locales (zh_TW, zh_HK, zh_MO,
+    /// zh-Hant) get English unless `--lang zh` asks otherwise.
     pub fn from_env() -> Lang {
         Self::from_vars(|k| std::env::var(k).ok())
     }
@@ -34,7 +36,7 @@ impl Lang {
             .iter()
             .find_map(|k| get(k).filter(|v| !v.is_empty()));
         match value {
-            Some(v) if v.to_ascii_lowercase().starts_with("zh") => Lang::Zh,
+            Some(v) if is_simplified_chinese(&v) => Lang::Zh,
             _ => Lang::En,
         }
     }
@@ -57,6 +59,19 @@ impl Lang {
     }
 }
 
+fn is_simplified_chinese(locale: &str) -> bool {
+    let l = locale.to_ascii_lowercase().replace('-', "_");
+    let Some(rest) = l.strip_prefix("zh") else {
+        return false;
+    };
+    if !(rest.is_empty() || rest.starts_with(['_', '.', '@'])) {
+        return false;
+    }
+    !["_tw", "_hk", "_mo", "_hant"]
+        .iter()
+        .any(|t| rest.starts_with(t) || rest.contains("hant"))
+}
+
 /// Pick `en` or `zh` for `lang` (both already built; the `tr!` macro below
 /// builds only the one it picks).
 pub fn tr<T>(lang: Lang, en: T, zh: T) -> T {
@@ -67,6 +82,7 @@ pub fn tr<T>(lang: Lang, en: T, zh: T) -> T {
 }
 
 pub mod fields;
+pub mod kernel;
 
 /// Pick the text for `lang`; both arms are evaluated lazily.
 macro_rules! tr {
@@ -76,6 +92,48 @@ macro_rules! tr {
             Lang::Zh => $zh,
         }
     };
+}
+
+/// A timeline's source ("simulation: handshake", "live lab: abort",
+/// "capture: x.pcap") as a heading in `lang`; the name after the colon is
+/// what the user typed and stays as it is.
+pub fn source_in(source: &str, lang: Lang) -> String {
+    if lang == Lang::En {
+        return source.to_string();
+    }
+    const KINDS: [(&str, &str); 4] = [
+        ("simulation: ", "模拟："),
+        ("live lab: ", "实验："),
+        ("capture: ", "抓包文件："),
+        ("sniff: ", "监听网卡："),
+    ];
+    for (en, zh) in KINDS {
+        if let Some(rest) = source.strip_prefix(en) {
+            return format!("{zh}{rest}");
+        }
+    }
+    source.to_string()
+}
+
+/// A header's name in `lang`: protocol names stay, the payload is 载荷.
+pub fn layer_name(name: &str, lang: Lang) -> &str {
+    match (lang, name) {
+        (Lang::Zh, "payload") => "载荷",
+        _ => name,
+    }
+}
+
+/// The name of a Wireshark analysis mark in `lang`.
+pub fn analysis_name(a: Analysis, lang: Lang) -> &'static str {
+    match lang {
+        Lang::En => a.name(),
+        Lang::Zh => match a {
+            Analysis::Retransmission => "重传",
+            Analysis::DupAck => "重复确认",
+            Analysis::OutOfOrder => "乱序",
+            Analysis::ZeroWindow => "零窗口",
+        },
+    }
 }
 
 /// A short name for a segment: "SYN", "SYN/ACK", "FIN/ACK", "data", ...
@@ -103,11 +161,6 @@ pub fn segment_name(v: &SegmentView) -> String {
         name = format!("{name} + {} bytes", v.len);
     }
     name
-}
-
-fn moved(step: &Step, side: Side) -> Option<(Option<State>, Option<State>)> {
-    let (b, a) = (step.before.get(side), step.after.get(side));
-    (b != a).then_some((b, a))
 }
 
 fn went(step: &Step, side: Side, from: State, to: State) -> bool {
@@ -196,34 +249,27 @@ pub fn side_calls_in(step: &Step, lang: Lang) -> [Option<String>; 2] {
                     )
                     .to_string(),
                 )
-            } else if step.after.get(to) == Some(State::Closed)
-                && v.is_some_and(|v| v.seg.flags.rst())
-                && step.before.get(to).is_some_and(State::is_synchronized)
-            {
-                Some(
-                    tr!(
-                        lang,
-                        "next read()/write() fails: ECONNRESET",
-                        "下一次 read()/write() 失败：ECONNRESET"
-                    )
-                    .to_string(),
-                )
-            } else if moved(step, to).is_some_and(|(_, a)| a.is_some_and(State::fin_received))
+            } else if v.is_some_and(|v| v.seg.flags.rst()) {
+                rst_note(step.before.get(to), step.after.get(to), lang)
+            } else if step.before.get(to) != Some(State::CloseWait)
+                && step.after.get(to) == Some(State::CloseWait)
                 && v.is_some_and(|v| v.seg.flags.fin())
             {
+                // Only a side that has not sent its own FIN is sure to still
+                // hold its descriptor; after close() there is nothing left to
+                // read from, and the captures cannot tell close() from
+                // shutdown().
                 Some(tr!(lang, "read() will return 0 (EOF)", "read() 将返回 0（EOF）").to_string())
             } else {
-                // An RST's payload (a diagnostic text, RFC 9293 §3.5.3) never
-                // reaches the application.
-                // After a gap the bytes wait until the missing ones arrive.
-                v.filter(|v| v.len > 0 && !v.seg.flags.rst() && !v.gap_before)
-                    .map(|v| {
-                        tr!(
-                            lang,
-                            format!("read() can return {} bytes", v.len),
-                            format!("read() 可读到 {} 字节", v.len)
-                        )
-                    })
+                // Counted at the receiver: nothing is readable behind a gap,
+                // and the segment that fills it releases all that waited.
+                v.filter(|v| v.readable > 0).map(|v| {
+                    tr!(
+                        lang,
+                        format!("read() can return {} bytes", v.readable),
+                        format!("read() 可读到 {} 字节", v.readable)
+                    )
+                })
             };
             if note.is_some() {
                 out[to.index()] = note;
@@ -233,14 +279,63 @@ pub fn side_calls_in(step: &Step, lang: Lang) -> [Option<String>; 2] {
     out
 }
 
+/// What an RST means to the socket calls of the side that receives it, by
+/// the state it was in (Linux's `tcp_reset()`).
+fn rst_note(before: Option<State>, after: Option<State>, lang: Lang) -> Option<String> {
+    if after != Some(State::Closed) || before == after {
+        return None;
+    }
+    match before? {
+        // The FIN came first: read() keeps returning 0, and Linux sets EPIPE.
+        State::CloseWait => Some(
+            tr!(
+                lang,
+                "write() fails: EPIPE; read() returns 0",
+                "write() 失败：EPIPE；read() 返回 0"
+            )
+            .to_string(),
+        ),
+        State::Established => Some(
+            tr!(
+                lang,
+                "read() returns what arrived before, then fails: ECONNRESET",
+                "read() 先读完之前到达的数据，然后失败：ECONNRESET"
+            )
+            .to_string(),
+        ),
+        // TIME_WAIT has no descriptor; LAST_ACK and CLOSING have read their
+        // EOF and sent their FIN; a SYN_RECEIVED one was never accept()ed;
+        // FIN_WAIT_* may already be close()d. Nobody's call is sure to fail.
+        _ => None,
+    }
+}
+
 /// The Node.js `net` event each side's program would see: `[client, server]`.
+///
+/// Node emits 'close' once both 'end' (the peer's FIN was read) and
+/// 'finish' (its own end() was flushed to the kernel) have happened, or on
+/// destroy; it never sees the last ACK of a passive close.
 pub fn node_events(step: &Step) -> [Option<&'static str>; 2] {
     let mut out = [None, None];
     match step.kind {
         StepKind::Call => {
-            if step.call == Some(Call::Accept) {
-                out[step.side.index()] = Some("'connection'");
-            }
+            let before = step.before.get(step.side);
+            out[step.side.index()] = match (step.call, &step.call_result) {
+                (Some(Call::Accept), _) => Some("'connection'"),
+                // socket.resetAndDestroy()
+                (Some(Call::Close), Some(CallResult::Abort { .. })) => Some("'close'"),
+                (Some(Call::Close) | Some(Call::Shutdown), _)
+                    if before == Some(State::CloseWait) =>
+                {
+                    Some("'finish', 'close'")
+                }
+                (Some(Call::Close) | Some(Call::Shutdown), _)
+                    if matches!(before, Some(State::Established) | Some(State::SynReceived)) =>
+                {
+                    Some("'finish'")
+                }
+                _ => None,
+            };
         }
         StepKind::Timer => {}
         StepKind::Segment => {
@@ -250,20 +345,28 @@ pub fn node_events(step: &Step) -> [Option<&'static str>; 2] {
             let to = step.side.other();
             let before = step.before.get(to);
             let after = step.after.get(to);
+            let sent_fin = matches!(
+                before,
+                Some(State::FinWait1) | Some(State::FinWait2) | Some(State::Closing)
+            );
             out[to.index()] = if v.seg.flags.rst() && before != after {
-                Some("'error', 'close'")
+                match before {
+                    Some(State::SynSent)
+                    | Some(State::Established)
+                    | Some(State::FinWait1)
+                    | Some(State::FinWait2) => Some("'error', 'close'"),
+                    _ => None,
+                }
             } else if (before == Some(State::SynSent)
                 || (before == Some(State::SynReceived) && v.seg.flags.syn()))
                 && after == Some(State::Established)
             {
                 Some("'connect'")
-            } else if v.seg.flags.fin() && after == Some(State::TimeWait) {
+            } else if v.seg.flags.fin() && before != after && sent_fin {
                 Some("'end', 'close'")
             } else if v.seg.flags.fin() && before != after {
                 Some("'end'")
-            } else if after == Some(State::Closed) && before == Some(State::LastAck) {
-                Some("'close'")
-            } else if v.len > 0 && !v.seg.flags.rst() {
+            } else if v.readable > 0 && !v.seg.flags.rst() {
                 Some("'data'")
             } else {
                 None
@@ -311,13 +414,17 @@ pub fn layers_in(step: &Step, lang: Lang) -> Vec<String> {
                         Lang::En => (l.layer.osi(), l.layer.tcpip()),
                         Lang::Zh => (l.layer.osi_zh(), l.layer.tcpip_zh()),
                     };
-                    let bytes = tr!(lang, "bytes", "字节");
-                    format!(
-                        "OSI L{osi}, TCP/IP {tcpip}: {} ({bytes} {}-{})",
-                        l.name,
-                        l.range.start,
-                        l.range.end.saturating_sub(1)
-                    )
+                    let (start, end) = (l.range.start, l.range.end.saturating_sub(1));
+                    match lang {
+                        Lang::En => format!(
+                            "OSI L{osi}, TCP/IP {tcpip}: {} (bytes {start}-{end})",
+                            l.name
+                        ),
+                        Lang::Zh => {
+                            let name = layer_name(&l.name, lang);
+                            format!("OSI L{osi}，TCP/IP {tcpip}：{name}（字节 {start}-{end}）")
+                        }
+                    }
                 })
                 .collect(),
             None => vec![tr!(lang, "L4 transport: TCP", "L4 传输层：TCP").into()],
@@ -347,11 +454,26 @@ fn explain_call(step: &Step, lang: Lang) -> String {
             lang,
             format!(
                 "The {who} makes a socket, bind()s it to its port and calls listen(). \
-                 Nothing is sent: from now on the kernel answers SYNs to this port by itself."
+                 Nothing is sent: from now on the kernel answers SYNs to this port by itself. \
+                 Linux keeps two queues for it: the SYN queue of handshakes in progress and \
+                 the accept queue of finished connections (at most the backlog)."
             ),
             format!(
                 "{who}创建套接字，用 bind() 绑定端口，再调用 listen()。\
-                 这一步不发送任何报文：从此内核会自己应答发往该端口的 SYN。"
+                 这一步不发送任何报文：从此内核会自己应答发往该端口的 SYN。\
+                 Linux 为它维护两个队列：存放握手进行中连接的半连接队列（SYN 队列），\
+                 和存放已完成连接的全连接队列（accept 队列，长度上限为 backlog）。"
+            )
+        ),
+        (Some(Call::Connect), Some(CallResult::Error(e))) => tr!(
+            lang,
+            format!(
+                "The {who} calls connect(): the kernel picks an initial sequence number and \
+                 sends a SYN. The answer is not a SYN/ACK, so connect() fails with {e}."
+            ),
+            format!(
+                "{who}调用 connect()：内核选定初始序列号并发送 SYN。\
+                 收到的回应不是 SYN/ACK，所以 connect() 失败，错误为 {e}。"
             )
         ),
         (Some(Call::Connect), _) => tr!(
@@ -367,10 +489,10 @@ fn explain_call(step: &Step, lang: Lang) -> String {
         ),
         (Some(Call::Accept), _) => tr!(
             lang,
-            "accept() takes the finished connection off the listen queue. The kernel \
+            "accept() takes the finished connection off the accept queue. The kernel \
              completed the handshake before this call; accept() sends nothing."
                 .to_string(),
-            "accept() 从监听队列中取出已完成握手的连接。握手在这次调用之前就由内核完成了；\
+            "accept() 从全连接队列（accept 队列）中取出已完成握手的连接。握手在这次调用之前就由内核完成了；\
              accept() 不发送任何报文。"
                 .to_string()
         ),
@@ -427,11 +549,15 @@ fn explain_call(step: &Step, lang: Lang) -> String {
             lang,
             format!(
                 "shutdown(SHUT_WR): the {who} will send no more data, so its kernel sends FIN; \
-                 the socket stays open for reading (a half-close)."
+                 the socket stays open for reading (a half-close). In Node.js this is \
+                 socket.end(); a Node peer keeps sending after 'end' only if it was made with \
+                 allowHalfOpen: true: by default Node ends its own side as soon as 'end' comes."
             ),
             format!(
                 "shutdown(SHUT_WR)：{who}不再发送数据，于是内核发送 FIN；\
-                 套接字仍可读取（半关闭）。"
+                 套接字仍可读取（半关闭）。Node.js 中对应 socket.end()；\
+                 对端只有在创建时设了 allowHalfOpen: true 才会保持半关闭，\
+                 默认情况下 Node.js 收到 'end' 后会自己结束它那一端。"
             )
         ),
         (Some(Call::Close), Some(CallResult::Abort { unread })) if *unread > 0 => tr!(
@@ -450,10 +576,10 @@ fn explain_call(step: &Step, lang: Lang) -> String {
         (Some(Call::Close), Some(CallResult::Abort { .. })) => tr!(
             lang,
             "close() with SO_LINGER set to 0 aborts: the kernel sends RST instead of FIN and \
-             forgets the connection at once. No TIME_WAIT."
+             forgets the connection at once. No TIME_WAIT. (Node.js: socket.resetAndDestroy().)"
                 .to_string(),
             "SO_LINGER 设为 0 后调用 close() 会中止连接：内核发送 RST 而不是 FIN，\
-             并立即丢弃该连接。不会进入 TIME_WAIT。"
+             并立即丢弃该连接。不会进入 TIME_WAIT。（Node.js 中对应 socket.resetAndDestroy()。）"
                 .to_string()
         ),
         (Some(Call::Close), _) if after == Some(State::FinWait1) => tr!(
@@ -478,13 +604,26 @@ fn explain_call(step: &Step, lang: Lang) -> String {
                  并等待最后一个 ACK。"
             )
         ),
+        // Nothing to send: either the connection is gone already (refused,
+        // reset, aborted), or shutdown() sent the FIN before.
+        (Some(Call::Close), _) if before == after && before == Some(State::Closed) => tr!(
+            lang,
+            format!(
+                "close() releases the {who}'s descriptor. The connection is already gone \
+                 (refused or reset), so nothing is sent: no FIN, no TIME_WAIT."
+            ),
+            format!(
+                "close() 释放{who}的文件描述符。连接已经不存在（被拒绝或被重置），\
+                 所以不发送任何报文：没有 FIN，也没有 TIME_WAIT。"
+            )
+        ),
         (Some(Call::Close), _) if before == after => tr!(
             lang,
             format!(
-                "close() releases the {who}'s descriptor. Its FIN went out earlier, so nothing \
-                 new is sent."
+                "close() releases the {who}'s descriptor. shutdown() already sent its FIN, so \
+                 nothing new is sent."
             ),
-            format!("close() 释放{who}的文件描述符。FIN 之前已经发出，所以不再发送新的报文。")
+            format!("close() 释放{who}的文件描述符。shutdown() 早已发出 FIN，所以不再发送新的报文。")
         ),
         (Some(Call::Close), _) => tr!(
             lang,
@@ -514,6 +653,26 @@ fn explain_call(step: &Step, lang: Lang) -> String {
 fn explain_timer(step: &Step, lang: Lang) -> String {
     let who = lang.side(step.side);
     match step.timer {
+        // Linux 6.5+ (net.ipv4.tcp_syn_linear_timeouts) does not double
+        // the first SYN retries; RFC 6298's doubling is for the rest.
+        Some(Timer::Retransmission { rto })
+            if step.before.get(step.side) == Some(State::SynSent) =>
+        {
+            tr!(
+                lang,
+                format!(
+                    "No SYN/ACK reached the {who} within {rto:.0} s, so its kernel sends the SYN \
+                 again. Linux 6.5 and later waits 1 s between the first \
+                 net.ipv4.tcp_syn_linear_timeouts retries (4 by default) and only then \
+                 doubles the wait; net.ipv4.tcp_syn_retries limits the number of retries."
+                ),
+                format!(
+                    "{who}在 {rto:.0} 秒内没有收到 SYN/ACK，于是内核重发 SYN。\
+                 Linux 6.5 及以后的内核，前 net.ipv4.tcp_syn_linear_timeouts 次（默认 4 次）\
+                 重传每次间隔 1 秒，之后才把等待时间加倍；重传次数上限由 net.ipv4.tcp_syn_retries 决定。"
+                )
+            )
+        }
         Some(Timer::Retransmission { rto }) => tr!(
             lang,
             format!(
@@ -534,15 +693,22 @@ fn explain_timer(step: &Step, lang: Lang) -> String {
             ),
             format!("{who}的延迟确认定时器到期，又没有数据可以捎带，于是单独发送一个 ACK。")
         ),
+        // Linux has no MSL: TIME_WAIT is the fixed TCP_TIMEWAIT_LEN. And the
+        // four-tuple is not locked until now (RFC 9293 §3.6.1, RFC 6191).
         Some(Timer::TimeWait { seconds }) => tr!(
             lang,
             format!(
-                "{seconds:.0} s (2*MSL) have passed: the {who} leaves TIME_WAIT. Any stray \
-                 segment of the old connection has died out, so the same ports can be reused."
+                "{seconds:.0} s have passed: the {who} leaves TIME_WAIT and forgets the \
+                 connection. Linux waits a fixed 60 s (TCP_TIMEWAIT_LEN), its stand-in for the \
+                 RFC's 2*MSL. The same four-tuple could be used before this: Linux accepts a \
+                 new SYN whose sequence number (or timestamp) is above the old connection's, \
+                 and with net.ipv4.tcp_tw_reuse a client's connect() may take it over."
             ),
             format!(
-                "{seconds:.0} 秒（2*MSL）已过：{who}离开 TIME_WAIT。旧连接遗留在网络中的报文段\
-                 都已消失，同样的端口可以再次使用。"
+                "{seconds:.0} 秒已过：{who}离开 TIME_WAIT，彻底释放该连接。\
+                 Linux 固定等待 60 秒（TCP_TIMEWAIT_LEN），用来代替 RFC 的 2*MSL。\
+                 其实在此之前同一个四元组也能再用：新 SYN 的序列号（或时间戳）比旧连接的大时，\
+                 Linux 会接受它；开启 net.ipv4.tcp_tw_reuse 后，客户端的 connect() 也可以直接复用。"
             )
         ),
         None => String::new(),
@@ -611,15 +777,82 @@ fn explain_segment(step: &Step, lang: Lang) -> String {
                     v.src.port()
                 )
             ),
+            // What the receiver's program sees depends on its state
+            // (Linux's tcp_reset() and tcp_timewait_state_process()).
+            (Some(State::TimeWait), Some(State::Closed)) => tr!(
+                lang,
+                format!(
+                    "RST to a connection in TIME_WAIT: the {to} ends TIME_WAIT at once. This is \
+                     TIME-WAIT assassination (RFC 1337); Linux allows it while \
+                     net.ipv4.tcp_rfc1337 is 0, the default. No program notices: no descriptor \
+                     belongs to a TIME_WAIT connection, so nobody's read() fails."
+                ),
+                format!(
+                    "发往 TIME_WAIT 连接的 RST：{to}立即结束 TIME_WAIT。这就是 TIME_WAIT 暗杀\
+                     （RFC 1337）；net.ipv4.tcp_rfc1337 为 0（默认值）时 Linux 允许这样做。\
+                     没有程序会察觉：TIME_WAIT 连接不属于任何文件描述符，谁的 read() 都不会失败。"
+                )
+            ),
+            (Some(State::CloseWait), Some(State::Closed)) => tr!(
+                lang,
+                format!(
+                    "RST: the {from} aborts the connection, and the {to} drops it at once. The \
+                     {to} had already received a FIN, so Linux does not report ECONNRESET: \
+                     read() keeps returning 0 and the next write() fails with EPIPE (raising \
+                     SIGPIPE, unless the program ignores it)."
+                ),
+                format!(
+                    "RST：{from}中止了连接，{to}立即丢弃该连接。{to}之前已经收到 FIN，\
+                     所以 Linux 不报告 ECONNRESET：read() 仍返回 0，下一次 write() 失败，错误为 EPIPE\
+                     （若程序没有忽略 SIGPIPE，还会收到 SIGPIPE 信号）。"
+                )
+            ),
+            (Some(State::LastAck | State::Closing), Some(State::Closed)) => tr!(
+                lang,
+                format!(
+                    "RST: the {from} aborts the connection, and the {to} drops it at once. Both \
+                     FINs were sent already, so no call of the {to} reports it: read() already \
+                     returns 0 and its own sending is over."
+                ),
+                format!(
+                    "RST：{from}中止了连接，{to}立即丢弃该连接。双方的 FIN 都已发出，\
+                     所以{to}的任何调用都不会报告它：read() 早已返回 0，发送也早已结束。"
+                )
+            ),
+            (Some(State::SynReceived), Some(State::Closed | State::Listen)) => tr!(
+                lang,
+                format!(
+                    "RST: the {from} aborts the handshake. The {to} drops the unfinished \
+                     connection; accept() never returns it."
+                ),
+                format!(
+                    "RST：{from}中止了握手。{to}丢弃这个未完成的连接；accept() 永远不会返回它。"
+                )
+            ),
+            (Some(State::FinWait1 | State::FinWait2), Some(State::Closed)) => tr!(
+                lang,
+                format!(
+                    "RST: the {from} aborts the connection. The {to} drops it at once (no \
+                     TIME_WAIT). If the {to} only used shutdown(SHUT_WR), its read() returns the \
+                     data that arrived before the RST, then fails with ECONNRESET; after \
+                     close() no program notices."
+                ),
+                format!(
+                    "RST：{from}中止了连接。{to}立即丢弃该连接（不进入 TIME_WAIT）。\
+                     如果{to}只调用了 shutdown(SHUT_WR)，它的 read() 先读出 RST 之前到达的数据，\
+                     然后失败，错误为 ECONNRESET；如果已经调用了 close()，没有程序会察觉。"
+                )
+            ),
             (Some(b), Some(State::Closed)) if b != State::Closed => tr!(
                 lang,
                 format!(
                     "RST: the {from} aborts the connection. The {to} drops it at once \
-                     (no FIN exchange, no TIME_WAIT); its next read() fails with ECONNRESET."
+                     (no FIN exchange, no TIME_WAIT). Data that arrived before the RST can \
+                     still be read; after that, read() fails with ECONNRESET."
                 ),
                 format!(
-                    "RST：{from}中止了连接。{to}立即丢弃该连接（没有 FIN 交换，也没有 TIME_WAIT）；\
-                     它的下一次 read() 会失败，错误为 ECONNRESET。"
+                    "RST：{from}中止了连接。{to}立即丢弃该连接（没有 FIN 交换，也没有 TIME_WAIT）。\
+                     RST 之前到达的数据仍然可以读出；读完之后，read() 失败，错误为 ECONNRESET。"
                 )
             ),
             (None, _) => tr!(
@@ -665,12 +898,16 @@ fn explain_segment(step: &Step, lang: Lang) -> String {
                 format!(
                     "The {from} opens: SYN with initial sequence number {} (relative 0) and its \
                      options. A SYN takes one sequence number. The {to}'s kernel answers by \
-                     itself; no accept() is needed for that.",
+                     itself; no accept() is needed for that. On Linux the listening socket stays \
+                     in LISTEN: a small request socket in the SYN queue holds this SYN_RECEIVED \
+                     half (with SYN cookies, not even that).",
                     v.seg.seq
                 ),
                 format!(
                     "{from}发起连接：SYN 携带初始序列号 {}（相对值 0）和 TCP 选项。SYN 占用一个序列号。\
-                     {to}的内核会自己应答，不需要 accept()。",
+                     {to}的内核会自己应答，不需要 accept()。在 Linux 上监听套接字仍处于 LISTEN：\
+                     由半连接队列中的一个请求套接字记录这个 SYN_RECEIVED 状态\
+                     （启用 SYN cookies 时连它都没有）。",
                     v.seg.seq
                 )
             ),
@@ -765,21 +1002,29 @@ fn explain_segment(step: &Step, lang: Lang) -> String {
                 lang,
                 format!(
                     "It also acknowledges the {to}'s FIN, so the {to} skips FIN_WAIT_2 and goes \
-                     straight to TIME_WAIT (a three-way close)."
+                     straight to TIME_WAIT (a three-way close). Linux delays the ACK of a FIN \
+                     (about 40 ms), so when the {from} closes at once its FIN carries that ACK: \
+                     in real captures this three-segment close is the common one."
                 ),
                 format!(
-                    "它同时确认了{to}的 FIN，所以{to}跳过 FIN_WAIT_2，直接进入 TIME_WAIT（三次挥手）。"
+                    "它同时确认了{to}的 FIN，所以{to}跳过 FIN_WAIT_2，直接进入 TIME_WAIT（三次挥手）。\
+                     Linux 对 FIN 的确认会延迟约 40 毫秒，{from}若随即关闭，这个 ACK 就捎带在它的 FIN 上\
+                     （捎带确认）：实际抓包中最常见的正是这种三个报文段的关闭。"
                 )
             ),
             (Some(State::FinWait2), Some(State::TimeWait)) => tr!(
                 lang,
                 format!(
                     "The {to} already had its FIN acknowledged; now it ACKs this one and waits \
-                     in TIME_WAIT for 2*MSL, in case that last ACK is lost."
+                     in TIME_WAIT (2*MSL in the RFC; a fixed 60 s on Linux) in case that last \
+                     ACK is lost. Only if the {to} used shutdown() and still holds the socket \
+                     does a read() now return 0; after close() there is nothing left to read."
                 ),
                 format!(
-                    "{to}的 FIN 早已被确认；现在它确认这个 FIN，并在 TIME_WAIT 中等待 2*MSL，\
-                     以防最后这个 ACK 丢失。"
+                    "{to}的 FIN 早已被确认；现在它确认这个 FIN，并在 TIME_WAIT 中等待\
+                     （RFC 中为 2*MSL，Linux 固定为 60 秒），以防最后这个 ACK 丢失。\
+                     只有当{to}用的是 shutdown() 且仍持有套接字时，read() 才会返回 0；\
+                     调用 close() 之后已经没有可读的东西了。"
                 )
             ),
             _ => String::new(),
@@ -793,8 +1038,10 @@ fn explain_segment(step: &Step, lang: Lang) -> String {
         let psh = if f.psh() {
             tr!(
                 lang,
-                " PSH: hand them to the application now.",
-                "PSH：请立即交给应用程序。"
+                " PSH: Linux sets it on the last segment of a write(); the receiver makes \
+                 in-order bytes readable whether PSH is set or not.",
+                "PSH：Linux 在一次 write() 的最后一个报文段上设置它；不论是否设置 PSH，\
+                 接收方都会让按序到达的字节可读。"
             )
         } else {
             ""
@@ -823,11 +1070,16 @@ fn explain_segment(step: &Step, lang: Lang) -> String {
                 lang,
                 format!(
                     "The third segment of the handshake: it acknowledges the {to}'s SYN. The \
-                     {to} is ESTABLISHED and the connection waits in the accept queue."
+                     {to} is ESTABLISHED and the connection waits in the accept queue. Why a \
+                     third segment: each side must see its own ISN acknowledged, and the {from} \
+                     must be able to refuse (with RST) a SYN/ACK that answers an old duplicate \
+                     SYN, so that a stale SYN cannot open a connection (RFC 9293 §3.5)."
                 ),
                 format!(
                     "握手的第三个报文段：它确认了{to}的 SYN。{to}进入 ESTABLISHED，\
-                     连接在 accept 队列中等待被取走。"
+                     连接在全连接队列（accept 队列）中等待被取走。为什么需要第三个报文段：\
+                     双方都要看到自己的初始序列号被确认；而且{from}要能用 RST 拒绝回应旧的重复 SYN 的 \
+                     SYN/ACK，免得过期的 SYN 建立起连接（RFC 9293 §3.5）。"
                 )
             ),
             (Some(State::FinWait1), Some(State::FinWait2)) => tr!(
@@ -886,6 +1138,20 @@ fn explain_segment(step: &Step, lang: Lang) -> String {
             )
         ));
     }
+    if v.readable > v.len && v.len > 0 {
+        parts.push(tr!(
+            lang,
+            format!(
+                "It fills the gap, so the bytes held behind it become readable too: read() \
+                 can now return {} bytes.",
+                v.readable
+            ),
+            format!(
+                "它补上了缺口，排在后面等待的字节也随之可读：read() 现在可读到 {} 字节。",
+                v.readable
+            )
+        ));
+    }
     if v.analysis.contains(&Analysis::DupAck) {
         parts.push(
             tr!(
@@ -922,6 +1188,240 @@ fn explain_segment(step: &Step, lang: Lang) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::tcp::segment::{Flags, Segment};
+    use crate::tcp::seq::SeqNum;
+    use crate::timeline::States;
+    use State::*;
+
+    /// A segment from `from` that moves the receiver from `rb` to `ra`.
+    fn seg_step(from: Side, flags: Flags, len: u32, readable: u32, rb: State, ra: State) -> Step {
+        let sender = if from == Side::Client {
+            Established
+        } else {
+            FinWait2
+        };
+        let mut before = States::new(sender, sender);
+        let mut after = before;
+        before.set(from.other(), Some(rb));
+        after.set(from.other(), Some(ra));
+        let addr = |p| std::net::SocketAddr::from(([127, 0, 0, 1], p));
+        Step {
+            kind: StepKind::Segment,
+            stream: 0,
+            time: 0.0,
+            side: from,
+            call: None,
+            call_result: None,
+            timer: None,
+            segment: Some(SegmentView {
+                frame: 1,
+                from,
+                src: addr(1),
+                dst: addr(2),
+                seg: Segment {
+                    seq: SeqNum(1),
+                    ack: SeqNum(1),
+                    flags,
+                    win: 100,
+                    options: Vec::new(),
+                    payload: vec![b'x'; len as usize],
+                },
+                len,
+                seq_rel: 1,
+                ack_rel: 1,
+                analysis: Vec::new(),
+                lost: false,
+                gap_before: readable == 0 && len > 0,
+                readable,
+                bytes: None,
+            }),
+            before,
+            after,
+            kernel: None,
+        }
+    }
+
+    fn call_step(side: Side, call: Call, result: Option<CallResult>, b: State, a: State) -> Step {
+        let mut before = States::new(Established, Established);
+        let mut after = before;
+        before.set(side, Some(b));
+        after.set(side, Some(a));
+        Step {
+            kind: StepKind::Call,
+            stream: 0,
+            time: 0.0,
+            side,
+            call: Some(call),
+            call_result: result,
+            timer: None,
+            segment: None,
+            before,
+            after,
+            kernel: None,
+        }
+    }
+
+    fn timer_step(side: Side, timer: Timer, state: State) -> Step {
+        let mut s = call_step(side, Call::Close, None, state, state);
+        s.kind = StepKind::Timer;
+        s.call = None;
+        s.timer = Some(timer);
+        s
+    }
+
+    const FA: Flags = Flags(Flags::FIN.0 | Flags::ACK.0);
+    const RA: Flags = Flags(Flags::RST.0 | Flags::ACK.0);
+
+    #[test]
+    fn node_emits_close_when_end_and_finish_have_both_happened_not_on_the_last_ack() {
+        // The passive closer's close() after 'end': 'finish' then 'close'.
+        let close = call_step(Side::Server, Call::Close, None, CloseWait, LastAck);
+        assert_eq!(node_events(&close)[1], Some("'finish', 'close'"));
+        // Node never sees the last ACK.
+        let last = seg_step(Side::Client, Flags::ACK, 0, 0, LastAck, Closed);
+        assert_eq!(node_events(&last)[1], None);
+        // The active closer: 'finish' at close(), 'end', 'close' with the FIN.
+        let close = call_step(Side::Client, Call::Close, None, Established, FinWait1);
+        assert_eq!(node_events(&close)[0], Some("'finish'"));
+        let fin = seg_step(Side::Server, FA, 0, 0, FinWait2, TimeWait);
+        assert_eq!(node_events(&fin)[0], Some("'end', 'close'"));
+        // Simultaneous close: the crossing FIN completes both halves too.
+        let fin = seg_step(Side::Server, FA, 0, 0, FinWait1, Closing);
+        assert_eq!(node_events(&fin)[0], Some("'end', 'close'"));
+        // SO_LINGER 0 is socket.resetAndDestroy(): 'close' at once.
+        let abort = call_step(
+            Side::Client,
+            Call::Close,
+            Some(CallResult::Abort { unread: 0 }),
+            Established,
+            Closed,
+        );
+        assert_eq!(node_events(&abort)[0], Some("'close'"));
+        assert!(explain(&abort).contains("socket.resetAndDestroy()"));
+    }
+
+    #[test]
+    fn bytes_behind_a_gap_are_not_readable_and_filling_it_releases_them_all() {
+        let held = seg_step(Side::Client, Flags::ACK, 6, 0, Established, Established);
+        assert_eq!(node_events(&held)[1], None);
+        assert_eq!(side_calls(&held)[1], None);
+        let fill = seg_step(Side::Client, Flags::ACK, 6, 12, Established, Established);
+        assert_eq!(node_events(&fill)[1], Some("'data'"));
+        assert_eq!(
+            side_calls(&fill)[1].as_deref(),
+            Some("read() can return 12 bytes")
+        );
+        assert!(explain(&fill).contains("12 bytes"));
+    }
+
+    #[test]
+    fn eof_is_promised_only_to_a_side_that_has_not_sent_its_fin() {
+        let passive = seg_step(Side::Client, FA, 0, 0, Established, CloseWait);
+        assert_eq!(
+            side_calls(&passive)[1].as_deref(),
+            Some("read() will return 0 (EOF)")
+        );
+        for (b, a) in [
+            (FinWait2, TimeWait),
+            (FinWait1, Closing),
+            (FinWait1, TimeWait),
+        ] {
+            let s = seg_step(Side::Server, FA, 0, 0, b, a);
+            assert_eq!(side_calls(&s)[0], None, "{b:?} -> {a:?}");
+        }
+    }
+
+    #[test]
+    fn close_after_a_refusal_or_reset_sends_nothing_and_claims_no_fin() {
+        for lang in [Lang::En, Lang::Zh] {
+            let s = call_step(Side::Client, Call::Close, None, Closed, Closed);
+            let text = explain_in(&s, lang);
+            assert!(!text.contains("FIN went out"), "{text}");
+            assert!(!text.contains("FIN 之前已经发出"), "{text}");
+        }
+        let s = call_step(Side::Client, Call::Close, None, FinWait2, FinWait2);
+        assert!(explain(&s).contains("shutdown() already sent its FIN"));
+    }
+
+    #[test]
+    fn an_rst_is_felt_according_to_the_state_it_meets() {
+        let cw = seg_step(Side::Client, RA, 0, 0, CloseWait, Closed);
+        assert_eq!(
+            side_calls(&cw)[1].as_deref(),
+            Some("write() fails: EPIPE; read() returns 0")
+        );
+        assert!(explain(&cw).contains("EPIPE") && !explain(&cw).contains("fails with ECONNRESET"));
+        assert_eq!(node_events(&cw)[1], None);
+
+        let tw = seg_step(Side::Server, RA, 0, 0, TimeWait, Closed);
+        assert_eq!(side_calls(&tw)[0], None);
+        assert_eq!(node_events(&tw)[0], None);
+        let text = explain(&tw);
+        assert!(
+            text.contains("RFC 1337") && text.contains("tcp_rfc1337"),
+            "{text}"
+        );
+        assert!(!text.contains("fails with ECONNRESET"), "{text}");
+
+        // FIN_WAIT_* may be after close(): nobody's read() is sure to fail.
+        let fw = seg_step(Side::Server, RA, 0, 0, FinWait2, Closed);
+        assert_eq!(side_calls(&fw)[0], None);
+        assert!(explain(&fw).contains("after close() no program notices"));
+
+        let est = seg_step(Side::Client, RA, 0, 0, Established, Closed);
+        assert!(
+            side_calls(&est)[1]
+                .as_deref()
+                .unwrap()
+                .contains("ECONNRESET")
+        );
+        assert!(explain(&est).contains("arrived before the RST can still be read"));
+        assert_eq!(node_events(&est)[1], Some("'error', 'close'"));
+    }
+
+    #[test]
+    fn psh_is_not_described_as_a_delivery_order() {
+        let data = seg_step(
+            Side::Client,
+            Flags(Flags::PSH.0 | Flags::ACK.0),
+            5,
+            5,
+            Established,
+            Established,
+        );
+        let text = explain(&data);
+        assert!(!text.contains("hand them to the application now"), "{text}");
+        assert!(text.contains("whether PSH is set or not"), "{text}");
+    }
+
+    #[test]
+    fn timers_say_what_linux_does() {
+        let syn = timer_step(Side::Client, Timer::Retransmission { rto: 1.0 }, SynSent);
+        let text = explain(&syn);
+        assert!(text.contains("tcp_syn_linear_timeouts"), "{text}");
+        assert!(!text.contains("doubles the timeout (RFC 6298)"), "{text}");
+        let tw = timer_step(Side::Client, Timer::TimeWait { seconds: 60.0 }, TimeWait);
+        let text = explain(&tw);
+        assert!(
+            text.contains("TCP_TIMEWAIT_LEN") && text.contains("tcp_tw_reuse"),
+            "{text}"
+        );
+    }
+
+    #[test]
+    fn the_handshake_teaches_both_queues_and_why_three_segments() {
+        let syn = seg_step(Side::Client, Flags::SYN, 0, 0, Listen, SynReceived);
+        assert!(explain(&syn).contains("stays in LISTEN"));
+        assert!(explain_in(&syn, Lang::Zh).contains("半连接队列"));
+        let ack = seg_step(Side::Client, Flags::ACK, 0, 0, SynReceived, Established);
+        assert!(explain(&ack).contains("old duplicate"));
+        assert!(explain_in(&ack, Lang::Zh).contains("全连接队列"));
+        let listen = call_step(Side::Server, Call::Listen, None, Closed, Listen);
+        assert!(explain(&listen).contains("SYN queue"));
+        let fin = seg_step(Side::Server, FA, 0, 0, FinWait1, TimeWait);
+        assert!(explain(&fin).contains("40 ms"));
+        assert!(explain_in(&fin, Lang::Zh).contains("捎带确认"));
+    }
 
     #[test]
     fn language_comes_from_the_environment_like_gettext() {
@@ -941,10 +1441,25 @@ mod tests {
             "LC_ALL wins"
         );
         assert_eq!(
-            Lang::from_vars(env(&[("LC_ALL", ""), ("LANG", "zh_TW")])),
+            Lang::from_vars(env(&[("LC_ALL", ""), ("LANG", "zh_SG")])),
             Lang::Zh,
             "an empty LC_ALL does not count"
         );
+        for traditional in [
+            "zh_TW.UTF-8",
+            "zh_HK",
+            "zh_MO.Big5",
+            "zh-Hant",
+            "zh_Hant_TW",
+        ] {
+            assert_eq!(
+                Lang::from_vars(|k| (k == "LANG").then(|| traditional.to_string())),
+                Lang::En,
+                "{traditional} must not silently get Simplified text"
+            );
+        }
+        assert_eq!(Lang::from_vars(env(&[("LANG", "zh")])), Lang::Zh);
+        assert_eq!(Lang::from_vars(env(&[("LANG", "zu_ZA")])), Lang::En);
         assert_eq!(Lang::from_vars(env(&[])), Lang::En);
         assert_eq!(Lang::En.toggle(), Lang::Zh);
     }

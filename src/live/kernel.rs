@@ -154,6 +154,25 @@ pub fn view(
     v
 }
 
+/// This machine's TCP settings that the explanations depend on, from
+/// `/proc/sys/net/ipv4`; a setting the kernel lacks stays `None`.
+pub fn sysctls() -> crate::explain::kernel::KernelSettings {
+    let read = |name: &str| -> Option<u32> {
+        std::fs::read_to_string(format!("/proc/sys/net/ipv4/{name}"))
+            .ok()?
+            .trim()
+            .parse()
+            .ok()
+    };
+    crate::explain::kernel::KernelSettings {
+        tcp_syn_retries: read("tcp_syn_retries"),
+        tcp_syn_linear_timeouts: read("tcp_syn_linear_timeouts"),
+        tcp_rfc1337: read("tcp_rfc1337"),
+        tcp_tw_reuse: read("tcp_tw_reuse"),
+        tcp_syncookies: read("tcp_syncookies"),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -122,6 +122,53 @@ fn bytes_waiting(sock: &Socket) -> u32 {
     if r < 0 { 0 } else { n.max(0) as u32 }
 }
 
+/// A call step moved to the connection it belongs to. Calls are recorded
+/// before their segments are seen, as stream 0; after a second connect()
+/// on the same ports (a new stream) its calls take that stream, and the
+/// states they start from are the new connection's, not the old one's.
+fn restream(g: &Group, prev: Option<&Step>) -> Step {
+    let mut call = g.call.clone();
+    let side = call.side;
+    let base = match (g.segs.first(), prev) {
+        (Some(first), _) => first.before,
+        (None, Some(p)) => p.after,
+        (None, None) => return call,
+    };
+    let stream = g.segs.first().or(prev).map_or(0, |s| s.stream);
+    if stream == call.stream {
+        return call;
+    }
+    call.stream = stream;
+    if g.segs.is_empty() {
+        call.before = base;
+        call.after = base;
+    } else {
+        let (b, a) = (call.before.get(side), call.after.get(side));
+        call.before = base;
+        call.before.set(side, b);
+        call.after = base;
+        call.after.set(side, a);
+    }
+    call
+}
+
+/// A new client socket bound to the address the old one had.
+fn rebind(addr: SocketAddr) -> io::Result<Socket> {
+    let domain = if addr.is_ipv6() {
+        Domain::IPV6
+    } else {
+        Domain::IPV4
+    };
+    let s = Socket::new(domain, Type::STREAM, Some(Protocol::TCP))?;
+    if addr.is_ipv6() {
+        s.set_only_v6(true)?;
+    }
+    s.set_reuse_address(true)?;
+    s.bind(&addr.into())?;
+    s.set_read_timeout(Some(CALL_TIMEOUT))?;
+    Ok(s)
+}
+
 fn read_call(sock: Option<&Socket>, want: usize) -> CallResult {
     let Some(sock) = sock else {
         return CallResult::Error("EBADF");
@@ -269,10 +316,16 @@ impl Lab {
             frame_group: HashMap::new(),
             timeline: Timeline {
                 source: format!("live lab: {}", script.name),
-                title: format!(
-                    "{} (client {client_addr}, server {server_addr}, real sockets, sniffed on {iface})",
-                    script.summary
-                ),
+                title: match crate::app::lang() {
+                    crate::explain::Lang::En => format!(
+                        "{} (client {client_addr}, server {server_addr}, real sockets, sniffed on {iface})",
+                        script.summary
+                    ),
+                    crate::explain::Lang::Zh => format!(
+                        "{}（客户端 {client_addr}，服务端 {server_addr}，真实套接字，在 {iface} 上抓包）",
+                        script.summary_zh
+                    ),
+                },
                 streams: Vec::new(),
                 steps: Vec::new(),
             },
@@ -442,7 +495,7 @@ impl Lab {
         let mut steps = Vec::new();
         let mut mismatches = Vec::new();
         for g in &self.groups {
-            let mut call = g.call.clone();
+            let mut call = restream(g, steps.last());
             // connect() blocks until the answer comes back: when the answer
             // is an RST, it fails after that segment, not before the SYN.
             // The RST step tells the failure (as in the simulation), so the
@@ -500,6 +553,15 @@ impl Lab {
             },
             (Side::Client, Call::Connect) => {
                 self.connecting = true;
+                if self.client.is_none() {
+                    // A second connect() after close(): a fresh socket on the
+                    // same port, to show the four-tuple reused while the
+                    // server's old connection is still in TIME_WAIT.
+                    match rebind(self.client_addr) {
+                        Ok(s) => self.client = Some(s),
+                        Err(e) => return CallResult::Error(errno_name(&e)),
+                    }
+                }
                 let Some(c) = self.client.as_ref() else {
                     return CallResult::Error("EBADF");
                 };
@@ -565,7 +627,10 @@ impl Lab {
                     }
                 };
                 drop(sock);
-                if side == Side::Server {
+                let accepts_again = self.script.actions[self.next..]
+                    .iter()
+                    .any(|a| a.side == Side::Server && a.call == Call::Accept);
+                if side == Side::Server && !accepts_again {
                     // The listener goes too: the server is done.
                     self.listener = None;
                 }
@@ -616,6 +681,10 @@ impl Lab {
                 "server: socket(), bind(), listen(): no segment; the socket waits in LISTEN".into(),
                 "服务端：socket()、bind()、listen()：不发送报文；套接字在 LISTEN 中等待".into(),
             ),
+            Call::Connect if self.script.listens && self.client.is_none() => pick(
+                "client: connect() again from the same port while the server's old connection is in TIME_WAIT: SYN →; Linux accepts it because its sequence number and timestamp are above the old connection's (RFC 9293 §3.6.1, RFC 6191): ← SYN/ACK, ACK →".into(),
+                "客户端：在服务端的旧连接仍处于 TIME_WAIT 时，从同一端口再次 connect()：SYN →；它的序列号和时间戳都比旧连接的大，所以 Linux 接受它（RFC 9293 §3.6.1，RFC 6191）：← SYN/ACK，ACK →".into(),
+            ),
             Call::Connect if self.script.listens => pick(
                 "client: connect(): SYN →, ← SYN/ACK (sent by the server's kernel, no accept() needed), ACK →; connect() returns when the SYN/ACK arrives".into(),
                 "客户端：connect()：SYN →，← SYN/ACK（由服务端内核发出，不需要 accept()），ACK →；收到 SYN/ACK 时 connect() 返回".into(),
@@ -628,8 +697,8 @@ impl Lab {
                 )
             }
             Call::Accept => pick(
-                "server: accept(): no segment; the kernel finished the handshake already, accept() only takes the connection from the queue".into(),
-                "服务端：accept()：不发送报文；握手已由内核完成，accept() 只是从队列中取出连接".into(),
+                "server: accept(): no segment; the kernel finished the handshake already, accept() only takes the connection from the accept queue".into(),
+                "服务端：accept()：不发送报文；握手已由内核完成，accept() 只是从全连接队列（accept 队列）中取出连接".into(),
             ),
             Call::Write => pick(
                 format!("{who}: write() of {n} bytes: data →, ← ACK from the {peer}'s kernel"),

@@ -93,24 +93,53 @@ fn print_out(text: &str) -> Result<()> {
 }
 
 /// The kernel's states beside the inferred ones, for the plain views.
-fn kernel_table(tl: &Timeline) -> String {
-    let mut out =
-        String::from("\nkernel states (read from /proc/net/tcp after each call's segments):\n");
+fn kernel_table(tl: &Timeline, lang: crate::explain::Lang) -> String {
+    use crate::explain::{Lang, tr};
+    let mut out = String::from(tr(
+        lang,
+        "\nkernel states (read from /proc/net/tcp after each call's segments):\n",
+        "\n内核报告的状态（每次调用的报文段抓到后读取 /proc/net/tcp）：\n",
+    ));
+    let (client, server) = (
+        lang.side(crate::timeline::Side::Client),
+        lang.side(crate::timeline::Side::Server),
+    );
     for (i, s) in tl.steps.iter().enumerate() {
         let Some(k) = s.kernel else { continue };
         let what = match (&s.segment, s.call) {
-            (Some(v), _) => format!("{} {}", v.from, v.seg.flags.wireshark()),
-            (None, Some(c)) => format!("{} {}", s.side, c.name()),
+            (Some(v), _) => format!("{} {}", lang.side(v.from), v.seg.flags.wireshark()),
+            (None, Some(c)) => format!("{} {}", lang.side(s.side), c.name()),
             _ => String::new(),
         };
-        let agree = if k == s.after { "agrees" } else { "DIFFERS" };
+        let agree = match (lang, k == s.after) {
+            (Lang::En, true) => "agrees",
+            (Lang::En, false) => "DIFFERS",
+            (Lang::Zh, true) => "一致",
+            (Lang::Zh, false) => "不一致",
+        };
+        let kernel = tr(lang, "kernel: ", "内核：");
+        // Padded by display width: Chinese side names take two columns each.
+        let pad = " "
+            .repeat(28usize.saturating_sub(unicode_width::UnicodeWidthStr::width(what.as_str())));
         out.push_str(&format!(
-            "{:>3}  {:<28} kernel: client {:<12} server {:<12} {agree}\n",
+            "{:>3}  {what}{pad} {kernel}{client} {:<12} {server} {:<12} {agree}\n",
             i + 1,
-            what,
             crate::timeline::state_name(k.client),
             crate::timeline::state_name(k.server),
         ));
+    }
+    out
+}
+
+/// What this machine's sysctls make its TCP do, with the values read.
+fn settings_note(lang: crate::explain::Lang) -> String {
+    let mut out = String::from(crate::explain::tr(
+        lang,
+        "\nthis machine's settings (read from /proc/sys/net/ipv4):\n",
+        "\n本机的设置（读自 /proc/sys/net/ipv4）：\n",
+    ));
+    for line in crate::explain::kernel::describe(&kernel::sysctls(), lang) {
+        out.push_str(&plain::wrap(&line, "  ", 79));
     }
     out
 }
@@ -137,7 +166,8 @@ fn emit_lab(tl: &Timeline, output: &OutputArgs) -> Result<()> {
                 },
                 lang,
             );
-            text.push_str(&kernel_table(tl));
+            text.push_str(&kernel_table(tl, lang));
+            text.push_str(&settings_note(lang));
             print_out(&text)
         }
     }
@@ -145,7 +175,7 @@ fn emit_lab(tl: &Timeline, output: &OutputArgs) -> Result<()> {
 
 pub fn run_live(args: &LiveArgs) -> Result<()> {
     if args.list {
-        return print_out(&script::list());
+        return print_out(&script::list_in(crate::app::lang()));
     }
     let Some(script) = script::get(&args.script) else {
         bail!(

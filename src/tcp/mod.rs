@@ -3,6 +3,7 @@
 
 pub mod analysis;
 pub mod endpoint;
+pub mod reassembly;
 pub mod scenario;
 pub mod segment;
 pub mod seq;

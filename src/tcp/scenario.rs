@@ -91,7 +91,9 @@ fn summary_zh(name: &str) -> &'static str {
             "listen、connect、accept，双方各发一次 \"hello\"，客户端先关闭，然后服务端关闭"
         }
         "server-closes-first" => "服务端先关闭，所以进入 TIME_WAIT 的是服务端",
-        "three-way-close" => "服务端的 FIN 搭载在对客户端 FIN 的确认上：FIN、FIN/ACK、ACK",
+        "three-way-close" => {
+            "对客户端 FIN 的延迟确认捎带在服务端的 FIN 上：FIN、FIN/ACK、ACK（最常见的关闭方式）"
+        }
         "simultaneous-open" => "双方同时调用 connect()：SYN、SYN、SYN/ACK、SYN/ACK",
         "simultaneous-close" => "双方同时调用 close()：都经过 CLOSING 进入 TIME_WAIT",
         "half-close" => "客户端调用 shutdown(SHUT_WR)；服务端继续发送，然后关闭",
@@ -101,7 +103,9 @@ fn summary_zh(name: &str) -> &'static str {
         "syn-lost" => "第一个 SYN 丢失；connect() 的重传定时器在 1 秒后重发",
         "syn-ack-lost" => "SYN/ACK 丢失；客户端重发 SYN，服务端再次发送 SYN/ACK",
         "fin-lost" => "客户端的 FIN 丢失；重传定时器在 1 秒后重发",
-        "time-wait" => "TIME_WAIT 持续 2*MSL（60 秒）；之后新连接可以复用相同端口",
+        "time-wait" => {
+            "Linux 把 TIME_WAIT 固定为 60 秒（即它的 2*MSL）；之后客户端从同一端口再次连接"
+        }
         "reorder" => "两次 write()；线路延迟了第一个报文段，第二个先到并等待",
         _ => "",
     }
@@ -136,7 +140,7 @@ pub fn get(name: &str) -> Option<Scenario> {
             (Closed, TimeWait),
         ),
         "three-way-close" => s(
-            "the server's FIN rides on the ACK of the client's FIN: FIN, FIN/ACK, ACK",
+            "the server's FIN rides on the delayed ACK of the client's FIN: FIN, FIN/ACK, ACK (the usual close)",
             chain(vec![
                 vec![Op::DelayedAck(Server)],
                 open(),
@@ -264,7 +268,7 @@ pub fn get(name: &str) -> Option<Scenario> {
             (TimeWait, Closed),
         ),
         "time-wait" => s(
-            "TIME_WAIT lasts 2*MSL (60 s); then a new connection may reuse the same ports",
+            "Linux holds TIME_WAIT a fixed 60 s (its 2*MSL); then the client connects again from the same port",
             chain(vec![
                 open(),
                 client_closes(),

@@ -4,6 +4,7 @@
 
 use super::analysis::Analyzer;
 use super::endpoint::{Config, Endpoint, ModelError, ReadResult};
+use super::reassembly::Reassembly;
 use super::segment::Segment;
 use super::seq::SeqNum;
 use super::state::State;
@@ -212,6 +213,7 @@ pub struct Simulator {
     /// Per side: the sequence number its relative numbers count from.
     base: [Option<SeqNum>; 2],
     analyzer: Analyzer,
+    reassembly: Reassembly,
 }
 
 /// Safety net against a script whose wire drops everything forever.
@@ -245,6 +247,7 @@ impl Simulator {
             ip_id: [0x1000, 0x8000],
             base: [None; 2],
             analyzer: Analyzer::new(),
+            reassembly: Reassembly::new(),
         }
     }
 
@@ -351,6 +354,7 @@ impl Simulator {
             }
             self.base = [None; 2];
             self.analyzer = Analyzer::new();
+            self.reassembly = Reassembly::new();
             self.streams.push(StreamInfo {
                 client: self.cfg.client,
                 server: self.cfg.server,
@@ -515,6 +519,11 @@ impl Simulator {
         }
         let analysis = self.analyzer.observe(from, seg, seg.len(), self.now);
         let gap_before = self.analyzer.last_had_gap();
+        let readable = if lost {
+            0
+        } else {
+            self.reassembly.arrive(from, seg, seg.len())
+        };
         let seq_rel = seg.seq.since(self.base[i].unwrap_or(seg.seq));
         // Without the ACK flag the field is shown as it is, as Wireshark does.
         let ack_rel = match self.base[from.other().index()] {
@@ -535,6 +544,7 @@ impl Simulator {
             analysis,
             lost,
             gap_before,
+            readable,
             bytes: Some(build::frame(seg, src, dst, self.ip_id[i])),
             seg: seg.clone(),
         }

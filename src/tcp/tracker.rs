@@ -114,6 +114,7 @@ struct Conn {
     ends: [Endpoint; 2],
     states: States,
     analyzer: Analyzer,
+    reassembly: crate::tcp::reassembly::Reassembly,
     /// Steps of this connection still held in the queue, waiting for the
     /// answer to a SYN: (queue position id, receiver side).
     pending: Vec<u64>,
@@ -326,6 +327,7 @@ impl Tracker {
             ends: Default::default(),
             states: States::default(),
             analyzer: Analyzer::new(),
+            reassembly: Default::default(),
             pending: Vec::new(),
             pending_side: None,
             fin_pending: None,
@@ -401,6 +403,11 @@ impl Tracker {
             Vec::new()
         };
         let gap_before = steps && c.analyzer.last_had_gap();
+        let readable = if steps {
+            c.reassembly.arrive(from, &o.seg, o.len)
+        } else {
+            0
+        };
 
         // A held SYN learns what its receiver was from this, the receiver's
         // first answer.
@@ -547,6 +554,7 @@ impl Tracker {
                 analysis,
                 lost: false,
                 gap_before,
+                readable,
                 bytes: o.bytes,
                 seg: o.seg,
             }),

@@ -105,11 +105,23 @@ fn arrow(v: &SegmentView) -> String {
 }
 
 fn on_lifeline(side: Side, text: &str) -> String {
+    use unicode_width::UnicodeWidthChar;
+    // Padded by display width: a Chinese character takes two columns.
     let inner = ARROW - 2;
-    let t: String = text.chars().take(inner - 1).collect();
+    let mut t = String::new();
+    let mut w = 0;
+    for c in text.chars() {
+        let cw = c.width().unwrap_or(0);
+        if w + cw > inner - 1 {
+            break;
+        }
+        t.push(c);
+        w += cw;
+    }
+    let pad = " ".repeat(inner - 1 - w);
     match side {
-        Side::Client => format!(" {t:<w$}", w = inner - 1),
-        Side::Server => format!("{t:>w$} ", w = inner - 1),
+        Side::Client => format!(" {t}{pad}"),
+        Side::Server => format!("{pad}{t} "),
     }
 }
 
@@ -122,11 +134,12 @@ fn changed(step: &Step, side: Side) -> String {
     }
 }
 
-fn call_text(step: &Step) -> String {
+fn call_text(step: &Step, lang: Lang) -> String {
     let call = step.call.map(Call::name).unwrap_or("");
+    let bytes = explain::tr(lang, "bytes", "字节");
     match &step.call_result {
         Some(CallResult::Bytes(n)) if step.call == Some(Call::Read) => format!("{call} = {n}"),
-        Some(CallResult::Bytes(n)) => format!("{call} {n} bytes"),
+        Some(CallResult::Bytes(n)) => format!("{call} {n} {bytes}"),
         Some(CallResult::Eof) => format!("{call} = 0 (EOF)"),
         Some(CallResult::Error(e)) => format!("{call} = -1 {e}"),
         Some(CallResult::Abort { .. }) => format!("{call} -> RST"),
@@ -134,11 +147,18 @@ fn call_text(step: &Step) -> String {
     }
 }
 
-fn timer_text(t: &Timer) -> String {
-    match t {
-        Timer::Retransmission { rto } => format!("RTO timer fires ({rto:.0} s)"),
-        Timer::DelayedAck => "delayed-ACK timer fires".into(),
-        Timer::TimeWait { seconds } => format!("2*MSL timer fires ({seconds:.0} s)"),
+fn timer_text(t: &Timer, lang: Lang) -> String {
+    match (lang, t) {
+        (Lang::En, Timer::Retransmission { rto }) => format!("RTO timer fires ({rto:.0} s)"),
+        (Lang::En, Timer::DelayedAck) => "delayed-ACK timer fires".into(),
+        (Lang::En, Timer::TimeWait { seconds }) => {
+            format!("TIME_WAIT timer fires ({seconds:.0} s)")
+        }
+        (Lang::Zh, Timer::Retransmission { rto }) => format!("RTO 定时器到期（{rto:.0} 秒）"),
+        (Lang::Zh, Timer::DelayedAck) => "延迟 ACK 定时器到期".into(),
+        (Lang::Zh, Timer::TimeWait { seconds }) => {
+            format!("TIME_WAIT 定时器到期（{seconds:.0} 秒）")
+        }
     }
 }
 
@@ -149,11 +169,13 @@ fn header(out: &mut String, lang: Lang, stream: u32, info: &StreamInfo, first: O
         Lang::En => "stream",
         Lang::Zh => "连接",
     };
-    let _ = writeln!(out, "{word} {stream}: {c} <-> {s}");
+    let colon = explain::tr(lang, ": ", "：");
+    let _ = writeln!(out, "{word} {stream}{colon}{c} <-> {s}");
     let start = first.map(|s| s.before).unwrap_or_default();
     let _ = writeln!(
         out,
-        "  #     time  {:<STATE$} |{:^w$}| {}",
+        "  #     {}  {:<STATE$} |{:^w$}| {}",
+        explain::tr(lang, "time", "时间"),
         state_name(start.client),
         "",
         state_name(start.server),
@@ -214,7 +236,7 @@ pub fn render_in(
     lang: Lang,
 ) -> String {
     let mut out = String::new();
-    let _ = writeln!(out, "synack - {}", tl.source);
+    let _ = writeln!(out, "synack - {}", explain::source_in(&tl.source, lang));
     if !tl.title.is_empty() {
         out.push_str(&wrap(&tl.title, "", WIDTH));
     }
@@ -246,10 +268,14 @@ pub fn render_in(
         n += 1;
         let middle = match step.kind {
             StepKind::Segment => arrow(step.segment.as_ref().expect("segment step")),
-            StepKind::Call => on_lifeline(step.side, &call_text(step)),
+            StepKind::Call => on_lifeline(step.side, &call_text(step, lang)),
             StepKind::Timer => on_lifeline(
                 step.side,
-                &step.timer.as_ref().map(timer_text).unwrap_or_default(),
+                &step
+                    .timer
+                    .as_ref()
+                    .map(|t| timer_text(t, lang))
+                    .unwrap_or_default(),
             ),
         };
         let row = format!(
@@ -263,7 +289,11 @@ pub fn render_in(
             let mut detail = format!(
                 "{}{}: seq {} ack {} win {}",
                 v.seg.flags.wireshark(),
-                if v.lost { " (lost)" } else { "" },
+                if v.lost {
+                    explain::tr(lang, " (lost)", "（丢失）")
+                } else {
+                    ""
+                },
                 v.seg.seq,
                 if v.seg.flags.ack() {
                     v.seg.ack.to_string()
@@ -273,15 +303,26 @@ pub fn render_in(
                 v.seg.win
             );
             if !v.analysis.is_empty() {
-                let names: Vec<String> = v.analysis.iter().map(|a| a.name().to_string()).collect();
+                let names: Vec<&str> = v
+                    .analysis
+                    .iter()
+                    .map(|a| explain::analysis_name(*a, lang))
+                    .collect();
                 let _ = write!(detail, " [{}]", names.join(", "));
             }
             if let Some(b) = v.bytes.as_ref().filter(|b| b.truncated()) {
-                let _ = write!(
-                    detail,
-                    " (cut by the snap length: {} of {} bytes captured)",
-                    b.captured_len, b.orig_len
-                );
+                let _ = match lang {
+                    Lang::En => write!(
+                        detail,
+                        " (cut by the snap length: {} of {} bytes captured)",
+                        b.captured_len, b.orig_len
+                    ),
+                    Lang::Zh => write!(
+                        detail,
+                        "（被抓包长度截断：只抓到 {} 字节，共 {} 字节）",
+                        b.captured_len, b.orig_len
+                    ),
+                };
             }
             if !v.seg.options.is_empty() && v.seg.flags.syn() {
                 let opts: Vec<String> = v.seg.options.iter().map(|o| o.to_string()).collect();
@@ -296,11 +337,19 @@ pub fn render_in(
                 continue;
             }
             if let Some(c) = &calls[side.index()] {
-                notes.push(format!("{}: {c}", lang.side(side)));
+                notes.push(format!(
+                    "{}{}{c}",
+                    lang.side(side),
+                    explain::tr(lang, ": ", "：")
+                ));
             }
         }
         if !notes.is_empty() {
-            out.push_str(&wrap(&notes.join("; "), INDENT, WIDTH));
+            out.push_str(&wrap(
+                &notes.join(explain::tr(lang, "; ", "；")),
+                INDENT,
+                WIDTH,
+            ));
         }
         if !opts.brief {
             out.push_str(&wrap(&explain::explain_in(step, lang), INDENT, WIDTH));
@@ -321,9 +370,11 @@ fn close_stream(out: &mut String, tl: &Timeline, stream: Option<u32>, lang: Lang
         };
         let _ = writeln!(
             out,
-            "{label}: {} {}, {} {}",
+            "{label}{}{} {}{}{} {}",
+            explain::tr(lang, ": ", "："),
             lang.side(Side::Client),
             state_name(last.client),
+            explain::tr(lang, ", ", "，"),
             lang.side(Side::Server),
             state_name(last.server)
         );

@@ -122,10 +122,14 @@ pub fn timer_text_in(t: &Timer, lang: Lang) -> String {
     match (lang, t) {
         (Lang::En, Timer::Retransmission { rto }) => format!("RTO timer fires ({rto:.0} s)"),
         (Lang::En, Timer::DelayedAck) => "delayed-ACK timer fires".into(),
-        (Lang::En, Timer::TimeWait { seconds }) => format!("2·MSL timer fires ({seconds:.0} s)"),
+        (Lang::En, Timer::TimeWait { seconds }) => {
+            format!("TIME_WAIT timer fires ({seconds:.0} s)")
+        }
         (Lang::Zh, Timer::Retransmission { rto }) => format!("RTO 重传定时器到期（{rto:.0} 秒）"),
         (Lang::Zh, Timer::DelayedAck) => "延迟 ACK 定时器到期".into(),
-        (Lang::Zh, Timer::TimeWait { seconds }) => format!("2·MSL 定时器到期（{seconds:.0} 秒）"),
+        (Lang::Zh, Timer::TimeWait { seconds }) => {
+            format!("TIME_WAIT 定时器到期（{seconds:.0} 秒）")
+        }
     }
 }
 

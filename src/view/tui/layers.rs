@@ -156,7 +156,7 @@ pub fn lines(app: &App, w: usize) -> Vec<Line<'static>> {
                 format!(
                     "▌{} {} · OSI {osi} · TCP/IP {tcpip} · 字节 {}-{}（{} 字节）",
                     tag(span.layer),
-                    span.name,
+                    crate::explain::layer_name(&span.name, lang),
                     span.range.start,
                     span.range.end.saturating_sub(1),
                     span.range.len()

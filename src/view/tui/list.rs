@@ -344,12 +344,19 @@ pub fn render(f: &mut Frame, area: Rect, app: &App, hits: &mut HitMap) {
         format!(
             "[ {conns}: {} ]  {}{frames} ",
             grouped(n as u64),
-            app.tl.source
+            crate::explain::source_in(&app.tl.source, app.lang)
         )
     } else if app.tl.title.is_empty() {
-        format!("[ {conns}: {n} ]  {} ", app.tl.source)
+        format!(
+            "[ {conns}: {n} ]  {} ",
+            crate::explain::source_in(&app.tl.source, app.lang)
+        )
     } else {
-        format!("[ {conns}: {n} ]  {} · {} ", app.tl.source, app.tl.title)
+        format!(
+            "[ {conns}: {n} ]  {} · {} ",
+            crate::explain::source_in(&app.tl.source, app.lang),
+            app.tl.title
+        )
     };
     let block = Block::bordered()
         .title(Span::styled(title, t.title()))

@@ -493,7 +493,7 @@ pub fn status_text(quiz: &Quiz, w: usize) -> String {
     let quiz_name = tr(l, "quiz", "测验");
     let full = format!(
         " {} │ {quiz_name} │ {at} │ {score} │ {keys}",
-        quiz.app.tl.source
+        crate::explain::source_in(&quiz.app.tl.source, l)
     );
     if super::text::width(&full) <= w {
         return fit(&full, w);

@@ -77,6 +77,32 @@ fn rst_edge(step: &Step, side: Side) -> Option<&'static str> {
     }
 }
 
+/// [`edge_label`] in `lang`: the RFC's user calls (OPEN, SEND, CLOSE,
+/// ABORT), TCB and the flags stay; the words around them are translated.
+pub fn edge_label_in(step: &Step, side: Side, lang: crate::explain::Lang) -> Option<String> {
+    let en = edge_label(step, side)?;
+    if lang == crate::explain::Lang::En {
+        return Some(en);
+    }
+    const WORDS: [(&str, &str); 14] = [
+        (" (inferred)", "（推断）"),
+        ("passive OPEN (listen())", "被动 OPEN（listen()）"),
+        ("active OPEN (connect())", "主动 OPEN（connect()）"),
+        ("ACK of SYN", "对 SYN 的 ACK"),
+        ("FIN + ACK of FIN", "FIN 及对 FIN 的 ACK"),
+        ("ACK of FIN", "对 FIN 的 ACK"),
+        ("back to LISTEN", "回到 LISTEN"),
+        ("delete TCB", "删除 TCB"),
+        ("create TCB", "创建 TCB"),
+        ("Timeout = 2MSL", "超时 2MSL"),
+        ("rcv ", "收到 "),
+        ("snd ", "发送 "),
+        ("/ no reply", "/ 不回复"),
+        (", ", "，"),
+    ];
+    Some(WORDS.iter().fold(en, |t, (e, z)| t.replace(e, z)))
+}
+
 /// The RFC 9293 Figure 5 label of the edge `side` took in `step`, or None
 /// when its state did not change.
 pub fn edge_label(step: &Step, side: Side) -> Option<String> {
@@ -152,7 +178,7 @@ pub fn summary(app: &App, w: usize) -> Vec<Line<'static>> {
                     t.side(side).patch(t.bold()),
                 ));
                 spans.extend(kernel);
-                if let Some(e) = edge_label(step, side) {
+                if let Some(e) = edge_label_in(step, side, app.lang) {
                     spans.push(Span::raw("   "));
                     spans.push(Span::styled(e, t.edge()));
                 }

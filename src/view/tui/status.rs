@@ -13,8 +13,12 @@ use ratatui::widgets::Paragraph;
 /// The source, with the live source's own status after it.
 fn source(app: &App) -> String {
     match &app.live {
-        Some(l) if !l.status.is_empty() => format!("{} · {}", app.tl.source, l.status),
-        _ => app.tl.source.clone(),
+        Some(l) if !l.status.is_empty() => format!(
+            "{} · {}",
+            crate::explain::source_in(&app.tl.source, app.lang),
+            l.status
+        ),
+        _ => crate::explain::source_in(&app.tl.source, app.lang),
     }
 }
 

@@ -1,0 +1,170 @@
+//! What this machine's TCP settings (sysctls) mean for the lessons. The
+//! values are read at the I/O edge (`live::sysctl`) and passed in; nothing
+//! here reads files.
+
+use super::Lang;
+
+/// The `net.ipv4` settings the explanations depend on; `None` when the
+/// kernel does not have it (tcp_syn_linear_timeouts is Linux 6.5+).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct KernelSettings {
+    pub tcp_syn_retries: Option<u32>,
+    pub tcp_syn_linear_timeouts: Option<u32>,
+    pub tcp_rfc1337: Option<u32>,
+    pub tcp_tw_reuse: Option<u32>,
+    pub tcp_syncookies: Option<u32>,
+}
+
+/// When connect() resends an unanswered SYN, and when it gives up: the
+/// times (seconds after the first SYN) of each retry, and of ETIMEDOUT.
+/// Linux starts at 1 s (TCP_TIMEOUT_INIT); the first `linear` retries keep
+/// that timeout, then each one doubles it (Documentation/networking/
+/// ip-sysctl.rst: "1, 1, 1, 1, 1, 2, 4, ...").
+pub fn syn_schedule(retries: u32, linear: u32) -> (Vec<u32>, u32) {
+    let rto = |i: u32| -> u32 {
+        if i <= linear {
+            1
+        } else {
+            (1u32 << (i - linear).min(7)).min(120)
+        }
+    };
+    let mut t = 0;
+    let mut sent = Vec::new();
+    for i in 0..retries {
+        t += rto(i);
+        sent.push(t);
+    }
+    (sent, t + rto(retries))
+}
+
+fn list(v: &[u32], lang: Lang) -> String {
+    let sep = match lang {
+        Lang::En => ", ",
+        Lang::Zh => "、",
+    };
+    v.iter().map(u32::to_string).collect::<Vec<_>>().join(sep)
+}
+
+/// One sentence per setting that was read, saying its value and what this
+/// machine therefore does.
+pub fn describe(k: &KernelSettings, lang: Lang) -> Vec<String> {
+    let mut out = Vec::new();
+    if let Some(retries) = k.tcp_syn_retries {
+        let linear = k.tcp_syn_linear_timeouts.unwrap_or(0);
+        let (sent, give_up) = syn_schedule(retries, linear);
+        let setting = match k.tcp_syn_linear_timeouts {
+            Some(l) => format!(
+                "net.ipv4.tcp_syn_retries = {retries}, net.ipv4.tcp_syn_linear_timeouts = {l}"
+            ),
+            None => format!("net.ipv4.tcp_syn_retries = {retries}"),
+        };
+        out.push(match lang {
+            Lang::En => format!(
+                "{setting}: an unanswered SYN is sent again {} s after the first, and \
+                 connect() fails with ETIMEDOUT after {give_up} s.",
+                list(&sent, lang)
+            ),
+            Lang::Zh => format!(
+                "{setting}：没有应答的 SYN 会在第一次发送后 {} 秒重发，\
+                 {give_up} 秒后 connect() 失败，错误为 ETIMEDOUT。",
+                list(&sent, lang)
+            ),
+        });
+    }
+    if let Some(v) = k.tcp_rfc1337 {
+        out.push(match (lang, v) {
+            (Lang::En, 0) => "net.ipv4.tcp_rfc1337 = 0: an RST that reaches a TIME_WAIT \
+                              connection ends TIME_WAIT at once (TIME-WAIT assassination, RFC 1337)."
+                .to_string(),
+            (Lang::En, v) => format!(
+                "net.ipv4.tcp_rfc1337 = {v}: an RST that reaches a TIME_WAIT connection is \
+                 ignored (RFC 1337's fix)."
+            ),
+            (Lang::Zh, 0) => "net.ipv4.tcp_rfc1337 = 0：到达 TIME_WAIT 连接的 RST 会立即结束 \
+                              TIME_WAIT（TIME_WAIT 暗杀，RFC 1337）。"
+                .to_string(),
+            (Lang::Zh, v) => format!(
+                "net.ipv4.tcp_rfc1337 = {v}：到达 TIME_WAIT 连接的 RST 会被忽略（RFC 1337 的修正）。"
+            ),
+        });
+    }
+    if let Some(v) = k.tcp_tw_reuse {
+        let (en, zh) = match v {
+            0 => (
+                "connect() never takes over a four-tuple still in TIME_WAIT",
+                "connect() 不会复用仍处于 TIME_WAIT 的四元组",
+            ),
+            1 => (
+                "connect() may take over a four-tuple in TIME_WAIT once its last timestamp is \
+                 over a second old",
+                "只要最后一个时间戳已过去 1 秒以上，connect() 就可以复用处于 TIME_WAIT 的四元组",
+            ),
+            _ => (
+                "on loopback, connect() may take over a four-tuple in TIME_WAIT once its last \
+                 timestamp is over a second old",
+                "在回环接口上，只要最后一个时间戳已过去 1 秒以上，connect() 就可以复用处于 \
+                 TIME_WAIT 的四元组",
+            ),
+        };
+        out.push(match lang {
+            Lang::En => format!("net.ipv4.tcp_tw_reuse = {v}: {en}."),
+            Lang::Zh => format!("net.ipv4.tcp_tw_reuse = {v}：{zh}。"),
+        });
+    }
+    if let Some(v) = k.tcp_syncookies {
+        out.push(match (lang, v) {
+            (Lang::En, 0) => "net.ipv4.tcp_syncookies = 0: when the SYN queue is full, new SYNs \
+                              are dropped."
+                .to_string(),
+            (Lang::En, v) => format!(
+                "net.ipv4.tcp_syncookies = {v}: when the SYN queue overflows, the kernel answers \
+                 with a SYN cookie instead of keeping a request socket."
+            ),
+            (Lang::Zh, 0) => {
+                "net.ipv4.tcp_syncookies = 0：半连接队列满时，新的 SYN 会被丢弃。".to_string()
+            }
+            (Lang::Zh, v) => format!(
+                "net.ipv4.tcp_syncookies = {v}：半连接队列溢出时，内核用 SYN cookie 应答，\
+                 不再保存请求套接字。"
+            ),
+        });
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn linux_6_5_keeps_the_first_syn_retries_one_second_apart() {
+        // ip-sysctl.rst: RTOs 1, 1, 1, 1, 1, 2, 4 with 4 linear timeouts.
+        assert_eq!(syn_schedule(6, 4), (vec![1, 2, 3, 4, 5, 7], 11));
+        // Before 6.5 (or with 0): the classic doubling, ETIMEDOUT at 127 s.
+        assert_eq!(syn_schedule(6, 0), (vec![1, 3, 7, 15, 31, 63], 127));
+    }
+
+    #[test]
+    fn each_setting_read_is_named_with_its_value() {
+        let k = KernelSettings {
+            tcp_syn_retries: Some(6),
+            tcp_syn_linear_timeouts: Some(4),
+            tcp_rfc1337: Some(0),
+            tcp_tw_reuse: Some(2),
+            tcp_syncookies: Some(1),
+        };
+        let text = describe(&k, Lang::En).join("\n");
+        assert!(text.contains("tcp_syn_linear_timeouts = 4"), "{text}");
+        assert!(text.contains("1, 2, 3, 4, 5, 7 s"), "{text}");
+        assert!(text.contains("after 11 s"), "{text}");
+        assert!(
+            text.contains("tcp_rfc1337 = 0") && text.contains("RFC 1337"),
+            "{text}"
+        );
+        assert!(text.contains("tcp_tw_reuse = 2: on loopback"), "{text}");
+        assert_eq!(
+            describe(&KernelSettings::default(), Lang::En),
+            Vec::<String>::new()
+        );
+    }
+}
