@@ -277,7 +277,7 @@ main { flex: 1; display: flex; min-height: 0; }
 #ladder { flex: 3; overflow-y: auto; padding: 0.5em 0.5em 2em; border-right: 1px solid #ccc; }
 #panel { flex: 2; overflow-y: auto; padding: 0.5em 1em 2em; }
 footer { padding: 0.3em 1em; font-size: 0.8em; color: #555; border-top: 1px solid #ccc; }
-.row { display: grid; grid-template-columns: 2.2em 4.5em 9.5em 1fr 9.5em; align-items: end;
+.row { display: grid; grid-template-columns: 2em 4em 7em 1fr 7em; align-items: end;
   min-height: 2.3em; cursor: pointer; }
 .row.head { cursor: default; font-weight: bold; align-items: center; }
 .row.cur { background: #fff4c2; }
@@ -328,9 +328,12 @@ li { margin: 0.1em 0; }
   html, body { height: auto; font-size: 12pt; }
   #deck { display: none; }
   #print { display: block; }
-  .slide { break-after: page; page-break-after: always; display: flex; gap: 1em; }
+  .slide { break-after: page; page-break-after: always; break-inside: avoid; display: flex; gap: 1em; }
   .slide:last-child { break-after: auto; page-break-after: auto; }
   .slide .ladder { flex: 3; } .slide .panel { flex: 2; }
+  .slide h1 { font-size: 1.2em; }
+  .slide .panel { font-size: 9.5pt; }
+  .slide .expl { font-size: 1.05em; }
   .row.cur { background: #fff4c2; -webkit-print-color-adjust: exact; print-color-adjust: exact; }
   .row { cursor: default; }
   button, footer { display: none; }
@@ -391,7 +394,9 @@ function stepRow(i, at) {
   var label = T(s.label);
   if (s.kind === 'segment') {
     var dir = s.side === 'client' ? 'rgt' : 'lft';
-    lane.appendChild(el('div', 'label ' + s.colour, label));
+    var lab = el('div', 'label ' + s.colour, label);
+    lab.title = label;
+    lane.appendChild(lab);
     lane.appendChild(el('div', 'arrow ' + dir + ' ' + s.colour + (s.lost ? ' lost' : '')));
   } else {
     var sc = s.side === 'client' ? 'c' : 's';
@@ -402,14 +407,16 @@ function stepRow(i, at) {
   r.addEventListener('click', function () { go(i); });
   return r;
 }
-function buildLadder(at, all) {
+function buildLadder(at, all, maxRows) {
   var box = el('div', 'ladder-rows');
   if (N === 0) { return box; }
-  box.appendChild(headRow(D.steps[0].stream));
-  box.appendChild(initialRow(D.steps[0]));
+  var first = maxRows && at + 1 > maxRows ? at + 1 - maxRows : 0;
+  box.appendChild(headRow(D.steps[first].stream));
+  if (first > 0) { box.appendChild(el('div', 'sep', '⋮ 1–' + first)); }
+  box.appendChild(initialRow(D.steps[first]));
   var last = all ? N - 1 : at;
-  for (var i = 0; i <= last; i++) {
-    if (i > 0 && D.steps[i].stream !== D.steps[i - 1].stream) {
+  for (var i = first; i <= last; i++) {
+    if (i > first && D.steps[i].stream !== D.steps[i - 1].stream) {
       var st = D.steps[i].stream;
       var addrs = D.streams[st] || ['', ''];
       box.appendChild(el('div', 'sep', U('stream') + ' ' + st + ': ' + U('newconn') +
@@ -555,15 +562,20 @@ window.addEventListener('hashchange', function () { readHash(); render(); });
 // Printing: one page per step, each with the rows up to it. Built only for
 // the print and removed after, so the document on screen never holds rows
 // the room has not reached yet.
+var PRINT_ROWS = 20;
 function buildPrint() {
   var box = document.getElementById('print');
   box.textContent = '';
   for (var i = 0; i < N; i++) {
     var slide = el('div', 'slide');
     var lad = el('div', 'ladder');
+    // A landscape page holds about 480pt of rows: shrink long ladders to fit
+    // and show only the last PRINT_ROWS steps of very long ones.
+    var rows = Math.min(i + 1, PRINT_ROWS) + 5;
+    lad.style.fontSize = Math.min(12, 480 / (rows * 2.3)).toFixed(1) + 'pt';
     lad.appendChild(el('h1', '', 'synack - ' + D.source));
     if (D.title) { lad.appendChild(el('p', '', D.title)); }
-    lad.appendChild(buildLadder(i, false));
+    lad.appendChild(buildLadder(i, false, PRINT_ROWS));
     var pan = el('div', 'panel');
     pan.appendChild(buildPanel(i));
     slide.appendChild(lad);
