@@ -215,9 +215,16 @@ fn esc(s: &str) -> String {
 
 /// The whole deck as one HTML document.
 pub fn render(tl: &Timeline, opts: &HtmlOptions) -> String {
-    let data = script_safe_json(&deck_data(tl, opts));
-    let title = esc(&format!("synack - {}", tl.source));
-    let lang = code(opts.lang);
+    page(&deck_data(tl, opts))
+}
+
+/// The page around deck data made by [`deck_data`] (apart so that tests can
+/// put any text, a hostile one included, where a capture's text would go).
+pub fn page(data: &Value) -> String {
+    let text = |key: &str| data.get(key).and_then(Value::as_str).unwrap_or("");
+    let title = esc(&format!("synack - {}", text("source")));
+    let lang = if text("lang") == "zh" { "zh" } else { "en" };
+    let data = script_safe_json(data);
     let mut out = String::with_capacity(data.len() + CSS.len() + SCRIPT.len() + 1024);
     out.push_str("<!DOCTYPE html>\n<html lang=\"");
     out.push_str(lang);
@@ -226,7 +233,7 @@ pub fn render(tl: &Timeline, opts: &HtmlOptions) -> String {
     // Nothing may be fetched, not even by a later edit of this file.
     out.push_str(
         "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; \
-         style-src 'unsafe-inline'; script-src 'unsafe-inline'; img-src data:\">\n",
+         style-src 'unsafe-inline'; script-src 'unsafe-inline'\">\n",
     );
     out.push_str("<title>");
     out.push_str(&title);
@@ -342,7 +349,11 @@ li { margin: 0.1em 0; }
 
 const SCRIPT: &str = r#"(function () {
 'use strict';
-var D = JSON.parse(document.getElementById('deck-data').textContent);
+var blob = document.getElementById('deck-data');
+var D = JSON.parse(blob.textContent);
+// Out of the document once read: the rows not reached yet exist only in
+// the file, not in the page a browser (or --dump-dom) shows.
+blob.parentNode.removeChild(blob);
 var N = D.steps.length;
 var cur = 0;
 var lang = D.lang;
