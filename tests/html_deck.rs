@@ -75,7 +75,10 @@ fn deck_holds_every_step_in_both_languages() {
             assert_eq!(s["calls"]["zh"][1], z["calls"]["server"], "{scenario} {i}");
             assert_eq!(s["after"][0], e["state"]["client"], "{scenario} {i}");
             assert_eq!(s["after"][1], e["state"]["server"], "{scenario} {i}");
-            assert_eq!(s["before"][1], e["state_before"]["server"], "{scenario} {i}");
+            assert_eq!(
+                s["before"][1], e["state_before"]["server"],
+                "{scenario} {i}"
+            );
             assert_eq!(s["node"][1], e["node_event"]["server"], "{scenario} {i}");
             let label = s["label"]["en"].as_str().unwrap_or("");
             assert!(!label.is_empty(), "{scenario} {i}: no label");
@@ -151,8 +154,15 @@ fn hostile_text_cannot_close_the_script_or_inject_markup() {
     // Escaped, not dropped: the data still says exactly what it was given.
     let data = blob(&deck);
     assert_eq!(data["title"], HOSTILE);
-    assert_eq!(data["steps"][4]["explanation"]["en"], format!("before {HOSTILE} after"));
-    assert!(deck.contains("<title>synack - &lt;/script&gt;&lt;script&gt;alert(1)&lt;/script&gt;</title>"));
+    assert_eq!(
+        data["steps"][4]["explanation"]["en"],
+        format!("before {HOSTILE} after")
+    );
+    assert!(
+        deck.contains(
+            "<title>synack - &lt;/script&gt;&lt;script&gt;alert(1)&lt;/script&gt;</title>"
+        )
+    );
 }
 
 #[test]
@@ -162,7 +172,9 @@ fn inspect_makes_decks_of_a_file_and_of_one_stream() {
     let steps = ndjson(&["inspect", file, "--json"]);
     assert_eq!(all["steps"].as_array().unwrap().len(), steps.len());
     assert_eq!(all["streams"][0][0], "192.0.2.1:50000");
-    let one = blob(&synack(&["inspect", file, "--stream", "0", "--format", "html"]));
+    let one = blob(&synack(&[
+        "inspect", file, "--stream", "0", "--format", "html",
+    ]));
     assert_eq!(one["steps"], all["steps"]);
 
     let out = Command::new(env!("CARGO_BIN_EXE_synack"))
@@ -185,9 +197,11 @@ fn live_auto_makes_a_deck_with_the_kernel_states() {
     let deck = synack(&["live", "--auto", "--format", "html"]);
     let data = blob(&deck);
     let steps = data["steps"].as_array().unwrap();
-    assert!(steps.iter().any(|s| s["label"]["en"]
-        .as_str()
-        .is_some_and(|l| l.starts_with("[S]"))));
+    assert!(steps.iter().any(|s| {
+        s["label"]["en"]
+            .as_str()
+            .is_some_and(|l| l.starts_with("[S]"))
+    }));
     assert!(steps.iter().any(|s| s["kernel"].is_array()));
     assert!(!deck.contains("http://") && !deck.contains("https://"));
 }
@@ -312,14 +326,31 @@ fn chromium_opens_step_5_from_the_url_and_hides_step_6() {
     let data = blob(&std::fs::read_to_string(&deck).unwrap());
     let dom = dump_dom(&bin, &dir, &deck, "#step=5");
     let text = |i: usize| steps[i]["explanation"].as_str().unwrap().to_string();
-    let label = |i: usize| data["steps"][i]["label"]["en"].as_str().unwrap().to_string();
+    let label = |i: usize| {
+        data["steps"][i]["label"]["en"]
+            .as_str()
+            .unwrap()
+            .to_string()
+    };
     assert!(dom.contains(&text(4)), "step 5's explanation is not shown");
-    assert!(!dom.contains(&text(5)), "step 6's explanation is in the page");
+    assert!(
+        !dom.contains(&text(5)),
+        "step 6's explanation is in the page"
+    );
     assert!(dom.contains(r#"<span id="counter">5 / 21</span>"#));
     assert!(dom.contains(r#"class="row cur" data-step="5""#));
-    assert!(dom.contains(&format!(r#">{}</div>"#, label(4))), "step 5's label");
-    assert!(!dom.contains(r#"data-step="6""#), "step 6's row is in the page");
-    assert!(!dom.contains(&format!(r#">{}</div>"#, label(5))), "step 6's label");
+    assert!(
+        dom.contains(&format!(r#">{}</div>"#, label(4))),
+        "step 5's label"
+    );
+    assert!(
+        !dom.contains(r#"data-step="6""#),
+        "step 6's row is in the page"
+    );
+    assert!(
+        !dom.contains(&format!(r#">{}</div>"#, label(5))),
+        "step 6's label"
+    );
     // The rows before it are there, with their states.
     for i in 1..=4 {
         assert!(dom.contains(&format!(r#"data-step="{i}""#)));
@@ -329,7 +360,11 @@ fn chromium_opens_step_5_from_the_url_and_hides_step_6() {
     // taken out of the document.
     assert!(!dom.contains(r#"id="deck-data""#));
     for i in 6..steps.len() {
-        assert!(!dom.contains(&text(i)), "step {}'s text is in the page", i + 1);
+        assert!(
+            !dom.contains(&text(i)),
+            "step {}'s text is in the page",
+            i + 1
+        );
     }
     // Out of range: the last step; nonsense: the first.
     let dom = dump_dom(&bin, &dir, &deck, "#step=999");
@@ -399,7 +434,10 @@ fn chromium_shows_hostile_text_as_text() {
     let dir = scratch("hostile");
     let page = write_deck(&dir, "hostile.html", &hostile_deck(PWN));
     let dom = dump_dom(&bin, &dir, &page, "#step=5");
-    assert!(!dom.contains(r#"data-pwned="1""#), "the injected script ran");
+    assert!(
+        !dom.contains(r#"data-pwned="1""#),
+        "the injected script ran"
+    );
     // Shown literally, where a capture's text would be.
     let shown = format!(r#"<p class="expl">before {PWN} after</p>"#);
     assert!(dom.contains(&shown), "the explanation is not shown as text");
@@ -426,7 +464,11 @@ fn chromium_prints_one_page_per_step() {
             url(&page, ""),
         ],
     );
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let bytes = std::fs::read(&pdf).expect("chromium wrote the PDF");
     // Page objects are `/Type /Page` (the tree is `/Type /Pages`).
     let text = String::from_utf8_lossy(&bytes);
@@ -461,7 +503,11 @@ fn chromium_screenshot_of_step_5() {
             url(&page, "#step=5"),
         ],
     );
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let bytes = std::fs::read(&png).expect("chromium wrote the screenshot");
     assert!(bytes.starts_with(b"\x89PNG\r\n\x1a\n"), "not a PNG");
     // IHDR: width and height, big-endian, at bytes 16..24.
@@ -469,7 +515,11 @@ fn chromium_screenshot_of_step_5() {
     let h = u32::from_be_bytes(bytes[20..24].try_into().unwrap());
     assert_eq!((w, h), (1280, 800));
     // A blank page compresses to a few kB; the ladder and text do not.
-    assert!(bytes.len() > 20_000, "{} bytes: the page looks empty", bytes.len());
+    assert!(
+        bytes.len() > 20_000,
+        "{} bytes: the page looks empty",
+        bytes.len()
+    );
     if let Ok(keep) = std::env::var("SYNACK_KEEP_SCREENSHOT") {
         let _ = std::fs::copy(&png, keep);
     }

@@ -103,7 +103,10 @@ pub fn deck_data(tl: &Timeline, opts: &HtmlOptions) -> Value {
             m.insert("side".into(), json!(step.side.name()));
             m.insert(
                 "before".into(),
-                json!([state_name(step.before.client), state_name(step.before.server)]),
+                json!([
+                    state_name(step.before.client),
+                    state_name(step.before.server)
+                ]),
             );
             m.insert(
                 "after".into(),
@@ -174,7 +177,9 @@ pub fn deck_data(tl: &Timeline, opts: &HtmlOptions) -> Value {
         .iter()
         .map(|s| json!([s.client.to_string(), s.server.to_string()]))
         .collect();
-    let side_names = per_lang(&langs, |l| json!([l.side(Side::Client), l.side(Side::Server)]));
+    let side_names = per_lang(&langs, |l| {
+        json!([l.side(Side::Client), l.side(Side::Server)])
+    });
     json!({
         "source": tl.source,
         "title": tl.title,
