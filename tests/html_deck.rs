@@ -405,6 +405,12 @@ key('Home');
 rec('i', location.hash);
 key('PageUp');
 rec('j', location.hash);
+key('b');
+rec('k', document.body.classList.contains('blank'));
+key('.');
+rec('l', document.body.classList.contains('blank'));
+document.getElementById('next').click();
+rec('m', location.hash);
 </script></body>"#;
     let page = write_deck(&dir, "keys.html", &deck.replacen("</body>", probe, 1));
     let dom = dump_dom(&bin, &dir, &page, "#step=2");
@@ -423,8 +429,10 @@ rec('j', location.hash);
     assert_eq!(attr("h"), "#step=21");
     assert_eq!(attr("i"), "#step=1");
     assert_eq!(attr("j"), "#step=1", "no step before the first");
-    // After 'v' twice and 'l' twice the page is as before: English, step 1.
-    assert!(dom.contains(en[0]["explanation"].as_str().unwrap()));
+    assert_eq!((attr("k"), attr("l")), ("true".into(), "false".into()), "b blanks");
+    assert_eq!(attr("m"), "#step=2", "the next button");
+    // After 'v' twice and 'l' twice the page is as before: English.
+    assert!(dom.contains(en[1]["explanation"].as_str().unwrap()));
     let _ = std::fs::remove_dir_all(&dir);
 }
 

@@ -60,7 +60,7 @@ fn ui_words(lang: Lang) -> Value {
             "none": "—", "lost": "lost", "stream": "stream",
             "newconn": "a new connection", "prev": "◀ back", "next": "next ▶",
             "empty": "This timeline has no steps.",
-            "keys": "→ / PageDown / space: next · ← / PageUp: back · Home / End · v: show all rows · l: language · links: #step=N",
+            "keys": "→ / PageDown / space: next · ← / PageUp: back · Home / End · v: show all rows · l: language · b: black screen · links: #step=N",
             "all": "all rows shown (v)",
         }),
         Lang::Zh => json!({
@@ -71,7 +71,7 @@ fn ui_words(lang: Lang) -> Value {
             "none": "—", "lost": "丢失", "stream": "连接",
             "newconn": "新的连接", "prev": "◀ 上一步", "next": "下一步 ▶",
             "empty": "这条时间线没有步骤。",
-            "keys": "→ / PageDown / 空格：下一步 · ← / PageUp：上一步 · Home / End · v：显示全部 · l：切换语言 · 链接：#step=N",
+            "keys": "→ / PageDown / 空格：下一步 · ← / PageUp：上一步 · Home / End · v：显示全部 · l：切换语言 · b：黑屏 · 链接：#step=N",
             "all": "已显示全部（v）",
         }),
     }
@@ -335,6 +335,8 @@ ul { margin: 0.2em 0; padding-left: 1.2em; }
 li { margin: 0.1em 0; }
 .all { color: #a50; font-size: 0.8em; }
 #print { display: none; }
+body.blank { background: #000; }
+body.blank #deck { visibility: hidden; }
 @media print {
   @page { size: landscape; margin: 1cm; }
   html, body { height: auto; font-size: 12pt; }
@@ -567,12 +569,16 @@ document.addEventListener('keydown', function (e) {
     case 'End': go(N - 1); break;
     case 'v': showAll = !showAll; render(); break;
     case 'l': toggleLang(); break;
+    // A clicker's "blank screen" key: the room looks at the teacher.
+    case 'b': case '.': document.body.classList.toggle('blank'); break;
     default: return;
   }
   e.preventDefault();
 });
-document.getElementById('prev').addEventListener('click', function () { go(cur - 1); });
-document.getElementById('next').addEventListener('click', function () { go(cur + 1); });
+// A clicked button keeps the focus, and space or Enter on a focused button
+// would click it again on top of the key's own step: give the focus back.
+document.getElementById('prev').addEventListener('click', function (e) { e.currentTarget.blur(); go(cur - 1); });
+document.getElementById('next').addEventListener('click', function (e) { e.currentTarget.blur(); go(cur + 1); });
 window.addEventListener('hashchange', function () { readHash(); render(); });
 
 // Printing: one page per step, each with the rows up to it. Built only for
