@@ -151,6 +151,10 @@ fn hostile_text_cannot_close_the_script_or_inject_markup() {
     assert!(!deck.contains("<script>alert"), "injected script survived");
     assert_eq!(deck.matches("</script>").count(), 2);
     assert!(!deck.contains("<!--"));
+    let open = r#"id="deck-data">"#;
+    let start = deck.find(open).unwrap() + open.len();
+    let inside = &deck[start..start + deck[start..].find("</script>").unwrap()];
+    assert!(!inside.contains(['<', '>', '&']), "raw markup characters in the data");
     // Escaped, not dropped: the data still says exactly what it was given.
     let data = blob(&deck);
     assert_eq!(data["title"], HOSTILE);
