@@ -291,7 +291,8 @@ main { flex: 1; display: flex; min-height: 0; }
 footer { padding: 0.3em 1em; font-size: 0.8em; color: #555; border-top: 1px solid #ccc; }
 .row { display: grid; grid-template-columns: 2em 4em 7em 1fr 7em; align-items: end;
   min-height: 2.3em; cursor: pointer; }
-.row.head { cursor: default; font-weight: bold; align-items: center; }
+.row.head { cursor: default; font-weight: bold; align-items: center; position: sticky;
+  top: 0; background: #fff; z-index: 1; }
 .row.cur { background: #fff4c2; }
 .row.future { opacity: 0.35; }
 .num, .time { color: #888; font-size: 0.75em; text-align: right; padding-right: 0.4em;
@@ -439,6 +440,7 @@ function buildLadder(at, all, maxRows) {
       var addrs = D.streams[st] || ['', ''];
       box.appendChild(el('div', 'sep', U('stream') + ' ' + st + ': ' + U('newconn') +
         ' (' + addrs[0] + ' → ' + addrs[1] + ')'));
+      box.appendChild(initialRow(D.steps[i]));
     }
     box.appendChild(stepRow(i, at));
   }
