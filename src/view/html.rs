@@ -61,7 +61,7 @@ fn ui_words(lang: Lang) -> Value {
             "newconn": "a new connection", "prev": "◀ back", "next": "next ▶",
             "empty": "This timeline has no steps.",
             "keys": "→ / PageDown / space: next · ← / PageUp: back · Home / End · v: show all rows · l: language · b: black screen · links: #step=N",
-            "all": "all rows shown (v)",
+            "all": "all rows shown (v)", "colon": ": ",
         }),
         Lang::Zh => json!({
             "step": "第", "of": "步，共", "client": "客户端", "server": "服务端",
@@ -72,7 +72,7 @@ fn ui_words(lang: Lang) -> Value {
             "newconn": "新的连接", "prev": "◀ 上一步", "next": "下一步 ▶",
             "empty": "这条时间线没有步骤。",
             "keys": "→ / PageDown / 空格：下一步 · ← / PageUp：上一步 · Home / End · v：显示全部 · l：切换语言 · b：黑屏 · 链接：#step=N",
-            "all": "已显示全部（v）",
+            "all": "已显示全部（v）", "colon": "：",
         }),
     }
 }
@@ -438,7 +438,7 @@ function buildLadder(at, all, maxRows) {
     if (i > first && D.steps[i].stream !== D.steps[i - 1].stream) {
       var st = D.steps[i].stream;
       var addrs = D.streams[st] || ['', ''];
-      box.appendChild(el('div', 'sep', U('stream') + ' ' + st + ': ' + U('newconn') +
+      box.appendChild(el('div', 'sep', U('stream') + ' ' + st + U('colon') + U('newconn') +
         ' (' + addrs[0] + ' → ' + addrs[1] + ')'));
       box.appendChild(initialRow(D.steps[i]));
     }
@@ -457,9 +457,9 @@ function buildPanel(at) {
   var who = side(s.side === 'client' ? 0 : 1);
   var head = counterText(at) + ' · ';
   if (s.kind === 'segment') {
-    head += who + ' → ' + side(s.side === 'client' ? 1 : 0) + ': ' + T(s.label);
+    head += who + ' → ' + side(s.side === 'client' ? 1 : 0) + U('colon') + T(s.label);
   } else {
-    head += who + ': ' + T(s.label);
+    head += who + U('colon') + T(s.label);
   }
   p.appendChild(el('h2', '', head));
   p.appendChild(el('p', 'expl', T(s.explanation)));
@@ -484,16 +484,16 @@ function buildPanel(at) {
   p.appendChild(el('h3', '', U('calls')));
   var calls = T(s.calls) || [null, null];
   var ul = el('ul');
-  if (s.call) { ul.appendChild(el('li', 'mono', U('call') + ': ' + s.call)); }
+  if (s.call) { ul.appendChild(el('li', 'mono', U('call') + U('colon') + s.call)); }
   for (var k = 0; k < 2; k++) {
-    ul.appendChild(el('li', '', side(k) + ': ' + (calls[k] || U('none'))));
+    ul.appendChild(el('li', '', side(k) + U('colon') + (calls[k] || U('none'))));
   }
   p.appendChild(ul);
   if (s.node[0] || s.node[1]) {
     p.appendChild(el('h3', '', U('node')));
     var un = el('ul');
     for (var j = 0; j < 2; j++) {
-      if (s.node[j]) { un.appendChild(el('li', 'mono', side(j) + ': ' + s.node[j])); }
+      if (s.node[j]) { un.appendChild(el('li', 'mono', side(j) + U('colon') + s.node[j])); }
     }
     p.appendChild(un);
   }
@@ -596,6 +596,9 @@ function buildPrint() {
     // A landscape page holds about 480pt of rows: shrink long ladders to fit
     // and show only the last PRINT_ROWS steps of very long ones.
     var rows = Math.min(i + 1, PRINT_ROWS) + 5;
+    for (var j = Math.max(1, i + 1 - PRINT_ROWS); j <= i; j++) {
+      if (D.steps[j].stream !== D.steps[j - 1].stream) { rows += 2; }
+    }
     lad.style.fontSize = Math.min(12, 480 / (rows * 2.3)).toFixed(1) + 'pt';
     lad.appendChild(el('h1', '', 'synack - ' + D.source));
     if (D.title) { lad.appendChild(el('p', '', D.title)); }
