@@ -154,7 +154,10 @@ fn hostile_text_cannot_close_the_script_or_inject_markup() {
     let open = r#"id="deck-data">"#;
     let start = deck.find(open).unwrap() + open.len();
     let inside = &deck[start..start + deck[start..].find("</script>").unwrap()];
-    assert!(!inside.contains(['<', '>', '&']), "raw markup characters in the data");
+    assert!(
+        !inside.contains(['<', '>', '&']),
+        "raw markup characters in the data"
+    );
     // Escaped, not dropped: the data still says exactly what it was given.
     let data = blob(&deck);
     assert_eq!(data["title"], HOSTILE);
@@ -433,7 +436,11 @@ rec('m', location.hash);
     assert_eq!(attr("h"), "#step=21");
     assert_eq!(attr("i"), "#step=1");
     assert_eq!(attr("j"), "#step=1", "no step before the first");
-    assert_eq!((attr("k"), attr("l")), ("true".into(), "false".into()), "b blanks");
+    assert_eq!(
+        (attr("k"), attr("l")),
+        ("true".into(), "false".into()),
+        "b blanks"
+    );
     assert_eq!(attr("m"), "#step=2", "the next button");
     // After 'v' twice and 'l' twice the page is as before: English.
     assert!(dom.contains(en[1]["explanation"].as_str().unwrap()));

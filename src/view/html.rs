@@ -56,7 +56,7 @@ fn ui_words(lang: Lang) -> Value {
             "step": "Step", "of": "of", "client": "client", "server": "server",
             "before": "before", "after": "after", "kernel": "kernel says",
             "states": "States", "calls": "Socket calls", "node": "Node.js events",
-            "layers": "Layers", "call": "call",
+            "layers": "Layers",
             "none": "—", "lost": "lost", "stream": "stream",
             "newconn": "a new connection", "prev": "◀ back", "next": "next ▶",
             "empty": "This timeline has no steps.",
@@ -67,7 +67,7 @@ fn ui_words(lang: Lang) -> Value {
             "step": "第", "of": "步，共", "client": "客户端", "server": "服务端",
             "before": "之前", "after": "之后", "kernel": "内核报告",
             "states": "状态", "calls": "套接字调用", "node": "Node.js 事件",
-            "layers": "分层", "call": "调用",
+            "layers": "分层",
             "none": "—", "lost": "丢失", "stream": "连接",
             "newconn": "新的连接", "prev": "◀ 上一步", "next": "下一步 ▶",
             "empty": "这条时间线没有步骤。",
@@ -484,7 +484,6 @@ function buildPanel(at) {
   p.appendChild(el('h3', '', U('calls')));
   var calls = T(s.calls) || [null, null];
   var ul = el('ul');
-  if (s.call) { ul.appendChild(el('li', 'mono', U('call') + U('colon') + s.call)); }
   for (var k = 0; k < 2; k++) {
     ul.appendChild(el('li', '', side(k) + U('colon') + (calls[k] || U('none'))));
   }
