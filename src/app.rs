@@ -373,6 +373,11 @@ pub fn html_deck(tl: &Timeline, stream: Option<u32>) -> String {
             only_stream: stream,
             lang: lang(),
             both_languages: true,
+            titles: tl
+                .source
+                .strip_prefix("simulation: ")
+                .and_then(scenario::get)
+                .map(|sc| (sc.summary, sc.summary_zh)),
         },
     )
 }

@@ -100,7 +100,12 @@ fn lang_picks_the_language_the_deck_opens_in() {
     assert_eq!(data["langs"], serde_json::json!(["zh", "en"]));
     let deck = synack(&["--lang", "en", "simulate", "handshake", "--format", "html"]);
     assert!(deck.contains(r#"<html lang="en">"#));
-    assert_eq!(blob(&deck)["lang"], "en");
+    let data = blob(&deck);
+    assert_eq!(data["lang"], "en");
+    // A scenario's title is in both languages too.
+    let sc = synack::tcp::scenario::get("handshake").unwrap();
+    assert_eq!(data["title"]["en"], sc.summary);
+    assert_eq!(data["title"]["zh"], sc.summary_zh);
 }
 
 #[test]
@@ -112,6 +117,7 @@ fn one_language_only_embeds_no_other() {
             only_stream: None,
             lang: Lang::En,
             both_languages: false,
+            titles: None,
         },
     );
     assert_eq!(data["langs"], serde_json::json!(["en"]));
@@ -132,6 +138,7 @@ fn hostile_deck(payload: &str) -> String {
             only_stream: None,
             lang: Lang::En,
             both_languages: true,
+            titles: None,
         },
     );
     data["source"] = payload.into();
@@ -389,10 +396,11 @@ fn chromium_steps_with_keys_and_updates_the_url() {
     let zh = ndjson(&["--lang", "zh", "simulate", "handshake", "--json"]);
     let en = ndjson(&["--lang", "en", "simulate", "handshake", "--json"]);
     // Key presses as a clicker or keyboard sends them, recorded in
-    // attributes that --dump-dom shows.
+    // attributes that --dump-dom shows (double quotes made single, so that
+    // an attribute ends at the first `"`).
     let probe = r#"<script>
 function key(k) { document.dispatchEvent(new KeyboardEvent('keydown', { key: k, bubbles: true })); }
-function rec(name, v) { document.body.setAttribute('data-' + name, String(v)); }
+function rec(name, v) { document.body.setAttribute('data-' + name, String(v).replace(/"/g, "'")); }
 key('PageDown'); key('PageDown'); key('ArrowRight');
 rec('a', location.hash);
 rec('b', document.querySelectorAll('[data-step]').length);
@@ -403,6 +411,7 @@ key('v');
 key('l');
 rec('e', document.querySelector('.expl').textContent);
 rec('f', location.hash);
+rec('n', document.getElementById('title').textContent);
 key('l');
 key('PageUp');
 rec('g', location.hash);
@@ -430,8 +439,12 @@ rec('m', location.hash);
     assert_eq!(attr("b"), "5", "rows after the current step are hidden");
     assert_eq!(attr("c"), "21", "v shows every row");
     assert_eq!(attr("d"), "16", "the rows not reached yet are dimmed");
-    assert_eq!(attr("e"), zh[4]["explanation"].as_str().unwrap());
+    let expl = zh[4]["explanation"].as_str().unwrap().replace('"', "'");
+    assert_eq!(attr("e"), expl);
     assert_eq!(attr("f"), "#step=5&lang=zh");
+    let sc = synack::tcp::scenario::get("handshake").unwrap();
+    let title = sc.summary_zh.replace('"', "'");
+    assert_eq!(attr("n"), title, "the title follows the language");
     assert_eq!(attr("g"), "#step=4");
     assert_eq!(attr("h"), "#step=21");
     assert_eq!(attr("i"), "#step=1");

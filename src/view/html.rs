@@ -13,7 +13,7 @@
 //! namespace): a classroom machine is often offline, and a file that loads
 //! nothing cannot leak what the students look at.
 
-use crate::explain::{self, Lang};
+use crate::explain::{self, Lang, tr};
 use crate::timeline::{Side, StepKind, Timeline, state_name};
 use crate::view::tui::ladder::{call_text_in, seg_labels_in, timer_text_in};
 use serde_json::{Map, Value, json};
@@ -27,6 +27,10 @@ pub struct HtmlOptions {
     pub lang: Lang,
     /// Embed the other language too, with a switch (`l`).
     pub both_languages: bool,
+    /// The timeline's title in English and in Chinese, when the source has
+    /// both (a scenario's summary); otherwise the timeline's own title is
+    /// shown in every language.
+    pub titles: Option<(&'static str, &'static str)>,
 }
 
 fn code(lang: Lang) -> &'static str {
@@ -182,7 +186,10 @@ pub fn deck_data(tl: &Timeline, opts: &HtmlOptions) -> Value {
     });
     json!({
         "source": tl.source,
-        "title": tl.title,
+        "title": match opts.titles {
+            Some((en, zh)) => per_lang(&langs, |l| tr(l, en, zh)),
+            None => json!(tl.title),
+        },
         "lang": code(opts.lang),
         "langs": langs.iter().map(|&l| code(l)).collect::<Vec<_>>(),
         "ui": per_lang(&langs, ui_words),
@@ -521,7 +528,7 @@ function writeHash() {
 function render() {
   document.documentElement.lang = lang;
   document.getElementById('source').textContent = 'synack - ' + D.source;
-  document.getElementById('title').textContent = D.title;
+  document.getElementById('title').textContent = T(D.title);
   document.getElementById('prev').textContent = U('prev');
   document.getElementById('next').textContent = U('next');
   document.getElementById('counter').textContent = N ? (cur + 1) + ' / ' + N : '0 / 0';
@@ -600,7 +607,7 @@ function buildPrint() {
     }
     lad.style.fontSize = Math.min(12, 480 / (rows * 2.3)).toFixed(1) + 'pt';
     lad.appendChild(el('h1', '', 'synack - ' + D.source));
-    if (D.title) { lad.appendChild(el('p', '', D.title)); }
+    if (T(D.title)) { lad.appendChild(el('p', '', T(D.title))); }
     lad.appendChild(buildLadder(i, false, PRINT_ROWS));
     var pan = el('div', 'panel');
     pan.appendChild(buildPanel(i));
