@@ -4,7 +4,7 @@ use crate::capture::{self, ReadOptions};
 use crate::cli::{Cli, Command, Format, InspectArgs, OutputArgs, SimulateArgs};
 use crate::explain::Lang;
 use crate::tcp::scenario;
-use crate::tcp::sim::{SimConfig, Simulator};
+use crate::tcp::sim::{SimConfig, Simulator, WhatIf, WhatIfKind};
 use crate::tcp::tracker::Summary;
 use crate::timeline::Timeline;
 use crate::view::{json, plain};
@@ -17,16 +17,7 @@ pub fn run(cli: Cli) -> Result<()> {
     match cli.command {
         None => simulate(&SimulateArgs {
             scenario: "handshake".into(),
-            isn_client: None,
-            isn_server: None,
-            export: None,
-            force: false,
-            output: OutputArgs {
-                plain: false,
-                json: false,
-                format: None,
-                brief: false,
-            },
+            ..SimulateArgs::default()
         }),
         Some(Command::Simulate(args)) => simulate(&args),
         Some(Command::Scenarios) => list_scenarios(),
@@ -70,8 +61,19 @@ pub fn lang() -> Lang {
     LANG.get().copied().unwrap_or_default()
 }
 
+/// Whether `emit` would start the terminal UI.
+fn tui_wanted(output: &OutputArgs) -> bool {
+    output.format().is_none() && !output.brief && io::stdout().is_terminal()
+}
+
 /// Build the timeline of a scenario.
 pub fn simulate_timeline(args: &SimulateArgs) -> Result<Timeline> {
+    scenario_timeline(&args.scenario, simulate_config(args)?)
+}
+
+/// The simulator's configuration from the command line, "what if"s
+/// included.
+fn simulate_config(args: &SimulateArgs) -> Result<SimConfig> {
     let mut cfg = SimConfig::default();
     if let Some(isn) = args.isn_client {
         cfg.isn_client = isn;
@@ -79,33 +81,101 @@ pub fn simulate_timeline(args: &SimulateArgs) -> Result<Timeline> {
     if let Some(isn) = args.isn_server {
         cfg.isn_server = isn;
     }
-    scenario_timeline(&args.scenario, cfg)
+    for (step, change) in what_ifs(args) {
+        add_what_if(&args.scenario, &mut cfg, step, change)?;
+    }
+    Ok(cfg)
+}
+
+/// The command line's "what if"s, by step: each step number is read on the
+/// ladder as the changes at earlier steps leave it.
+fn what_ifs(args: &SimulateArgs) -> Vec<(usize, WhatIfKind)> {
+    let mut all: Vec<(usize, WhatIfKind)> = args
+        .drop
+        .iter()
+        .map(|&s| (s as usize, WhatIfKind::Drop))
+        .chain(
+            args.delay
+                .iter()
+                .map(|&(s, ms)| (s as usize, WhatIfKind::Delay(f64::from(ms) / 1000.0))),
+        )
+        .chain(
+            args.duplicate
+                .iter()
+                .map(|&s| (s as usize, WhatIfKind::Duplicate)),
+        )
+        .collect();
+    all.sort_by_key(|(s, _)| *s);
+    all
 }
 
 /// The timeline of the scenario called `name`, titled in the user's language.
 pub fn scenario_timeline(name: &str, cfg: SimConfig) -> Result<Timeline> {
+    Ok(scenario_run(name, cfg)?.0)
+}
+
+/// [`scenario_timeline`], with each step's [`WhatIf`] number (None for
+/// calls and timers), so a step can be named in a "what if".
+pub fn scenario_run(name: &str, cfg: SimConfig) -> Result<(Timeline, Vec<Option<u32>>)> {
     let Some(sc) = scenario::get(name) else {
         bail!("there is no scenario `{name}`; run `synack scenarios` to list them");
     };
+    let changed = !cfg.what_if.is_empty();
     let sim = Simulator::run(cfg, &sc.ops)
         .with_context(|| format!("scenario `{}` could not run", sc.name))?;
     let summary = match lang() {
         Lang::En => sc.summary,
         Lang::Zh => sc.summary_zh,
     };
-    Ok(sim.into_timeline(format!("simulation: {}", sc.name), summary.to_string()))
+    let numbers = sim.sent_numbers().to_vec();
+    let source = if changed {
+        format!("simulation: {} (what if)", sc.name)
+    } else {
+        format!("simulation: {}", sc.name)
+    };
+    Ok((sim.into_timeline(source, summary.to_string()), numbers))
+}
+
+/// Add a "what if" on step `step` (1-based, as the ladder numbers steps)
+/// of the run `cfg` makes: the step must be a segment. Changes named
+/// later than it are forgotten: they named segments of a run that no
+/// longer happens.
+pub fn add_what_if(name: &str, cfg: &mut SimConfig, step: usize, change: WhatIfKind) -> Result<()> {
+    let (tl, numbers) = scenario_run(name, cfg.clone())?;
+    let Some(sent) = step.checked_sub(1).and_then(|i| numbers.get(i).copied()) else {
+        bail!(
+            "scenario `{name}` has {} steps; there is no step {step}",
+            tl.steps.len()
+        );
+    };
+    let Some(sent) = sent else {
+        bail!(
+            "step {step} of `{name}` is a socket call or a timer, not a segment; \
+             name a segment's step (run `synack simulate {name} --plain` to see them)"
+        );
+    };
+    cfg.what_if.retain(|w| w.sent() < sent);
+    cfg.what_if.push(WhatIf::new(change, sent));
+    Ok(())
 }
 
 fn simulate(args: &SimulateArgs) -> Result<()> {
     let tl = simulate_timeline(args)?;
+    if args.export.is_none() && tui_wanted(&args.output) {
+        // The terminal UI can play the scenario again with a change or
+        // swap it for another: give it the simulator's way in.
+        let cfg = simulate_config(args)?;
+        let (_, sent) = scenario_run(&args.scenario, cfg.clone())?;
+        let replay = crate::view::tui::app::Replay {
+            scenario: args.scenario.clone(),
+            cfg,
+            run: |name, cfg| scenario_run(name, cfg.clone()),
+            sent,
+        };
+        return crate::view::tui::run_simulation(&tl, args.output.tui(), replay);
+    }
     if let Some(path) = &args.export {
-        if path.exists() && !args.force {
-            bail!(
-                "{} already exists; choose another name or add --force to overwrite it",
-                path.display()
-            );
-        }
-        export(&tl, path)?;
+        export_to(&tl, path, args.force)?;
     }
     emit(&tl, None, &args.output)
 }
@@ -115,6 +185,13 @@ fn simulate(args: &SimulateArgs) -> Result<()> {
 /// sender would record them: Wireshark then marks the resend as a
 /// retransmission, which is the point of the loss scenarios.
 pub fn export(tl: &Timeline, path: &std::path::Path) -> Result<()> {
+    export_to(tl, path, true)
+}
+
+/// [`export`], replacing an existing regular file only with `force`; a
+/// path that is not a regular file (a directory, `/dev/null`, a FIFO, a
+/// link) is refused either way.
+pub fn export_to(tl: &Timeline, path: &std::path::Path, force: bool) -> Result<()> {
     // A fixed, recognisable start: 2026-01-01T00:00:00Z.
     const START_NANOS: i128 = 1_767_225_600_000_000_000;
     let frames = tl.segments().filter_map(|(step, v)| {
@@ -122,8 +199,12 @@ pub fn export(tl: &Timeline, path: &std::path::Path) -> Result<()> {
         let ts = START_NANOS + (step.time * 1e9).round() as i128;
         Some((ts, b.data.clone(), b.orig_len))
     });
-    crate::pcap::write_pcap(path, crate::wire::build::LINKTYPE_ETHERNET, frames)
-        .with_context(|| format!("cannot write {}", path.display()))?;
+    let mut w =
+        crate::pcap::PcapWriter::create_with(path, crate::wire::build::LINKTYPE_ETHERNET, force)?;
+    for (ts, data, orig_len) in frames {
+        w.write_frame(ts, &data, orig_len)?;
+    }
+    w.finish()?;
     Ok(())
 }
 
@@ -158,7 +239,9 @@ fn inspect(args: &InspectArgs) -> Result<()> {
             out.buf.extend_from_slice(body.as_bytes());
             batch.clear();
         };
+        let mut streams = 0u64;
         let report = capture::summarize_parallel(path, READ, |s| {
+            streams = streams.max(u64::from(s.stream) + 1);
             if args.stream.is_some_and(|n| n != s.stream) {
                 return std::ops::ControlFlow::Continue(());
             }
@@ -173,6 +256,8 @@ fn inspect(args: &InspectArgs) -> Result<()> {
             out.maybe_flush()
         })
         .map_err(|e| about(path, e))?;
+        // Before the last rows: no table header for a stream that is not there.
+        no_such_stream(path, args.stream, streams)?;
         flush_rows(&mut batch, &mut out);
         if !out.finish()? {
             return Ok(());
@@ -186,8 +271,10 @@ fn inspect(args: &InspectArgs) -> Result<()> {
         let mut out = ChunkedOut::new();
         let mut writer = json::StepWriter::new();
         let only = args.stream;
+        let mut streams = 0u64;
         // Formatting runs beside the reading, on the second core.
         let mut f = |step: &crate::timeline::Step| {
+            streams = streams.max(u64::from(step.stream) + 1);
             if only.is_some_and(|n| n != step.stream) {
                 return std::ops::ControlFlow::Continue(());
             }
@@ -199,6 +286,7 @@ fn inspect(args: &InspectArgs) -> Result<()> {
         if !out.finish()? {
             return Ok(());
         }
+        no_such_stream(path, only, streams)?;
         return finish_report(path, &report);
     }
     let want_tui =
@@ -207,7 +295,7 @@ fn inspect(args: &InspectArgs) -> Result<()> {
         // Large files too: the list shows at once and fills while the file
         // is indexed in the background.
         crate::pcap::CaptureReader::open(path).map_err(|e| about(path, e))?;
-        return crate::view::tui::run_capture_file(path);
+        return crate::view::tui::run_capture_file(path, args.output.tui());
     }
     let (tl, report) = capture::timeline(
         path,
@@ -217,15 +305,7 @@ fn inspect(args: &InspectArgs) -> Result<()> {
         },
     )
     .map_err(|e| about(path, e))?;
-    if let Some(n) = args.stream
-        && n as usize >= tl.streams.len()
-    {
-        bail!(
-            "{} has no stream {n}: it holds {} TCP connection(s), numbered from 0",
-            path.display(),
-            tl.streams.len()
-        );
-    }
+    no_such_stream(path, args.stream, tl.streams.len() as u64)?;
     if want_tui {
         // On a terminal, inspect opens on the list of connections.
         let rows: Vec<Summary> = report
@@ -234,11 +314,26 @@ fn inspect(args: &InspectArgs) -> Result<()> {
             .filter(|s| args.stream.is_none_or(|n| n == s.stream))
             .cloned()
             .collect();
-        crate::view::tui::run_capture(&tl, &rows)?;
+        crate::view::tui::run_capture(&tl, &rows, args.output.tui())?;
         return finish_report(path, &report);
     }
     emit(&tl, args.stream, &args.output)?;
     finish_report(path, &report)
+}
+
+/// `--stream N` names a connection the file does not hold: the same one
+/// line whatever the output format (`--json` and `--summary` used to print
+/// nothing and exit 0, as if the stream were there and empty).
+fn no_such_stream(path: &std::path::Path, stream: Option<u32>, streams: u64) -> Result<()> {
+    if let Some(n) = stream
+        && u64::from(n) >= streams
+    {
+        bail!(
+            "{} has no stream {n}: it holds {streams} TCP connection(s), numbered from 0",
+            path.display()
+        );
+    }
+    Ok(())
 }
 
 fn quiz(args: &crate::cli::QuizArgs) -> Result<()> {
@@ -397,9 +492,9 @@ fn emit(tl: &Timeline, stream: Option<u32>, output: &OutputArgs) -> Result<()> {
     } else if format == Some(Format::Html) {
         out.write_all(html_deck(tl, stream).as_bytes())
             .and_then(|_| out.flush())
-    } else if format.is_none() && !output.brief && io::stdout().is_terminal() {
+    } else if tui_wanted(output) {
         drop(out);
-        return crate::view::tui::run(tl);
+        return crate::view::tui::run(tl, output.tui());
     } else {
         let text = plain::render_in(
             tl,

@@ -96,7 +96,7 @@ Examples:
 #[derive(Args, Debug, Clone)]
 pub struct QuizArgs {
     /// Scenario to quiz on (see `synack scenarios`)
-    #[arg(default_value = "handshake", conflicts_with = "file")]
+    #[arg(default_value = "handshake", conflicts_with = "file", value_parser = scenario_name)]
     pub scenario: String,
     /// Quiz on a capture file instead (a live recording made with `live --save` works too)
     #[arg(long, value_name = "FILE")]
@@ -126,8 +126,8 @@ pub struct LiveArgs {
     /// What the client writes
     #[arg(long, value_name = "TEXT", conflicts_with = "bytes")]
     pub message: Option<String>,
-    /// Make the client write N bytes instead of a message
-    #[arg(long, value_name = "N")]
+    /// Make the client write N bytes instead of a message (1 to 67108864)
+    #[arg(long, value_name = "N", value_parser = parse_bytes)]
     pub bytes: Option<usize>,
     /// Run the whole script without waiting for key presses
     #[arg(long)]
@@ -147,14 +147,14 @@ pub struct SniffArgs {
     /// Only connections with this port at either end
     #[arg(long, value_name = "N")]
     pub port: Option<u16>,
-    /// The interface to capture on
+    /// The interface to capture on (a loopback device: synack teaches on loopback)
     #[arg(long, default_value = "lo", value_name = "NAME")]
     pub iface: String,
     /// Stop after this many TCP segments (default: until q or Ctrl-C)
     #[arg(long, value_name = "N")]
     pub count: Option<u64>,
-    /// Stop after this many seconds
-    #[arg(long, value_name = "SECONDS")]
+    /// Stop after this many seconds (more than 0, at most 31536000: a year)
+    #[arg(long, value_name = "SECONDS", value_parser = parse_duration, allow_hyphen_values = true)]
     pub duration: Option<f64>,
     /// Write every frame captured to this pcap (also on Ctrl-C)
     #[arg(long, value_name = "FILE.pcap")]
@@ -195,7 +195,7 @@ pub enum Format {
     Html,
 }
 
-#[derive(Args, Debug, Clone)]
+#[derive(Args, Debug, Clone, Default)]
 pub struct OutputArgs {
     /// Print the ladder as plain text (the default when stdout is not a terminal)
     #[arg(long, conflicts_with_all = ["json", "format"])]
@@ -209,12 +209,26 @@ pub struct OutputArgs {
     /// With --plain: the ladder without the explanations
     #[arg(long)]
     pub brief: bool,
+    /// Terminal UI: autoplay one step every SECONDS (space pauses and resumes)
+    #[arg(long, value_name = "SECONDS", value_parser = parse_pace)]
+    pub pace: Option<f64>,
+    /// Terminal UI: start in the presenter layout (large states, ladder and explanation)
+    #[arg(long)]
+    pub present: bool,
 }
 
-#[derive(Args, Debug, Clone)]
+/// `--pace`: from a tenth of a second to ten minutes.
+fn parse_pace(s: &str) -> Result<f64, String> {
+    match s.parse::<f64>() {
+        Ok(p) if (0.1..=600.0).contains(&p) => Ok(p),
+        _ => Err(format!("`{s}` is not a pace from 0.1 to 600 seconds")),
+    }
+}
+
+#[derive(Args, Debug, Clone, Default)]
 pub struct SimulateArgs {
     /// Scenario to play (see `synack scenarios`)
-    #[arg(default_value = "handshake")]
+    #[arg(default_value = "handshake", value_parser = scenario_name)]
     pub scenario: String,
     /// The client's initial sequence number (decimal or 0x hex)
     #[arg(long, value_parser = parse_u32, value_name = "N")]
@@ -228,8 +242,31 @@ pub struct SimulateArgs {
     /// Overwrite the --export file if it exists
     #[arg(long, requires = "export")]
     pub force: bool,
+    /// What if the segment of step STEP (as the ladder numbers steps) were lost? Repeatable
+    #[arg(long, value_name = "STEP", value_parser = clap::value_parser!(u32).range(1..=1000))]
+    pub drop: Vec<u32>,
+    /// What if the segment of step STEP arrived MS milliseconds late? Repeatable
+    #[arg(long, value_name = "STEP:MS", value_parser = parse_delay)]
+    pub delay: Vec<(u32, u32)>,
+    /// What if the segment of step STEP arrived twice? Repeatable
+    #[arg(long, value_name = "STEP", value_parser = clap::value_parser!(u32).range(1..=1000))]
+    pub duplicate: Vec<u32>,
     #[command(flatten)]
     pub output: OutputArgs,
+}
+
+/// `STEP:MS` of `--delay`: a step number and up to ten minutes.
+fn parse_delay(s: &str) -> Result<(u32, u32), String> {
+    let bad = || format!("`{s}` is not STEP:MS (for example 3:500: step 3, half a second late)");
+    let (step, ms) = s.split_once(':').ok_or_else(bad)?;
+    let step: u32 = step.parse().map_err(|_| bad())?;
+    let ms: u32 = ms.parse().map_err(|_| bad())?;
+    if !(1..=1000).contains(&step) || ms > 600_000 {
+        return Err(format!(
+            "`{s}`: the step is from 1 to 1000 and the delay at most 600000 ms"
+        ));
+    }
+    Ok((step, ms))
 }
 
 fn parse_u32(s: &str) -> Result<u32, String> {
@@ -240,7 +277,42 @@ fn parse_u32(s: &str) -> Result<u32, String> {
     parsed.map_err(|_| format!("`{s}` is not a number from 0 to 4294967295"))
 }
 
+/// The most the lab's client may write: far more than a lesson needs,
+/// small enough that the payload is always allocated.
+pub const MAX_LAB_BYTES: usize = 64 << 20;
+
+fn parse_bytes(s: &str) -> Result<usize, String> {
+    match s.parse::<u64>() {
+        Ok(n) if (1..=MAX_LAB_BYTES as u64).contains(&n) => Ok(n as usize),
+        _ => Err(format!(
+            "`{s}` is not a number of bytes from 1 to {MAX_LAB_BYTES} (64 MiB)"
+        )),
+    }
+}
+
+/// The longest `--duration`: a year. `Duration::from_secs_f64` panics on
+/// what does not fit, and NaN, infinity or a negative number must not
+/// quietly mean "for ever".
+pub const MAX_DURATION: f64 = 365.0 * 86_400.0;
+
+fn parse_duration(s: &str) -> Result<f64, String> {
+    match s.parse::<f64>() {
+        Ok(d) if d > 0.0 && d <= MAX_DURATION => Ok(d),
+        _ => Err(format!(
+            "`{s}` is not a number of seconds above 0 and at most {MAX_DURATION} (a year)"
+        )),
+    }
+}
+
 impl OutputArgs {
+    /// How the terminal UI is presented.
+    pub fn tui(&self) -> crate::view::tui::app::TuiOptions {
+        crate::view::tui::app::TuiOptions {
+            pace: self.pace,
+            present: self.present,
+        }
+    }
+
     /// The output asked for, with --plain/--json folded into --format.
     pub fn format(&self) -> Option<Format> {
         if self.json {
@@ -250,5 +322,18 @@ impl OutputArgs {
         } else {
             self.format
         }
+    }
+}
+
+/// A scenario name is checked by clap, so a wrong one is a usage error
+/// (exit 2) like any other wrong argument, and says what would be right.
+fn scenario_name(s: &str) -> Result<String, String> {
+    if crate::tcp::scenario::NAMES.contains(&s) {
+        Ok(s.to_string())
+    } else {
+        Err(format!(
+            "there is no scenario `{s}`; the scenarios are: {} (`synack scenarios` describes them)",
+            crate::tcp::scenario::NAMES.join(", ")
+        ))
     }
 }

@@ -10,6 +10,7 @@ pub mod explain;
 pub mod live;
 pub mod pcap;
 pub mod quiz;
+pub mod signals;
 pub mod tcp;
 pub mod timeline;
 pub mod view;

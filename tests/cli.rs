@@ -77,12 +77,14 @@ fn scenarios_lists_each_with_a_description() {
 }
 
 #[test]
-fn unknown_scenario_is_one_clear_line_and_exit_1() {
+fn unknown_scenario_is_a_usage_error_exit_2() {
+    // A wrong scenario name is a wrong argument: exit 2, as clap's other
+    // usage errors, with the one line that says what is wrong first.
     let o = synack(&["simulate", "no-such-thing"]);
-    assert_eq!(o.status.code(), Some(1));
+    assert_eq!(o.status.code(), Some(2));
     let err = stderr(&o);
-    assert_eq!(err.lines().count(), 1, "{err}");
-    assert!(err.contains("no-such-thing") && err.contains("synack scenarios"));
+    let first = err.lines().next().unwrap_or_default();
+    assert!(first.contains("no-such-thing") && first.contains("synack scenarios"));
     assert!(!err.contains("panicked"));
 }
 

@@ -261,7 +261,34 @@ fn refused_script() {
     check_script("refused", EXPECTED[1].1, &[]);
     let (steps, _) = run_script("refused", &[]);
     assert_eq!(steps[0]["call"], "connect()");
-    assert_eq!(steps[0]["result"], "ECONNREFUSED");
+    // connect() fails when the RST comes back, not before its SYN: the
+    // call step has no result yet, the RST step says it failed.
+    assert!(steps[0]["result"].is_null(), "{}", steps[0]);
+    let rst = steps
+        .iter()
+        .position(|s| {
+            s["flags"]
+                .as_array()
+                .is_some_and(|f| f.iter().any(|x| x == "RST"))
+        })
+        .expect("an RST");
+    let syn = steps
+        .iter()
+        .position(|s| {
+            s["flags"]
+                .as_array()
+                .is_some_and(|f| f.iter().any(|x| x == "SYN"))
+        })
+        .expect("a SYN");
+    assert!(syn < rst);
+    let said = steps[rst]["calls"]["client"].as_str().unwrap_or_default();
+    assert!(said.contains("ECONNREFUSED"), "{}", steps[rst]);
+    assert!(
+        steps[..rst]
+            .iter()
+            .all(|s| !s.to_string().contains("ECONNREFUSED")),
+        "ECONNREFUSED told before the RST came"
+    );
 }
 
 #[test]
@@ -449,7 +476,9 @@ fn without_cap_net_raw_it_says_how_to_run_it() {
     }
 }
 
-/// Under sudo the saved capture belongs to the user who ran sudo, not root.
+/// Under sudo the saved capture belongs to the user who ran sudo, not
+/// root: synack becomes that user before creating it, so it is created in
+/// a directory that user may write (here: one they own).
 #[test]
 fn a_capture_saved_under_sudo_belongs_to_the_sudo_user() {
     if !can_sniff() {
@@ -457,6 +486,7 @@ fn a_capture_saved_under_sudo_belongs_to_the_sudo_user() {
     }
     use std::os::unix::fs::MetadataExt;
     let dir = tmp("sudo-owner");
+    std::os::unix::fs::chown(&dir, Some(4242), Some(4343)).unwrap();
     let path = dir.join("mine.pcap");
     let out = Command::new(env!("CARGO_BIN_EXE_synack"))
         .args(["live", "--auto", "--json", "--save", path.to_str().unwrap()])
@@ -467,5 +497,6 @@ fn a_capture_saved_under_sudo_belongs_to_the_sudo_user() {
     ndjson(&out);
     let meta = std::fs::metadata(&path).expect("the capture was written");
     assert_eq!((meta.uid(), meta.gid()), (4242, 4343));
+    assert_eq!(meta.mode() & 0o777, 0o600);
     std::fs::remove_dir_all(&dir).unwrap();
 }

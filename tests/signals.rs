@@ -4,8 +4,7 @@
 //!   after a connection on 127.0.0.1:P: it exits 0 and F holds every frame
 //!   it had printed (read back with `synack inspect F --json`). Needs
 //!   CAP_NET_RAW (root; CI is root); elsewhere SKIP with a message.
-//! - While it runs, the sniffer holds no capability but CAP_DAC_OVERRIDE
-//!   (kept for renaming the `--save` file into place), and no_new_privs.
+//! - While it runs, the sniffer holds no capability, and no_new_privs.
 //! - `synack inspect big.pcap --json | head -1`: stdout closed early, exit 0
 //!   and nothing on stderr.
 
@@ -131,10 +130,10 @@ fn stop_sniff_with(signal: i32, name: &str) {
     let mut child = start_sniff(port, &save);
     let pid = child.id();
 
-    // Privileges while it runs: only CAP_DAC_OVERRIDE (bit 1) is left.
+    // Privileges while it runs: none.
     let (eff, prm, nnp) = caps(pid);
-    assert_eq!(eff & !0b10, 0, "effective capabilities left: {eff:#x}");
-    assert_eq!(prm & !0b10, 0, "permitted capabilities left: {prm:#x}");
+    assert_eq!(eff, 0, "effective capabilities left: {eff:#x}");
+    assert_eq!(prm, 0, "permitted capabilities left: {prm:#x}");
     assert_eq!(nnp, "1", "no_new_privs is not set");
 
     talk(port);

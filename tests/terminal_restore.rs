@@ -324,3 +324,67 @@ fn the_tui_exits_when_its_terminal_hangs_up() {
     std::fs::remove_dir_all(&dir).ok();
     assert!(gone, "synack kept running after its terminal hung up");
 }
+
+/// `kill -INT PID` from outside (raw mode turns Ctrl-C into a key, so this
+/// SIGINT comes from another process): the TUI ends as on SIGTERM, the
+/// terminal is restored, and the exit status says a signal ended it
+/// (128+2), not 0. Before: SIGINT's default action killed synack with the
+/// terminal raw, on the alternate screen, mouse capture on, cursor hidden.
+#[test]
+fn an_external_sigint_restores_the_terminal_and_exits_130() {
+    for (name, args, wait) in [
+        ("sigint-simulate", "simulate handshake", "step 1/"),
+        ("sigint-quiz", "quiz", "1/"),
+    ] {
+        let dir = std::env::temp_dir().join(format!("synack-{name}-{}", std::process::id()));
+        let Some(t) = Tmux::start(name, &script(&dir, "", args)) else {
+            return;
+        };
+        let s = t.wait_for(wait, 15);
+        assert!(s.contains(wait), "{name}: the TUI did not start:\n{s}");
+        let pid = synack_pid(&t).expect("synack's pid in the pane");
+        // SAFETY: plain kill(2) of our own grandchild.
+        unsafe { libc::kill(pid, libc::SIGINT) };
+        let after = assert_restored(&t, name);
+        assert!(after.contains("status=130"), "{name}: {after}");
+    }
+}
+
+/// SIGINT and SIGHUP to the sniffer's TUI: it stops like on `q` (the
+/// capture finished, the terminal restored), exit 128+N. Before: the
+/// sniffer's own SIGINT handler set a flag the TUI never looked at, so
+/// SIGINT was ignored. Needs root (CAP_NET_RAW); SKIP otherwise.
+#[test]
+fn sigint_and_sighup_stop_the_sniff_tui() {
+    if synack::live::sniffer::RawSocket::open("lo").is_err() {
+        eprintln!("SKIP: sniffing needs CAP_NET_RAW (run the tests as root)");
+        return;
+    }
+    for (signal, name, code) in [(libc::SIGINT, "int", 130), (libc::SIGHUP, "hup", 129)] {
+        let name = format!("sniff-tui-sig{name}");
+        let dir = std::env::temp_dir().join(format!("synack-{name}-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let save = dir.join("tui.pcap");
+        let Some(t) = Tmux::start(
+            &name,
+            &script(
+                &dir,
+                "",
+                &format!("sniff --port 9 --save {}", save.display()),
+            ),
+        ) else {
+            return;
+        };
+        // The TUI is up once the alternate screen is on.
+        let end = Instant::now() + Duration::from_secs(15);
+        while !t.pane_flags().contains("alternate_on=1") && Instant::now() < end {
+            sleep(Duration::from_millis(100));
+        }
+        let pid = synack_pid(&t).expect("synack's pid in the pane");
+        // SAFETY: plain kill(2) of our own grandchild.
+        unsafe { libc::kill(pid, signal) };
+        let after = assert_restored(&t, &name);
+        assert!(after.contains(&format!("status={code}")), "{name}: {after}");
+        assert!(save.exists(), "{name}: the capture was not finished");
+    }
+}

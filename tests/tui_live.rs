@@ -342,15 +342,19 @@ fn sniffing_shows_the_connection_list_as_it_grows() {
     let a = app.handle_key(key(KeyCode::Right));
     assert_eq!(a, Action::Advance);
     settle(&mut app, &mut src, a);
-    assert_eq!(app.position().0, 4, "moved to the new step");
+    let (n, total) = app.position();
+    assert_eq!((n, total), (5, 5), "moved to the new steps");
     assert!(
         render(&mut app, 120, 40).contains("sniffing only"),
         "a note says why nothing happened at once"
     );
-    // Growth alone does not move the cursor.
-    let (_, before) = app.position();
+    // On the last step the sniffer follows new segments, like `tail -f`.
     settle(&mut app, &mut src, Action::None);
-    assert_eq!(app.position(), (4, before + 1));
+    assert_eq!(app.position(), (6, 6), "followed the new segment");
+    // Stepping back stops following: growth alone no longer moves it.
+    app.handle_key(key(KeyCode::Left));
+    app.handle_key(key(KeyCode::Left));
+    assert_eq!(app.position().0, 4);
     for _ in 0..50 {
         settle(&mut app, &mut src, Action::None);
     }

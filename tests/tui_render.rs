@@ -12,9 +12,13 @@ use synack::view::tui::ui;
 mod common;
 use common::{key, render, timeline};
 
+/// The simulation at `step`, with the steps still to come shown too (`v`):
+/// these tests are about layout; hiding the future is tested in
+/// tests/tui_classroom.rs.
 fn app_at(tl: &Timeline, step: usize) -> App<'_> {
     let mut app = App::new(tl);
     app.theme.color = false;
+    app.show_future = true;
     app.goto(step);
     app
 }

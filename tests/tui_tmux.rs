@@ -153,7 +153,7 @@ fn child_run_capture() {
         },
     )
     .unwrap();
-    synack::view::tui::run_capture(&tl, &report.summaries).unwrap();
+    synack::view::tui::run_capture(&tl, &report.summaries, Default::default()).unwrap();
 }
 
 #[test]
@@ -172,7 +172,7 @@ fn child_run_live() {
         },
         script,
     };
-    synack::view::tui::run_live(&mut lab).unwrap();
+    synack::view::tui::run_live(&mut lab, Default::default()).unwrap();
 }
 
 /// A tmux session, killed when dropped (also when an assertion fails).

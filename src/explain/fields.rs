@@ -4,7 +4,8 @@
 //! UI only lays these lines out.
 
 use super::{Lang, tr};
-use crate::timeline::{FrameBytes, LayerSpan, SegmentView};
+use crate::tcp::segment::TcpOption;
+use crate::timeline::{FrameBytes, LayerSpan, SegmentView, Side, Timeline};
 use etherparse::{Ethernet2HeaderSlice, Ipv4HeaderSlice, Ipv6HeaderSlice, TcpHeaderSlice};
 use std::fmt::Write;
 
@@ -192,7 +193,42 @@ pub fn network(fb: &FrameBytes, span: &LayerSpan, lang: Lang) -> Vec<String> {
     }
 }
 
-pub fn transport(fb: &FrameBytes, span: &LayerSpan, v: &SegmentView, lang: Lang) -> Vec<String> {
+/// The window scale shift that applies to `tl.steps[i]`'s window field:
+/// RFC 7323 §2.2 scales a segment's window by the shift its *sender*
+/// announced in its SYN, and only when both SYNs carried the option; the
+/// SYNs' own windows are never scaled.
+pub fn window_shift(tl: &Timeline, i: usize) -> Option<u8> {
+    let step = tl.steps.get(i)?;
+    let v = step.segment.as_ref()?;
+    if v.seg.flags.syn() {
+        return None;
+    }
+    let shift_of = |from: Side| {
+        tl.steps[..i].iter().find_map(|s| {
+            let sv = s.segment.as_ref()?;
+            (s.stream == step.stream && sv.from == from && sv.seg.flags.syn()).then(|| {
+                sv.seg.options.iter().find_map(|o| match o {
+                    TcpOption::WindowScale { shift } => Some(*shift),
+                    _ => None,
+                })
+            })?
+        })
+    };
+    let own = shift_of(v.from)?;
+    shift_of(v.from.other())?;
+    Some(own.min(14))
+}
+
+/// `shift`: see [`window_shift`]; with one, the window is shown scaled too
+/// (`window 64 (× 1024 = 65536 bytes)`), as Wireshark's "calculated window
+/// size".
+pub fn transport(
+    fb: &FrameBytes,
+    span: &LayerSpan,
+    v: &SegmentView,
+    shift: Option<u8>,
+    lang: Lang,
+) -> Vec<String> {
     let bytes = fb.data.get(span.range.start..).unwrap_or(&[]);
     let rel = tr(lang, "relative", "相对值");
     match TcpHeaderSlice::from_slice(bytes) {
@@ -229,15 +265,17 @@ pub fn transport(fb: &FrameBytes, span: &LayerSpan, v: &SegmentView, lang: Lang)
                 tr(
                     lang,
                     format!(
-                        "window {}   header {} bytes   checksum 0x{:04x}   urgent {}",
+                        "window {}{}   header {} bytes   checksum 0x{:04x}   urgent {}",
                         tcp.window_size(),
+                        scaled(tcp.window_size(), shift, "bytes"),
                         u16::from(tcp.data_offset()) * 4,
                         tcp.checksum(),
                         tcp.urgent_pointer()
                     ),
                     format!(
-                        "窗口 {}   首部 {} 字节   校验和 0x{:04x}   紧急指针 {}",
+                        "窗口 {}{}   首部 {} 字节   校验和 0x{:04x}   紧急指针 {}",
                         tcp.window_size(),
+                        scaled(tcp.window_size(), shift, "字节"),
                         u16::from(tcp.data_offset()) * 4,
                         tcp.checksum(),
                         tcp.urgent_pointer()
@@ -258,10 +296,20 @@ pub fn transport(fb: &FrameBytes, span: &LayerSpan, v: &SegmentView, lang: Lang)
     }
 }
 
-pub fn payload(fb: &FrameBytes, span: &LayerSpan, lang: Lang) -> Vec<String> {
+/// ` (× 1024 = 65536 bytes)` when a scale applies.
+fn scaled(window: u16, shift: Option<u8>, unit: &str) -> String {
+    match shift {
+        Some(s) if s > 0 => format!(" (× {} = {} {unit})", 1u32 << s, u32::from(window) << s),
+        _ => String::new(),
+    }
+}
+
+/// `budget`: how many bytes of the payload to preview (the view passes
+/// what fits in a few of its lines).
+pub fn payload(fb: &FrameBytes, span: &LayerSpan, lang: Lang, budget: usize) -> Vec<String> {
     let bytes = fb.data.get(span.range.clone()).unwrap_or(&[]);
     let mut preview = String::new();
-    for &b in bytes.iter().take(48) {
+    for &b in bytes.iter().take(budget) {
         match b {
             b'\n' => preview.push_str("\\n"),
             b'\r' => preview.push_str("\\r"),
@@ -271,7 +319,7 @@ pub fn payload(fb: &FrameBytes, span: &LayerSpan, lang: Lang) -> Vec<String> {
             }
         }
     }
-    if bytes.len() > 48 {
+    if bytes.len() > budget {
         preview.push('…');
     }
     vec![format!(

@@ -94,6 +94,7 @@ fn errno_name(e: &io::Error) -> &'static str {
         Some(libc::EINPROGRESS) => "EINPROGRESS",
         Some(libc::EBADF) => "EBADF",
         Some(libc::EINVAL) => "EINVAL",
+        Some(libc::EINTR) => "EINTR",
         _ => match e.kind() {
             io::ErrorKind::TimedOut | io::ErrorKind::WouldBlock => "EAGAIN",
             _ => "EIO",
@@ -150,15 +151,61 @@ fn write_call(sock: Option<&Socket>, data: &[u8]) -> CallResult {
     let Some(sock) = sock else {
         return CallResult::Error("EBADF");
     };
+    // The peer may not read yet (the script reads after the write), so a
+    // write larger than both socket buffers would block for ever. Each send
+    // gives up after the socket's send timeout (CALL_TIMEOUT) and the loop
+    // stops at the first send that moves nothing, or on a stopping signal:
+    // the step then shows a short write, as a non-blocking socket would.
     let mut sent = 0;
-    while sent < data.len() {
+    while sent < data.len() && !crate::signals::stopped() {
         match sock.send_with_flags(&data[sent..], libc::MSG_NOSIGNAL) {
+            Ok(0) => break,
             Ok(n) => sent += n,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
             Err(e) if sent == 0 => return CallResult::Error(errno_name(&e)),
             Err(_) => break,
         }
     }
     CallResult::Bytes(sent)
+}
+
+/// `connect()` that gives up after `limit` and, unlike socket2's
+/// `connect_timeout`, notices a stopping signal within 100 ms (a SYN
+/// dropped by a full backlog is retried only after a second).
+fn connect_stoppable(sock: &Socket, to: SocketAddr, limit: Duration) -> io::Result<()> {
+    sock.set_nonblocking(true)?;
+    let result = (|| {
+        match sock.connect(&to.into()) {
+            Ok(()) => return Ok(()),
+            Err(e) if e.raw_os_error() == Some(libc::EINPROGRESS) => {}
+            Err(e) => return Err(e),
+        }
+        let end = Instant::now() + limit;
+        loop {
+            if crate::signals::stopped() {
+                return Err(io::Error::from_raw_os_error(libc::EINTR));
+            }
+            let now = Instant::now();
+            if now >= end {
+                return Err(io::Error::from_raw_os_error(libc::ETIMEDOUT));
+            }
+            let mut fd = libc::pollfd {
+                fd: sock.as_raw_fd(),
+                events: libc::POLLOUT,
+                revents: 0,
+            };
+            let ms = (end - now).min(Duration::from_millis(100)).as_millis() as libc::c_int;
+            // SAFETY: one valid pollfd.
+            if unsafe { libc::poll(&mut fd, 1, ms) } > 0 {
+                return match sock.take_error()? {
+                    Some(e) => Err(e),
+                    None => Ok(()),
+                };
+            }
+        }
+    })();
+    sock.set_nonblocking(false)?;
+    result
 }
 
 impl Lab {
@@ -185,6 +232,7 @@ impl Lab {
             }
             s.bind(&SocketAddr::new(ip, 0).into())?;
             s.set_read_timeout(Some(CALL_TIMEOUT))?;
+            s.set_write_timeout(Some(CALL_TIMEOUT))?;
             let addr = s
                 .local_addr()?
                 .as_socket()
@@ -346,7 +394,14 @@ impl Lab {
         let start = Instant::now();
         let mut last = start;
         loop {
-            let until = (last + QUIET).min(start + SETTLE_MAX);
+            // After a stop, only what is already on its way (one QUIET) is
+            // waited for, so Ctrl-C is answered well within a second.
+            let max = if crate::signals::stopped() {
+                QUIET
+            } else {
+                SETTLE_MAX
+            };
+            let until = (last + QUIET).min(start + max);
             let now = Instant::now();
             if now >= until {
                 return Ok(());
@@ -387,7 +442,22 @@ impl Lab {
         let mut steps = Vec::new();
         let mut mismatches = Vec::new();
         for g in &self.groups {
-            steps.push(g.call.clone());
+            let mut call = g.call.clone();
+            // connect() blocks until the answer comes back: when the answer
+            // is an RST, it fails after that segment, not before the SYN.
+            // The RST step tells the failure (as in the simulation), so the
+            // call step shows only the call.
+            let refused_by_rst = call.call == Some(Call::Connect)
+                && matches!(call.call_result, Some(CallResult::Error(_)))
+                && g.segs.iter().any(|s| {
+                    s.segment
+                        .as_ref()
+                        .is_some_and(|v| v.from != call.side && v.seg.flags.rst())
+                });
+            if refused_by_rst {
+                call.call_result = None;
+            }
+            steps.push(call);
             steps.extend(g.segs.iter().cloned());
             if let Some(k) = g.kernel {
                 let n = steps.len();
@@ -433,7 +503,7 @@ impl Lab {
                 let Some(c) = self.client.as_ref() else {
                     return CallResult::Error("EBADF");
                 };
-                match c.connect_timeout(&self.server_addr.into(), Duration::from_secs(2)) {
+                match connect_stoppable(c, self.server_addr, Duration::from_secs(2)) {
                     Ok(()) => CallResult::Done,
                     Err(e) => CallResult::Error(errno_name(&e)),
                 }
@@ -441,6 +511,7 @@ impl Lab {
             (Side::Server, Call::Accept) => match self.listener.as_ref().map(|l| l.accept()) {
                 Some(Ok((s, _))) => {
                     let _ = s.set_read_timeout(Some(CALL_TIMEOUT));
+                    let _ = s.set_write_timeout(Some(CALL_TIMEOUT));
                     self.conn = Some(s);
                     CallResult::Done
                 }
@@ -723,8 +794,10 @@ impl LiveSource for Lab {
         let (n, total) = (self.next + 1, self.script.actions.len());
         let hint = self.hint_for(*a);
         Some(match crate::app::lang() {
-            crate::explain::Lang::En => format!("step {n}/{total}: {hint}"),
-            crate::explain::Lang::Zh => format!("第 {n}/{total} 步：{hint}"),
+            // Counted in calls, not steps: the status line counts steps,
+            // and two "step" counters side by side disagreed.
+            crate::explain::Lang::En => format!("next call ({n} of {total}): {hint}"),
+            crate::explain::Lang::Zh => format!("下一个调用（第 {n}/{total} 个）：{hint}"),
         })
     }
 

@@ -2,7 +2,8 @@
 //! sockets on loopback, real packets from an `AF_PACKET` socket, the
 //! kernel's own socket states from `/proc/net/tcp{,6}`.
 //!
-//! - [`sniffer`]: the raw socket, its reader thread, dropping privileges;
+//! - [`sniffer`]: the raw socket and its reader thread;
+//! - [`privilege`]: dropping privileges once the raw socket is open;
 //! - [`kernel`]: `/proc/net/tcp` parsing and the kernel → RFC state names;
 //! - [`script`]: the lab's scripts;
 //! - [`lab`]: the lab itself, a [`LiveSource`];
@@ -10,6 +11,7 @@
 
 pub mod kernel;
 pub mod lab;
+pub mod privilege;
 pub mod script;
 pub mod sniff;
 pub mod sniffer;
@@ -18,88 +20,68 @@ use crate::cli::{Format, LiveArgs, OutputArgs, SniffArgs};
 use crate::pcap::PcapWriter;
 use crate::timeline::{LiveSource, Step, Timeline};
 use crate::view::{json, plain};
-use anyhow::{Context, Result, bail};
+use anyhow::{Result, bail};
 use std::io::{self, IsTerminal, Write};
 use std::path::Path;
-use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
-/// Set by SIGINT / SIGTERM: stop, finish the `--save` file, print what
-/// was seen.
-static STOP: AtomicBool = AtomicBool::new(false);
-
-extern "C" fn on_signal(_: libc::c_int) {
-    STOP.store(true, Ordering::SeqCst);
-}
-
-/// Install the SIGINT/SIGTERM handler. No `SA_RESTART`: a blocked read of
-/// the terminal returns EINTR so the lab notices at once.
-fn install_stop_handler() {
-    // SAFETY: the handler only stores to an atomic, which is signal-safe.
-    unsafe {
-        let mut sa: libc::sigaction = std::mem::zeroed();
-        sa.sa_sigaction = on_signal as *const () as libc::sighandler_t;
-        libc::sigemptyset(&mut sa.sa_mask);
-        sa.sa_flags = 0;
-        libc::sigaction(libc::SIGINT, &sa, std::ptr::null_mut());
-        libc::sigaction(libc::SIGTERM, &sa, std::ptr::null_mut());
-    }
-}
-
+/// A stopping signal (SIGINT, SIGTERM, SIGHUP, SIGQUIT) arrived: stop,
+/// finish the `--save` file, print what was seen.
 fn stopped() -> bool {
-    STOP.load(Ordering::SeqCst)
+    crate::signals::stopped()
 }
 
-fn refuse_overwrite(path: &Path, force: bool) -> Result<()> {
-    if path.exists() && !force {
+/// Refuse an interface that is not a loopback device. synack teaches on
+/// loopback, where every frame passes the tap once each way and the
+/// sniffer keeps only the incoming copy; on any other interface that
+/// rule would drop every frame the machine sends.
+fn require_loopback(iface: &str) -> Result<()> {
+    const IFF_LOOPBACK: u32 = 0x8;
+    let flags = std::fs::read_to_string(format!("/sys/class/net/{iface}/flags"));
+    let flags = match flags {
+        Ok(f) => u32::from_str_radix(f.trim().trim_start_matches("0x"), 16).unwrap_or(0),
+        Err(_) if !iface.contains('/') => {
+            // Unknown here: opening the socket names the missing interface.
+            return Ok(());
+        }
+        Err(_) => 0,
+    };
+    if flags & IFF_LOOPBACK == 0 {
         bail!(
-            "{} already exists; choose another name or add --force to overwrite it",
-            path.display()
+            "`{iface}` is not a loopback interface; synack captures on loopback only \
+             (`--iface lo`, the default), where both ends of a connection are seen"
         );
     }
     Ok(())
 }
 
-/// Open the raw socket and the `--save` file, then drop privileges and
-/// start the capture thread. The order matters: capabilities are dropped
-/// before any thread exists (they are per thread), and after the only two
-/// things that need them.
+/// Open the raw socket, give up every privilege, then check and create
+/// the `--save` file and start the capture thread. The order matters:
+/// the file is created by the user synack now runs as (under sudo: the
+/// invoking user), so the kernel's permission checks decide where a
+/// capture may go; privileges are dropped before any thread exists
+/// (capabilities are per thread); and a bad `--save` path is refused
+/// before anything is captured.
 fn start_capture(
     iface: &str,
     save: Option<&Path>,
     force: bool,
 ) -> Result<(sniffer::Sniffer, Option<PcapWriter>)> {
+    require_loopback(iface)?;
+    // Before anything else, so a signal during set-up is not lost.
+    crate::signals::install();
+    // Fail before the socket is open when the path is plainly wrong; it is
+    // checked again, as the right user, when the file is created.
     if let Some(p) = save {
-        refuse_overwrite(p, force)?;
+        crate::pcap::check_target(p, force)?;
     }
     let sock = sniffer::RawSocket::open(iface).map_err(|e| sniffer::open_error(&e, iface))?;
+    privilege::drop_privileges()?;
     let writer = match save {
-        Some(p) => Some(
-            PcapWriter::create(p, sock.link_type)
-                .with_context(|| format!("cannot write {}", p.display()))?,
-        ),
+        Some(p) => Some(PcapWriter::create_with(p, sock.link_type, force)?),
         None => None,
     };
-    // Started through sudo: the saved capture belongs to the user who asked
-    // for it, as if they had written it themselves.
-    if let (Some(w), Some((uid, gid))) = (&writer, sudo_user()) {
-        w.give_to(uid, gid)
-            .context("cannot give the capture file to the sudo user")?;
-    }
-    sniffer::drop_privileges(save.is_some());
-    install_stop_handler();
     Ok((sniffer::Sniffer::start(sock), writer))
-}
-
-/// The invoking user's ids when synack runs as root through sudo.
-fn sudo_user() -> Option<(u32, u32)> {
-    // SAFETY: geteuid has no preconditions.
-    if unsafe { libc::geteuid() } != 0 {
-        return None;
-    }
-    let uid = std::env::var("SUDO_UID").ok()?.parse().ok()?;
-    let gid = std::env::var("SUDO_GID").ok()?.parse().ok()?;
-    Some((uid, gid))
 }
 
 fn print_out(text: &str) -> Result<()> {
@@ -194,7 +176,7 @@ pub fn run_live(args: &LiveArgs) -> Result<()> {
         if std::env::var_os("SYNACK_PLAIN_LAB").is_some() {
             interactive_plain(&mut lab)
         } else {
-            crate::view::tui::run_live(&mut lab)
+            crate::view::tui::run_live(&mut lab, args.output.tui())
         }
     } else {
         run_auto(&mut lab)
@@ -364,15 +346,15 @@ pub fn run_sniff(args: &SniffArgs) -> Result<()> {
     // a LiveSource (until q; --count and --duration are for the text modes).
     let out_args = &args.output;
     if out_args.format().is_none() && !out_args.brief && io::stdout().is_terminal() {
-        let run = crate::view::tui::run_live(&mut src);
+        let run = crate::view::tui::run_live(&mut src, args.output.tui());
         let finished = src.finish();
         run?;
         return finished;
     }
     let json_out = args.output.format() == Some(Format::Json);
+    // The CLI keeps --duration finite and in range, so this cannot panic.
     let deadline = args
         .duration
-        .filter(|d| d.is_finite() && *d >= 0.0)
         .map(|d| Instant::now() + Duration::from_secs_f64(d));
     let mut out = io::BufWriter::new(io::stdout().lock());
     let mut printed = 0usize;

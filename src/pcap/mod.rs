@@ -5,4 +5,4 @@ pub mod read;
 pub mod write;
 
 pub use read::{CaptureError, CaptureReader, MAX_RECORD_LEN, RawFrame};
-pub use write::{PcapWriter, write_pcap};
+pub use write::{PcapWriter, check_target, write_pcap};

@@ -20,6 +20,10 @@ pub const MAX_RECORD_LEN: u32 = 262_144;
 /// for its header and options.
 const MAX_BLOCK_LEN: u32 = MAX_RECORD_LEN + 16_384;
 
+/// The largest `if_tsoffset` magnitude accepted, in seconds: 2^32, the
+/// span of a pcap timestamp's seconds field.
+const MAX_TSOFFSET: u64 = 1 << 32;
+
 /// One captured frame, as stored in the file.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct RawFrame {
@@ -837,6 +841,18 @@ impl CaptureReader {
                             } else {
                                 i64::from_be_bytes(a)
                             };
+                            // Beyond pcap's own span of dates an offset is
+                            // damage, not a clock: with two interfaces it
+                            // put frames billions of years apart, which
+                            // made negative durations and a time column
+                            // wider than the ladder.
+                            if iface.tsoffset.unsigned_abs() > MAX_TSOFFSET {
+                                return Err(damaged(format!(
+                                    "interface description: if_tsoffset of {} s is more than \
+                                     {MAX_TSOFFSET} s (136 years) from the timestamps",
+                                    iface.tsoffset
+                                )));
+                            }
                         }
                         _ => {}
                     }

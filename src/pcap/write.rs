@@ -1,6 +1,7 @@
 //! Write pcap files atomically: frames go to a temporary file in the same
 //! directory, which is fsynced and then renamed over the target, so a
-//! half-written capture is never left behind.
+//! half-written capture is never left behind. Only regular files are ever
+//! replaced ([`check_target`]); captures are created 0600.
 //!
 //! Format: pcap 2.4, little-endian, **nanosecond** timestamps (magic
 //! `a1b23c4d`, read by Wireshark, tshark and tcpdump), snap length 262144.
@@ -35,55 +36,161 @@ pub struct PcapWriter {
     tmp: PathBuf,
     path: PathBuf,
     link_type: u32,
+    force: bool,
 }
 
 fn werr(e: io::Error) -> CaptureError {
     CaptureError::Write(e)
 }
 
+/// The file the capture is written to until it is complete. Its name
+/// says what it is and where it came from, so one left behind by a kill
+/// is recognisable: `.lab.pcap.synack-partial-4242.pcap`.
 fn temp_path(path: &Path) -> io::Result<PathBuf> {
     static COUNTER: AtomicU64 = AtomicU64::new(0);
-    let name = path
-        .file_name()
-        .ok_or_else(|| io::Error::new(io::ErrorKind::InvalidInput, "the path has no file name"))?;
+    let name = file_name(path)?;
     let n = COUNTER.fetch_add(1, Ordering::Relaxed);
-    let tmp_name = format!(
-        ".{}.{}-{}.tmp",
-        name.to_string_lossy(),
-        std::process::id(),
-        n
-    );
+    let pid = std::process::id();
+    let tmp_name = if n == 0 {
+        format!(".{}.synack-partial-{pid}.pcap", name.to_string_lossy())
+    } else {
+        format!(".{}.synack-partial-{pid}-{n}.pcap", name.to_string_lossy())
+    };
     Ok(path.with_file_name(tmp_name))
 }
 
+fn file_name(path: &Path) -> io::Result<&std::ffi::OsStr> {
+    // `dir/` and `..` name no file: `with_file_name` would silently
+    // write somewhere else.
+    let ends_with_slash = path.as_os_str().as_encoded_bytes().last() == Some(&b'/');
+    match path.file_name() {
+        Some(n) if !ends_with_slash => Ok(n),
+        _ => Err(io::Error::new(
+            io::ErrorKind::InvalidInput,
+            format!("{} does not name a file", path.display()),
+        )),
+    }
+}
+
+/// What kind of thing a path that is not a regular file is, for the
+/// one-line refusal.
+fn kind_of(m: &std::fs::Metadata) -> &'static str {
+    use std::os::unix::fs::FileTypeExt;
+    let t = m.file_type();
+    if t.is_dir() {
+        "a directory"
+    } else if t.is_symlink() {
+        "a symbolic link"
+    } else if t.is_char_device() {
+        "a character device"
+    } else if t.is_block_device() {
+        "a block device"
+    } else if t.is_fifo() {
+        "a FIFO"
+    } else if t.is_socket() {
+        "a socket"
+    } else {
+        "not a regular file"
+    }
+}
+
+/// Check, before anything is captured, that a capture can be put at
+/// `path`: it names a file in an existing directory; if something is
+/// there, it is a regular file and `force` is given (a capture never
+/// replaces a device, a FIFO, a link or a directory: renaming over
+/// `/dev/null` would turn it into a file); and a file that belongs to
+/// someone else in a sticky directory (`/tmp`) is refused, since the final
+/// rename would fail. Whether the directory is writable is found by
+/// creating the temporary file, as the user who runs synack.
+pub fn check_target(path: &Path, force: bool) -> Result<(), CaptureError> {
+    use std::os::unix::fs::MetadataExt;
+    let refuse = |msg: String| werr(io::Error::new(io::ErrorKind::InvalidInput, msg));
+    file_name(path).map_err(werr)?;
+    let dir = match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d,
+        _ => Path::new("."),
+    };
+    match std::fs::metadata(dir) {
+        Ok(m) if m.is_dir() => {}
+        Ok(_) => return Err(refuse(format!("{} is not a directory", dir.display()))),
+        Err(e) if e.kind() == io::ErrorKind::NotFound => {
+            return Err(refuse(format!(
+                "the directory {} does not exist; create it first",
+                dir.display()
+            )));
+        }
+        Err(e) => return Err(refuse(format!("{}: {e}", dir.display()))),
+    }
+    let m = match std::fs::symlink_metadata(path) {
+        Ok(m) => m,
+        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(()),
+        Err(e) => return Err(refuse(format!("{}: {e}", path.display()))),
+    };
+    if !m.file_type().is_file() {
+        return Err(refuse(format!(
+            "{} is {}, not a regular file; a capture is only written to a new or regular file",
+            path.display(),
+            kind_of(&m)
+        )));
+    }
+    if !force {
+        return Err(refuse(format!(
+            "{} already exists; choose another name or add --force to overwrite it",
+            path.display()
+        )));
+    }
+    // SAFETY: geteuid has no preconditions.
+    let euid = unsafe { libc::geteuid() };
+    if let Ok(d) = std::fs::metadata(dir)
+        && d.mode() & libc::S_ISVTX != 0
+        && m.uid() != euid
+        && d.uid() != euid
+    {
+        return Err(refuse(format!(
+            "{} belongs to another user in a sticky directory, so it cannot be replaced; \
+             choose another name",
+            path.display()
+        )));
+    }
+    Ok(())
+}
+
 impl PcapWriter {
-    /// Create the temporary file and write the pcap header.
-    /// Give the file to `uid`:`gid` (the user who ran `sudo`), so the
-    /// capture they asked for is theirs, not root's. Call it while the
-    /// process may still change owners (before capabilities are dropped).
-    pub fn give_to(&self, uid: u32, gid: u32) -> Result<(), CaptureError> {
-        let file = self
-            .out
-            .as_ref()
-            .ok_or_else(|| werr(io::Error::other("the capture is already finished")))?
-            .get_ref();
-        std::os::unix::fs::fchown(file, Some(uid), Some(gid)).map_err(werr)
+    /// Create the temporary file and write the pcap header; the target is
+    /// replaced at [`PcapWriter::finish`] if it is a regular file.
+    pub fn create(path: &Path, link_type: u32) -> Result<Self, CaptureError> {
+        Self::create_with(path, link_type, true)
     }
 
-    pub fn create(path: &Path, link_type: u32) -> Result<Self, CaptureError> {
+    /// [`check_target`], then create the temporary file (mode 0600: a
+    /// capture may hold passwords) and write the pcap header. Without
+    /// `force`, [`PcapWriter::finish`] never replaces a file that appeared
+    /// meanwhile.
+    pub fn create_with(path: &Path, link_type: u32, force: bool) -> Result<Self, CaptureError> {
+        use std::os::unix::fs::OpenOptionsExt;
+        check_target(path, force)?;
         let tmp = temp_path(path).map_err(werr)?;
         let file = OpenOptions::new()
             .write(true)
             .create_new(true)
+            .mode(0o600)
             .open(&tmp)
             .map_err(|e| {
-                CaptureError::Write(io::Error::new(e.kind(), format!("{}: {e}", tmp.display())))
+                let dir = match tmp.parent() {
+                    Some(d) if !d.as_os_str().is_empty() => d,
+                    _ => Path::new("."),
+                };
+                werr(io::Error::new(
+                    e.kind(),
+                    format!("cannot create a file in {}: {e}", dir.display()),
+                ))
             })?;
         let mut w = PcapWriter {
             out: Some(BufWriter::new(file)),
             tmp,
             path: path.to_path_buf(),
             link_type,
+            force,
         };
         let mut h = Vec::with_capacity(24);
         h.extend(NANO_MAGIC.to_le_bytes());
@@ -149,39 +256,100 @@ impl PcapWriter {
         }
     }
 
-    /// Flush, fsync and rename the temporary file over the target.
+    /// Flush, fsync and rename the temporary file over the target. If the
+    /// data cannot be written, the temporary file is removed; if only the
+    /// rename fails (the target became a directory or a device, or appeared
+    /// without `--force`), the complete capture is kept under its temporary
+    /// name and the error says where.
     pub fn finish(mut self) -> Result<(), CaptureError> {
         let out = self
             .out
             .take()
             .ok_or_else(|| werr(io::Error::other("the writer is already finished")))?;
-        let result: io::Result<()> = (|| {
+        let written: io::Result<()> = (|| {
             let file = out.into_inner().map_err(|e| e.into_error())?;
-            file.sync_all()?;
-            drop(file);
-            std::fs::rename(&self.tmp, &self.path)?;
-            // Make the rename itself durable (best effort: not every
-            // platform can open a directory).
-            if let Some(dir) = self.path.parent() {
-                let dir = if dir.as_os_str().is_empty() {
-                    Path::new(".")
-                } else {
-                    dir
-                };
-                if let Ok(d) = File::open(dir) {
-                    let _ = d.sync_all();
-                }
-            }
-            Ok(())
+            file.sync_all()
         })();
-        if let Err(e) = result {
+        if let Err(e) = written {
             let _ = std::fs::remove_file(&self.tmp);
             return Err(werr(io::Error::new(
                 e.kind(),
                 format!("{}: {e}", self.path.display()),
             )));
         }
+        if let Err(e) = self.put_in_place() {
+            return Err(werr(io::Error::new(
+                e.kind(),
+                format!(
+                    "cannot put the capture at {} ({e}); it is kept, complete, in {}",
+                    self.path.display(),
+                    self.tmp.display()
+                ),
+            )));
+        }
+        // Make the rename itself durable (best effort: not every
+        // platform can open a directory).
+        if let Some(dir) = self.path.parent() {
+            let dir = if dir.as_os_str().is_empty() {
+                Path::new(".")
+            } else {
+                dir
+            };
+            if let Ok(d) = File::open(dir) {
+                let _ = d.sync_all();
+            }
+        }
         Ok(())
+    }
+
+    fn put_in_place(&self) -> io::Result<()> {
+        match std::fs::symlink_metadata(&self.path) {
+            Ok(m) if !m.file_type().is_file() => {
+                return Err(io::Error::new(
+                    io::ErrorKind::InvalidInput,
+                    format!("it is now {}", kind_of(&m)),
+                ));
+            }
+            _ => {}
+        }
+        if self.force {
+            return std::fs::rename(&self.tmp, &self.path);
+        }
+        rename_noreplace(&self.tmp, &self.path)
+    }
+}
+
+/// Rename without replacing: a file that appeared at the target while
+/// capturing (without `--force`) is not overwritten.
+fn rename_noreplace(from: &Path, to: &Path) -> io::Result<()> {
+    use std::os::unix::ffi::OsStrExt;
+    let c = |p: &Path| {
+        std::ffi::CString::new(p.as_os_str().as_bytes())
+            .map_err(|_| io::Error::new(io::ErrorKind::InvalidInput, "a NUL byte in the path"))
+    };
+    let (f, t) = (c(from)?, c(to)?);
+    // SAFETY: two valid C strings, AT_FDCWD.
+    let r = unsafe {
+        libc::renameat2(
+            libc::AT_FDCWD,
+            f.as_ptr(),
+            libc::AT_FDCWD,
+            t.as_ptr(),
+            libc::RENAME_NOREPLACE,
+        )
+    };
+    if r == 0 {
+        return Ok(());
+    }
+    let e = io::Error::last_os_error();
+    match e.raw_os_error() {
+        // Filesystems without RENAME_NOREPLACE: a hard link fails on an
+        // existing target too.
+        Some(libc::EINVAL) | Some(libc::ENOSYS) => {
+            std::fs::hard_link(from, to)?;
+            std::fs::remove_file(from)
+        }
+        _ => Err(e),
     }
 }
 
@@ -260,6 +428,42 @@ mod tests {
         }
         assert_eq!(std::fs::read_dir(&d).unwrap().count(), 0);
         assert!(!p.exists());
+        std::fs::remove_dir_all(&d).unwrap();
+    }
+
+    /// Only the final rename is impossible (the target became a directory,
+    /// or appeared without --force): the complete capture is kept under its
+    /// temporary name and the error says where, instead of being deleted.
+    #[test]
+    fn a_capture_that_cannot_be_put_in_place_is_kept() {
+        let d = tmpdir("keep");
+        for (force, make) in [(true, "dir"), (false, "file")] {
+            let p = d.join(format!("{make}.pcap"));
+            let mut w = PcapWriter::create_with(&p, 1, force).unwrap();
+            w.write_frame(1_700_000_000_000_000_000, &[1, 2, 3], 3)
+                .unwrap();
+            if make == "dir" {
+                std::fs::create_dir(&p).unwrap();
+            } else {
+                std::fs::write(&p, b"appeared meanwhile").unwrap();
+            }
+            let e = w.finish().unwrap_err().to_string();
+            assert!(e.contains("kept, complete, in"), "{e}");
+            let kept: Vec<_> = std::fs::read_dir(&d)
+                .unwrap()
+                .flatten()
+                .map(|e| e.path())
+                .filter(|p| {
+                    p.to_string_lossy()
+                        .contains(&format!(".{make}.pcap.synack-partial-"))
+                })
+                .collect();
+            assert_eq!(kept.len(), 1, "{e}");
+            assert_eq!(CaptureReader::open(&kept[0]).unwrap().count(), 1);
+            if make == "file" {
+                assert_eq!(std::fs::read(&p).unwrap(), b"appeared meanwhile");
+            }
+        }
         std::fs::remove_dir_all(&d).unwrap();
     }
 

@@ -53,6 +53,45 @@ pub struct WireRule {
     pub action: WireAction,
 }
 
+/// "What if": a change to one segment of a run, named by the order in
+/// which the segments were put on the wire (1-based, retransmissions
+/// counted), as a teacher picks it from the ladder. Runs are deterministic,
+/// so the same number names the same segment until the first change.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum WhatIf {
+    Drop(u32),
+    /// Deliver this many seconds later than the wire's latency.
+    Delay(u32, f64),
+    /// Deliver it twice (the copy just after the original), as a
+    /// retransmission that crossed its ACK would be.
+    Duplicate(u32),
+}
+
+/// What a [`WhatIf`] does to the segment it names.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum WhatIfKind {
+    Drop,
+    /// Seconds later than usual.
+    Delay(f64),
+    Duplicate,
+}
+
+impl WhatIf {
+    pub fn new(kind: WhatIfKind, sent: u32) -> WhatIf {
+        match kind {
+            WhatIfKind::Drop => WhatIf::Drop(sent),
+            WhatIfKind::Delay(s) => WhatIf::Delay(sent, s),
+            WhatIfKind::Duplicate => WhatIf::Duplicate(sent),
+        }
+    }
+
+    pub fn sent(self) -> u32 {
+        match self {
+            WhatIf::Drop(n) | WhatIf::Delay(n, _) | WhatIf::Duplicate(n) => n,
+        }
+    }
+}
+
 /// A socket call in a script.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum CallOp {
@@ -110,6 +149,8 @@ pub struct SimConfig {
     pub latency: f64,
     /// Maximum segment lifetime, seconds (TIME-WAIT lasts 2·MSL).
     pub msl: f64,
+    /// Changes to single segments, on top of the scenario's own wire rules.
+    pub what_if: Vec<WhatIf>,
 }
 
 pub const DEFAULT_ISN_CLIENT: u32 = 3_141_592_653;
@@ -124,6 +165,7 @@ impl Default for SimConfig {
             server: "192.0.2.2:80".parse().expect("literal"),
             latency: 0.010,
             msl: 30.0,
+            what_if: Vec::new(),
         }
     }
 }
@@ -142,6 +184,8 @@ pub struct ScriptError {
 struct Flight {
     at: f64,
     order: u64,
+    /// Its place in the order segments were sent (see [`WhatIf`]).
+    sent: u32,
     from: Side,
     seg: Segment,
     call: Option<Call>,
@@ -157,6 +201,10 @@ pub struct Simulator {
     order: u64,
     rules: Vec<(WireRule, u32)>,
     steps: Vec<Step>,
+    /// For each step: the [`WhatIf`] number of its segment.
+    sent_of_step: Vec<Option<u32>>,
+    /// Segments put on the wire so far.
+    sent: u32,
     frames: u64,
     stream: u32,
     streams: Vec<StreamInfo>,
@@ -189,6 +237,8 @@ impl Simulator {
             order: 0,
             rules: Vec::new(),
             steps: Vec::new(),
+            sent_of_step: Vec::new(),
+            sent: 0,
             frames: 0,
             stream: 0,
             streams,
@@ -227,6 +277,19 @@ impl Simulator {
 
     fn push(&mut self, step: Step) {
         self.steps.push(step);
+        self.sent_of_step.push(None);
+    }
+
+    /// Push a segment's step, remembering which sent segment it shows.
+    fn push_sent(&mut self, step: Step, sent: u32) {
+        self.steps.push(step);
+        self.sent_of_step.push(Some(sent));
+    }
+
+    /// For each step, the number a [`WhatIf`] names its segment by (None
+    /// for calls and timers).
+    pub fn sent_numbers(&self) -> &[Option<u32>] {
+        &self.sent_of_step
     }
 
     /// Run a whole script.
@@ -242,7 +305,17 @@ impl Simulator {
     pub fn op(&mut self, op: &Op) -> Result<(), ScriptError> {
         match op {
             Op::Call(side, call) => {
-                self.call(*side, call)?;
+                if let Err(e) = self.call(*side, call) {
+                    // A "what if" can leave a call too early for its script
+                    // (accept() while the SYN is still being retransmitted).
+                    // Real calls block until they can go on: let the wire and
+                    // the timers run, then make it.
+                    if self.cfg.what_if.is_empty() {
+                        return Err(e);
+                    }
+                    self.settle();
+                    self.call(*side, call)?;
+                }
                 self.deliver_all();
             }
             Op::Together(calls) => {
@@ -371,6 +444,16 @@ impl Simulator {
         // "the 2nd SYN" both find theirs.
         let mut delay = 0.0;
         let mut dropped = false;
+        let mut copies = 1;
+        self.sent += 1;
+        let sent = self.sent;
+        for w in self.cfg.what_if.iter().filter(|w| w.sent() == sent) {
+            match *w {
+                WhatIf::Drop(_) => dropped = true,
+                WhatIf::Delay(_, d) => delay += d,
+                WhatIf::Duplicate(_) => copies = 2,
+            }
+        }
         for (rule, seen) in self.rules.iter_mut() {
             if rule.from == from && rule.what.hits(&seg) {
                 *seen += 1;
@@ -385,29 +468,36 @@ impl Simulator {
         if dropped {
             let states = self.states();
             let view = self.view(from, &seg, true);
-            self.push(Step {
-                kind: StepKind::Segment,
-                stream: self.stream,
-                time: self.now,
-                side: from,
-                call,
-                call_result: None,
-                timer: None,
-                segment: Some(view),
-                before: states,
-                after: states,
-                kernel: None,
-            });
+            self.push_sent(
+                Step {
+                    kind: StepKind::Segment,
+                    stream: self.stream,
+                    time: self.now,
+                    side: from,
+                    call,
+                    call_result: None,
+                    timer: None,
+                    segment: Some(view),
+                    before: states,
+                    after: states,
+                    kernel: None,
+                },
+                sent,
+            );
             return;
         }
-        self.order += 1;
-        self.in_flight.push(Flight {
-            at: self.now + self.cfg.latency + delay,
-            order: self.order,
-            from,
-            seg,
-            call,
-        });
+        for copy in 0..copies {
+            self.order += 1;
+            self.in_flight.push(Flight {
+                // A duplicate arrives a millisecond after the original.
+                at: self.now + self.cfg.latency + delay + 0.001 * f64::from(copy),
+                order: self.order,
+                sent,
+                from,
+                seg: seg.clone(),
+                call,
+            });
+        }
     }
 
     /// Build the step's view of a segment: frame bytes, relative numbers,
@@ -479,19 +569,22 @@ impl Simulator {
             Err(_) => Vec::new(),
         };
         let after = self.states();
-        self.push(Step {
-            kind: StepKind::Segment,
-            stream: self.stream,
-            time: self.now,
-            side: f.from,
-            call: f.call,
-            call_result: None,
-            timer: None,
-            segment: Some(view),
-            before,
-            after,
-            kernel: None,
-        });
+        self.push_sent(
+            Step {
+                kind: StepKind::Segment,
+                stream: self.stream,
+                time: self.now,
+                side: f.from,
+                call: f.call,
+                call_result: None,
+                timer: None,
+                segment: Some(view),
+                before,
+                after,
+                kernel: None,
+            },
+            f.sent,
+        );
         for r in replies {
             self.send(to, r, None);
         }
@@ -804,5 +897,75 @@ mod tests {
                 .analysis
                 .contains(&crate::timeline::Analysis::Retransmission)
         );
+    }
+
+    fn handshake_with(what_if: Vec<WhatIf>) -> Simulator {
+        let cfg = SimConfig {
+            what_if,
+            ..SimConfig::default()
+        };
+        let ops = [
+            Op::Call(Server, Listen),
+            Op::Call(Client, Connect),
+            Op::Call(Server, Accept),
+            Op::Call(Client, Write(b"hi".to_vec())),
+            Op::Settle,
+        ];
+        Simulator::run(cfg, &ops).expect("script runs")
+    }
+
+    #[test]
+    fn what_if_numbers_name_segments_in_the_order_they_were_sent() {
+        let sim = handshake_with(vec![]);
+        let numbers: Vec<u32> = sim.sent_numbers().iter().flatten().copied().collect();
+        assert_eq!(numbers, [1, 2, 3, 4, 5]);
+        let calls = sim.steps().iter().filter(|s| s.segment.is_none()).count();
+        assert_eq!(
+            sim.sent_numbers().iter().filter(|n| n.is_none()).count(),
+            calls
+        );
+    }
+
+    #[test]
+    fn what_if_the_syn_is_lost_plays_as_syn_lost() {
+        let sim = handshake_with(vec![WhatIf::Drop(1)]);
+        assert_eq!(
+            segs(&sim)[..3],
+            [
+                (Client, "[S]".to_string(), true),
+                (Client, "[S]".to_string(), false),
+                (Server, "[S.]".to_string(), false),
+            ]
+        );
+        assert_eq!(timers(&sim), vec![(Client, 1.0)]);
+    }
+
+    #[test]
+    fn what_if_a_segment_is_duplicated_or_delayed() {
+        let sim = handshake_with(vec![WhatIf::Duplicate(4)]);
+        let data: Vec<_> = sim
+            .steps()
+            .iter()
+            .filter_map(|s| s.segment.as_ref())
+            .filter(|v| v.len == 2)
+            .collect();
+        assert_eq!(data.len(), 2, "the data segment arrives twice");
+        assert!(
+            data[1]
+                .analysis
+                .contains(&crate::timeline::Analysis::Retransmission),
+            "the copy looks like a retransmission: {:?}",
+            data[1].analysis
+        );
+        let plain = handshake_with(vec![]);
+        let late = handshake_with(vec![WhatIf::Delay(4, 0.5)]);
+        let time_of = |sim: &Simulator| {
+            sim.steps()
+                .iter()
+                .find(|s| s.segment.as_ref().is_some_and(|v| v.len == 2))
+                .map(|s| s.time)
+                .unwrap()
+        };
+        assert!((time_of(&late) - time_of(&plain) - 0.5).abs() < 1e-9);
     }
 }

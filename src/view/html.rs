@@ -321,6 +321,9 @@ footer { padding: 0.3em 1em; font-size: 0.8em; color: #555; border-top: 1px soli
 .arrow::after { content: ""; position: absolute; top: -7px; border: 6px solid transparent; }
 .arrow.rgt::after { right: -12px; border-left: 10px solid currentColor; }
 .arrow.lft::after { left: -12px; border-right: 10px solid currentColor; }
+/* Heavier for an RST, as in every view: it shows in black and white too. */
+.arrow.rst { border-top-width: 5px; }
+.arrow.rst::after { top: -8.5px; }
 .arrow.lost { border-top-style: dashed; right: 40%; }
 .arrow.lost.lft { left: 40%; right: 0; }
 .arrow.lost::after { content: "✕"; border: none; top: -0.75em; color: #b00; font-weight: bold; }

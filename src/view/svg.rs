@@ -100,6 +100,8 @@ pub fn render(tl: &Timeline, only_stream: Option<u32>) -> String {
                 let v = step.segment.as_ref().expect("segment step");
                 let (x1, x2) = (x_of(v.from), x_of(v.from.other()));
                 let y2 = y + 10.0;
+                // The colour rule of every view (the TUI's
+                // `Theme::segment`): SYN blue, FIN yellow-brown, RST red.
                 let colour = if v.seg.flags.rst() {
                     "#b00"
                 } else if v.seg.flags.syn() {
@@ -109,6 +111,8 @@ pub fn render(tl: &Timeline, only_stream: Option<u32>) -> String {
                 } else {
                     "#222"
                 };
+                // Heavier for an RST: it shows in black and white too.
+                let stroke = if v.seg.flags.rst() { "3" } else { "1.5" };
                 if v.lost {
                     let xm = x1 + (x2 - x1) * 0.6;
                     let ym = y + 6.0;
@@ -130,7 +134,7 @@ pub fn render(tl: &Timeline, only_stream: Option<u32>) -> String {
                 } else {
                     let _ = writeln!(
                         out,
-                        r#"<line x1="{x1}" y1="{y}" x2="{x2}" y2="{y2}" stroke="{colour}" stroke-width="1.5" marker-end="url(#arrow)"/>"#
+                        r#"<line x1="{x1}" y1="{y}" x2="{x2}" y2="{y2}" stroke="{colour}" stroke-width="{stroke}" marker-end="url(#arrow)"/>"#
                     );
                 }
                 let mut label = format!("{} seq={}", v.seg.flags.tcpdump(), v.seq_rel);

@@ -9,6 +9,8 @@ use super::file::{FileState, IndexMsg};
 use super::text::tr;
 use super::theme::Theme;
 use crate::explain::Lang;
+use crate::tcp::scenario;
+use crate::tcp::sim::{SimConfig, WhatIf, WhatIfKind};
 use crate::tcp::tracker::Summary;
 use crate::timeline::{LiveSource, Timeline};
 use crossterm::event::{
@@ -119,6 +121,39 @@ pub struct HitMap {
     pub ladder_base: usize,
 }
 
+/// How the TUI is presented, from the command line (`--pace`, `--present`).
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct TuiOptions {
+    /// Autoplay from the start, one step every this many seconds.
+    pub pace: Option<f64>,
+    /// Start in the presenter layout.
+    pub present: bool,
+}
+
+/// Runs a scenario with a configuration: the timeline and each step's
+/// "what if" number ([`crate::tcp::sim::WhatIf`]). Given by whoever starts
+/// the TUI, so the view never runs the model itself.
+pub type RunScenario = fn(&str, &SimConfig) -> anyhow::Result<(Timeline, Vec<Option<u32>>)>;
+
+/// A simulation the TUI can play again with a change ("what if") or swap
+/// for another scenario (the picker).
+pub struct Replay {
+    pub scenario: String,
+    pub cfg: SimConfig,
+    pub run: RunScenario,
+    /// The "what if" number of each step of the timeline shown.
+    pub sent: Vec<Option<u32>>,
+}
+
+/// An overlay that takes the keys until it closes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Menu {
+    /// What if the current segment were lost, late or duplicated?
+    WhatIf,
+    /// Choose a scenario; the index of the highlighted one.
+    Picker(usize),
+}
+
 /// Autoplay intervals `+` and `-` move between, in milliseconds.
 const INTERVALS_MS: [u64; 9] = [250, 500, 750, 1000, 1500, 2000, 3000, 5000, 8000];
 const DEFAULT_INTERVAL: usize = 4;
@@ -179,6 +214,26 @@ pub struct App<'a> {
     /// ([`App::file`]): the list grows as the index is built, and `tl`
     /// holds the one stream opened last.
     pub file: Option<FileState>,
+    /// Draw the ladder rows after the current step too (`v` toggles).
+    /// Off in the simulation and the live lab, so "what comes next?" is
+    /// not answered on the projector before it is asked; on for captures
+    /// and the sniffer, whose reader wants the whole connection at once.
+    pub show_future: bool,
+    /// `--pace`: autoplay at this interval instead of the `+`/`-` ones.
+    pub pace: Option<Duration>,
+    /// Autoplay was paused by space or by stepping back; space resumes it.
+    pub paused: bool,
+    /// Time left until the next autoplay step, set by the event loop for
+    /// the countdown.
+    pub countdown: Option<Duration>,
+    /// The presenter layout: ladder and explanation only, large (`P`).
+    pub present: bool,
+    /// Gaps between rows of the ladder grow with the time between steps
+    /// (`t`), so a 1 s RTO or the 60 s of TIME_WAIT show as gaps.
+    pub timed: bool,
+    /// Set for a simulation: "what if" and the scenario picker.
+    pub replay: Option<Replay>,
+    pub menu: Option<Menu>,
 }
 
 impl<'a> App<'a> {
@@ -214,6 +269,14 @@ impl<'a> App<'a> {
             pending: false,
             hits: HitMap::default(),
             file: None,
+            show_future: false,
+            pace: None,
+            paused: false,
+            countdown: None,
+            present: false,
+            timed: false,
+            replay: None,
+            menu: None,
         }
     }
 
@@ -225,6 +288,7 @@ impl<'a> App<'a> {
         app.screen = Screen::List;
         app.conns = summaries.to_vec();
         app.frame_numbers = true;
+        app.show_future = true;
         app
     }
 
@@ -242,6 +306,7 @@ impl<'a> App<'a> {
         app.has_list = true;
         app.screen = Screen::List;
         app.frame_numbers = true;
+        app.show_future = true;
         app.file = Some(FileState::new(path));
         app
     }
@@ -402,6 +467,7 @@ impl<'a> App<'a> {
             app.has_list = true;
             app.screen = Screen::List;
             app.frame_numbers = true;
+            app.show_future = true;
         }
         app.refresh(source);
         app
@@ -417,6 +483,12 @@ impl<'a> App<'a> {
         if *self.tl == *tl {
             return;
         }
+        // The sniffer follows new segments, like `tail -f`, while the
+        // cursor is on the last step; stepping back stops that. (The lab
+        // moves only when "next" was pressed: see `follow`.)
+        let tail = self.live.as_ref().is_some_and(|l| !l.drives)
+            && self.screen == Screen::Steps
+            && self.at_end();
         self.tl = Cow::Owned(tl.clone());
         if self.has_list {
             self.conns = source.summaries();
@@ -426,6 +498,9 @@ impl<'a> App<'a> {
         // kernel's states); if the source rewrote its timeline, keep the
         // cursor on a step that exists.
         self.current = self.current.min(self.tl.steps.len().saturating_sub(1));
+        if tail && let Some(last) = self.last() {
+            self.goto(last);
+        }
         if let Some(from) = self.follow
             && self.screen == Screen::Steps
             && let Some(i) = self.visible_steps().into_iter().find(|&i| i >= from)
@@ -536,6 +611,12 @@ impl<'a> App<'a> {
             .collect()
     }
 
+    /// Whether the ladder draws step `i`: every step up to the current
+    /// one, and the later ones only when [`App::show_future`] is on.
+    pub fn revealed(&self, i: usize) -> bool {
+        self.show_future || i <= self.current
+    }
+
     fn first(&self) -> Option<usize> {
         self.visible_steps().first().copied()
     }
@@ -559,7 +640,128 @@ impl<'a> App<'a> {
     }
 
     pub fn interval(&self) -> Duration {
-        Duration::from_millis(INTERVALS_MS[self.interval])
+        self.pace
+            .unwrap_or_else(|| Duration::from_millis(INTERVALS_MS[self.interval]))
+    }
+
+    /// Take the command line's presentation options: `--pace` starts
+    /// autoplay at that interval, `--present` the presenter layout.
+    pub fn apply(&mut self, opts: TuiOptions) {
+        if let Some(p) = opts.pace {
+            self.pace = Some(Duration::from_secs_f64(p));
+            self.autoplay = true;
+        }
+        self.present = opts.present;
+    }
+
+    /// A simulation that "what if" and the picker can run again.
+    pub fn with_replay(mut self, replay: Replay) -> Self {
+        self.replay = Some(replay);
+        self
+    }
+
+    /// Run the simulation again with `cfg` (and maybe another scenario),
+    /// keeping the cursor on step index `at` where it still exists.
+    fn rerun(&mut self, scenario: String, cfg: SimConfig, at: usize) -> bool {
+        let Some(r) = self.replay.as_mut() else {
+            return false;
+        };
+        match (r.run)(&scenario, &cfg) {
+            Ok((tl, sent)) => {
+                r.scenario = scenario;
+                r.cfg = cfg;
+                r.sent = sent;
+                self.tl = Cow::Owned(tl);
+                self.current = at.min(self.tl.steps.len().saturating_sub(1));
+                self.scroll = [0; 4];
+                self.ladder_scroll = 0;
+                self.hits.ladder_base = 0;
+                true
+            }
+            Err(e) => {
+                self.message = Some(tr(
+                    self.lang,
+                    format!("cannot replay: {e:#}"),
+                    format!("无法重放：{e:#}"),
+                ));
+                false
+            }
+        }
+    }
+
+    /// "What if" on the current step: change its segment and play the
+    /// scenario again from there. Changes at later steps are forgotten
+    /// (they named segments of a run that no longer happens).
+    pub fn what_if(&mut self, change: WhatIfKind) -> bool {
+        let at = self.current;
+        let Some(r) = self.replay.as_ref() else {
+            return false;
+        };
+        let Some(Some(sent)) = r.sent.get(at).copied() else {
+            self.message = Some(
+                tr(
+                    self.lang,
+                    "what if: choose a segment's step first",
+                    "假如：请先选中一个报文段的步骤",
+                )
+                .into(),
+            );
+            return false;
+        };
+        let mut cfg = r.cfg.clone();
+        cfg.what_if.retain(|w| w.sent() < sent);
+        cfg.what_if.push(WhatIf::new(change, sent));
+        let scenario = r.scenario.clone();
+        self.rerun(scenario, cfg, at)
+    }
+
+    /// The picker chose scenario `name`: play it from its first step, with
+    /// no "what if".
+    pub fn pick(&mut self, name: &str) -> bool {
+        let Some(r) = self.replay.as_ref() else {
+            return false;
+        };
+        let cfg = SimConfig {
+            what_if: Vec::new(),
+            ..r.cfg.clone()
+        };
+        self.autoplay = false;
+        self.paused = false;
+        self.rerun(name.to_string(), cfg, 0)
+    }
+
+    /// Keys while a menu is open.
+    fn menu_key(&mut self, menu: Menu, key: KeyEvent) -> Action {
+        match (menu, key.code) {
+            (_, KeyCode::Esc) | (Menu::WhatIf, KeyCode::Char('x')) => {
+                self.menu = None;
+                Action::Redraw
+            }
+            (Menu::WhatIf, KeyCode::Char(c @ '1'..='3')) => {
+                self.menu = None;
+                self.what_if(match c {
+                    '1' => WhatIfKind::Drop,
+                    '2' => WhatIfKind::Delay(0.5),
+                    _ => WhatIfKind::Duplicate,
+                });
+                Action::Redraw
+            }
+            (Menu::Picker(i), KeyCode::Up | KeyCode::Char('k')) => {
+                self.menu = Some(Menu::Picker(i.saturating_sub(1)));
+                Action::Redraw
+            }
+            (Menu::Picker(i), KeyCode::Down | KeyCode::Char('j')) => {
+                self.menu = Some(Menu::Picker((i + 1).min(scenario::NAMES.len() - 1)));
+                Action::Redraw
+            }
+            (Menu::Picker(i), KeyCode::Enter | KeyCode::Char(' ')) => {
+                self.menu = None;
+                self.pick(scenario::NAMES[i]);
+                Action::Redraw
+            }
+            (_, KeyCode::Char('q')) => Action::Quit,
+            _ => Action::None,
+        }
     }
 
     /// Go to step index `i` (into `tl.steps`); returns whether it moved.
@@ -684,6 +886,9 @@ impl<'a> App<'a> {
         if ctrl && matches!(key.code, KeyCode::Char('c') | KeyCode::Char('C')) {
             return Action::Quit;
         }
+        if let Some(menu) = self.menu {
+            return self.menu_key(menu, key);
+        }
         if self.help {
             // Esc and ? close the help; q still quits; other keys close it
             // and do what they do.
@@ -767,12 +972,50 @@ impl<'a> App<'a> {
         if let Some(a) = self.common_key(key) {
             return a;
         }
+        // Paced autoplay: space pauses and resumes it; while it was never
+        // started, space steps as always.
+        if key.code == KeyCode::Char(' ') && (self.autoplay || self.paused) {
+            self.autoplay = !self.autoplay;
+            self.paused = !self.autoplay;
+            return Action::Redraw;
+        }
+        // Stepping back pauses autoplay (the teacher wants to go over it).
+        if matches!(
+            key.code,
+            KeyCode::Left | KeyCode::Char('p') | KeyCode::Backspace | KeyCode::PageUp
+        ) && self.autoplay
+        {
+            self.autoplay = false;
+            self.paused = true;
+        }
         match key.code {
             KeyCode::Esc if self.has_list => {
                 self.back_to_list();
                 Action::Redraw
             }
             KeyCode::Esc => Action::Quit,
+            KeyCode::Char('P') => {
+                self.present = !self.present;
+                Action::Redraw
+            }
+            KeyCode::Char('t') => {
+                self.timed = !self.timed;
+                self.hits.ladder_base = 0;
+                Action::Redraw
+            }
+            KeyCode::Char('x') if self.replay.is_some() => {
+                self.menu = Some(Menu::WhatIf);
+                Action::Redraw
+            }
+            KeyCode::Char('c') if self.replay.is_some() => {
+                let now = self
+                    .replay
+                    .as_ref()
+                    .and_then(|r| scenario::NAMES.iter().position(|n| *n == r.scenario))
+                    .unwrap_or(0);
+                self.menu = Some(Menu::Picker(now));
+                Action::Redraw
+            }
             KeyCode::Right
             | KeyCode::Char(' ')
             | KeyCode::Char('n')
@@ -812,6 +1055,7 @@ impl<'a> App<'a> {
             }
             KeyCode::Char('a') => {
                 self.autoplay = !self.autoplay;
+                self.paused = false;
                 if self.autoplay && self.at_end() && !self.can_advance() {
                     // Play again from the start.
                     if let Some(f) = self.first() {
@@ -840,6 +1084,10 @@ impl<'a> App<'a> {
             }
             KeyCode::Char('s') => {
                 self.raw_seq = !self.raw_seq;
+                Action::Redraw
+            }
+            KeyCode::Char('v') => {
+                self.show_future = !self.show_future;
                 Action::Redraw
             }
             _ => Action::None,

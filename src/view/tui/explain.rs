@@ -75,14 +75,32 @@ pub fn lines(app: &App, w: usize) -> Vec<Line<'static>> {
     let col = side_col(app.lang);
     for side in [Side::Client, Side::Server] {
         let call = calls[side.index()].clone().unwrap_or_else(|| "—".into());
-        let event = events[side.index()].unwrap_or("—");
-        out.push(Line::from(vec![
-            Span::styled(fit(app.lang.side(side), col), t.side(side).patch(t.bold())),
-            Span::raw(tr(app.lang, "socket: ", "套接字：")),
-            Span::styled(call, t.side(side)),
-            Span::styled("   Node.js: ", t.dim()),
-            Span::styled(event.to_string(), t.side(side)),
-        ]));
+        // A side's line wraps under itself (indented past the side name)
+        // rather than being cut at the pane's edge; the Node.js event gets
+        // a line of its own, and only when there is one.
+        let name = Span::styled(fit(app.lang.side(side), col), t.side(side).patch(t.bold()));
+        let socket = format!("{}{call}", tr(app.lang, "socket: ", "套接字："));
+        let indent = " ".repeat(col);
+        for (k, text) in super::text::wrap(&socket, w.saturating_sub(col).max(8), "")
+            .into_iter()
+            .enumerate()
+        {
+            let head = if k == 0 {
+                name.clone()
+            } else {
+                Span::raw(indent.clone())
+            };
+            out.push(Line::from(vec![head, Span::styled(text, t.side(side))]));
+        }
+        if let Some(event) = events[side.index()] {
+            let text = format!("Node.js: {event}");
+            for text in super::text::wrap(&text, w.saturating_sub(col).max(8), "  ") {
+                out.push(Line::from(vec![
+                    Span::raw(indent.clone()),
+                    Span::styled(text, t.dim()),
+                ]));
+            }
+        }
     }
     out.push(Line::raw(""));
     out.extend(wrapped(

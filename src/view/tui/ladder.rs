@@ -153,7 +153,10 @@ pub fn arrow_in(v: &SegmentView, raw: bool, w: usize, lang: Lang) -> String {
     };
     let fill = inner - width(&label);
     let (l, r) = (fill / 2, fill - fill / 2);
-    let body = format!("{}{label}{}", "─".repeat(l), "─".repeat(r));
+    // An RST is drawn with a heavy line, so it stands out on a monochrome
+    // projector too.
+    let line = if v.seg.flags.rst() { "━" } else { "─" };
+    let body = format!("{}{label}{}", line.repeat(l), line.repeat(r));
     let head = if v.lost {
         "✕"
     } else if v.from == Side::Client {
@@ -225,9 +228,12 @@ fn step_line(app: &App, i: usize, n: u64, g: &Geometry) -> Line<'static> {
             let style = if v.lost {
                 t.lost()
             } else if !v.analysis.is_empty() {
-                t.warn()
+                // The label names the analysis; bold makes it stand out
+                // without changing the colour rule.
+                t.segment(v.seg.flags)
+                    .add_modifier(ratatui::style::Modifier::BOLD)
             } else {
-                t.side(v.from)
+                t.segment(v.seg.flags)
             };
             (arrow_in(v, app.raw_seq, g.middle, app.lang), style)
         }
@@ -297,11 +303,22 @@ fn rows(app: &App, g: &Geometry, w: usize) -> Vec<(Line<'static>, Option<usize>)
     let multi = app.stream.is_none() && app.tl.streams.len() > 1;
     let mut out = Vec::new();
     let mut last_stream = None;
+    let mut last_time: Option<f64> = None;
     for (n, i) in app.visible_steps().into_iter().enumerate() {
+        if !app.revealed(i) {
+            break;
+        }
         let stream = app.tl.steps[i].stream;
         if multi && last_stream != Some(stream) {
             out.push((separator(app, stream, w), None));
         }
+        let time = app.tl.steps[i].time;
+        if app.timed
+            && let Some(prev) = last_time
+        {
+            out.extend(gap_rows(app, g, time - prev).into_iter().map(|l| (l, None)));
+        }
+        last_time = Some(time);
         last_stream = Some(stream);
         out.push((step_line(app, i, app.row_number(i, n + 1), g), Some(i)));
     }
@@ -309,6 +326,41 @@ fn rows(app: &App, g: &Geometry, w: usize) -> Vec<(Line<'static>, Option<usize>)
         out.push((pending_line(app, g), None));
     }
     out
+}
+
+/// How many empty rows stand for `dt` seconds between two steps in the
+/// time-proportional ladder (`t`). A logarithmic scale: a loopback
+/// round trip and the 60 s of TIME_WAIT both fit on one screen, yet a 1 s
+/// retransmission timeout stands out from the 10 ms of the wire.
+pub fn gap_rows_for(dt: f64) -> usize {
+    if dt < 0.02 {
+        return 0;
+    }
+    (2.0 * (dt / 0.02).log10()).round().clamp(1.0, 8.0) as usize
+}
+
+/// The rows of a gap: the lifelines, and the time on the first one.
+fn gap_rows(app: &App, g: &Geometry, dt: f64) -> Vec<Line<'static>> {
+    let t = &app.theme;
+    (0..gap_rows_for(dt))
+        .map(|k| {
+            let label = if k == 0 {
+                tr(
+                    app.lang,
+                    format!(" ⋮ {dt:.3} s later "),
+                    format!(" ⋮ {dt:.3} 秒后 "),
+                )
+            } else {
+                String::new()
+            };
+            Line::from(vec![
+                Span::raw(" ".repeat(g.num + 1 + g.state)),
+                Span::styled("│", t.side(Side::Client)),
+                Span::styled(fit(&label, g.middle), t.dim()),
+                Span::styled("│", t.side(Side::Server)),
+            ])
+        })
+        .collect()
 }
 
 /// Quiz: the row of the step in question, not shown yet.
@@ -421,14 +473,24 @@ pub fn render(f: &mut Frame, area: Rect, app: &App, hits: &mut HitMap, title: &s
     let max_off = total.saturating_sub(h);
     // As many rows in view as fit: scroll only when the current step
     // would leave the view (from where the last draw left it).
-    let base = app
-        .hits
-        .ladder_base
-        .clamp((cur + 1).saturating_sub(h.max(1)), cur)
-        .min(max_off);
+    let base = if app.present {
+        // On a projector the current step stays in the middle.
+        cur.saturating_sub(h / 2).min(max_off)
+    } else {
+        app.hits
+            .ladder_base
+            .clamp((cur + 1).saturating_sub(h.max(1)), cur)
+            .min(max_off)
+    };
     hits.ladder_base = base;
     let follow = base as i32;
-    hits.ladder_range = (-follow, max_off as i32 - follow);
+    // Scrolling shows the rows around the current one, never hides it: the
+    // offset stays between the one that puts it on the last row and the
+    // one that puts it on the first.
+    let (cur, h1) = (cur as i32, h.max(1) as i32);
+    let lo = (cur + 1 - h1).max(0) - follow;
+    let hi = cur.min(max_off as i32) - follow;
+    hits.ladder_range = (lo, hi.max(lo));
     let off = (follow + app.ladder_scroll).clamp(0, max_off as i32) as usize;
     let mut lines = vec![header(app, &g, w)];
     for (k, (line, step)) in all.into_iter().skip(off).take(h).enumerate() {

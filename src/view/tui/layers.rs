@@ -169,8 +169,17 @@ pub fn lines(app: &App, w: usize) -> Vec<Line<'static>> {
         let fields = match span.layer {
             Layer::Link => fields::link(fb, span, lang),
             Layer::Network => fields::network(fb, span, lang),
-            Layer::Transport => fields::transport(fb, span, v, lang),
-            Layer::Application => fields::payload(fb, span, lang),
+            Layer::Transport => fields::transport(
+                fb,
+                span,
+                v,
+                fields::window_shift(&app.tl, app.current),
+                lang,
+            ),
+            // About four wrapped lines of the pane.
+            Layer::Application => {
+                fields::payload(fb, span, lang, (w.saturating_sub(6) * 4).max(48))
+            }
         };
         for f in fields {
             out.extend(wrapped(&format!("  {f}"), w, "    ", t.layer(span.layer)));

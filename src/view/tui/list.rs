@@ -37,6 +37,16 @@ fn seconds(s: f64, lang: Lang) -> String {
     tr(lang, format!("{s:.3} s"), format!("{s:.3} 秒"))
 }
 
+/// A round-trip time: below 10 ms (a loopback handshake) in microseconds,
+/// which would otherwise all read "0.000 s".
+fn rtt(s: f64, lang: Lang) -> String {
+    if s < 0.01 {
+        let us = s * 1e6;
+        return tr(lang, format!("{us:.0} µs"), format!("{us:.0} 微秒"));
+    }
+    seconds(s, lang)
+}
+
 /// The flags seen, in the order a connection's story uses them.
 fn flags(s: &Summary) -> String {
     const ORDER: [&str; 9] = ["SYN", "ACK", "PSH", "URG", "FIN", "RST", "ECE", "CWR", "AE"];
@@ -230,7 +240,7 @@ pub fn details(app: &App, w: usize) -> Vec<Line<'static>> {
     let l = app.lang;
     let rtt = s
         .handshake_rtt
-        .map(|r| format!(" (RTT {})", seconds(r, l)))
+        .map(|r| format!(" (RTT {})", rtt(r, l)))
         .unwrap_or_default();
     let fl = flags(s);
     let fl = if fl.is_empty() {

@@ -7,8 +7,9 @@
 //!   ([`ladder`], [`states`], [`layers`], [`explain`], [`status`], [`help`]);
 //! - [`list`]: the connection list of `inspect` and `sniff`;
 //! - this module: the terminal itself (raw mode, alternate screen, mouse)
-//!   and the event loop. The terminal is restored on quit, on error and on
-//!   panic; Ctrl-C arrives as a key in raw mode and quits.
+//!   and the event loop. The terminal is restored on quit, on error, on
+//!   panic and on a stopping signal (then the exit status is 128+N);
+//!   Ctrl-C arrives as a key in raw mode and quits.
 //!
 //! Four ways in: [`run_quiz`] (the quiz screen, [`quiz`]), [`run`] (a finished timeline: a simulation), [`run_capture`]
 //! (a capture file: the connection list first) and [`run_live`] (a timeline
@@ -22,6 +23,8 @@ pub mod help;
 pub mod ladder;
 pub mod layers;
 pub mod list;
+pub mod menu;
+pub mod present;
 pub mod quiz;
 pub mod states;
 pub mod status;
@@ -31,7 +34,7 @@ pub mod ui;
 
 use crate::tcp::tracker::Summary;
 use crate::timeline::{LiveSource, Timeline};
-use app::{Action, App};
+use app::{Action, App, TuiOptions};
 use crossterm::event::{self, DisableMouseCapture, EnableMouseCapture, Event};
 use crossterm::execute;
 use crossterm::terminal::{
@@ -47,37 +50,14 @@ use std::time::{Duration, Instant};
 /// True while the terminal is in raw mode on the alternate screen.
 static ACTIVE: AtomicBool = AtomicBool::new(false);
 static PANIC_HOOK: Once = Once::new();
-static SIGNALS: Once = Once::new();
-/// Set by SIGTERM, SIGHUP or SIGQUIT: the event loops end normally, so the
-/// guard restores the terminal (a signal's default action would not).
-static TERMINATE: AtomicBool = AtomicBool::new(false);
-
-/// Longest wait for input before the loops look at [`TERMINATE`] again.
+/// Longest wait for input before the loops look for a stopping signal
+/// (SIGINT from `kill`, SIGTERM, SIGHUP, SIGQUIT) again.
 const SIGNAL_CHECK: Duration = Duration::from_millis(200);
 
-extern "C" fn on_terminate(_signal: libc::c_int) {
-    // Only an atomic store: async-signal-safe.
-    TERMINATE.store(true, Ordering::SeqCst);
-}
-
-fn install_signal_handlers() {
-    SIGNALS.call_once(|| {
-        for signal in [libc::SIGTERM, libc::SIGHUP, libc::SIGQUIT] {
-            // SAFETY: a zeroed sigaction with a handler that only stores
-            // an atomic flag; no other thread installs handlers for these.
-            unsafe {
-                let mut action: libc::sigaction = std::mem::zeroed();
-                action.sa_sigaction = on_terminate as *const () as libc::sighandler_t;
-                libc::sigemptyset(&mut action.sa_mask);
-                libc::sigaction(signal, &action, std::ptr::null_mut());
-            }
-        }
-    });
-}
-
-/// True once a terminating signal has arrived.
+/// True once a stopping signal has arrived: the loops end normally, so the
+/// guard restores the terminal (a signal's default action would not).
 pub(crate) fn terminated() -> bool {
-    TERMINATE.load(Ordering::SeqCst)
+    crate::signals::stopped()
 }
 
 /// Wait up to `timeout` for something to read on the terminal, and say
@@ -152,6 +132,7 @@ struct Guard;
 impl Drop for Guard {
     fn drop(&mut self) {
         restore();
+        crate::signals::note_ui_ended();
     }
 }
 
@@ -168,7 +149,7 @@ fn install_panic_hook() {
 
 fn enter() -> anyhow::Result<(Guard, Terminal<CrosstermBackend<Stdout>>)> {
     install_panic_hook();
-    install_signal_handlers();
+    crate::signals::install();
     enable_raw_mode()?;
     ACTIVE.store(true, Ordering::SeqCst);
     let guard = Guard;
@@ -178,15 +159,27 @@ fn enter() -> anyhow::Result<(Guard, Terminal<CrosstermBackend<Stdout>>)> {
 }
 
 /// Show `tl` in the terminal UI; returns when the user quits.
-pub fn run(tl: &Timeline) -> anyhow::Result<()> {
-    run_app(App::new(tl), None)
+pub fn run(tl: &Timeline, opts: TuiOptions) -> anyhow::Result<()> {
+    let mut app = App::new(tl);
+    app.apply(opts);
+    run_app(app, None)
+}
+
+/// Show a simulation that can be played again with a change ("what if",
+/// `x`) or swapped for another scenario (`c`).
+pub fn run_simulation(tl: &Timeline, opts: TuiOptions, replay: app::Replay) -> anyhow::Result<()> {
+    let mut app = App::new(tl).with_replay(replay);
+    app.apply(opts);
+    run_app(app, None)
 }
 
 /// Show a capture file's timeline (every connection in it), opening on the
 /// list of its connections (`summaries`, as `CaptureReport::summaries`):
 /// Enter steps through one, Esc goes back to the list.
-pub fn run_capture(tl: &Timeline, summaries: &[Summary]) -> anyhow::Result<()> {
-    run_app(App::capture(tl, summaries), None)
+pub fn run_capture(tl: &Timeline, summaries: &[Summary], opts: TuiOptions) -> anyhow::Result<()> {
+    let mut app = App::capture(tl, summaries);
+    app.apply(opts);
+    run_app(app, None)
 }
 
 /// Show a capture file of any size, opening on the list of its
@@ -196,9 +189,10 @@ pub fn run_capture(tl: &Timeline, summaries: &[Summary]) -> anyhow::Result<()> {
 /// Enter before that opens it as soon as it is). The file is checked first,
 /// so one that cannot be read as a capture fails before the terminal is
 /// touched.
-pub fn run_capture_file(path: &std::path::Path) -> anyhow::Result<()> {
+pub fn run_capture_file(path: &std::path::Path, opts: TuiOptions) -> anyhow::Result<()> {
     crate::pcap::CaptureReader::open(path)?;
     let mut app = App::file(path);
+    app.apply(opts);
     let (guard, mut terminal) = enter()?;
     if let Some(f) = app.file.as_mut() {
         f.indexer = Some(file::spawn(path));
@@ -219,8 +213,9 @@ pub fn run_capture_file(path: &std::path::Path) -> anyhow::Result<()> {
 /// sniffer (a source with no [`LiveSource::next_hint`] at the start: it
 /// opens on the connection list, refreshed as connections come and grow).
 /// The source is polled every ~50 ms.
-pub fn run_live(source: &mut dyn LiveSource) -> anyhow::Result<()> {
-    let app = App::live(source);
+pub fn run_live(source: &mut dyn LiveSource, opts: TuiOptions) -> anyhow::Result<()> {
+    let mut app = App::live(source);
+    app.apply(opts);
     run_app(app, Some(source))
 }
 
@@ -342,6 +337,17 @@ where
         let mut timeout = next_tick.map_or(Duration::from_secs(3600), |t| {
             t.saturating_duration_since(Instant::now())
         });
+        // The countdown in the status line: redraw every tenth of a second.
+        let countdown = next_tick.map(|t| t.saturating_duration_since(Instant::now()));
+        let tenths = |d: Option<Duration>| d.map(|d| d.as_millis() / 100);
+        if tenths(countdown) != tenths(app.countdown) {
+            app.countdown = countdown;
+            dirty = true;
+            continue;
+        }
+        if countdown.is_some() {
+            timeout = timeout.min(Duration::from_millis(100));
+        }
         if source.is_some() || app.indexing() {
             timeout = timeout.min(POLL);
         }

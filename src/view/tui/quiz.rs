@@ -572,7 +572,7 @@ pub fn draw(f: &mut Frame, quiz: &mut Quiz) -> HitMap {
             (" Quiz keys (any key closes) ", &KEYS[..]),
             (" 测验按键（任意键关闭） ", &KEYS_ZH[..]),
         );
-        help::render_keys(f, area, app, title, keys);
+        help::render_keys(f, area, app, title, keys, None);
     }
     quiz.max_scroll = max;
     hits

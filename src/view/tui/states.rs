@@ -15,7 +15,7 @@ use ratatui::widgets::Paragraph;
 
 /// The diagram. Edge labels are short; the full RFC label of the edge just
 /// taken is written above the diagram.
-const ART: [&str; 12] = [
+const ART: [&str; 14] = [
     "                     [CLOSED]",
     "         listen() ╱            ╲ connect()",
     "          [LISTEN] ───── SEND ─────▶ [SYN_SENT]",
@@ -28,7 +28,18 @@ const ART: [&str; 12] = [
     "       [FIN_WAIT_2]    ╲            ▼          [LAST_ACK]",
     "    rcv FIN ╰──────────▶ [TIME_WAIT]              │ rcv ACK",
     "                            2MSL ╰────────────▶ [CLOSED]",
+    "",
+    "   rcv RST ─▶ CLOSED (SYN_RECEIVED ─▶ LISTEN)   ABORT ─▶ snd RST",
 ];
+
+/// The row of the CLOSED box at the bottom of [`ART`] (the end of a
+/// connection, as opposed to the one at the top it starts from).
+const CLOSED_BOTTOM: usize = 11;
+
+/// The row of the RST edges, which Figure 5 leaves out (RFC 9293 §3.10.7
+/// lists them in words): an RST received takes any synchronised state to
+/// CLOSED, an abort sends one.
+const RST_ROW: usize = 13;
 
 /// Where each edge's label is in [`ART`]: (from, to, row, label, nth
 /// occurrence of the label in that row).
@@ -52,6 +63,19 @@ const EDGES: [(State, State, usize, &str, usize); 18] = [
     (State::TimeWait, State::Closed, 11, "2MSL", 0),
     (State::SynReceived, State::FinWait1, 6, "close", 0),
 ];
+
+/// The label in [`RST_ROW`] of the edge `side` took in `step` when an RST
+/// moved it: "rcv RST" for the receiver, "ABORT" for the sender.
+fn rst_edge(step: &Step, side: Side) -> Option<&'static str> {
+    let rst = step.segment.as_ref().is_some_and(|v| v.seg.flags.rst());
+    let abort = matches!(step.call_result, Some(CallResult::Abort { .. }));
+    match (step.kind, step.side == side) {
+        (StepKind::Segment, false) if rst => Some("rcv RST"),
+        (StepKind::Segment, true) if rst => Some("ABORT"),
+        (_, true) if abort => Some("ABORT"),
+        _ => None,
+    }
+}
 
 /// The RFC 9293 Figure 5 label of the edge `side` took in `step`, or None
 /// when its state did not change.
@@ -78,16 +102,16 @@ pub fn edge_label(step: &Step, side: Side) -> Option<String> {
         (Listen, SynSent) => "SEND / snd SYN",
         (Listen, SynReceived) | (SynSent, SynReceived) => "rcv SYN / snd SYN,ACK",
         (SynSent, Established) => "rcv SYN,ACK / snd ACK",
-        (SynReceived, Established) => "rcv ACK of SYN / x",
+        (SynReceived, Established) => "rcv ACK of SYN / no reply",
         (SynReceived | Established, FinWait1) => "CLOSE / snd FIN",
         (Established, CloseWait) => "rcv FIN / snd ACK",
-        (FinWait1, FinWait2) => "rcv ACK of FIN / x",
+        (FinWait1, FinWait2) => "rcv ACK of FIN / no reply",
         (FinWait1, Closing) => "rcv FIN / snd ACK",
         (FinWait1, TimeWait) => "rcv FIN + ACK of FIN / snd ACK",
         (FinWait2, TimeWait) => "rcv FIN / snd ACK",
         (CloseWait, LastAck) => "CLOSE / snd FIN",
-        (Closing, TimeWait) => "rcv ACK of FIN / x",
-        (LastAck, Closed) => "rcv ACK of FIN / x",
+        (Closing, TimeWait) => "rcv ACK of FIN / no reply",
+        (LastAck, Closed) => "rcv ACK of FIN / no reply",
         (TimeWait, Closed) => "Timeout = 2MSL / delete TCB",
         (Listen | SynSent, Closed) => "CLOSE / delete TCB",
         _ => return Some(format!("{b} → {a}")),
@@ -210,7 +234,7 @@ fn closed_at_bottom(app: &App, side: Side) -> bool {
 fn state_box(state: State, bottom: bool) -> Option<(usize, usize, usize)> {
     let token = format!("[{}]", state.name());
     if state == State::Closed {
-        let row = if bottom { ART.len() - 1 } else { 0 };
+        let row = if bottom { CLOSED_BOTTOM } else { 0 };
         return find_nth(ART[row], &token, 0).map(|(a, b)| (row, a, b));
     }
     ART.iter()
@@ -252,6 +276,13 @@ pub fn diagram(app: &App) -> Vec<Line<'static>> {
     };
     for side in [Side::Client, Side::Server] {
         let (b, a) = (step.before.get(side), step.after.get(side));
+        if b != a
+            && let Some(label) = rst_edge(step, side)
+            && let Some((x0, x1)) = find_nth(ART[RST_ROW], label, 0)
+        {
+            styles[RST_ROW][x0..x1].fill(t.edge());
+            continue;
+        }
         if b != a
             && let (Some(b), Some(a)) = (b, a)
             && let Some(&(_, _, row, label, nth)) =

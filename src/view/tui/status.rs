@@ -106,12 +106,22 @@ pub fn text(app: &App, w: usize) -> String {
             )
         })
         .unwrap_or_default();
-    let play = if app.autoplay {
+    let play = if let (true, Some(left)) = (app.autoplay, app.countdown) {
+        // A visible countdown, so the class knows when the next step comes.
+        let left = left.as_secs_f64();
+        tr(
+            lang,
+            format!("▶ next in {left:.1} s (space pauses)"),
+            format!("▶ {left:.1} 秒后下一步（空格暂停）"),
+        )
+    } else if app.autoplay {
         tr(
             lang,
             format!("▶ autoplay {:.2}s", app.interval().as_secs_f64()),
             format!("▶ 自动播放 {:.2} 秒", app.interval().as_secs_f64()),
         )
+    } else if app.paused {
+        tr(lang, "‖ paused (space resumes)", "‖ 已暂停（空格继续）").into()
     } else {
         tr(lang, "‖ paused", "‖ 已暂停").into()
     };

@@ -2,6 +2,7 @@
 //! (markers, names, brackets), so the UI reads the same on a washed-out
 //! projector or with `NO_COLOR` set (<https://no-color.org>).
 
+use crate::tcp::segment::Flags;
 use crate::timeline::{Layer, Side};
 use ratatui::style::{Color, Modifier, Style};
 
@@ -55,6 +56,23 @@ impl Theme {
     /// The current ladder row: reversed, so it shows without colour too.
     pub fn current(&self) -> Style {
         Style::new().add_modifier(Modifier::REVERSED | Modifier::BOLD)
+    }
+
+    /// A segment's arrow, by its flags: the one colour rule of every view
+    /// (the SVG uses the same, see [`crate::view::svg`]): SYN blue, FIN
+    /// yellow, RST red, the rest plain. The sender is told by the arrow's
+    /// direction, not its colour. Without colour the label's flags (`[S]`,
+    /// `[F.]`, `[R.]`) and the RST's heavy line say the same.
+    pub fn segment(&self, flags: Flags) -> Style {
+        if flags.rst() {
+            self.fg(Color::LightRed).add_modifier(Modifier::BOLD)
+        } else if flags.syn() {
+            self.fg(Color::LightBlue)
+        } else if flags.fin() {
+            self.fg(Color::Yellow)
+        } else {
+            Style::new()
+        }
     }
 
     pub fn lost(&self) -> Style {

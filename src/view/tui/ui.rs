@@ -14,7 +14,7 @@
 
 use super::app::{App, HitMap, Pane, Screen};
 use super::text::{fit, tr, wrap, wrapped};
-use super::{explain, help, ladder, layers, list, states, status};
+use super::{explain, help, ladder, layers, list, menu, present, states, status};
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::Line;
@@ -67,6 +67,7 @@ pub fn draw(f: &mut Frame, app: &App) -> HitMap {
     .areas(area);
     match (app.screen, m) {
         (Screen::List, _) => list::render(f, main, app, &mut hits),
+        (_, _) if app.present => present::render(f, main, app, &mut hits),
         (_, Mode::Wide) => wide(f, main, app, &mut hits),
         (_, Mode::Medium) => medium(f, main, app, &mut hits),
         _ => compact(f, main, app, &mut hits),
@@ -87,6 +88,9 @@ pub fn draw(f: &mut Frame, app: &App) -> HitMap {
     status::render(f, status_area, app);
     if app.help {
         help::render(f, area, app);
+    }
+    if let Some(m) = app.menu {
+        menu::render(f, area, app, m);
     }
     hits
 }
