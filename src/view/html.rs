@@ -297,7 +297,7 @@ main { flex: 1; display: flex; min-height: 0; }
 #panel { flex: 2; overflow-y: auto; padding: 0.5em 1em 2em; }
 footer { padding: 0.3em 1em; font-size: 0.8em; color: #555; border-top: 1px solid #ccc; }
 .row { display: grid; grid-template-columns: 2em 4em 7em 1fr 7em; align-items: end;
-  min-height: 2.3em; cursor: pointer; }
+  min-height: 2.3em; cursor: pointer; scroll-margin-top: 3em; }
 .row.head { cursor: default; font-weight: bold; align-items: center; position: sticky;
   top: 0; background: #fff; z-index: 1; }
 .row.cur { background: #fff4c2; }
