@@ -459,6 +459,24 @@ fn write_out(bytes: &[u8]) -> Result<()> {
     }
 }
 
+/// The slide deck of `tl`, opening in the user's language with the other
+/// one a key press away.
+pub fn html_deck(tl: &Timeline, stream: Option<u32>) -> String {
+    crate::view::html::render(
+        tl,
+        &crate::view::html::HtmlOptions {
+            only_stream: stream,
+            lang: lang(),
+            both_languages: true,
+            titles: tl
+                .source
+                .strip_prefix("simulation: ")
+                .and_then(scenario::get)
+                .map(|sc| (sc.summary, sc.summary_zh)),
+        },
+    )
+}
+
 /// Print a timeline the way the output flags ask.
 fn emit(tl: &Timeline, stream: Option<u32>, output: &OutputArgs) -> Result<()> {
     let mut out = io::stdout().lock();
@@ -470,6 +488,9 @@ fn emit(tl: &Timeline, stream: Option<u32>, output: &OutputArgs) -> Result<()> {
             .and_then(|_| out.flush())
     } else if format == Some(Format::Mermaid) {
         out.write_all(crate::view::mermaid::render(tl, stream).as_bytes())
+            .and_then(|_| out.flush())
+    } else if format == Some(Format::Html) {
+        out.write_all(html_deck(tl, stream).as_bytes())
             .and_then(|_| out.flush())
     } else if tui_wanted(output) {
         drop(out);

@@ -39,7 +39,8 @@ Examples:
   synack simulate syn-ack-lost --json
   synack simulate handshake --isn-client 4294967290 --plain   watch sequence numbers wrap
   synack simulate fin-lost --export fin-lost.pcap && tshark -r fin-lost.pcap
-  synack simulate handshake --format svg > handshake.svg")]
+  synack simulate handshake --format svg > handshake.svg
+  synack simulate handshake --format html > deck.html   open deck.html#step=5")]
     Simulate(SimulateArgs),
     /// List the scenarios `simulate` knows, one line each
     #[command(after_help = "Example:\n  synack scenarios")]
@@ -190,6 +191,8 @@ pub enum Format {
     Svg,
     /// The ladder as a Mermaid sequenceDiagram, for Markdown
     Mermaid,
+    /// A slide deck in one self-contained HTML file: one step per key press
+    Html,
 }
 
 #[derive(Args, Debug, Clone, Default)]

@@ -157,6 +157,7 @@ fn emit_lab(tl: &Timeline, output: &OutputArgs) -> Result<()> {
         }
         Some(Format::Svg) => print_out(&crate::view::svg::render(tl, None)),
         Some(Format::Mermaid) => print_out(&crate::view::mermaid::render(tl, None)),
+        Some(Format::Html) => print_out(&crate::app::html_deck(tl, None)),
         Some(Format::Plain) | None => {
             let mut text = plain::render_in(
                 tl,

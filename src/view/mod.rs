@@ -1,5 +1,6 @@
 //! Views render a timeline. They never parse packets or decide states.
 
+pub mod html;
 pub mod json;
 pub mod mermaid;
 pub mod plain;
