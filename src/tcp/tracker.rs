@@ -104,6 +104,29 @@ struct Endpoint {
     fin: Option<SeqNum>,
     syn_seen: bool,
     synack_seen: bool,
+    /// One past its SYN and any data on it (TCP Fast Open): the highest
+    /// acknowledgment a RST may carry to reset it in SYN_SENT.
+    syn_end: Option<SeqNum>,
+    /// A SYN/ACK of it with another ISN than `isn`, waiting for the peer to
+    /// acknowledge it before the relative numbers are rebased on it.
+    new_isn: Option<SeqNum>,
+    /// The acknowledgment and window of its latest segment with ACK: its
+    /// RCV.NXT and RCV.WND as far as the capture shows them.
+    last_ack: Option<SeqNum>,
+    last_win: u32,
+    /// Window scale from its SYN, when it had the option.
+    wscale: Option<u8>,
+    /// One past the highest sequence number it sent.
+    next: Option<SeqNum>,
+}
+
+/// What a receiver does with a RST (RFC 9293 §3.10.7, RFC 5961 §3.2).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum RstVerdict {
+    Accept,
+    /// In the window but not at RCV.NXT: answered with a challenge ACK.
+    Challenge,
+    Drop,
 }
 
 #[derive(Clone, Debug)]
@@ -127,6 +150,12 @@ struct Conn {
     fin_was: Option<State>,
     /// Per FIN sender: its FIN crossed the peer's and has not been taken in.
     fin_in_flight: [bool; 2],
+    /// Per side: the ACK of its FIN came in the same segment that showed
+    /// the peer's crossed FIN had arrived; shown at the next segment so that
+    /// this side passes through CLOSING, as it did.
+    fin_ack_deferred: [bool; 2],
+    /// Per side: it owes a challenge ACK (RFC 5961) for a RST or SYN it got.
+    challenge_due: [bool; 2],
     packets: u64,
     bytes: u64,
     start: f64,
@@ -331,6 +360,8 @@ impl Tracker {
             fin_pending: None,
             fin_was: None,
             fin_in_flight: [false; 2],
+            fin_ack_deferred: [false; 2],
+            challenge_due: [false; 2],
             packets: 0,
             bytes: 0,
             start: o.time,
@@ -388,6 +419,10 @@ impl Tracker {
                 // an earlier stray segment (Wireshark does the same).
                 me.isn = Some(o.seg.seq);
                 me.base = Some(o.seg.seq);
+            } else if f.syn() && f.ack() && me.isn != Some(o.seg.seq) {
+                // Another SYN/ACK with a new ISN: only the peer's ACK tells
+                // which one the connection goes on with.
+                me.new_isn = Some(o.seg.seq);
             } else if me.base.is_none() {
                 me.base = Some(o.seg.seq + u32::MAX);
             }
@@ -395,12 +430,31 @@ impl Tracker {
         if f.ack() && c.ends[to.index()].base.is_none() {
             c.ends[to.index()].base = Some(o.seg.ack + u32::MAX);
         }
+        if f.ack() && !f.syn() {
+            let peer = &mut c.ends[to.index()];
+            if let Some(n) = peer.new_isn.take_if(|n| o.seg.ack == *n + 1) {
+                peer.isn = Some(n);
+                peer.base = Some(n);
+                peer.syn_end = Some(n + 1);
+            }
+        }
         let analysis = if steps {
             c.analyzer.observe(from, &o.seg, o.len, o.time)
         } else {
             Vec::new()
         };
         let gap_before = steps && c.analyzer.last_had_gap();
+        let mut analysis = analysis;
+        if std::mem::take(&mut c.challenge_due[from.index()])
+            && f.ack()
+            && !f.syn()
+            && !f.fin()
+            && !f.rst()
+            && o.len == 0
+            && steps
+        {
+            analysis.push(crate::timeline::Analysis::ChallengeAck);
+        }
 
         // A held SYN learns what its receiver was from this, the receiver's
         // first answer.
@@ -484,6 +538,7 @@ impl Tracker {
         }
         let before = c.states;
         let waiting = Self::transition(c, from, &o, o.time);
+        Self::note_sender(c, from, &o);
         if !steps {
             // Only the aggregates: the held SYN and FIN bookkeeping, with
             // the frame number for an id.
@@ -680,6 +735,77 @@ impl Tracker {
         self.done.pop_front().flatten()
     }
 
+    /// Keep what the sender showed of its RCV.NXT, window and SND.NXT, for
+    /// judging the RSTs that come to it.
+    fn note_sender(c: &mut Conn, from: Side, o: &Observed) {
+        let f = o.seg.flags;
+        let me = &mut c.ends[from.index()];
+        if f.syn() {
+            me.wscale = o.seg.options.iter().find_map(|opt| match opt {
+                super::segment::TcpOption::WindowScale { shift } => Some((*shift).min(14)),
+                _ => None,
+            });
+            if me.isn == Some(o.seg.seq) {
+                me.syn_end = Some(o.seg.seq + 1 + o.len);
+            }
+        }
+        if f.ack() && !f.rst() {
+            me.last_ack = Some(o.seg.ack);
+            me.last_win = u32::from(o.seg.win);
+        }
+        let end = o.seg.seq + o.len + u32::from(f.syn()) + u32::from(f.fin());
+        if !f.rst() && me.next.is_none_or(|n| end.gt(n)) {
+            me.next = Some(end);
+        }
+    }
+
+    /// Whether the receiver in state `r` takes in a RST from `from`. Its
+    /// RCV.NXT is what it last acknowledged or, when the capture shows more,
+    /// the end of what the sender sent; either reading counts as exact.
+    fn rst_verdict(c: &Conn, from: Side, o: &Observed, r: Option<State>) -> RstVerdict {
+        let to = from.other();
+        let (me, peer) = (&c.ends[to.index()], &c.ends[from.index()]);
+        let seq = o.seg.seq;
+        match r {
+            Some(State::SynSent) => {
+                // Only an ACK of our SYN makes a RST believable here.
+                let Some(isn) = me.isn else {
+                    return RstVerdict::Accept;
+                };
+                let end = me.syn_end.unwrap_or(isn + 1);
+                let ack = o.seg.ack;
+                if o.seg.flags.ack() && ack.gt(isn) && ack.le(end) {
+                    RstVerdict::Accept
+                } else {
+                    RstVerdict::Drop
+                }
+            }
+            Some(st) if st != State::Closed && st != State::Listen => {
+                let exact = [me.last_ack, peer.next].contains(&Some(seq))
+                    // Linux also takes one before RCV.NXT once the peer's
+                    // FIN is in (tcp_reset_check).
+                    || (st.fin_received() && peer.fin == Some(seq));
+                let Some(rcv_nxt) = me.last_ack.or(peer.next) else {
+                    return RstVerdict::Accept;
+                };
+                if exact {
+                    return RstVerdict::Accept;
+                }
+                let scale = match (me.wscale, peer.wscale) {
+                    (Some(a), Some(_)) => a,
+                    _ => 0,
+                };
+                let wnd = (me.last_win << scale).max(1);
+                if seq.ge(rcv_nxt) && seq.since(rcv_nxt) < wnd {
+                    RstVerdict::Challenge
+                } else {
+                    RstVerdict::Drop
+                }
+            }
+            _ => RstVerdict::Accept,
+        }
+    }
+
     /// Move both ends along the diagram for one segment from `from`.
     /// Returns the receiver when its state must wait for its answer.
     fn transition(c: &mut Conn, from: Side, o: &Observed, time: f64) -> Option<Side> {
@@ -690,7 +816,11 @@ impl Tracker {
         // --- the handshake bookkeeping for the summary
         if f.syn() && !f.ack() {
             c.syn_from[from.index()] = true;
-            c.syn_time.get_or_insert(time);
+            // A SYN sent again restarts the clock: the handshake RTT runs
+            // from the SYN that was answered, as Wireshark's initial RTT.
+            if !c.handshake_acked {
+                c.syn_time = Some(time);
+            }
         }
         if f.syn() && f.ack() {
             c.synack_seen = true;
@@ -710,6 +840,14 @@ impl Tracker {
         }
         if f.rst() {
             c.rst = true;
+        }
+
+        for side in [Side::Client, Side::Server] {
+            if std::mem::take(&mut c.fin_ack_deferred[side.index()]) {
+                let mut st = c.states.get(side);
+                apply(&mut st, Event::RcvAckOfFin);
+                c.states.set(side, st);
+            }
         }
 
         // --- the sender
@@ -763,9 +901,19 @@ impl Tracker {
             && !f.rst()
             && !r.is_some_and(State::fin_received);
         if f.rst() {
-            if r.is_some_and(|st| st != State::Closed && st != State::Listen) {
-                r = Some(State::Closed);
+            match Self::rst_verdict(c, from, o, r) {
+                RstVerdict::Accept => {
+                    if r.is_some_and(|st| st != State::Closed && st != State::Listen) {
+                        r = Some(State::Closed);
+                    }
+                }
+                RstVerdict::Challenge => c.challenge_due[to.index()] = true,
+                RstVerdict::Drop => {}
             }
+        } else if f.syn() && !f.ack() && r.is_some_and(State::is_synchronized) {
+            // RFC 5961 §4: a SYN on a synchronized connection changes
+            // nothing; the receiver answers with a challenge ACK.
+            c.challenge_due[to.index()] = true;
         } else if f.syn() && !f.ack() {
             match r {
                 None if c.states.get(from) == Some(State::SynSent) && !c.syn_from[to.index()] => {
@@ -788,7 +936,12 @@ impl Tracker {
             if r == Some(State::SynReceived) && acks_syn {
                 apply(&mut r, Event::RcvAckOfSyn);
             }
-            if fin_here && acks_fin && r == Some(State::FinWait1) {
+            if fin_here && acks_fin && r == Some(State::FinWait1) && crossed_fin_arrives {
+                // The crossed FIN reached it before this ACK did: CLOSING
+                // now, TIME_WAIT at its next segment.
+                apply(&mut r, Event::RcvFin);
+                c.fin_ack_deferred[to.index()] = true;
+            } else if fin_here && acks_fin && r == Some(State::FinWait1) {
                 apply(&mut r, Event::RcvFinAckOfFin);
             } else {
                 if acks_fin {
@@ -913,7 +1066,18 @@ fn summary_of(c: &Conn) -> Summary {
         handshake_rtt: c.rtt,
         close,
         flags_seen: c.flags_seen,
-        final_states: c.states,
+        final_states: {
+            // A deferred ACK of a FIN is taken in by the end of the capture.
+            let mut st = c.states;
+            for side in [Side::Client, Side::Server] {
+                if c.fin_ack_deferred[side.index()] {
+                    let mut x = st.get(side);
+                    apply(&mut x, Event::RcvAckOfFin);
+                    st.set(side, x);
+                }
+            }
+            st
+        },
     }
 }
 

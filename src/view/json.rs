@@ -303,13 +303,7 @@ impl StepWriter {
 }
 
 fn analysis_name(a: crate::timeline::Analysis) -> &'static str {
-    use crate::timeline::Analysis;
-    match a {
-        Analysis::Retransmission => "retransmission",
-        Analysis::DupAck => "dup_ack",
-        Analysis::OutOfOrder => "out_of_order",
-        Analysis::ZeroWindow => "zero_window",
-    }
+    a.name()
 }
 
 /// Append one step as an NDJSON line (with its newline) to `out`: the same
