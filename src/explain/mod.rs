@@ -585,6 +585,15 @@ fn explain_segment(step: &Step, lang: Lang) -> String {
             )
             .into(),
         );
+    } else if v.analysis.contains(&Analysis::SpuriousRetransmission) {
+        parts.push(
+            tr!(
+                lang,
+                "A spurious retransmission: every byte of it was acknowledged already.",
+                "虚假重传：它的每个字节都已经被确认过了。"
+            )
+            .into(),
+        );
     } else if v.analysis.contains(&Analysis::Retransmission) {
         parts.push(
             tr!(
@@ -631,6 +640,18 @@ fn explain_segment(step: &Step, lang: Lang) -> String {
                 format!(
                     "RST：{from}中止了连接。如果{to}有这个连接，会立即丢弃它（没有 FIN 交换，\
                      也没有 TIME_WAIT）。"
+                )
+            ),
+            (Some(b), Some(a)) if b == a && b.is_synchronized() => tr!(
+                lang,
+                format!(
+                    "RST from the {from}, but not at the sequence number the {to} expects: \
+                     the {to} does not trust it and keeps the connection (RFC 5961). Inside \
+                     its window it answers with a challenge ACK; outside, it drops it silently."
+                ),
+                format!(
+                    "来自{from}的 RST，但序列号不是{to}期待的那个：{to}不信任它，连接保持不变\
+                     （RFC 5961）。落在窗口内时，它回一个挑战 ACK；落在窗口外时，直接丢弃。"
                 )
             ),
             _ => tr!(
@@ -886,7 +907,61 @@ fn explain_segment(step: &Step, lang: Lang) -> String {
             )
         ));
     }
-    if v.analysis.contains(&Analysis::DupAck) {
+    let marks = [
+        (
+            Analysis::ChallengeAck,
+            tr!(
+                lang,
+                "A challenge ACK (RFC 5961): the RST or SYN before it was not where this side \
+                 expected it, so it changes nothing; this ACK names the sequence number it \
+                 does expect, and a real peer that did abort answers with an exact RST.",
+                "挑战 ACK（RFC 5961）：之前那个 RST 或 SYN 不在这一端期待的位置，所以什么也\
+                 没有改变；这个 ACK 写明它真正期待的序列号，真的中止了连接的对端会据此回一个\
+                 序列号正确的 RST。"
+            ),
+        ),
+        (
+            Analysis::KeepAlive,
+            tr!(
+                lang,
+                "A keep-alive: one byte before what the receiver expects, sent only to draw \
+                 an ACK and learn that the peer is still there.",
+                "保活探测：序列号比接收方期待的少一，只为换回一个 ACK，确认对端还在。"
+            ),
+        ),
+        (
+            Analysis::KeepAliveAck,
+            tr!(
+                lang,
+                "The ACK that answers a keep-alive: the peer is still there.",
+                "对保活探测的应答 ACK：对端还在。"
+            ),
+        ),
+        (
+            Analysis::ZeroWindowProbe,
+            tr!(
+                lang,
+                "A zero-window probe: one byte sent into a closed window to learn when it \
+                 opens again. It does not move the expected sequence number on.",
+                "零窗口探测：向已经关闭的窗口发送一个字节，探询窗口何时重新打开。\
+                 它不推进期待的序列号。"
+            ),
+        ),
+        (
+            Analysis::ZeroWindowProbeAck,
+            tr!(
+                lang,
+                "The answer to a zero-window probe: the window is still closed.",
+                "对零窗口探测的应答：窗口仍然关闭。"
+            ),
+        ),
+    ];
+    for (mark, text) in marks {
+        if v.analysis.contains(&mark) {
+            parts.push(text.into());
+        }
+    }
+    if v.analysis.contains(&Analysis::DupAck) && !v.analysis.contains(&Analysis::ChallengeAck) {
         parts.push(
             tr!(
                 lang,

@@ -97,8 +97,7 @@ impl Analyzer {
             }
             // One byte before what is expected, with at most one (garbage)
             // byte: a keep-alive asks for an ACK without sending anything new.
-            keep_alive =
-                len <= 1 && !control && fwd.next_seq.is_some_and(|n| seg.seq + 1 == n);
+            keep_alive = len <= 1 && !control && fwd.next_seq.is_some_and(|n| seg.seq + 1 == n);
             if keep_alive {
                 out.push(Analysis::KeepAlive);
             }

@@ -461,7 +461,12 @@ impl Tracker {
         // Only the side the SYN went to can answer it.
         let waiter = c
             .pending_side
-            .filter(|w| !c.pending.is_empty() && *w == from);
+            .filter(|w| !c.pending.is_empty() && *w == from)
+            // A RST the SYN's sender would drop (its ACK misses the SYN)
+            // is no answer.
+            .filter(|_| {
+                !f.rst() || Self::rst_verdict(c, from, &o, c.states.get(to)) == RstVerdict::Accept
+            });
         let answer = if waiter.is_some() {
             Some(if f.rst() {
                 (State::Closed, State::Closed)
@@ -556,10 +561,14 @@ impl Tracker {
             self.after_push();
             return;
         }
-        let seq_rel = o
-            .seg
-            .seq
-            .since(c.ends[from.index()].base.expect("set above"));
+        let me = &c.ends[from.index()];
+        // A SYN/ACK with a new ISN is numbered from that ISN, as a SYN
+        // always is; the segments after it only once the peer takes it.
+        let seq_rel = if f.syn() && me.new_isn == Some(o.seg.seq) {
+            0
+        } else {
+            o.seg.seq.since(me.base.expect("set above"))
+        };
         // Without the ACK flag Wireshark shows the field as it is.
         let ack_rel = if f.ack() {
             o.seg.ack.since(c.ends[to.index()].base.expect("set above"))
@@ -860,8 +869,18 @@ impl Tracker {
             c.fin_in_flight[to.index()] = false;
             apply(&mut s, Event::RcvFin);
         }
+        let verdict = if f.rst() {
+            Self::rst_verdict(c, from, o, c.states.get(to))
+        } else {
+            RstVerdict::Accept
+        };
         if f.rst() {
-            s = Some(State::Closed);
+            // A RST the receiver ignores shows nothing certain about its
+            // sender either (it may be forged or stale); a real sender that
+            // did abort answers the challenge ACK with an exact RST.
+            if verdict == RstVerdict::Accept {
+                s = Some(State::Closed);
+            }
         } else if f.syn() && !f.ack() {
             match s {
                 None | Some(State::Closed) => s = Some(State::SynSent),
@@ -901,7 +920,7 @@ impl Tracker {
             && !f.rst()
             && !r.is_some_and(State::fin_received);
         if f.rst() {
-            match Self::rst_verdict(c, from, o, r) {
+            match verdict {
                 RstVerdict::Accept => {
                     if r.is_some_and(|st| st != State::Closed && st != State::Listen) {
                         r = Some(State::Closed);
