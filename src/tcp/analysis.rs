@@ -230,4 +230,90 @@ mod tests {
             vec![Analysis::Retransmission]
         );
     }
+
+    #[test]
+    fn a_keep_alive_and_its_ack_are_not_duplicate_acks() {
+        let mut a = Analyzer::new();
+        let (pa, ack) = (Flags::PSH | Flags::ACK, Flags::ACK);
+        a.observe(Side::Client, &seg(10, 1, pa, 10), 10, 0.0);
+        a.observe(Side::Server, &seg(1, 20, ack, 0), 0, 0.1);
+        // One byte before the next expected number, no data.
+        assert_eq!(
+            a.observe(Side::Client, &seg(19, 1, ack, 0), 0, 60.0),
+            vec![Analysis::KeepAlive]
+        );
+        assert_eq!(
+            a.observe(Side::Server, &seg(1, 20, ack, 0), 0, 60.1),
+            vec![Analysis::KeepAliveAck]
+        );
+        // With one garbage byte (as some stacks send) it is no
+        // retransmission either.
+        assert_eq!(
+            a.observe(Side::Client, &seg(19, 1, ack, 1), 1, 120.0),
+            vec![Analysis::KeepAlive]
+        );
+    }
+
+    #[test]
+    fn a_zero_window_probe_does_not_move_the_expected_sequence_number() {
+        let mut a = Analyzer::new();
+        let (pa, ack) = (Flags::PSH | Flags::ACK, Flags::ACK);
+        a.observe(Side::Client, &seg(10, 1, pa, 10), 10, 0.0);
+        let mut closed = seg(1, 20, ack, 0);
+        closed.win = 0;
+        assert_eq!(
+            a.observe(Side::Server, &closed, 0, 0.1),
+            vec![Analysis::ZeroWindow]
+        );
+        assert_eq!(
+            a.observe(Side::Client, &seg(20, 1, ack, 1), 1, 0.5),
+            vec![Analysis::ZeroWindowProbe]
+        );
+        assert_eq!(
+            a.observe(Side::Server, &closed, 0, 0.6),
+            vec![Analysis::ZeroWindow, Analysis::ZeroWindowProbeAck]
+        );
+        // The probe's byte was not taken: the next probe starts at the same
+        // number and is a probe again, not a retransmission.
+        assert_eq!(
+            a.observe(Side::Client, &seg(20, 1, ack, 1), 1, 1.5),
+            vec![Analysis::ZeroWindowProbe]
+        );
+        // Once the window opens, the data from 20 is new.
+        a.observe(Side::Server, &seg(1, 20, ack, 0), 0, 2.0);
+        assert!(
+            a.observe(Side::Client, &seg(20, 1, pa, 10), 10, 2.1)
+                .is_empty()
+        );
+    }
+
+    #[test]
+    fn data_sent_again_after_its_ack_is_a_spurious_retransmission() {
+        let mut a = Analyzer::new();
+        let (pa, ack) = (Flags::PSH | Flags::ACK, Flags::ACK);
+        a.observe(Side::Client, &seg(10, 1, pa, 10), 10, 0.0);
+        a.observe(Side::Client, &seg(20, 1, pa, 10), 10, 0.001);
+        a.observe(Side::Server, &seg(1, 30, ack, 0), 0, 0.0015);
+        // Soon after the highest segment: it would pass for out of order,
+        // but every byte of it was acknowledged.
+        assert_eq!(
+            a.observe(Side::Client, &seg(10, 1, pa, 10), 10, 0.002),
+            vec![Analysis::Retransmission, Analysis::SpuriousRetransmission]
+        );
+    }
+
+    #[test]
+    fn the_initial_rtt_runs_from_the_last_syn() {
+        let mut a = Analyzer::new();
+        a.observe(Side::Client, &seg(1, 0, Flags::SYN, 0), 0, 0.0);
+        a.observe(Side::Client, &seg(1, 0, Flags::SYN, 0), 0, 1.0);
+        a.observe(
+            Side::Server,
+            &seg(9, 2, Flags::SYN | Flags::ACK, 0),
+            0,
+            1.02,
+        );
+        a.observe(Side::Client, &seg(2, 10, Flags::ACK, 0), 0, 1.03);
+        assert!((a.initial_rtt().unwrap() - 0.03).abs() < 1e-9);
+    }
 }

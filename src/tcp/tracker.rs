@@ -1200,13 +1200,25 @@ mod tests {
             }
         }
         fn seg(&mut self, from_client: bool, flags: Flags, seq: u32, ack: u32, len: u32) {
+            let t = (self.frame + 1) as f64 * 0.01;
+            self.seg_at(t, from_client, flags, seq, ack, len);
+        }
+        fn seg_at(
+            &mut self,
+            time: f64,
+            from_client: bool,
+            flags: Flags,
+            seq: u32,
+            ack: u32,
+            len: u32,
+        ) {
             self.frame += 1;
             let (src, dst) = if from_client { (C, S) } else { (S, C) };
             let mut seg = Segment::new(SeqNum(seq), SeqNum(ack), flags);
             seg.win = 1000;
             self.t.push(Observed {
                 frame: self.frame,
-                time: self.frame as f64 * 0.01,
+                time,
                 src: src.parse().unwrap(),
                 dst: dst.parse().unwrap(),
                 seg,
@@ -1336,5 +1348,204 @@ mod tests {
                 }
             }
         }
+    }
+
+    const RST: Flags = Flags::RST;
+    const FIN: Flags = Flags::FIN;
+
+    /// Handshake (client ISN 100, server ISN 700), 10 bytes from the
+    /// client and their ACK: the server's RCV.NXT is 111, its window 1000.
+    fn established() -> Feed {
+        let mut f = Feed::new();
+        f.seg(true, SYN, 100, 0, 0);
+        f.seg(false, SYN | ACK, 700, 101, 0);
+        f.seg(true, ACK, 101, 701, 0);
+        f.seg(true, Flags::PSH | ACK, 101, 701, 10);
+        f.seg(false, ACK, 701, 111, 0);
+        f
+    }
+
+    fn marks(s: &Step) -> Vec<Analysis> {
+        s.segment.as_ref().unwrap().analysis.clone()
+    }
+
+    use crate::timeline::Analysis;
+    const EST: (Option<State>, Option<State>) =
+        (Some(State::Established), Some(State::Established));
+
+    #[test]
+    fn an_in_window_rst_off_rcv_nxt_draws_a_challenge_ack_and_changes_nothing() {
+        let mut f = established();
+        f.seg(true, RST, 150, 0, 0); // in [111, 1111), not 111
+        f.seg(false, ACK, 701, 111, 0);
+        let steps = f.done();
+        assert_eq!(states(&steps)[5], EST, "the RST is not taken in");
+        assert_eq!(states(&steps)[6], EST);
+        assert!(marks(&steps[6]).contains(&Analysis::ChallengeAck));
+        let text = crate::explain::explain_in(&steps[6], crate::explain::Lang::En);
+        assert!(text.contains("challenge ACK"), "{text}");
+        assert!(!text.contains("a sign of a gap"), "{text}");
+        // The exact RST that a real peer sends after it is taken in.
+        let mut f = established();
+        f.seg(true, RST, 150, 0, 0);
+        f.seg(false, ACK, 701, 111, 0);
+        f.seg(true, RST, 111, 0, 0);
+        let steps = f.done();
+        assert_eq!(
+            states(&steps)[7],
+            (Some(State::Closed), Some(State::Closed))
+        );
+    }
+
+    #[test]
+    fn an_rst_outside_the_window_is_dropped_without_an_answer() {
+        let mut f = established();
+        f.seg(true, RST, 111 + 5000, 0, 0);
+        f.seg(false, ACK, 701, 111, 0);
+        let steps = f.done();
+        assert_eq!(states(&steps)[5], EST);
+        assert!(!marks(&steps[6]).contains(&Analysis::ChallengeAck));
+        // Before RCV.NXT is outside the window too.
+        let mut f = established();
+        f.seg(true, RST, 105, 0, 0);
+        assert_eq!(states(&f.done())[5], EST);
+    }
+
+    #[test]
+    fn an_rst_at_rcv_nxt_resets() {
+        let mut f = established();
+        f.seg(true, RST | ACK, 111, 701, 0);
+        let steps = f.done();
+        assert_eq!(
+            states(&steps)[5],
+            (Some(State::Closed), Some(State::Closed))
+        );
+    }
+
+    #[test]
+    fn an_rst_ack_in_syn_sent_that_misses_the_syn_is_dropped() {
+        let mut f = Feed::new();
+        f.seg(true, SYN, 100, 0, 0);
+        f.seg(false, RST | ACK, 0, 555, 0); // acknowledges nothing we sent
+        f.seg(false, SYN | ACK, 700, 101, 0);
+        f.seg(true, ACK, 101, 701, 0);
+        let steps = f.done();
+        assert_eq!(steps[1].after.client, Some(State::SynSent));
+        assert_eq!(steps[2].after.client, Some(State::Established));
+        assert_eq!(steps[3].after.server, Some(State::Established));
+        // Without ACK it is dropped too (RFC 9293 §3.10.7.3).
+        let mut f = Feed::new();
+        f.seg(true, SYN, 100, 0, 0);
+        f.seg(false, RST, 0, 0, 0);
+        assert_eq!(f.done()[1].after.client, Some(State::SynSent));
+    }
+
+    #[test]
+    fn a_syn_on_an_established_connection_draws_a_challenge_ack() {
+        let mut f = established();
+        f.seg(true, SYN, 100, 0, 0); // same ISN: the same stream
+        f.seg(false, ACK, 701, 111, 0);
+        let steps = f.done();
+        assert_eq!(steps[5].stream, 0);
+        assert_eq!(states(&steps)[5], EST);
+        assert_eq!(states(&steps)[6], EST);
+        assert!(marks(&steps[6]).contains(&Analysis::ChallengeAck));
+        let zh = crate::explain::explain_in(&steps[6], crate::explain::Lang::Zh);
+        assert!(zh.contains("挑战 ACK"), "{zh}");
+    }
+
+    /// Every step moves each end along at most one arrow of the diagram.
+    fn one_arrow_at_a_time(steps: &[Step]) {
+        for s in steps {
+            for side in [Side::Client, Side::Server] {
+                if let (Some(b), Some(a)) = (s.before.get(side), s.after.get(side)) {
+                    assert!(b.can_reach_in_one_step(a), "{b} -> {a}");
+                }
+            }
+        }
+    }
+
+    fn passes_closing_then_time_wait(steps: &[Step], side: Side) {
+        let seen: Vec<State> = steps.iter().filter_map(|s| s.after.get(side)).collect();
+        let closing = seen.iter().position(|s| *s == State::Closing);
+        let tw = seen.iter().position(|s| *s == State::TimeWait);
+        assert!(
+            closing.is_some() && tw.is_some() && closing < tw,
+            "{side:?}: {seen:?}"
+        );
+    }
+
+    #[test]
+    fn crossing_fins_take_both_ends_through_closing() {
+        // Each ACK order: the client's ACK first, then the server's.
+        for client_acks_first in [true, false] {
+            let mut f = Feed::new();
+            f.seg(true, SYN, 100, 0, 0);
+            f.seg(false, SYN | ACK, 700, 101, 0);
+            f.seg(true, ACK, 101, 701, 0);
+            f.seg(true, FIN | ACK, 101, 701, 0);
+            f.seg(false, FIN | ACK, 701, 101, 0);
+            if client_acks_first {
+                f.seg(true, ACK, 102, 702, 0);
+                f.seg(false, ACK, 702, 102, 0);
+            } else {
+                f.seg(false, ACK, 702, 102, 0);
+                f.seg(true, ACK, 102, 702, 0);
+            }
+            let steps = f.done();
+            passes_closing_then_time_wait(&steps, Side::Client);
+            passes_closing_then_time_wait(&steps, Side::Server);
+            one_arrow_at_a_time(&steps);
+            let last = steps.last().unwrap().after;
+            assert_eq!(
+                (last.client, last.server),
+                (Some(State::TimeWait), Some(State::TimeWait))
+            );
+        }
+    }
+
+    #[test]
+    fn the_handshake_rtt_runs_from_the_syn_that_was_answered() {
+        let mut f = Feed::new();
+        f.seg_at(0.0, true, SYN, 100, 0, 0); // lost
+        f.seg_at(1.0, true, SYN, 100, 0, 0);
+        f.seg_at(1.030, false, SYN | ACK, 700, 101, 0);
+        f.seg_at(1.031, true, ACK, 101, 701, 0);
+        let rtt = f.t.summaries()[0].handshake_rtt.unwrap();
+        assert!((rtt - 0.031).abs() < 1e-9, "{rtt}");
+    }
+
+    #[test]
+    fn a_second_syn_ack_with_a_new_isn_rebases_only_once_acknowledged() {
+        // The client goes on with the second ISN.
+        let mut f = Feed::new();
+        f.seg(true, SYN, 100, 0, 0);
+        f.seg(false, SYN | ACK, 700, 101, 0);
+        f.seg(false, SYN | ACK, 9000, 101, 0);
+        f.seg(true, ACK, 101, 9001, 0);
+        f.seg(false, Flags::PSH | ACK, 9001, 101, 5);
+        let steps = f.done();
+        let rel: Vec<(u32, u32)> = steps
+            .iter()
+            .map(|s| {
+                let v = s.segment.as_ref().unwrap();
+                (v.seq_rel, v.ack_rel)
+            })
+            .collect();
+        assert_eq!(rel[2].0, 0, "a SYN is numbered from its own ISN");
+        assert_eq!(rel[3], (1, 1));
+        assert_eq!(rel[4], (1, 1));
+        // The client ignores it: the first ISN stays the base.
+        let mut f = Feed::new();
+        f.seg(true, SYN, 100, 0, 0);
+        f.seg(false, SYN | ACK, 700, 101, 0);
+        f.seg(true, ACK, 101, 701, 0);
+        f.seg(false, SYN | ACK, 9000, 101, 0);
+        f.seg(true, ACK, 101, 701, 0);
+        f.seg(false, Flags::PSH | ACK, 701, 101, 5);
+        let steps = f.done();
+        let v = steps[5].segment.as_ref().unwrap();
+        assert_eq!(v.seq_rel, 1);
+        assert_eq!(steps[4].segment.as_ref().unwrap().ack_rel, 1);
     }
 }
