@@ -893,6 +893,37 @@ fn explain_segment(step: &Step, lang: Lang) -> String {
         )
     };
     parts.push(what);
+    let from_side = step.side;
+    if step.before.get(from_side) == Some(State::SynSent)
+        && step.after.get(from_side) == Some(State::Established)
+        && !f.syn()
+    {
+        parts.push(tr!(
+            lang,
+            format!(
+                "The {to}'s SYN/ACK is not in this capture, but this ACK shows it reached \
+                 the {from}: the {from} is ESTABLISHED (inferred from one side)."
+            ),
+            format!(
+                "这份抓包里没有{to}的 SYN/ACK，但这个 ACK 表明它已经到达{from}：\
+                 {from}处于 ESTABLISHED（仅凭一侧推断）。"
+            )
+        ));
+    }
+    if tb.is_none() && ta.is_some() && !f.syn() && !f.rst() {
+        parts.push(tr!(
+            lang,
+            format!(
+                "Nothing the {to} sent is in this capture (only one direction was \
+                 captured), but the {from} acknowledges what it sent: the {to} is \
+                 inferred to be synchronized (inferred from one side)."
+            ),
+            format!(
+                "这份抓包里没有{to}发出的任何报文段（只抓到了一个方向），但{from}确认了它发出的\
+                 内容：由此推断{to}已经同步（仅凭一侧推断）。"
+            )
+        ));
+    }
     if v.gap_before && v.len > 0 {
         parts.push(tr!(
             lang,

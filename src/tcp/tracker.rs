@@ -90,6 +90,9 @@ pub struct Summary {
     /// Flags seen in the connection, OR-ed together.
     pub flags_seen: u16,
     pub final_states: States,
+    /// Only this side's segments are in the capture (the other side's
+    /// states are inferred from what this one sends).
+    pub one_sided: Option<Side>,
 }
 
 /// What one endpoint has shown of itself on the wire.
@@ -118,6 +121,8 @@ struct Endpoint {
     wscale: Option<u8>,
     /// One past the highest sequence number it sent.
     next: Option<SeqNum>,
+    /// Any segment of it is in the capture.
+    sent: bool,
 }
 
 /// What a receiver does with a RST (RFC 9293 §3.10.7, RFC 5961 §3.2).
@@ -749,6 +754,7 @@ impl Tracker {
     fn note_sender(c: &mut Conn, from: Side, o: &Observed) {
         let f = o.seg.flags;
         let me = &mut c.ends[from.index()];
+        me.sent = true;
         if f.syn() {
             me.wscale = o.seg.options.iter().find_map(|opt| match opt {
                 super::segment::TcpOption::WindowScale { shift } => Some((*shift).min(14)),
@@ -898,6 +904,10 @@ impl Tracker {
             } else {
                 State::Established
             });
+        } else if s == Some(State::SynSent) && f.ack() {
+            // It acknowledges the peer's SYN: the SYN/ACK reached it, even
+            // if the capture does not show it (one direction captured).
+            apply(&mut s, Event::RcvSynAck);
         }
         if f.fin() && !f.rst() && c.ends[from.index()].fin.is_none() {
             if matches!(
@@ -952,6 +962,20 @@ impl Tracker {
                 _ => {}
             }
         } else {
+            if r.is_none()
+                && !c.ends[to.index()].sent
+                && f.ack()
+                && c.states.get(from).is_some_and(State::is_synchronized)
+                && (c.ends[from.index()].syn_seen
+                    || c.ends[to.index()]
+                        .base
+                        .is_some_and(|b| o.seg.ack.since(b) > 1))
+            {
+                // Nothing of the receiver is in the capture, yet the sender
+                // acknowledges its SYN or its bytes: only one direction was
+                // captured, and the receiver was synchronized.
+                r = Some(State::Established);
+            }
             if r == Some(State::SynReceived) && acks_syn {
                 apply(&mut r, Event::RcvAckOfSyn);
             }
@@ -1085,6 +1109,11 @@ fn summary_of(c: &Conn) -> Summary {
         handshake_rtt: c.rtt,
         close,
         flags_seen: c.flags_seen,
+        one_sided: match (c.ends[0].sent, c.ends[1].sent) {
+            (true, false) if c.ends[0].last_ack.is_some() => Some(Side::Client),
+            (false, true) if c.ends[1].last_ack.is_some() => Some(Side::Server),
+            _ => None,
+        },
         final_states: {
             // A deferred ACK of a FIN is taken in by the end of the capture.
             let mut st = c.states;
@@ -1172,6 +1201,7 @@ pub fn summaries_of(tl: &Timeline) -> Vec<Summary> {
                 close,
                 flags_seen: flags,
                 final_states: last.after,
+                one_sided: None,
             })
         })
         .collect()
@@ -1547,5 +1577,36 @@ mod tests {
         let v = steps[5].segment.as_ref().unwrap();
         assert_eq!(v.seq_rel, 1);
         assert_eq!(steps[4].segment.as_ref().unwrap().ack_rel, 1);
+    }
+
+    #[test]
+    fn a_one_sided_capture_infers_the_silent_side_from_what_the_other_sends() {
+        let mut f = Feed::new();
+        f.seg(true, Flags::PSH | ACK, 5000, 9000, 10);
+        f.seg(true, ACK, 5010, 9500, 0); // bytes from the server were acknowledged
+        f.seg(true, FIN | ACK, 5010, 9500, 0);
+        let summary = f.t.summaries()[0].clone();
+        let steps = f.done();
+        assert_eq!(steps[0].after.server, None, "nothing says so yet");
+        assert_eq!(states(&steps)[1], EST);
+        assert_eq!(
+            states(&steps)[2],
+            (Some(State::FinWait1), Some(State::CloseWait))
+        );
+        assert_eq!(summary.one_sided, Some(Side::Client));
+        let text = crate::explain::explain_in(&steps[1], crate::explain::Lang::En);
+        assert!(text.contains("inferred from one side"), "{text}");
+    }
+
+    #[test]
+    fn a_client_that_acknowledges_an_unseen_syn_ack_is_established() {
+        let mut f = Feed::new();
+        f.seg(true, SYN, 100, 0, 0);
+        f.seg(true, ACK, 101, 701, 0);
+        f.seg(true, Flags::PSH | ACK, 101, 701, 10);
+        let steps = f.done();
+        assert_eq!(states(&steps)[1], EST);
+        assert_eq!(states(&steps)[2], EST);
+        one_arrow_at_a_time(&steps);
     }
 }

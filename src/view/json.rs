@@ -122,6 +122,7 @@ pub fn summary_value(s: &crate::tcp::tracker::Summary) -> Value {
         "close": s.close,
         "flags_seen": crate::tcp::segment::Flags(s.flags_seen),
         "state": s.final_states,
+        "one_sided": s.one_sided,
     })
 }
 
