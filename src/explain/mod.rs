@@ -992,6 +992,39 @@ fn explain_segment(step: &Step, lang: Lang) -> String {
             parts.push(text.into());
         }
     }
+    if f.syn() && v.len > 0 {
+        parts.push(tr!(
+            lang,
+            format!(
+                "Data on a SYN: TCP Fast Open (RFC 7413) sends {} bytes with the SYN. A \
+                 server that accepts the client's cookie hands them to the application before \
+                 the handshake completes and acknowledges them in its SYN/ACK; otherwise the \
+                 SYN/ACK acknowledges only the SYN and the client sends the data again.",
+                v.len
+            ),
+            format!(
+                "SYN 上带了数据：TCP 快速打开（RFC 7413）随 SYN 发送 {} 字节。服务端如果接受\
+                 客户端的 Cookie，会在握手完成之前就把数据交给应用，并在 SYN/ACK 中确认它们；\
+                 否则 SYN/ACK 只确认 SYN，客户端稍后重发这些数据。",
+                v.len
+            )
+        ));
+    }
+    if f.has(crate::tcp::segment::Flags::URG) {
+        parts.push(
+            tr!(
+                lang,
+                "URG: the urgent pointer marks where urgent data ends in this segment \
+                 (RFC 9293 §3.8.5). Stacks deliver only the last urgent byte out of band \
+                 (recv() with MSG_OOB); the rest arrives in the normal byte stream. Few \
+                 applications use it (telnet's interrupt is one).",
+                "URG：紧急指针标出本报文段中紧急数据结束的位置（RFC 9293 §3.8.5）。协议栈只把\
+                 最后一个紧急字节作为带外数据交付（用 recv() 加 MSG_OOB 读取），其余的仍在普通\
+                 字节流中到达。很少有应用使用它（telnet 的中断是一个例子）。"
+            )
+            .into(),
+        );
+    }
     if v.analysis.contains(&Analysis::DupAck) && !v.analysis.contains(&Analysis::ChallengeAck) {
         parts.push(
             tr!(

@@ -1609,4 +1609,22 @@ mod tests {
         assert_eq!(states(&steps)[2], EST);
         one_arrow_at_a_time(&steps);
     }
+
+    #[test]
+    fn fast_open_data_and_urgent_data_are_explained() {
+        let mut f = Feed::new();
+        f.seg(true, SYN, 100, 0, 517);
+        f.seg(false, SYN | ACK, 700, 618, 0);
+        f.seg(true, Flags::URG | Flags::PSH | ACK, 618, 701, 1);
+        let steps = f.done();
+        let en = |i: usize| crate::explain::explain_in(&steps[i], crate::explain::Lang::En);
+        assert!(
+            en(0).contains("TCP Fast Open") && en(0).contains("517 bytes"),
+            "{}",
+            en(0)
+        );
+        assert!(en(2).contains("urgent pointer"), "{}", en(2));
+        let zh = crate::explain::explain_in(&steps[0], crate::explain::Lang::Zh);
+        assert!(zh.contains("TCP 快速打开"), "{zh}");
+    }
 }
