@@ -464,9 +464,13 @@ impl Tracker {
         // A held SYN learns what its receiver was from this, the receiver's
         // first answer.
         // Only the side the SYN went to can answer it.
+        // Or the SYN's sender acknowledges an answer the capture lacks (only
+        // one direction captured): a SYN/ACK, so the receiver was listening.
+        let acked_unseen =
+            |w: &Side| *w == to && f.ack() && !f.syn() && !f.rst() && !c.ends[w.index()].sent;
         let waiter = c
             .pending_side
-            .filter(|w| !c.pending.is_empty() && *w == from)
+            .filter(|w| !c.pending.is_empty() && (*w == from || acked_unseen(w)))
             // A RST the SYN's sender would drop (its ACK misses the SYN)
             // is no answer.
             .filter(|_| {
@@ -489,9 +493,19 @@ impl Tracker {
             // The first held SYN is where the waiting side changed; a
             // retransmitted SYN after it finds that side already there.
             let mut first = true;
+            // The side made itself known in the meantime: the answer comes
+            // too late to say what it was before; the held steps keep it
+            // UNKNOWN.
+            let known_since = c.states.get(w).is_some();
             let front_id = self.next_id - self.queue.len() as u64;
             for id in c.queued.iter() {
                 let held = &mut self.queue[(id - front_id) as usize];
+                if known_since {
+                    if held.waiting == Some(w) {
+                        held.waiting = None;
+                    }
+                    continue;
+                }
                 let unknown = held.step.before.get(w).is_none() && held.step.after.get(w).is_none();
                 if !unknown {
                     continue;
@@ -510,7 +524,9 @@ impl Tracker {
                 held.step.after.set(w, Some(after));
                 held.waiting = None;
             }
-            c.states.set(w, Some(after));
+            if !known_since {
+                c.states.set(w, Some(after));
+            }
         }
 
         if let Some((id, receiver)) = c.fin_pending.take() {
@@ -519,7 +535,8 @@ impl Tracker {
                 && c.ends[fin_sender.index()]
                     .fin
                     .is_some_and(|fin| o.seg.ack.gt(fin));
-            let crossed = from == receiver && f.fin() && !covers;
+            // A FIN that also carries RST closes rather than crosses.
+            let crossed = from == receiver && f.fin() && !f.rst() && !covers;
             if !steps {
                 if crossed {
                     // As below, without the step.
@@ -904,7 +921,7 @@ impl Tracker {
             } else {
                 State::Established
             });
-        } else if s == Some(State::SynSent) && f.ack() {
+        } else if s == Some(State::SynSent) && f.ack() && !f.fin() {
             // It acknowledges the peer's SYN: the SYN/ACK reached it, even
             // if the capture does not show it (one direction captured).
             apply(&mut s, Event::RcvSynAck);
@@ -922,7 +939,12 @@ impl Tracker {
 
         // --- the receiver
         let mut r = c.states.get(to);
-        let acks_syn = f.ack() && c.ends[to.index()].isn.is_some_and(|isn| o.seg.ack.gt(isn));
+        // A receiver whose SYN/ACK is not in the capture is taken to be
+        // acknowledged by the first ACK it gets.
+        let acks_syn = f.ack()
+            && c.ends[to.index()]
+                .isn
+                .map_or(!c.ends[to.index()].sent, |isn| o.seg.ack.gt(isn));
         let acks_fin = f.ack() && c.ends[to.index()].fin.is_some_and(|fin| o.seg.ack.gt(fin));
         let crossed_fin_arrives = std::mem::take(&mut c.fin_in_flight[from.index()]);
         let fin_here = ((f.fin() && c.ends[from.index()].fin == Some(o.seg.seq + o.len))
@@ -964,6 +986,7 @@ impl Tracker {
         } else {
             if r.is_none()
                 && !c.ends[to.index()].sent
+                && !(c.pending_side == Some(to) && !c.pending.is_empty())
                 && f.ack()
                 && c.states.get(from).is_some_and(State::is_synchronized)
                 && (c.ends[from.index()].syn_seen
