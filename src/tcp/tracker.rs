@@ -986,7 +986,7 @@ impl Tracker {
         } else {
             if r.is_none()
                 && !c.ends[to.index()].sent
-                && !(c.pending_side == Some(to) && !c.pending.is_empty())
+                && (c.pending.is_empty() || c.pending_side != Some(to))
                 && f.ack()
                 && c.states.get(from).is_some_and(State::is_synchronized)
                 && (c.ends[from.index()].syn_seen
