@@ -96,6 +96,16 @@ pub enum Analysis {
     DupAck,
     OutOfOrder,
     ZeroWindow,
+    /// Data sent again although all of it was acknowledged already (also
+    /// marked `Retransmission`, as Wireshark does).
+    SpuriousRetransmission,
+    KeepAlive,
+    KeepAliveAck,
+    ZeroWindowProbe,
+    ZeroWindowProbeAck,
+    /// RFC 5961's challenge ACK: the answer to a RST or SYN that is in the
+    /// window but not where expected (not a Wireshark mark).
+    ChallengeAck,
 }
 
 impl Analysis {
@@ -106,6 +116,12 @@ impl Analysis {
             Analysis::DupAck => "dup_ack",
             Analysis::OutOfOrder => "out_of_order",
             Analysis::ZeroWindow => "zero_window",
+            Analysis::SpuriousRetransmission => "spurious_retransmission",
+            Analysis::KeepAlive => "keep_alive",
+            Analysis::KeepAliveAck => "keep_alive_ack",
+            Analysis::ZeroWindowProbe => "zero_window_probe",
+            Analysis::ZeroWindowProbeAck => "zero_window_probe_ack",
+            Analysis::ChallengeAck => "challenge_ack",
         }
     }
 }

@@ -163,3 +163,19 @@ fn export_never_overwrites_without_force() {
     assert_eq!(std::fs::read_dir(&dir).unwrap().count(), 1);
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+/// A lost first SYN adds its retransmission timeout to nothing: the
+/// handshake RTT runs from the SYN that was answered (Wireshark's
+/// `tcp.analysis.initial_rtt`), in `inspect --summary --json` too.
+#[test]
+fn the_handshake_rtt_of_a_lost_first_syn_runs_from_the_answered_one() {
+    let dir = tmpdir("rtt");
+    let path = export("syn-lost", &dir);
+    let rows = synack(&["inspect", path.to_str().unwrap(), "--summary", "--json"]);
+    let rtt = rows[0]["handshake_rtt"].as_f64().expect("an RTT");
+    assert!(
+        rtt > 0.0 && rtt < 0.5,
+        "{rtt}: the lost SYN's second counts"
+    );
+    std::fs::remove_dir_all(&dir).unwrap();
+}

@@ -132,6 +132,12 @@ pub fn analysis_name(a: Analysis, lang: Lang) -> &'static str {
             Analysis::DupAck => "重复确认",
             Analysis::OutOfOrder => "乱序",
             Analysis::ZeroWindow => "零窗口",
+            Analysis::SpuriousRetransmission => "虚假重传",
+            Analysis::KeepAlive => "保活",
+            Analysis::KeepAliveAck => "保活确认",
+            Analysis::ZeroWindowProbe => "零窗口探测",
+            Analysis::ZeroWindowProbeAck => "零窗口探测确认",
+            Analysis::ChallengeAck => "挑战确认",
         },
     }
 }
@@ -751,6 +757,15 @@ fn explain_segment(step: &Step, lang: Lang) -> String {
             )
             .into(),
         );
+    } else if v.analysis.contains(&Analysis::SpuriousRetransmission) {
+        parts.push(
+            tr!(
+                lang,
+                "A spurious retransmission: every byte of it was acknowledged already.",
+                "虚假重传：它的每个字节都已经被确认过了。"
+            )
+            .into(),
+        );
     } else if v.analysis.contains(&Analysis::Retransmission) {
         parts.push(
             tr!(
@@ -864,6 +879,18 @@ fn explain_segment(step: &Step, lang: Lang) -> String {
                 format!(
                     "RST：{from}中止了连接。如果{to}有这个连接，会立即丢弃它（没有 FIN 交换，\
                      也没有 TIME_WAIT）。"
+                )
+            ),
+            (Some(b), Some(a)) if b == a && b.is_synchronized() => tr!(
+                lang,
+                format!(
+                    "RST from the {from}, but not at the sequence number the {to} expects: \
+                     the {to} does not trust it and keeps the connection (RFC 5961). Inside \
+                     its window it answers with a challenge ACK; outside, it drops it silently."
+                ),
+                format!(
+                    "来自{from}的 RST，但序列号不是{to}期待的那个：{to}不信任它，连接保持不变\
+                     （RFC 5961）。落在窗口内时，它回一个挑战 ACK；落在窗口外时，直接丢弃。"
                 )
             ),
             _ => tr!(
@@ -1124,6 +1151,37 @@ fn explain_segment(step: &Step, lang: Lang) -> String {
         )
     };
     parts.push(what);
+    let from_side = step.side;
+    if step.before.get(from_side) == Some(State::SynSent)
+        && step.after.get(from_side) == Some(State::Established)
+        && !f.syn()
+    {
+        parts.push(tr!(
+            lang,
+            format!(
+                "The {to}'s SYN/ACK is not in this capture, but this ACK shows it reached \
+                 the {from}: the {from} is ESTABLISHED (inferred from one side)."
+            ),
+            format!(
+                "这份抓包里没有{to}的 SYN/ACK，但这个 ACK 表明它已经到达{from}：\
+                 {from}处于 ESTABLISHED（仅凭一侧推断）。"
+            )
+        ));
+    }
+    if tb.is_none() && ta.is_some() && !f.syn() && !f.rst() {
+        parts.push(tr!(
+            lang,
+            format!(
+                "Nothing the {to} sent is in this capture (only one direction was \
+                 captured), but the {from} acknowledges what it sent: the {to} is \
+                 inferred to be synchronized (inferred from one side)."
+            ),
+            format!(
+                "这份抓包里没有{to}发出的任何报文段（只抓到了一个方向），但{from}确认了它发出的\
+                 内容：由此推断{to}已经同步（仅凭一侧推断）。"
+            )
+        ));
+    }
     if v.gap_before && v.len > 0 {
         parts.push(tr!(
             lang,
@@ -1152,7 +1210,94 @@ fn explain_segment(step: &Step, lang: Lang) -> String {
             )
         ));
     }
-    if v.analysis.contains(&Analysis::DupAck) {
+    let marks = [
+        (
+            Analysis::ChallengeAck,
+            tr!(
+                lang,
+                "A challenge ACK (RFC 5961): the RST or SYN before it was not where this side \
+                 expected it, so it changes nothing; this ACK names the sequence number it \
+                 does expect, and a real peer that did abort answers with an exact RST.",
+                "挑战 ACK（RFC 5961）：之前那个 RST 或 SYN 不在这一端期待的位置，所以什么也\
+                 没有改变；这个 ACK 写明它真正期待的序列号，真的中止了连接的对端会据此回一个\
+                 序列号正确的 RST。"
+            ),
+        ),
+        (
+            Analysis::KeepAlive,
+            tr!(
+                lang,
+                "A keep-alive: one byte before what the receiver expects, sent only to draw \
+                 an ACK and learn that the peer is still there.",
+                "保活探测：序列号比接收方期待的少一，只为换回一个 ACK，确认对端还在。"
+            ),
+        ),
+        (
+            Analysis::KeepAliveAck,
+            tr!(
+                lang,
+                "The ACK that answers a keep-alive: the peer is still there.",
+                "对保活探测的应答 ACK：对端还在。"
+            ),
+        ),
+        (
+            Analysis::ZeroWindowProbe,
+            tr!(
+                lang,
+                "A zero-window probe: one byte sent into a closed window to learn when it \
+                 opens again. It does not move the expected sequence number on.",
+                "零窗口探测：向已经关闭的窗口发送一个字节，探询窗口何时重新打开。\
+                 它不推进期待的序列号。"
+            ),
+        ),
+        (
+            Analysis::ZeroWindowProbeAck,
+            tr!(
+                lang,
+                "The answer to a zero-window probe: the window is still closed.",
+                "对零窗口探测的应答：窗口仍然关闭。"
+            ),
+        ),
+    ];
+    for (mark, text) in marks {
+        if v.analysis.contains(&mark) {
+            parts.push(text.into());
+        }
+    }
+    if f.syn() && v.len > 0 {
+        parts.push(tr!(
+            lang,
+            format!(
+                "Data on a SYN: TCP Fast Open (RFC 7413) sends {} bytes with the SYN. A \
+                 server that accepts the client's cookie hands them to the application before \
+                 the handshake completes and acknowledges them in its SYN/ACK; otherwise the \
+                 SYN/ACK acknowledges only the SYN and the client sends the data again.",
+                v.len
+            ),
+            format!(
+                "SYN 上带了数据：TCP 快速打开（RFC 7413）随 SYN 发送 {} 字节。服务端如果接受\
+                 客户端的 Cookie，会在握手完成之前就把数据交给应用，并在 SYN/ACK 中确认它们；\
+                 否则 SYN/ACK 只确认 SYN，客户端稍后重发这些数据。",
+                v.len
+            )
+        ));
+    }
+    if f.has(crate::tcp::segment::Flags::URG) {
+        parts.push(
+            tr!(
+                lang,
+                "URG: the urgent pointer marks where urgent data ends in this segment \
+                 (RFC 9293 §3.8.5). Stacks deliver only the last urgent byte out of band \
+                 (recv() with MSG_OOB); the rest arrives in the normal byte stream. Few \
+                 applications use it (telnet's interrupt is one).",
+                "URG：紧急指针标出本报文段中紧急数据结束的位置（RFC 9293 §3.8.5）。协议栈只把\
+                 最后一个紧急字节作为带外数据交付（用 recv() 加 MSG_OOB 读取），其余的仍在普通\
+                 字节流中到达。很少有应用使用它（telnet 的中断是一个例子）。"
+            )
+            .into(),
+        );
+    }
+    if v.analysis.contains(&Analysis::DupAck) && !v.analysis.contains(&Analysis::ChallengeAck) {
         parts.push(
             tr!(
                 lang,

@@ -90,6 +90,9 @@ pub struct Summary {
     /// Flags seen in the connection, OR-ed together.
     pub flags_seen: u16,
     pub final_states: States,
+    /// Only this side's segments are in the capture (the other side's
+    /// states are inferred from what this one sends).
+    pub one_sided: Option<Side>,
 }
 
 /// What one endpoint has shown of itself on the wire.
@@ -104,6 +107,31 @@ struct Endpoint {
     fin: Option<SeqNum>,
     syn_seen: bool,
     synack_seen: bool,
+    /// One past its SYN and any data on it (TCP Fast Open): the highest
+    /// acknowledgment a RST may carry to reset it in SYN_SENT.
+    syn_end: Option<SeqNum>,
+    /// A SYN/ACK of it with another ISN than `isn`, waiting for the peer to
+    /// acknowledge it before the relative numbers are rebased on it.
+    new_isn: Option<SeqNum>,
+    /// The acknowledgment and window of its latest segment with ACK: its
+    /// RCV.NXT and RCV.WND as far as the capture shows them.
+    last_ack: Option<SeqNum>,
+    last_win: u32,
+    /// Window scale from its SYN, when it had the option.
+    wscale: Option<u8>,
+    /// One past the highest sequence number it sent.
+    next: Option<SeqNum>,
+    /// Any segment of it is in the capture.
+    sent: bool,
+}
+
+/// What a receiver does with a RST (RFC 9293 §3.10.7, RFC 5961 §3.2).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum RstVerdict {
+    Accept,
+    /// In the window but not at RCV.NXT: answered with a challenge ACK.
+    Challenge,
+    Drop,
 }
 
 #[derive(Clone, Debug)]
@@ -128,6 +156,12 @@ struct Conn {
     fin_was: Option<State>,
     /// Per FIN sender: its FIN crossed the peer's and has not been taken in.
     fin_in_flight: [bool; 2],
+    /// Per side: the ACK of its FIN came in the same segment that showed
+    /// the peer's crossed FIN had arrived; shown at the next segment so that
+    /// this side passes through CLOSING, as it did.
+    fin_ack_deferred: [bool; 2],
+    /// Per side: it owes a challenge ACK (RFC 5961) for a RST or SYN it got.
+    challenge_due: [bool; 2],
     packets: u64,
     bytes: u64,
     start: f64,
@@ -333,6 +367,8 @@ impl Tracker {
             fin_pending: None,
             fin_was: None,
             fin_in_flight: [false; 2],
+            fin_ack_deferred: [false; 2],
+            challenge_due: [false; 2],
             packets: 0,
             bytes: 0,
             start: o.time,
@@ -390,12 +426,24 @@ impl Tracker {
                 // an earlier stray segment (Wireshark does the same).
                 me.isn = Some(o.seg.seq);
                 me.base = Some(o.seg.seq);
+            } else if f.syn() && f.ack() && me.isn != Some(o.seg.seq) {
+                // Another SYN/ACK with a new ISN: only the peer's ACK tells
+                // which one the connection goes on with.
+                me.new_isn = Some(o.seg.seq);
             } else if me.base.is_none() {
                 me.base = Some(o.seg.seq + u32::MAX);
             }
         }
         if f.ack() && c.ends[to.index()].base.is_none() {
             c.ends[to.index()].base = Some(o.seg.ack + u32::MAX);
+        }
+        if f.ack() && !f.syn() {
+            let peer = &mut c.ends[to.index()];
+            if let Some(n) = peer.new_isn.take_if(|n| o.seg.ack == *n + 1) {
+                peer.isn = Some(n);
+                peer.base = Some(n);
+                peer.syn_end = Some(n + 1);
+            }
         }
         let analysis = if steps {
             c.analyzer.observe(from, &o.seg, o.len, o.time)
@@ -408,13 +456,33 @@ impl Tracker {
         } else {
             0
         };
+        let mut analysis = analysis;
+        if std::mem::take(&mut c.challenge_due[from.index()])
+            && f.ack()
+            && !f.syn()
+            && !f.fin()
+            && !f.rst()
+            && o.len == 0
+            && steps
+        {
+            analysis.push(crate::timeline::Analysis::ChallengeAck);
+        }
 
         // A held SYN learns what its receiver was from this, the receiver's
         // first answer.
         // Only the side the SYN went to can answer it.
+        // Or the SYN's sender acknowledges an answer the capture lacks (only
+        // one direction captured): a SYN/ACK, so the receiver was listening.
+        let acked_unseen =
+            |w: &Side| *w == to && f.ack() && !f.syn() && !f.rst() && !c.ends[w.index()].sent;
         let waiter = c
             .pending_side
-            .filter(|w| !c.pending.is_empty() && *w == from);
+            .filter(|w| !c.pending.is_empty() && (*w == from || acked_unseen(w)))
+            // A RST the SYN's sender would drop (its ACK misses the SYN)
+            // is no answer.
+            .filter(|_| {
+                !f.rst() || Self::rst_verdict(c, from, &o, c.states.get(to)) == RstVerdict::Accept
+            });
         let answer = if waiter.is_some() {
             Some(if f.rst() {
                 (State::Closed, State::Closed)
@@ -432,9 +500,19 @@ impl Tracker {
             // The first held SYN is where the waiting side changed; a
             // retransmitted SYN after it finds that side already there.
             let mut first = true;
+            // The side made itself known in the meantime: the answer comes
+            // too late to say what it was before; the held steps keep it
+            // UNKNOWN.
+            let known_since = c.states.get(w).is_some();
             let front_id = self.next_id - self.queue.len() as u64;
             for id in c.queued.iter() {
                 let held = &mut self.queue[(id - front_id) as usize];
+                if known_since {
+                    if held.waiting == Some(w) {
+                        held.waiting = None;
+                    }
+                    continue;
+                }
                 let unknown = held.step.before.get(w).is_none() && held.step.after.get(w).is_none();
                 if !unknown {
                     continue;
@@ -453,7 +531,9 @@ impl Tracker {
                 held.step.after.set(w, Some(after));
                 held.waiting = None;
             }
-            c.states.set(w, Some(after));
+            if !known_since {
+                c.states.set(w, Some(after));
+            }
         }
 
         if let Some((id, receiver)) = c.fin_pending.take() {
@@ -462,7 +542,8 @@ impl Tracker {
                 && c.ends[fin_sender.index()]
                     .fin
                     .is_some_and(|fin| o.seg.ack.gt(fin));
-            let crossed = from == receiver && f.fin() && !covers;
+            // A FIN that also carries RST closes rather than crosses.
+            let crossed = from == receiver && f.fin() && !f.rst() && !covers;
             if !steps {
                 if crossed {
                     // As below, without the step.
@@ -491,6 +572,7 @@ impl Tracker {
         }
         let before = c.states;
         let waiting = Self::transition(c, from, &o, o.time);
+        Self::note_sender(c, from, &o);
         if !steps {
             // Only the aggregates: the held SYN and FIN bookkeeping, with
             // the frame number for an id.
@@ -508,10 +590,14 @@ impl Tracker {
             self.after_push();
             return;
         }
-        let seq_rel = o
-            .seg
-            .seq
-            .since(c.ends[from.index()].base.expect("set above"));
+        let me = &c.ends[from.index()];
+        // A SYN/ACK with a new ISN is numbered from that ISN, as a SYN
+        // always is; the segments after it only once the peer takes it.
+        let seq_rel = if f.syn() && me.new_isn == Some(o.seg.seq) {
+            0
+        } else {
+            o.seg.seq.since(me.base.expect("set above"))
+        };
         // Without the ACK flag Wireshark shows the field as it is.
         let ack_rel = if f.ack() {
             o.seg.ack.since(c.ends[to.index()].base.expect("set above"))
@@ -688,6 +774,78 @@ impl Tracker {
         self.done.pop_front().flatten()
     }
 
+    /// Keep what the sender showed of its RCV.NXT, window and SND.NXT, for
+    /// judging the RSTs that come to it.
+    fn note_sender(c: &mut Conn, from: Side, o: &Observed) {
+        let f = o.seg.flags;
+        let me = &mut c.ends[from.index()];
+        me.sent = true;
+        if f.syn() {
+            me.wscale = o.seg.options.iter().find_map(|opt| match opt {
+                super::segment::TcpOption::WindowScale { shift } => Some((*shift).min(14)),
+                _ => None,
+            });
+            if me.isn == Some(o.seg.seq) {
+                me.syn_end = Some(o.seg.seq + 1 + o.len);
+            }
+        }
+        if f.ack() && !f.rst() {
+            me.last_ack = Some(o.seg.ack);
+            me.last_win = u32::from(o.seg.win);
+        }
+        let end = o.seg.seq + o.len + u32::from(f.syn()) + u32::from(f.fin());
+        if !f.rst() && me.next.is_none_or(|n| end.gt(n)) {
+            me.next = Some(end);
+        }
+    }
+
+    /// Whether the receiver in state `r` takes in a RST from `from`. Its
+    /// RCV.NXT is what it last acknowledged or, when the capture shows more,
+    /// the end of what the sender sent; either reading counts as exact.
+    fn rst_verdict(c: &Conn, from: Side, o: &Observed, r: Option<State>) -> RstVerdict {
+        let to = from.other();
+        let (me, peer) = (&c.ends[to.index()], &c.ends[from.index()]);
+        let seq = o.seg.seq;
+        match r {
+            Some(State::SynSent) => {
+                // Only an ACK of our SYN makes a RST believable here.
+                let Some(isn) = me.isn else {
+                    return RstVerdict::Accept;
+                };
+                let end = me.syn_end.unwrap_or(isn + 1);
+                let ack = o.seg.ack;
+                if o.seg.flags.ack() && ack.gt(isn) && ack.le(end) {
+                    RstVerdict::Accept
+                } else {
+                    RstVerdict::Drop
+                }
+            }
+            Some(st) if st != State::Closed && st != State::Listen => {
+                let exact = [me.last_ack, peer.next].contains(&Some(seq))
+                    // Linux also takes one before RCV.NXT once the peer's
+                    // FIN is in (tcp_reset_check).
+                    || (st.fin_received() && peer.fin == Some(seq));
+                let Some(rcv_nxt) = me.last_ack.or(peer.next) else {
+                    return RstVerdict::Accept;
+                };
+                if exact {
+                    return RstVerdict::Accept;
+                }
+                let scale = match (me.wscale, peer.wscale) {
+                    (Some(a), Some(_)) => a,
+                    _ => 0,
+                };
+                let wnd = (me.last_win << scale).max(1);
+                if seq.ge(rcv_nxt) && seq.since(rcv_nxt) < wnd {
+                    RstVerdict::Challenge
+                } else {
+                    RstVerdict::Drop
+                }
+            }
+            _ => RstVerdict::Accept,
+        }
+    }
+
     /// Move both ends along the diagram for one segment from `from`.
     /// Returns the receiver when its state must wait for its answer.
     fn transition(c: &mut Conn, from: Side, o: &Observed, time: f64) -> Option<Side> {
@@ -698,7 +856,11 @@ impl Tracker {
         // --- the handshake bookkeeping for the summary
         if f.syn() && !f.ack() {
             c.syn_from[from.index()] = true;
-            c.syn_time.get_or_insert(time);
+            // A SYN sent again restarts the clock: the handshake RTT runs
+            // from the SYN that was answered, as Wireshark's initial RTT.
+            if !c.handshake_acked {
+                c.syn_time = Some(time);
+            }
         }
         if f.syn() && f.ack() {
             c.synack_seen = true;
@@ -720,6 +882,14 @@ impl Tracker {
             c.rst = true;
         }
 
+        for side in [Side::Client, Side::Server] {
+            if std::mem::take(&mut c.fin_ack_deferred[side.index()]) {
+                let mut st = c.states.get(side);
+                apply(&mut st, Event::RcvAckOfFin);
+                c.states.set(side, st);
+            }
+        }
+
         // --- the sender
         let mut s = c.states.get(from);
         if c.fin_in_flight[to.index()]
@@ -730,8 +900,18 @@ impl Tracker {
             c.fin_in_flight[to.index()] = false;
             apply(&mut s, Event::RcvFin);
         }
+        let verdict = if f.rst() {
+            Self::rst_verdict(c, from, o, c.states.get(to))
+        } else {
+            RstVerdict::Accept
+        };
         if f.rst() {
-            s = Some(State::Closed);
+            // A RST the receiver ignores shows nothing certain about its
+            // sender either (it may be forged or stale); a real sender that
+            // did abort answers the challenge ACK with an exact RST.
+            if verdict == RstVerdict::Accept {
+                s = Some(State::Closed);
+            }
         } else if f.syn() && !f.ack() {
             match s {
                 None | Some(State::Closed) => s = Some(State::SynSent),
@@ -749,6 +929,10 @@ impl Tracker {
             } else {
                 State::Established
             });
+        } else if s == Some(State::SynSent) && f.ack() && !f.fin() {
+            // It acknowledges the peer's SYN: the SYN/ACK reached it, even
+            // if the capture does not show it (one direction captured).
+            apply(&mut s, Event::RcvSynAck);
         }
         if f.fin() && !f.rst() && c.ends[from.index()].fin.is_none() {
             if matches!(
@@ -763,7 +947,12 @@ impl Tracker {
 
         // --- the receiver
         let mut r = c.states.get(to);
-        let acks_syn = f.ack() && c.ends[to.index()].isn.is_some_and(|isn| o.seg.ack.gt(isn));
+        // A receiver whose SYN/ACK is not in the capture is taken to be
+        // acknowledged by the first ACK it gets.
+        let acks_syn = f.ack()
+            && c.ends[to.index()]
+                .isn
+                .map_or(!c.ends[to.index()].sent, |isn| o.seg.ack.gt(isn));
         let acks_fin = f.ack() && c.ends[to.index()].fin.is_some_and(|fin| o.seg.ack.gt(fin));
         let crossed_fin_arrives = std::mem::take(&mut c.fin_in_flight[from.index()]);
         let fin_here = ((f.fin() && c.ends[from.index()].fin == Some(o.seg.seq + o.len))
@@ -771,9 +960,19 @@ impl Tracker {
             && !f.rst()
             && !r.is_some_and(State::fin_received);
         if f.rst() {
-            if r.is_some_and(|st| st != State::Closed && st != State::Listen) {
-                r = Some(State::Closed);
+            match verdict {
+                RstVerdict::Accept => {
+                    if r.is_some_and(|st| st != State::Closed && st != State::Listen) {
+                        r = Some(State::Closed);
+                    }
+                }
+                RstVerdict::Challenge => c.challenge_due[to.index()] = true,
+                RstVerdict::Drop => {}
             }
+        } else if f.syn() && !f.ack() && r.is_some_and(State::is_synchronized) {
+            // RFC 5961 §4: a SYN on a synchronized connection changes
+            // nothing; the receiver answers with a challenge ACK.
+            c.challenge_due[to.index()] = true;
         } else if f.syn() && !f.ack() {
             match r {
                 None if c.states.get(from) == Some(State::SynSent) && !c.syn_from[to.index()] => {
@@ -793,10 +992,30 @@ impl Tracker {
                 _ => {}
             }
         } else {
+            if r.is_none()
+                && !c.ends[to.index()].sent
+                && (c.pending.is_empty() || c.pending_side != Some(to))
+                && f.ack()
+                && c.states.get(from).is_some_and(State::is_synchronized)
+                && (c.ends[from.index()].syn_seen
+                    || c.ends[to.index()]
+                        .base
+                        .is_some_and(|b| o.seg.ack.since(b) > 1))
+            {
+                // Nothing of the receiver is in the capture, yet the sender
+                // acknowledges its SYN or its bytes: only one direction was
+                // captured, and the receiver was synchronized.
+                r = Some(State::Established);
+            }
             if r == Some(State::SynReceived) && acks_syn {
                 apply(&mut r, Event::RcvAckOfSyn);
             }
-            if fin_here && acks_fin && r == Some(State::FinWait1) {
+            if fin_here && acks_fin && r == Some(State::FinWait1) && crossed_fin_arrives {
+                // The crossed FIN reached it before this ACK did: CLOSING
+                // now, TIME_WAIT at its next segment.
+                apply(&mut r, Event::RcvFin);
+                c.fin_ack_deferred[to.index()] = true;
+            } else if fin_here && acks_fin && r == Some(State::FinWait1) {
                 apply(&mut r, Event::RcvFinAckOfFin);
             } else {
                 if acks_fin {
@@ -921,7 +1140,23 @@ fn summary_of(c: &Conn) -> Summary {
         handshake_rtt: c.rtt,
         close,
         flags_seen: c.flags_seen,
-        final_states: c.states,
+        one_sided: match (c.ends[0].sent, c.ends[1].sent) {
+            (true, false) if c.ends[0].last_ack.is_some() => Some(Side::Client),
+            (false, true) if c.ends[1].last_ack.is_some() => Some(Side::Server),
+            _ => None,
+        },
+        final_states: {
+            // A deferred ACK of a FIN is taken in by the end of the capture.
+            let mut st = c.states;
+            for side in [Side::Client, Side::Server] {
+                if c.fin_ack_deferred[side.index()] {
+                    let mut x = st.get(side);
+                    apply(&mut x, Event::RcvAckOfFin);
+                    st.set(side, x);
+                }
+            }
+            st
+        },
     }
 }
 
@@ -997,6 +1232,7 @@ pub fn summaries_of(tl: &Timeline) -> Vec<Summary> {
                 close,
                 flags_seen: flags,
                 final_states: last.after,
+                one_sided: None,
             })
         })
         .collect()
@@ -1025,13 +1261,25 @@ mod tests {
             }
         }
         fn seg(&mut self, from_client: bool, flags: Flags, seq: u32, ack: u32, len: u32) {
+            let t = (self.frame + 1) as f64 * 0.01;
+            self.seg_at(t, from_client, flags, seq, ack, len);
+        }
+        fn seg_at(
+            &mut self,
+            time: f64,
+            from_client: bool,
+            flags: Flags,
+            seq: u32,
+            ack: u32,
+            len: u32,
+        ) {
             self.frame += 1;
             let (src, dst) = if from_client { (C, S) } else { (S, C) };
             let mut seg = Segment::new(SeqNum(seq), SeqNum(ack), flags);
             seg.win = 1000;
             self.t.push(Observed {
                 frame: self.frame,
-                time: self.frame as f64 * 0.01,
+                time,
                 src: src.parse().unwrap(),
                 dst: dst.parse().unwrap(),
                 seg,
@@ -1161,5 +1409,253 @@ mod tests {
                 }
             }
         }
+    }
+
+    const RST: Flags = Flags::RST;
+    const FIN: Flags = Flags::FIN;
+
+    /// Handshake (client ISN 100, server ISN 700), 10 bytes from the
+    /// client and their ACK: the server's RCV.NXT is 111, its window 1000.
+    fn established() -> Feed {
+        let mut f = Feed::new();
+        f.seg(true, SYN, 100, 0, 0);
+        f.seg(false, SYN | ACK, 700, 101, 0);
+        f.seg(true, ACK, 101, 701, 0);
+        f.seg(true, Flags::PSH | ACK, 101, 701, 10);
+        f.seg(false, ACK, 701, 111, 0);
+        f
+    }
+
+    fn marks(s: &Step) -> Vec<Analysis> {
+        s.segment.as_ref().unwrap().analysis.clone()
+    }
+
+    use crate::timeline::Analysis;
+    const EST: (Option<State>, Option<State>) =
+        (Some(State::Established), Some(State::Established));
+
+    #[test]
+    fn an_in_window_rst_off_rcv_nxt_draws_a_challenge_ack_and_changes_nothing() {
+        let mut f = established();
+        f.seg(true, RST, 150, 0, 0); // in [111, 1111), not 111
+        f.seg(false, ACK, 701, 111, 0);
+        let steps = f.done();
+        assert_eq!(states(&steps)[5], EST, "the RST is not taken in");
+        assert_eq!(states(&steps)[6], EST);
+        assert!(marks(&steps[6]).contains(&Analysis::ChallengeAck));
+        let text = crate::explain::explain_in(&steps[6], crate::explain::Lang::En);
+        assert!(text.contains("challenge ACK"), "{text}");
+        assert!(!text.contains("a sign of a gap"), "{text}");
+        // The exact RST that a real peer sends after it is taken in.
+        let mut f = established();
+        f.seg(true, RST, 150, 0, 0);
+        f.seg(false, ACK, 701, 111, 0);
+        f.seg(true, RST, 111, 0, 0);
+        let steps = f.done();
+        assert_eq!(
+            states(&steps)[7],
+            (Some(State::Closed), Some(State::Closed))
+        );
+    }
+
+    #[test]
+    fn an_rst_outside_the_window_is_dropped_without_an_answer() {
+        let mut f = established();
+        f.seg(true, RST, 111 + 5000, 0, 0);
+        f.seg(false, ACK, 701, 111, 0);
+        let steps = f.done();
+        assert_eq!(states(&steps)[5], EST);
+        assert!(!marks(&steps[6]).contains(&Analysis::ChallengeAck));
+        // Before RCV.NXT is outside the window too.
+        let mut f = established();
+        f.seg(true, RST, 105, 0, 0);
+        assert_eq!(states(&f.done())[5], EST);
+    }
+
+    #[test]
+    fn an_rst_at_rcv_nxt_resets() {
+        let mut f = established();
+        f.seg(true, RST | ACK, 111, 701, 0);
+        let steps = f.done();
+        assert_eq!(
+            states(&steps)[5],
+            (Some(State::Closed), Some(State::Closed))
+        );
+    }
+
+    #[test]
+    fn an_rst_ack_in_syn_sent_that_misses_the_syn_is_dropped() {
+        let mut f = Feed::new();
+        f.seg(true, SYN, 100, 0, 0);
+        f.seg(false, RST | ACK, 0, 555, 0); // acknowledges nothing we sent
+        f.seg(false, SYN | ACK, 700, 101, 0);
+        f.seg(true, ACK, 101, 701, 0);
+        let steps = f.done();
+        assert_eq!(steps[1].after.client, Some(State::SynSent));
+        assert_eq!(steps[2].after.client, Some(State::Established));
+        assert_eq!(steps[3].after.server, Some(State::Established));
+        // Without ACK it is dropped too (RFC 9293 §3.10.7.3).
+        let mut f = Feed::new();
+        f.seg(true, SYN, 100, 0, 0);
+        f.seg(false, RST, 0, 0, 0);
+        assert_eq!(f.done()[1].after.client, Some(State::SynSent));
+    }
+
+    #[test]
+    fn a_syn_on_an_established_connection_draws_a_challenge_ack() {
+        let mut f = established();
+        f.seg(true, SYN, 100, 0, 0); // same ISN: the same stream
+        f.seg(false, ACK, 701, 111, 0);
+        let steps = f.done();
+        assert_eq!(steps[5].stream, 0);
+        assert_eq!(states(&steps)[5], EST);
+        assert_eq!(states(&steps)[6], EST);
+        assert!(marks(&steps[6]).contains(&Analysis::ChallengeAck));
+        let zh = crate::explain::explain_in(&steps[6], crate::explain::Lang::Zh);
+        assert!(zh.contains("挑战 ACK"), "{zh}");
+    }
+
+    /// Every step moves each end along at most one arrow of the diagram.
+    fn one_arrow_at_a_time(steps: &[Step]) {
+        for s in steps {
+            for side in [Side::Client, Side::Server] {
+                if let (Some(b), Some(a)) = (s.before.get(side), s.after.get(side)) {
+                    assert!(b.can_reach_in_one_step(a), "{b} -> {a}");
+                }
+            }
+        }
+    }
+
+    fn passes_closing_then_time_wait(steps: &[Step], side: Side) {
+        let seen: Vec<State> = steps.iter().filter_map(|s| s.after.get(side)).collect();
+        let closing = seen.iter().position(|s| *s == State::Closing);
+        let tw = seen.iter().position(|s| *s == State::TimeWait);
+        assert!(
+            closing.is_some() && tw.is_some() && closing < tw,
+            "{side:?}: {seen:?}"
+        );
+    }
+
+    #[test]
+    fn crossing_fins_take_both_ends_through_closing() {
+        // Each ACK order: the client's ACK first, then the server's.
+        for client_acks_first in [true, false] {
+            let mut f = Feed::new();
+            f.seg(true, SYN, 100, 0, 0);
+            f.seg(false, SYN | ACK, 700, 101, 0);
+            f.seg(true, ACK, 101, 701, 0);
+            f.seg(true, FIN | ACK, 101, 701, 0);
+            f.seg(false, FIN | ACK, 701, 101, 0);
+            if client_acks_first {
+                f.seg(true, ACK, 102, 702, 0);
+                f.seg(false, ACK, 702, 102, 0);
+            } else {
+                f.seg(false, ACK, 702, 102, 0);
+                f.seg(true, ACK, 102, 702, 0);
+            }
+            let steps = f.done();
+            passes_closing_then_time_wait(&steps, Side::Client);
+            passes_closing_then_time_wait(&steps, Side::Server);
+            one_arrow_at_a_time(&steps);
+            let last = steps.last().unwrap().after;
+            assert_eq!(
+                (last.client, last.server),
+                (Some(State::TimeWait), Some(State::TimeWait))
+            );
+        }
+    }
+
+    #[test]
+    fn the_handshake_rtt_runs_from_the_syn_that_was_answered() {
+        let mut f = Feed::new();
+        f.seg_at(0.0, true, SYN, 100, 0, 0); // lost
+        f.seg_at(1.0, true, SYN, 100, 0, 0);
+        f.seg_at(1.030, false, SYN | ACK, 700, 101, 0);
+        f.seg_at(1.031, true, ACK, 101, 701, 0);
+        let rtt = f.t.summaries()[0].handshake_rtt.unwrap();
+        assert!((rtt - 0.031).abs() < 1e-9, "{rtt}");
+    }
+
+    #[test]
+    fn a_second_syn_ack_with_a_new_isn_rebases_only_once_acknowledged() {
+        // The client goes on with the second ISN.
+        let mut f = Feed::new();
+        f.seg(true, SYN, 100, 0, 0);
+        f.seg(false, SYN | ACK, 700, 101, 0);
+        f.seg(false, SYN | ACK, 9000, 101, 0);
+        f.seg(true, ACK, 101, 9001, 0);
+        f.seg(false, Flags::PSH | ACK, 9001, 101, 5);
+        let steps = f.done();
+        let rel: Vec<(u32, u32)> = steps
+            .iter()
+            .map(|s| {
+                let v = s.segment.as_ref().unwrap();
+                (v.seq_rel, v.ack_rel)
+            })
+            .collect();
+        assert_eq!(rel[2].0, 0, "a SYN is numbered from its own ISN");
+        assert_eq!(rel[3], (1, 1));
+        assert_eq!(rel[4], (1, 1));
+        // The client ignores it: the first ISN stays the base.
+        let mut f = Feed::new();
+        f.seg(true, SYN, 100, 0, 0);
+        f.seg(false, SYN | ACK, 700, 101, 0);
+        f.seg(true, ACK, 101, 701, 0);
+        f.seg(false, SYN | ACK, 9000, 101, 0);
+        f.seg(true, ACK, 101, 701, 0);
+        f.seg(false, Flags::PSH | ACK, 701, 101, 5);
+        let steps = f.done();
+        let v = steps[5].segment.as_ref().unwrap();
+        assert_eq!(v.seq_rel, 1);
+        assert_eq!(steps[4].segment.as_ref().unwrap().ack_rel, 1);
+    }
+
+    #[test]
+    fn a_one_sided_capture_infers_the_silent_side_from_what_the_other_sends() {
+        let mut f = Feed::new();
+        f.seg(true, Flags::PSH | ACK, 5000, 9000, 10);
+        f.seg(true, ACK, 5010, 9500, 0); // bytes from the server were acknowledged
+        f.seg(true, FIN | ACK, 5010, 9500, 0);
+        let summary = f.t.summaries()[0].clone();
+        let steps = f.done();
+        assert_eq!(steps[0].after.server, None, "nothing says so yet");
+        assert_eq!(states(&steps)[1], EST);
+        assert_eq!(
+            states(&steps)[2],
+            (Some(State::FinWait1), Some(State::CloseWait))
+        );
+        assert_eq!(summary.one_sided, Some(Side::Client));
+        let text = crate::explain::explain_in(&steps[1], crate::explain::Lang::En);
+        assert!(text.contains("inferred from one side"), "{text}");
+    }
+
+    #[test]
+    fn a_client_that_acknowledges_an_unseen_syn_ack_is_established() {
+        let mut f = Feed::new();
+        f.seg(true, SYN, 100, 0, 0);
+        f.seg(true, ACK, 101, 701, 0);
+        f.seg(true, Flags::PSH | ACK, 101, 701, 10);
+        let steps = f.done();
+        assert_eq!(states(&steps)[1], EST);
+        assert_eq!(states(&steps)[2], EST);
+        one_arrow_at_a_time(&steps);
+    }
+
+    #[test]
+    fn fast_open_data_and_urgent_data_are_explained() {
+        let mut f = Feed::new();
+        f.seg(true, SYN, 100, 0, 517);
+        f.seg(false, SYN | ACK, 700, 618, 0);
+        f.seg(true, Flags::URG | Flags::PSH | ACK, 618, 701, 1);
+        let steps = f.done();
+        let en = |i: usize| crate::explain::explain_in(&steps[i], crate::explain::Lang::En);
+        assert!(
+            en(0).contains("TCP Fast Open") && en(0).contains("517 bytes"),
+            "{}",
+            en(0)
+        );
+        assert!(en(2).contains("urgent pointer"), "{}", en(2));
+        let zh = crate::explain::explain_in(&steps[0], crate::explain::Lang::Zh);
+        assert!(zh.contains("TCP 快速打开"), "{zh}");
     }
 }

@@ -122,6 +122,7 @@ pub fn summary_value(s: &crate::tcp::tracker::Summary) -> Value {
         "close": s.close,
         "flags_seen": crate::tcp::segment::Flags(s.flags_seen),
         "state": s.final_states,
+        "one_sided": s.one_sided,
     })
 }
 
@@ -303,13 +304,7 @@ impl StepWriter {
 }
 
 fn analysis_name(a: crate::timeline::Analysis) -> &'static str {
-    use crate::timeline::Analysis;
-    match a {
-        Analysis::Retransmission => "retransmission",
-        Analysis::DupAck => "dup_ack",
-        Analysis::OutOfOrder => "out_of_order",
-        Analysis::ZeroWindow => "zero_window",
-    }
+    a.name()
 }
 
 /// Append one step as an NDJSON line (with its newline) to `out`: the same

@@ -38,6 +38,12 @@ fn analysis_name(a: Analysis, lang: Lang) -> &'static str {
         Analysis::DupAck => tr(lang, "dup ACK", "重复 ACK"),
         Analysis::OutOfOrder => tr(lang, "out of order", "乱序"),
         Analysis::ZeroWindow => tr(lang, "zero window", "零窗口"),
+        Analysis::SpuriousRetransmission => tr(lang, "spurious retransmission", "虚假重传"),
+        Analysis::KeepAlive => tr(lang, "keep-alive", "保活"),
+        Analysis::KeepAliveAck => tr(lang, "keep-alive ACK", "保活 ACK"),
+        Analysis::ZeroWindowProbe => tr(lang, "zero-window probe", "零窗口探测"),
+        Analysis::ZeroWindowProbeAck => tr(lang, "zero-window probe ACK", "零窗口探测 ACK"),
+        Analysis::ChallengeAck => tr(lang, "challenge ACK", "挑战 ACK"),
     }
 }
 
