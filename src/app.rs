@@ -333,6 +333,13 @@ fn finish_report(path: &std::path::Path, report: &capture::CaptureReport) -> Res
             if n == 1 { "" } else { "s" }
         );
     }
+    for (why, (count, first)) in &report.undecoded {
+        eprintln!(
+            "synack: warning: {}: {}",
+            path.display(),
+            why.describe(*count, *first)
+        );
+    }
     if report.evicted_open > 0 {
         eprintln!(
             "synack: note: {} idle connections (silent while more than {} were open) were \

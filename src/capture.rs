@@ -5,7 +5,8 @@ use crate::pcap::read::{FrameRef, ReaderState};
 use crate::pcap::{CaptureError, CaptureReader};
 use crate::tcp::tracker::{Observed, Summary, Tracker};
 use crate::timeline::{FrameBytes, Step, StreamInfo, Timeline};
-use crate::wire::decode::{DecodeOutcome, Decoder, Detail};
+use crate::wire::decode::{DecodeOutcome, Decoder, Detail, Undecoded};
+use std::collections::BTreeMap;
 use std::ops::ControlFlow;
 use std::path::{Path, PathBuf};
 
@@ -25,6 +26,10 @@ pub struct CaptureReport {
     /// [`crate::tcp::tracker::MAX_LIVE_CONNS`] were open at once; a later
     /// segment of one of them started a new stream. Streaming reads only.
     pub evicted_open: u64,
+    /// Frames left out because synack cannot read them (an unknown link
+    /// type, headers nested past the limits, …): per reason, how many and
+    /// the first frame.
+    pub undecoded: BTreeMap<Undecoded, (u64, u64)>,
 }
 
 impl CaptureReport {
@@ -155,7 +160,11 @@ fn scan(
                     report.first_malformed = Some((frame.index, why));
                 }
             }
-            DecodeOutcome::NotTcp | DecodeOutcome::FragmentHeld => {}
+            DecodeOutcome::NotTcp | DecodeOutcome::FragmentHeld => {
+                if let Some(why) = decoder.refused() {
+                    report.undecoded.entry(why).or_insert((0, frame.index)).0 += 1;
+                }
+            }
         }
         if let Some(st) = states.as_deref_mut()
             && reader.state_version() != version
@@ -245,6 +254,7 @@ fn empty_report() -> CaptureReport {
         summaries: Vec::new(),
         damage: None,
         evicted_open: 0,
+        undecoded: BTreeMap::new(),
     }
 }
 
