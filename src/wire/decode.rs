@@ -486,7 +486,7 @@ impl Decoder {
 
     /// IP protocol `proto` (not TCP) carried in bytes `start..end` of an IP
     /// datagram: follow it when it is a tunnel (IPv4 or IPv6 in IP, GRE,
-    /// GTP-U over UDP) to the TCP segment inside.
+    /// GTP-U or L2TP over UDP) to the TCP segment inside.
     fn tunnel(
         &mut self,
         proto: u8,
@@ -504,7 +504,7 @@ impl Decoder {
             4 => Net::V4(start),
             41 => Net::V6(start),
             47 => gre(inner, start, &mut layers),
-            17 => gtp_u(inner, start, &mut layers),
+            17 => udp_tunnel(inner, start, &mut layers),
             _ => Net::Other,
         };
         if matches!(net, Net::V4(_) | Net::V6(_)) && depth >= MAX_TUNNELS {
@@ -1079,15 +1079,55 @@ fn gre(data: &[u8], off: usize, layers: &mut Sink) -> Net {
     }
 }
 
-/// UDP at `off`; when it is GTP-U (port 2152, 3GPP TS 29.281) carrying a
-/// user packet (G-PDU), the IP header inside.
-fn gtp_u(data: &[u8], off: usize, layers: &mut Sink) -> Net {
+/// UDP at `off`: a tunnel when it is GTP-U (port 2152) or L2TP (port 1701).
+fn udp_tunnel(data: &[u8], off: usize, layers: &mut Sink) -> Net {
     let (Some(sport), Some(dport)) = (be16(data, off), be16(data, off + 2)) else {
         return Net::Other;
     };
-    if sport != 2152 && dport != 2152 {
+    if sport == 2152 || dport == 2152 {
+        gtp_u(data, off, layers)
+    } else if sport == 1701 || dport == 1701 {
+        l2tp(data, off, layers)
+    } else {
+        Net::Other
+    }
+}
+
+/// L2TP version 2 (RFC 2661) data messages after the UDP header at `off`:
+/// PPP inside.
+fn l2tp(data: &[u8], off: usize, layers: &mut Sink) -> Net {
+    let l = off + 8;
+    let Some(flags) = be16(data, l) else {
+        return Net::Other;
+    };
+    // Control messages (T bit) carry no user data.
+    if flags & 0x000f != 2 || flags & 0x8000 != 0 {
         return Net::Other;
     }
+    let mut len = 2 + 4;
+    if flags & 0x4000 != 0 {
+        len += 2;
+    }
+    if flags & 0x0800 != 0 {
+        len += 4;
+    }
+    if flags & 0x0200 != 0 {
+        let Some(pad) = be16(data, l + len) else {
+            return Net::Other;
+        };
+        len += 2 + usize::from(pad);
+    }
+    if data.len() < l + len {
+        return Net::Other;
+    }
+    layers.push(Layer::Transport, "UDP", off, l);
+    layers.push(Layer::Application, "L2TP", l, l + len);
+    ppp(data, l + len, layers)
+}
+
+/// GTP-U (3GPP TS 29.281) after the UDP header at `off`, carrying a user
+/// packet (G-PDU): the IP header inside.
+fn gtp_u(data: &[u8], off: usize, layers: &mut Sink) -> Net {
     let g = off + 8;
     let (Some(&flags), Some(&kind)) = (data.get(g), data.get(g + 1)) else {
         return Net::Other;
