@@ -372,6 +372,8 @@ pub enum StepEvent<'a> {
     End(u32),
 }
 
+// Boxing would cost an allocation per step; the small `End` is rare.
+#[allow(clippy::large_enum_variant)]
 enum Item {
     Step(Step),
     End(u32),

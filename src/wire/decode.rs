@@ -206,7 +206,7 @@ impl FragBuf {
                 }
             }
         }
-        if end % 8 != 0 {
+        if !end.is_multiple_of(8) {
             let r = &mut self.reach[end / 8];
             *r = (*r).max((end % 8) as u8);
         }
@@ -223,7 +223,7 @@ impl FragBuf {
             return false;
         };
         self.full_below == total / 8
-            && (total % 8 == 0
+            && (total.is_multiple_of(8)
                 || self
                     .reach
                     .get(total / 8)
