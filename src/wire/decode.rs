@@ -1334,12 +1334,408 @@ mod tests {
         }
     }
 
+    /// An IPv4 header (no options) for `payload` bytes of protocol `proto`.
+    fn ip4(proto: u8, payload: usize, src: [u8; 4], dst: [u8; 4]) -> Vec<u8> {
+        let mut h = vec![0x45, 0];
+        h.extend_from_slice(&((20 + payload) as u16).to_be_bytes());
+        h.extend_from_slice(&[0, 1, 0, 0, 64, proto, 0, 0]);
+        h.extend_from_slice(&src);
+        h.extend_from_slice(&dst);
+        h
+    }
+
+    fn ip6(next: u8, payload: usize, last: u8) -> Vec<u8> {
+        let mut h = vec![0x60, 0, 0, 0];
+        h.extend_from_slice(&(payload as u16).to_be_bytes());
+        h.extend_from_slice(&[next, 64]);
+        for a in [1u8, last] {
+            let mut addr = [0u8; 16];
+            addr[0] = 0x20;
+            addr[1] = 0x01;
+            addr[15] = a;
+            h.extend_from_slice(&addr);
+        }
+        h
+    }
+
+    /// A SYN from port 1234 to 80, 20-byte header, `data` bytes of payload.
+    fn syn(data: usize) -> Vec<u8> {
+        let mut t = vec![
+            0x04, 0xd2, 0, 80, 0, 0, 0x03, 0xe8, 0, 0, 0, 0, 0x50, 0x02, 0xff, 0xff,
+        ];
+        t.extend_from_slice(&[0, 0, 0, 0]);
+        t.extend(std::iter::repeat_n(0xab, data));
+        t
+    }
+
+    /// IPv4 from 10.0.0.1 to 10.0.0.2 carrying [`syn`].
+    fn ip4_syn() -> Vec<u8> {
+        let mut f = ip4(6, 20, [10, 0, 0, 1], [10, 0, 0, 2]);
+        f.extend(syn(0));
+        f
+    }
+
+    fn eth(etype: u16) -> Vec<u8> {
+        let mut f = vec![2, 0, 0, 0, 0, 1, 2, 0, 0, 0, 0, 2];
+        f.extend_from_slice(&etype.to_be_bytes());
+        f
+    }
+
+    /// Decode `frame`; the segment and its layer names and byte ranges.
+    fn layers_of(link: u32, frame: &[u8]) -> (Decoded, Vec<(String, usize, usize)>) {
+        let out = Decoder::new().decode(link, frame, frame.len() as u32);
+        let DecodeOutcome::Tcp(d) = out else {
+            panic!("no TCP in {frame:02x?}: {out:?}");
+        };
+        let l = d
+            .layers
+            .iter()
+            .map(|l| (l.name.clone(), l.range.start, l.range.end))
+            .collect();
+        (d, l)
+    }
+
+    fn names(l: &[(String, usize, usize)]) -> Vec<&str> {
+        l.iter().map(|(n, _, _)| n.as_str()).collect()
+    }
+
+    #[test]
+    fn pppoe_session_carries_tcp() {
+        let mut f = eth(0x8864);
+        f.extend_from_slice(&[0x11, 0x00, 0x12, 0x34, 0, 42, 0x00, 0x21]);
+        f.extend(ip4_syn());
+        let (d, l) = layers_of(LINKTYPE_ETHERNET, &f);
+        assert_eq!(d.src.to_string(), "10.0.0.1:1234");
+        assert_eq!(
+            l[..4],
+            [
+                ("Ethernet II".into(), 0, 14),
+                ("PPPoE".into(), 14, 20),
+                ("PPP".into(), 20, 22),
+                ("IPv4".into(), 22, 42)
+            ]
+        );
+        assert_eq!(l[4], ("TCP".into(), 42, 62));
+        // Discovery stage (0x8863) carries no IP.
+        f[12..14].copy_from_slice(&[0x88, 0x63]);
+        assert_eq!(
+            Decoder::new().decode(1, &f, f.len() as u32),
+            DecodeOutcome::NotTcp
+        );
+    }
+
+    #[test]
+    fn gre_with_and_without_key_and_sequence() {
+        for (flags, extra) in [(0x0000u16, 0usize), (0x2000, 4), (0x3000, 8), (0xb000, 12)] {
+            let mut g = flags.to_be_bytes().to_vec();
+            g.extend_from_slice(&[0x08, 0x00]);
+            g.extend(std::iter::repeat_n(0x77, extra));
+            let inner = ip4_syn();
+            let mut f = eth(0x0800);
+            f.extend(ip4(
+                47,
+                g.len() + inner.len(),
+                [192, 0, 2, 1],
+                [192, 0, 2, 2],
+            ));
+            f.extend(&g);
+            f.extend(&inner);
+            let (d, l) = layers_of(LINKTYPE_ETHERNET, &f);
+            assert_eq!(d.dst.to_string(), "10.0.0.2:80", "flags {flags:#x}");
+            let gre_end = 34 + 4 + extra;
+            assert_eq!(
+                l[1..4],
+                [
+                    ("IPv4".into(), 14, 34),
+                    ("GRE".into(), 34, gre_end),
+                    ("IPv4".into(), gre_end, gre_end + 20)
+                ],
+                "flags {flags:#x}"
+            );
+        }
+        // Version 1 (PPTP): key always, acknowledgment number, PPP inside.
+        let mut g = vec![0x30, 0x81, 0x88, 0x0b, 0, 24, 0, 1, 0, 0, 0, 5, 0, 0, 0, 4];
+        g.extend_from_slice(&[0xff, 0x03, 0x00, 0x21]);
+        g.extend(ip4_syn());
+        let mut f = ip4(47, g.len(), [192, 0, 2, 1], [192, 0, 2, 2]);
+        f.extend(&g);
+        let (_, l) = layers_of(LINKTYPE_RAW, &f);
+        assert_eq!(names(&l), ["IPv4", "GRE", "PPP", "IPv4", "TCP"]);
+        assert_eq!(l[1], ("GRE".into(), 20, 36));
+    }
+
+    #[test]
+    fn mpls_label_stack_then_ip() {
+        let mut f = eth(0x8847);
+        f.extend_from_slice(&[0, 0x01, 0x00, 0x40, 0, 0x02, 0x01, 0x40]);
+        f.extend(ip4_syn());
+        let (_, l) = layers_of(LINKTYPE_ETHERNET, &f);
+        assert_eq!(
+            l[1..4],
+            [
+                ("MPLS label".into(), 14, 18),
+                ("MPLS label".into(), 18, 22),
+                ("IPv4".into(), 22, 42)
+            ]
+        );
+        // Past the limit of labels: refused and named.
+        let mut f = eth(0x8847);
+        for _ in 0..=MAX_MPLS_LABELS {
+            f.extend_from_slice(&[0, 0x01, 0x00, 0x40]);
+        }
+        f.extend_from_slice(&[0, 0x01, 0x01, 0x40]);
+        f.extend(ip4_syn());
+        let mut d = Decoder::new();
+        assert_eq!(d.decode(1, &f, f.len() as u32), DecodeOutcome::NotTcp);
+        assert_eq!(d.refused(), Some(Undecoded::MplsLabels));
+    }
+
+    #[test]
+    fn ip_in_ip_all_three_ways() {
+        // 6in4
+        let mut inner = ip6(6, 20, 2);
+        inner.extend(syn(0));
+        let mut f = ip4(41, inner.len(), [192, 0, 2, 1], [192, 0, 2, 2]);
+        f.extend(&inner);
+        let (d, l) = layers_of(LINKTYPE_RAW, &f);
+        assert_eq!(d.src.to_string(), "[2001::1]:1234");
+        assert_eq!(l[..2], [("IPv4".into(), 0, 20), ("IPv6".into(), 20, 60)]);
+        // 4in6
+        let inner = ip4_syn();
+        let mut f = ip6(4, inner.len(), 9);
+        f.extend(&inner);
+        let (d, l) = layers_of(LINKTYPE_RAW, &f);
+        assert_eq!(d.src.to_string(), "10.0.0.1:1234");
+        assert_eq!(names(&l), ["IPv6", "IPv4", "TCP"]);
+        // IPv4 in IPv4
+        let mut f = ip4(4, inner.len(), [192, 0, 2, 1], [192, 0, 2, 2]);
+        f.extend(&inner);
+        let (_, l) = layers_of(LINKTYPE_RAW, &f);
+        assert_eq!(l[1], ("IPv4".into(), 20, 40));
+        // Tunnels inside tunnels, past the limit: refused and named.
+        let mut f = ip4_syn();
+        for _ in 0..=MAX_TUNNELS {
+            let mut outer = ip4(4, f.len(), [192, 0, 2, 1], [192, 0, 2, 2]);
+            outer.extend(&f);
+            f = outer;
+        }
+        let mut d = Decoder::new();
+        assert_eq!(
+            d.decode(LINKTYPE_RAW, &f, f.len() as u32),
+            DecodeOutcome::NotTcp
+        );
+        assert_eq!(d.refused(), Some(Undecoded::Tunnels));
+    }
+
+    #[test]
+    fn gtp_u_with_and_without_extension_headers() {
+        for ext in [false, true] {
+            let inner = ip4_syn();
+            let mut g = if ext {
+                // E flag; sequence, N-PDU, next type 0x85 (PDU session
+                // container), one 4-byte extension header, then none.
+                vec![
+                    0x34, 0xff, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0x85, 1, 0x10, 0x01, 0,
+                ]
+            } else {
+                vec![0x30, 0xff, 0, 0, 0, 0, 0, 1]
+            };
+            let glen = g.len();
+            g.extend(&inner);
+            let mut udp = vec![0x08, 0x68, 0x08, 0x68];
+            udp.extend_from_slice(&((8 + g.len()) as u16).to_be_bytes());
+            udp.extend_from_slice(&[0, 0]);
+            udp.extend(&g);
+            let mut f = eth(0x0800);
+            f.extend(ip4(17, udp.len(), [192, 0, 2, 1], [192, 0, 2, 2]));
+            f.extend(&udp);
+            let (d, l) = layers_of(LINKTYPE_ETHERNET, &f);
+            assert_eq!(d.src.to_string(), "10.0.0.1:1234");
+            assert_eq!(
+                l[2..5],
+                [
+                    ("UDP".into(), 34, 42),
+                    ("GTP-U".into(), 42, 42 + glen),
+                    ("IPv4".into(), 42 + glen, 62 + glen)
+                ]
+            );
+        }
+        // Other UDP is not a tunnel.
+        let mut f = ip4(17, 28, [192, 0, 2, 1], [192, 0, 2, 2]);
+        f.extend_from_slice(&[0, 53, 0, 53, 0, 28, 0, 0]);
+        f.extend(ip4_syn());
+        let mut d = Decoder::new();
+        assert_eq!(
+            d.decode(LINKTYPE_RAW, &f, f.len() as u32),
+            DecodeOutcome::NotTcp
+        );
+        assert_eq!(d.refused(), None);
+    }
+
+    #[test]
+    fn ppp_and_cisco_hdlc_link_types() {
+        let mut f = vec![0xff, 0x03, 0x00, 0x21];
+        f.extend(ip4_syn());
+        let (_, l) = layers_of(LINKTYPE_PPP, &f);
+        assert_eq!(l[..2], [("PPP".into(), 0, 4), ("IPv4".into(), 4, 24)]);
+        // Protocol field compressed to one byte.
+        let mut f = vec![0x21];
+        f.extend(ip4_syn());
+        assert_eq!(layers_of(LINKTYPE_PPP, &f).1[0], ("PPP".into(), 0, 1));
+        let mut f = vec![0x0f, 0x00, 0x08, 0x00];
+        f.extend(ip4_syn());
+        for link in [LINKTYPE_C_HDLC, LINKTYPE_PPP] {
+            let (_, l) = layers_of(link, &f);
+            assert_eq!(
+                l[..2],
+                [("Cisco HDLC".into(), 0, 4), ("IPv4".into(), 4, 24)]
+            );
+        }
+    }
+
+    #[test]
+    fn radiotap_802_11_data_frames_with_llc_snap() {
+        // Radiotap: version 0, length 12 (present flags and one field).
+        let mut f = vec![0, 0, 12, 0, 0x02, 0, 0, 0, 0x10, 0, 0, 0];
+        // QoS data (subtype 8), from the DS; 24-byte header and QoS control.
+        f.extend_from_slice(&[0x88, 0x02, 0, 0]);
+        f.extend(std::iter::repeat_n(0x11, 18));
+        f.extend_from_slice(&[0x10, 0x00, 0x00, 0x00]);
+        f.extend_from_slice(&[0xaa, 0xaa, 0x03, 0, 0, 0, 0x08, 0x00]);
+        f.extend(ip4_syn());
+        let (_, l) = layers_of(LINKTYPE_IEEE802_11_RADIOTAP, &f);
+        assert_eq!(
+            l[..4],
+            [
+                ("radiotap".into(), 0, 12),
+                ("IEEE 802.11".into(), 12, 38),
+                ("LLC/SNAP".into(), 38, 46),
+                ("IPv4".into(), 46, 66)
+            ]
+        );
+        // Protected: refused and named; a beacon is simply not TCP.
+        f[13] |= 0x40;
+        let mut d = Decoder::new();
+        assert_eq!(d.decode(127, &f, f.len() as u32), DecodeOutcome::NotTcp);
+        assert_eq!(d.refused(), Some(Undecoded::Encrypted80211));
+        f[12] = 0x80;
+        assert_eq!(d.decode(127, &f, f.len() as u32), DecodeOutcome::NotTcp);
+        assert_eq!(d.refused(), None);
+    }
+
+    #[test]
+    fn unknown_link_types_and_deep_vlan_stacks_are_named() {
+        let mut d = Decoder::new();
+        assert_eq!(d.decode(129, &[0; 60], 60), DecodeOutcome::NotTcp);
+        assert_eq!(d.refused(), Some(Undecoded::LinkType(129)));
+        assert_eq!(
+            Undecoded::LinkType(129).describe(26, 1),
+            "26 frames of link type 129 (ARCNET) not decoded"
+        );
+        for (tags, ok) in [
+            (MAX_VLAN_TAGS, true),
+            (MAX_VLAN_TAGS + 1, false),
+            (65_000, false),
+        ] {
+            let mut f = eth(0x8100);
+            for i in 0..tags {
+                let next: u16 = if i + 1 == tags { 0x0800 } else { 0x8100 };
+                f.extend_from_slice(&[0, 5]);
+                f.extend_from_slice(&next.to_be_bytes());
+            }
+            f.extend(ip4_syn());
+            let out = d.decode(1, &f, f.len() as u32);
+            if ok {
+                let DecodeOutcome::Tcp(t) = out else {
+                    panic!("{tags} tags: {out:?}")
+                };
+                assert_eq!(t.layers.len(), 1 + tags + 2);
+            } else {
+                assert_eq!(out, DecodeOutcome::NotTcp, "{tags} tags");
+                assert_eq!(d.refused(), Some(Undecoded::VlanTags));
+            }
+        }
+    }
+
+    /// IPv4 fragment of datagram `id` at `offset` with `data`.
+    fn frag4(id: u16, offset: usize, more: bool, data: &[u8]) -> Vec<u8> {
+        let mut f = ip4(6, data.len(), [10, 0, 0, 1], [10, 0, 0, 2]);
+        f[4..6].copy_from_slice(&id.to_be_bytes());
+        let fo = (offset / 8) as u16 | if more { 0x2000 } else { 0 };
+        f[6..8].copy_from_slice(&fo.to_be_bytes());
+        f.extend_from_slice(data);
+        f
+    }
+
+    #[test]
+    fn fragments_in_any_order_with_overlaps_and_empties() {
+        let seg = syn(60);
+        let mut d = Decoder::new();
+        let pieces = [
+            frag4(5, 40, true, &seg[40..64]),
+            frag4(5, 0, true, &[]),
+            frag4(5, 64, false, &seg[64..]),
+            frag4(5, 16, true, &seg[16..48]),
+            // Same offset, later: the first one's bytes stay.
+            frag4(5, 16, true, &[0xee; 8]),
+            // A lower offset overlapping 16..24: its bytes win there.
+            frag4(5, 8, true, &[&seg[8..16], &[0xdd; 8][..]].concat()),
+        ];
+        for p in &pieces {
+            assert_eq!(
+                d.decode(LINKTYPE_RAW, p, p.len() as u32),
+                DecodeOutcome::FragmentHeld
+            );
+        }
+        let last = frag4(5, 0, true, &seg[..8]);
+        let DecodeOutcome::Tcp(t) = d.decode(LINKTYPE_RAW, &last, last.len() as u32) else {
+            panic!("not reassembled");
+        };
+        assert!(t.reassembled);
+        assert_eq!(t.len, 60);
+        assert_eq!(
+            t.seg.payload[..4],
+            [0xdd; 4],
+            "bytes 20..24 come from offset 8"
+        );
+        assert_eq!(t.seg.payload[4..], seg[24..]);
+        assert_eq!(d.held_datagrams(), 0);
+        assert_eq!(d.held_bytes(), 0);
+    }
+
+    #[test]
+    fn a_datagram_of_too_many_fragments_is_dropped_and_named() {
+        let mut d = Decoder::new();
+        let empty = frag4(9, 0, true, &[]);
+        for _ in 0..MAX_FRAGMENTS {
+            assert_eq!(
+                d.decode(LINKTYPE_RAW, &empty, 20),
+                DecodeOutcome::FragmentHeld
+            );
+            assert_eq!(d.refused(), None);
+        }
+        // Empty fragments are charged too.
+        assert!(d.held_bytes() >= MAX_FRAGMENTS * FRAGMENT_OVERHEAD);
+        assert_eq!(d.decode(LINKTYPE_RAW, &empty, 20), DecodeOutcome::NotTcp);
+        assert_eq!(d.refused(), Some(Undecoded::Fragments));
+        assert_eq!((d.held_datagrams(), d.held_bytes()), (0, 0));
+        // Many datagrams: the oldest go first, the bytes held stay bounded.
+        for id in 0..3000u16 {
+            let f = frag4(id, 0, true, &[0; 1024]);
+            let _ = d.decode(LINKTYPE_RAW, &f, f.len() as u32);
+            assert!(d.held_datagrams() <= MAX_HELD_DATAGRAMS);
+            assert!(d.held_bytes() <= MAX_HELD_BYTES);
+        }
+    }
+
     #[test]
     fn no_panic_on_garbage() {
         let mut d = Decoder::new();
         let mut x: u32 = 12345;
         for len in 0..200usize {
-            for lt in [0, 1, 12, 14, 101, 108, 113, 228, 229, 239, 242, 276, 9999] {
+            for lt in [
+                0, 1, 9, 12, 14, 50, 101, 104, 105, 108, 113, 127, 228, 229, 239, 242, 276, 9999,
+            ] {
                 let data: Vec<u8> = (0..len)
                     .map(|_| {
                         x = x.wrapping_mul(1_103_515_245).wrapping_add(12345);
