@@ -531,3 +531,71 @@ fn render_step(
         out.push_str(&wrap(&explain::explain_in(step, lang), INDENT, WIDTH));
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The two connections of a sample capture, their steps interleaved
+    /// one by one, as a capture of concurrent connections gives them.
+    fn interleaved() -> Timeline {
+        let path =
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("captures/sim-time-wait.pcap");
+        let (mut tl, _) = crate::capture::timeline(&path, Default::default()).expect("sample");
+        let (a, b): (Vec<Step>, Vec<Step>) = tl.steps.drain(..).partition(|s| s.stream == 0);
+        assert!(!a.is_empty() && !b.is_empty());
+        let (mut a, mut b) = (a.into_iter(), b.into_iter());
+        loop {
+            match (a.next(), b.next()) {
+                (None, None) => break,
+                (x, y) => tl.steps.extend(x.into_iter().chain(y)),
+            }
+        }
+        tl
+    }
+
+    fn rows(text: &str) -> Vec<usize> {
+        text.lines()
+            .filter(|l| l.contains('|'))
+            .filter_map(|l| l.get(..3)?.trim().parse().ok())
+            .collect()
+    }
+
+    #[test]
+    fn connections_come_out_whole_and_numbered_in_order() {
+        let tl = interleaved();
+        let text = render(&tl, None, PlainOptions { brief: true });
+        let n = tl.steps.len();
+        assert_eq!(rows(&text), (1..=n).collect::<Vec<_>>());
+        let s0 = text.find("stream 0:").unwrap();
+        let s1 = text.find("stream 1:").unwrap();
+        let fin = text.find("final states").unwrap();
+        assert!(s0 < fin && fin < s1, "{text}");
+        assert!(!text.contains("(continued)"));
+    }
+
+    #[test]
+    fn past_the_budget_the_front_connection_is_cut_and_continued() {
+        let tl = interleaved();
+        let mut w = PlainWriter::new(PlainOptions { brief: true }, Lang::En, None, 0);
+        let mut out = String::new();
+        for s in &tl.steps {
+            w.push(&mut out, s);
+        }
+        w.finish(&mut out);
+        // Every step once, the row numbers still in order.
+        assert_eq!(rows(&out), (1..=tl.steps.len()).collect::<Vec<_>>());
+        assert!(out.contains("states so far"), "{out}");
+        assert!(out.contains("stream 0 (continued):"), "{out}");
+        // Stream 0 gets more steps after its last cut, so its last part ends
+        // in its final states; stream 1's last part was cut and nothing
+        // followed, so "states so far" were its last ones (printed already,
+        // they cannot be relabelled).
+        assert_eq!(out.matches("final states").count(), 1, "{out}");
+        assert!(
+            out.trim_end()
+                .ends_with("final states: client TIME_WAIT, server CLOSED")
+        );
+        assert!(!out.contains(ROW));
+    }
+}
