@@ -291,6 +291,9 @@ fn inspect(args: &InspectArgs) -> Result<()> {
     }
     let want_tui =
         args.output.format().is_none() && !args.output.brief && io::stdout().is_terminal();
+    if !want_tui && matches!(args.output.format(), None | Some(Format::Plain)) {
+        return inspect_plain(args);
+    }
     if want_tui && args.stream.is_none() {
         // Large files too: the list shows at once and fills while the file
         // is indexed in the background.
@@ -334,6 +337,80 @@ fn no_such_stream(path: &std::path::Path, stream: Option<u32>, streams: u64) -> 
         );
     }
     Ok(())
+}
+
+/// How much text of later connections `inspect --plain` keeps waiting
+/// while an earlier one is still open, before it cuts the earlier one.
+const PLAIN_WAITING: usize = 32 * 1024 * 1024;
+
+/// `inspect --plain`, streamed: each connection whole, in order of first
+/// appearance, printed as soon as the ones before it are done; the counts
+/// of frames and connections, known only at the end, come last.
+fn inspect_plain(args: &InspectArgs) -> Result<()> {
+    let path = &args.file;
+    let lang = lang();
+    let mut out = ChunkedOut::new();
+    let mut text = String::new();
+    let mut writer = plain::PlainWriter::new(
+        plain::PlainOptions {
+            brief: args.output.brief,
+        },
+        lang,
+        args.stream,
+        PLAIN_WAITING,
+    );
+    let source = format!(
+        "synack - {}\n",
+        crate::explain::source_in(&format!("capture: {}", path.display()), lang)
+    );
+    let mut started = false;
+    let mut f = |ev: capture::StepEvent<'_>| {
+        match ev {
+            capture::StepEvent::Step(step) => writer.push(&mut text, step),
+            capture::StepEvent::End(n) => writer.end_stream(&mut text, n),
+        }
+        if !text.is_empty() {
+            // The heading waits for the first row, so that a `--stream`
+            // the file does not have prints nothing but the error.
+            if !started {
+                started = true;
+                out.buf.extend_from_slice(source.as_bytes());
+            }
+            out.buf.extend_from_slice(text.as_bytes());
+            text.clear();
+        }
+        out.maybe_flush()
+    };
+    let report = capture::stream_events_parallel(path, READ, &mut f).map_err(|e| about(path, e))?;
+    writer.finish(&mut text);
+    let streams = writer.streams_seen();
+    if let Some(n) = args.stream
+        && n >= streams
+    {
+        bail!(
+            "{} has no stream {n}: it holds {streams} TCP connection(s), numbered from 0",
+            path.display()
+        );
+    }
+    if !started {
+        out.buf.extend_from_slice(source.as_bytes());
+    }
+    out.buf.extend_from_slice(text.as_bytes());
+    let counts = match lang {
+        Lang::En => format!(
+            "\n{} frames, {} TCP segments, {streams} connection(s)\n",
+            report.frames, report.tcp_frames
+        ),
+        Lang::Zh => format!(
+            "\n{} 帧，{} 个 TCP 报文段，{streams} 个连接\n",
+            report.frames, report.tcp_frames
+        ),
+    };
+    out.buf.extend_from_slice(counts.as_bytes());
+    if !out.finish()? {
+        return Ok(());
+    }
+    finish_report(path, &report)
 }
 
 fn quiz(args: &crate::cli::QuizArgs) -> Result<()> {
@@ -426,6 +503,13 @@ fn finish_report(path: &std::path::Path, report: &capture::CaptureReport) -> Res
             "synack: warning: {}: {n} frame{} with a malformed TCP header left out (frame {frame}: {why})",
             path.display(),
             if n == 1 { "" } else { "s" }
+        );
+    }
+    for (why, (count, first)) in &report.undecoded {
+        eprintln!(
+            "synack: warning: {}: {}",
+            path.display(),
+            why.describe(*count, *first)
         );
     }
     if report.evicted_open > 0 {

@@ -5,7 +5,8 @@ use crate::pcap::read::{FrameRef, ReaderState};
 use crate::pcap::{CaptureError, CaptureReader};
 use crate::tcp::tracker::{Observed, Summary, Tracker};
 use crate::timeline::{FrameBytes, Step, StreamInfo, Timeline};
-use crate::wire::decode::{DecodeOutcome, Decoder, Detail};
+use crate::wire::decode::{DecodeOutcome, Decoder, Detail, Undecoded};
+use std::collections::BTreeMap;
 use std::ops::ControlFlow;
 use std::path::{Path, PathBuf};
 
@@ -25,6 +26,10 @@ pub struct CaptureReport {
     /// [`crate::tcp::tracker::MAX_LIVE_CONNS`] were open at once; a later
     /// segment of one of them started a new stream. Streaming reads only.
     pub evicted_open: u64,
+    /// Frames left out because synack cannot read them (an unknown link
+    /// type, headers nested past the limits, …): per reason, how many and
+    /// the first frame.
+    pub undecoded: BTreeMap<Undecoded, (u64, u64)>,
 }
 
 impl CaptureReport {
@@ -155,7 +160,11 @@ fn scan(
                     report.first_malformed = Some((frame.index, why));
                 }
             }
-            DecodeOutcome::NotTcp | DecodeOutcome::FragmentHeld => {}
+            DecodeOutcome::NotTcp | DecodeOutcome::FragmentHeld => {
+                if let Some(why) = decoder.refused() {
+                    report.undecoded.entry(why).or_insert((0, frame.index)).0 += 1;
+                }
+            }
         }
         if let Some(st) = states.as_deref_mut()
             && reader.state_version() != version
@@ -245,6 +254,7 @@ fn empty_report() -> CaptureReport {
         summaries: Vec::new(),
         damage: None,
         evicted_open: 0,
+        undecoded: BTreeMap::new(),
     }
 }
 
@@ -349,20 +359,55 @@ pub fn stream_steps_parallel<F>(
 where
     F: FnMut(&Step) -> ControlFlow<()> + Send,
 {
+    stream_events_parallel(path, opts, |ev| match ev {
+        StepEvent::Step(s) => on_step(s),
+        StepEvent::End(_) => ControlFlow::Continue(()),
+    })
+}
+
+/// What [`stream_events_parallel`] hands out.
+pub enum StepEvent<'a> {
+    Step(&'a Step),
+    /// This stream will have no more steps.
+    End(u32),
+}
+
+// Boxing would cost an allocation per step; the small `End` is rare.
+#[allow(clippy::large_enum_variant)]
+enum Item {
+    Step(Step),
+    End(u32),
+}
+
+/// [`stream_steps_parallel`], also saying when each stream has ended (in
+/// stream order, some time after its last step: when the tracker forgets
+/// it).
+pub fn stream_events_parallel<F>(
+    path: &Path,
+    opts: ReadOptions,
+    mut on_event: F,
+) -> Result<CaptureReport, CaptureError>
+where
+    F: FnMut(StepEvent<'_>) -> ControlFlow<()> + Send,
+{
     use std::sync::atomic::{AtomicBool, Ordering};
     use std::sync::mpsc;
     const BATCH: usize = 256;
-    let (tx, rx) = mpsc::sync_channel::<Vec<Step>>(8);
-    let (back_tx, back_rx) = mpsc::channel::<Vec<Step>>();
+    let (tx, rx) = mpsc::sync_channel::<Vec<Item>>(8);
+    let (back_tx, back_rx) = mpsc::channel::<Vec<Item>>();
     let stop = AtomicBool::new(false);
     std::thread::scope(|scope| {
         let stop = &stop;
-        let on_step = &mut on_step;
+        let on_event = &mut on_event;
         scope.spawn(move || {
             for batch in rx {
                 if !stop.load(Ordering::Relaxed) {
-                    for step in &batch {
-                        if on_step(step).is_break() {
+                    for item in &batch {
+                        let ev = match item {
+                            Item::Step(s) => StepEvent::Step(s),
+                            Item::End(n) => StepEvent::End(*n),
+                        };
+                        if on_event(ev).is_break() {
                             stop.store(true, Ordering::Relaxed);
                             break;
                         }
@@ -375,18 +420,20 @@ where
         });
         let mut tracker = Tracker::streaming(true);
         let mut report = empty_report();
-        let mut batch: Vec<Step> = Vec::with_capacity(BATCH);
-        let mut spare: Vec<Vec<Step>> = Vec::new();
+        let mut batch: Vec<Item> = Vec::with_capacity(BATCH);
+        let mut spare: Vec<Vec<Item>> = Vec::new();
         // Hand `batch` over; take back (and recycle) what came back.
-        let mut send = |batch: &mut Vec<Step>, decoder: Option<&mut Decoder>| -> bool {
+        let mut send = |batch: &mut Vec<Item>, decoder: Option<&mut Decoder>| -> bool {
             let next = spare.pop().unwrap_or_else(|| Vec::with_capacity(BATCH));
             if tx.send(std::mem::replace(batch, next)).is_err() {
                 return false;
             }
             if let Some(decoder) = decoder {
                 while let Ok(mut done) = back_rx.try_recv() {
-                    for step in done.drain(..) {
-                        recycle(step, decoder);
+                    for item in done.drain(..) {
+                        if let Item::Step(step) = item {
+                            recycle(step, decoder);
+                        }
                     }
                     spare.push(done);
                 }
@@ -402,19 +449,25 @@ where
             |found, _, decoder| {
                 tracker.push(observed(found, opts.keep_bytes));
                 while let Some(step) = tracker.pop() {
-                    batch.push(step);
+                    batch.push(Item::Step(step));
                     if batch.len() >= BATCH && !send(&mut batch, Some(decoder)) {
                         return ControlFlow::Break(());
                     }
                 }
-                while tracker.pop_summary().is_some() {}
+                while let Some(s) = tracker.pop_summary() {
+                    batch.push(Item::End(s.stream));
+                }
                 ControlFlow::Continue(())
             },
         );
         if result.is_ok() && !stop.load(Ordering::Relaxed) {
             tracker.finish();
             while let Some(step) = tracker.pop() {
-                batch.push(step);
+                batch.push(Item::Step(step));
+            }
+            tracker.forget_all();
+            while let Some(s) = tracker.pop_summary() {
+                batch.push(Item::End(s.stream));
             }
             send(&mut batch, None);
         }

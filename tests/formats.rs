@@ -83,3 +83,32 @@ fn completions_and_man_page_come_from_the_cli_definition() {
     assert!(man.contains(".TH synack 1"));
     assert!(man.contains("simulate"));
 }
+
+/// A capture of two connections without `--stream`: one ladder each (a
+/// diagram has one pair of lifelines, and the second connection's arrows
+/// must not be drawn between the first one's ends).
+#[test]
+fn one_ladder_per_connection_without_stream() {
+    let file = concat!(env!("CARGO_MANIFEST_DIR"), "/captures/sim-time-wait.pcap");
+    let m = synack(&["inspect", file, "--format", "mermaid"]);
+    assert_eq!(m.matches("sequenceDiagram\n").count(), 2, "{m}");
+    assert!(m.contains("    title stream 1: "), "{m}");
+    let one = synack(&["inspect", file, "--format", "mermaid", "--stream", "1"]);
+    assert_eq!(one.matches("sequenceDiagram\n").count(), 1, "{one}");
+    assert!(!one.contains("title"), "{one}");
+
+    let svg = synack(&["inspect", file, "--format", "svg"]);
+    let doc = roxmltree::Document::parse(&svg).expect("well-formed SVG");
+    let lifelines = doc
+        .descendants()
+        .filter(|n| n.has_tag_name("line") && n.attribute("stroke") == Some("#888"))
+        .count();
+    assert_eq!(lifelines, 4, "two lifelines per connection");
+    let captions: Vec<&str> = doc
+        .descendants()
+        .filter(|n| n.is_element())
+        .filter_map(|n| n.text())
+        .filter(|t| t.starts_with("stream "))
+        .collect();
+    assert_eq!(captions, ["stream 0", "stream 1"]);
+}

@@ -184,6 +184,8 @@ fn a_loopback_round_trip_is_shown_in_microseconds() {
         .expect("the lab's handshake has an RTT");
     assert!(rtt < 0.001, "loopback RTT {rtt}");
     let mut app = plain(App::capture(&tl, &summaries));
+    // A capture of one connection opens on it: Esc shows the list.
+    app.handle_key(key(KeyCode::Esc));
     let screen = render(&mut app, 120, 40);
     assert!(screen.contains(" µs)"), "{screen}");
     assert!(!screen.contains("RTT 0.000 s"), "{screen}");

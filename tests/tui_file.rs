@@ -283,3 +283,23 @@ fn quitting_stops_the_indexer() {
     assert!(rx.try_iter().all(|m| !matches!(m, IndexMsg::Done(_))));
     std::fs::remove_file(&path).unwrap();
 }
+
+/// A file of one connection: nothing to choose, so once the index is done
+/// the connection opens by itself; Esc still shows the list.
+#[test]
+fn a_capture_of_one_connection_opens_it_directly() {
+    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR"));
+    let path = dir.join(format!("tui-file-one-{}.pcap", std::process::id()));
+    synack::app::export(&sim("handshake"), &path).unwrap();
+    let mut app = plain(App::file(&path));
+    for m in index_now(&mut app, &path) {
+        app.index_event(m);
+    }
+    assert_eq!(app.conns.len(), 1);
+    assert!(app.finish_open(), "the one stream is read without a key");
+    assert_eq!(app.screen, Screen::Steps);
+    assert_eq!(app.stream, Some(0));
+    app.handle_key(key(KeyCode::Esc));
+    assert_eq!(app.screen, Screen::List);
+    std::fs::remove_file(&path).unwrap();
+}

@@ -97,7 +97,10 @@ fn inspect_list_and_steps() {
     let (tl, summaries) = capture_of("handshake");
     assert_eq!(summaries.len(), 1);
     for (w, h) in [(80, 24), (200, 60)] {
+        // One connection: it opens at once; Esc shows the list.
         let mut app = plain(App::capture(&tl, &summaries));
+        assert_eq!(app.screen, Screen::Steps);
+        app.handle_key(key(KeyCode::Esc));
         assert_eq!(app.screen, Screen::List);
         let list = render(&mut app, w, h);
         assert!(list.contains("192.0.2.1:50000"), "{list}");

@@ -43,7 +43,9 @@ pub fn target(name: &str) -> Option<Target> {
 
 /// The link types the decoder knows, plus one it does not; the first byte
 /// of a `decode` input picks one.
-pub const LINK_TYPES: [u32; 13] = [0, 1, 12, 14, 101, 108, 113, 228, 229, 239, 242, 276, 147];
+pub const LINK_TYPES: [u32; 18] = [
+    0, 1, 12, 14, 101, 108, 113, 228, 229, 239, 242, 276, 9, 50, 104, 105, 127, 147,
+];
 
 /// Target `capture`: the pcap / pcapng reader on arbitrary bytes.
 ///
@@ -101,6 +103,7 @@ pub fn decode(data: &[u8]) {
         };
         check_decoded(&d.decode(lt, frame, orig), frame.len());
         assert!(d.held_datagrams() <= 1024, "reassembly state grows");
+        assert!(d.held_bytes() <= 16 * 1024 * 1024, "reassembly bytes grow");
     }
     // A single frame of the whole input too, for each link type.
     for lt in LINK_TYPES {

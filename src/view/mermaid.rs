@@ -17,14 +17,36 @@ fn clean(s: &str) -> String {
 }
 
 pub fn render(tl: &Timeline, only_stream: Option<u32>) -> String {
-    let mut out = String::from("sequenceDiagram\n");
-    let steps: Vec<_> = tl
-        .steps
-        .iter()
-        .filter(|s| only_stream.is_none_or(|n| n == s.stream))
-        .collect();
-    let first_stream = steps.first().map_or(0, |s| s.stream);
-    if let Some(info) = tl.streams.get(first_stream as usize) {
+    // One diagram per connection (a sequence diagram has one pair of
+    // participants), each starting with its own `sequenceDiagram` line.
+    let groups = crate::view::by_stream(tl, only_stream);
+    let many = groups.len() > 1;
+    let mut out = String::new();
+    for (i, steps) in groups.iter().enumerate() {
+        if i > 0 {
+            out.push('\n');
+        }
+        diagram(&mut out, tl, steps, many);
+    }
+    if groups.is_empty() {
+        out.push_str("sequenceDiagram\n");
+    }
+    out
+}
+
+fn diagram(out: &mut String, tl: &Timeline, steps: &[&crate::timeline::Step], titled: bool) {
+    out.push_str("sequenceDiagram\n");
+    let stream = steps.first().map_or(0, |s| s.stream);
+    let info = tl.streams.get(stream as usize);
+    if titled && let Some(info) = info {
+        let _ = writeln!(
+            out,
+            "    title stream {stream}: {} <-> {}",
+            clean(&info.client.to_string()),
+            clean(&info.server.to_string())
+        );
+    }
+    if let Some(info) = info {
         let _ = writeln!(out, "    participant C as client {}", info.client);
         let _ = writeln!(out, "    participant S as server {}", info.server);
     }
@@ -32,12 +54,7 @@ pub fn render(tl: &Timeline, only_stream: Option<u32>) -> String {
         let _ = writeln!(out, "    Note over C: {}", state_name(first.before.client));
         let _ = writeln!(out, "    Note over S: {}", state_name(first.before.server));
     }
-    let mut stream = first_stream;
     for step in steps {
-        if step.stream != stream {
-            stream = step.stream;
-            let _ = writeln!(out, "    Note over C,S: stream {stream}: a new connection");
-        }
         match step.kind {
             StepKind::Segment => {
                 let v = step.segment.as_ref().expect("segment step");
@@ -86,5 +103,4 @@ pub fn render(tl: &Timeline, only_stream: Option<u32>) -> String {
             }
         }
     }
-    out
 }

@@ -6,3 +6,26 @@ pub mod mermaid;
 pub mod plain;
 pub mod svg;
 pub mod tui;
+
+/// The steps of `tl` (or of its stream `only`) grouped by connection, in
+/// order of first appearance, each group in step order: for the views that
+/// draw one ladder per connection.
+pub fn by_stream(
+    tl: &crate::timeline::Timeline,
+    only: Option<u32>,
+) -> Vec<Vec<&crate::timeline::Step>> {
+    let mut index: std::collections::HashMap<u32, usize> = std::collections::HashMap::new();
+    let mut groups: Vec<Vec<&crate::timeline::Step>> = Vec::new();
+    for step in tl
+        .steps
+        .iter()
+        .filter(|s| only.is_none_or(|n| n == s.stream))
+    {
+        let i = *index.entry(step.stream).or_insert_with(|| {
+            groups.push(Vec::new());
+            groups.len() - 1
+        });
+        groups[i].push(step);
+    }
+    groups
+}

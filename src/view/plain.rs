@@ -3,8 +3,10 @@
 
 use crate::explain::{self, Lang};
 use crate::timeline::{
-    Call, CallResult, SegmentView, Side, Step, StepKind, StreamInfo, Timeline, Timer, state_name,
+    Call, CallResult, SegmentView, Side, States, Step, StepKind, StreamInfo, Timeline, Timer,
+    state_name,
 };
+use std::collections::{HashMap, VecDeque};
 use std::fmt::Write;
 
 const ARROW: usize = 38;
@@ -162,15 +164,27 @@ fn timer_text(t: &Timer, lang: Lang) -> String {
     }
 }
 
-fn header(out: &mut String, lang: Lang, stream: u32, info: &StreamInfo, first: Option<&Step>) {
+fn header(
+    out: &mut String,
+    lang: Lang,
+    stream: u32,
+    info: &StreamInfo,
+    first: Option<&Step>,
+    continued: bool,
+) {
     let c = format!("{} {}", lang.side(Side::Client), info.client);
     let s = format!("{} {}", lang.side(Side::Server), info.server);
     let word = match lang {
         Lang::En => "stream",
         Lang::Zh => "连接",
     };
+    let more = match (continued, lang) {
+        (false, _) => "",
+        (true, Lang::En) => " (continued)",
+        (true, Lang::Zh) => "（续）",
+    };
     let colon = explain::tr(lang, ": ", "：");
-    let _ = writeln!(out, "{word} {stream}{colon}{c} <-> {s}");
+    let _ = writeln!(out, "{word} {stream}{more}{colon}{c} <-> {s}");
     let start = first.map(|s| s.before).unwrap_or_default();
     let _ = writeln!(
         out,
@@ -240,143 +254,399 @@ pub fn render_in(
     if !tl.title.is_empty() {
         out.push_str(&wrap(&tl.title, "", WIDTH));
     }
-    // Connections interleave in a capture; show each one whole, in order of
-    // first appearance.
-    let mut order: Vec<u32> = Vec::new();
-    for s in &tl.steps {
-        if !order.contains(&s.stream) && only_stream.is_none_or(|o| o == s.stream) {
-            order.push(s.stream);
-        }
+    let mut w = PlainWriter::new(opts, lang, only_stream, usize::MAX);
+    w.infos = tl.streams.clone();
+    for step in &tl.steps {
+        w.push(&mut out, step);
     }
-    let mut current: Option<u32> = None;
-    let mut n = 0usize;
-    let grouped = order
-        .iter()
-        .flat_map(|id| tl.steps.iter().filter(move |s| s.stream == *id));
-    for step in grouped {
-        if current.is_some() && current != Some(step.stream) {
-            close_stream(&mut out, tl, current, lang);
-        }
-        if current != Some(step.stream) {
-            current = Some(step.stream);
-            out.push('\n');
-            if let Some(info) = tl.streams.get(step.stream as usize) {
-                header(&mut out, lang, step.stream, info, Some(step));
-            }
-            let _ = writeln!(out, "{}", "-".repeat(WIDTH));
-        }
-        n += 1;
-        let middle = match step.kind {
-            StepKind::Segment => arrow(step.segment.as_ref().expect("segment step")),
-            StepKind::Call => on_lifeline(step.side, &call_text(step, lang)),
-            StepKind::Timer => on_lifeline(
-                step.side,
-                &step
-                    .timer
-                    .as_ref()
-                    .map(|t| timer_text(t, lang))
-                    .unwrap_or_default(),
-            ),
-        };
-        let row = format!(
-            "{n:>3} {:>8.3}  {:<STATE$} |{middle}| {}",
-            step.time,
-            changed(step, Side::Client),
-            changed(step, Side::Server),
-        );
-        let _ = writeln!(out, "{}", row.trim_end());
-        if let Some(v) = &step.segment {
-            let mut detail = format!(
-                "{}{}: seq {} ack {} win {}",
-                v.seg.flags.wireshark(),
-                if v.lost {
-                    explain::tr(lang, " (lost)", "（丢失）")
-                } else {
-                    ""
-                },
-                v.seg.seq,
-                if v.seg.flags.ack() {
-                    v.seg.ack.to_string()
-                } else {
-                    "-".into()
-                },
-                v.seg.win
-            );
-            if !v.analysis.is_empty() {
-                let names: Vec<&str> = v
-                    .analysis
-                    .iter()
-                    .map(|a| explain::analysis_name(*a, lang))
-                    .collect();
-                let _ = write!(detail, " [{}]", names.join(", "));
-            }
-            if let Some(b) = v.bytes.as_ref().filter(|b| b.truncated()) {
-                let _ = match lang {
-                    Lang::En => write!(
-                        detail,
-                        " (cut by the snap length: {} of {} bytes captured)",
-                        b.captured_len, b.orig_len
-                    ),
-                    Lang::Zh => write!(
-                        detail,
-                        "（被抓包长度截断：只抓到 {} 字节，共 {} 字节）",
-                        b.captured_len, b.orig_len
-                    ),
-                };
-            }
-            if !v.seg.options.is_empty() && v.seg.flags.syn() {
-                let opts: Vec<String> = v.seg.options.iter().map(|o| o.to_string()).collect();
-                let _ = write!(detail, " <{}>", opts.join(","));
-            }
-            out.push_str(&wrap(&detail, INDENT, WIDTH));
-        }
-        let calls = explain::side_calls_in(step, lang);
-        let mut notes = Vec::new();
-        for side in [Side::Client, Side::Server] {
-            if step.kind == StepKind::Call && side == step.side {
-                continue;
-            }
-            if let Some(c) = &calls[side.index()] {
-                notes.push(format!(
-                    "{}{}{c}",
-                    lang.side(side),
-                    explain::tr(lang, ": ", "：")
-                ));
-            }
-        }
-        if !notes.is_empty() {
-            out.push_str(&wrap(
-                &notes.join(explain::tr(lang, "; ", "；")),
-                INDENT,
-                WIDTH,
-            ));
-        }
-        if !opts.brief {
-            out.push_str(&wrap(&explain::explain_in(step, lang), INDENT, WIDTH));
-        }
-    }
-    close_stream(&mut out, tl, current, lang);
+    w.finish(&mut out);
     out
 }
 
-fn close_stream(out: &mut String, tl: &Timeline, stream: Option<u32>, lang: Lang) {
-    if let Some(stream) = stream
-        && let Some(last) = tl.final_states(stream)
-    {
+/// One connection's part of the ladder, waiting for the connections before
+/// it to be printed.
+struct Block {
+    /// Rendered rows; each step's row number is left as [`ROW`], since it
+    /// counts the rows printed before it.
+    text: String,
+    steps: usize,
+    last: Option<States>,
+    ended: bool,
+    /// A later part of a stream whose first part was printed already.
+    continued: bool,
+}
+
+/// Stands for a row number in a waiting block.
+const ROW: char = '\u{1}';
+
+/// The ladder written step by step, as the steps come (interleaved, in
+/// frame order), yet showing each connection whole, in order of first
+/// appearance: the first connection not yet done is printed as its steps
+/// come; the ones after it wait in memory until it ends. So that a
+/// connection open for the whole file cannot make the whole output wait,
+/// once more than `budget` bytes wait, the connections in front are cut
+/// ("states so far") and go on further down ("continued").
+pub struct PlainWriter {
+    opts: PlainOptions,
+    lang: Lang,
+    only: Option<u32>,
+    budget: usize,
+    /// Client and server of each stream, where known in advance (a
+    /// simulation's timeline); otherwise taken from the first segment.
+    pub infos: Vec<StreamInfo>,
+    /// Rows printed so far.
+    n: usize,
+    blocks: VecDeque<Block>,
+    /// Number of blocks ever popped off the front: block `i` (counting
+    /// from the first ever) is `blocks[i - popped]`.
+    popped: usize,
+    /// Each stream's latest block.
+    newest: HashMap<u32, usize>,
+    held: usize,
+    /// Highest stream number seen, plus one.
+    streams: u32,
+}
+
+impl PlainWriter {
+    pub fn new(opts: PlainOptions, lang: Lang, only: Option<u32>, budget: usize) -> PlainWriter {
+        PlainWriter {
+            opts,
+            lang,
+            only,
+            budget,
+            infos: Vec::new(),
+            n: 0,
+            blocks: VecDeque::new(),
+            popped: 0,
+            newest: HashMap::new(),
+            held: 0,
+            streams: 0,
+        }
+    }
+
+    /// How many streams the steps came from (filtered out ones included).
+    pub fn streams_seen(&self) -> u32 {
+        self.streams
+    }
+
+    /// No step was taken (after the stream filter).
+    pub fn is_empty(&self) -> bool {
+        self.n == 0 && self.blocks.is_empty()
+    }
+
+    /// Take one step; what can be printed already is appended to `out`.
+    pub fn push(&mut self, out: &mut String, step: &Step) {
+        self.streams = self.streams.max(step.stream + 1);
+        if self.only.is_some_and(|o| o != step.stream) {
+            return;
+        }
+        let idx = match self.newest.get(&step.stream) {
+            Some(&i) if i >= self.popped && !self.blocks[i - self.popped].ended => i,
+            seen => {
+                let continued = seen.is_some();
+                self.blocks.push_back(Block {
+                    text: String::new(),
+                    steps: 0,
+                    last: None,
+                    ended: false,
+                    continued,
+                });
+                let i = self.popped + self.blocks.len() - 1;
+                self.newest.insert(step.stream, i);
+                i
+            }
+        };
+        let front = idx == self.popped;
+        let info = self.infos.get(step.stream as usize).cloned().or_else(|| {
+            step.segment.as_ref().map(|v| match v.from {
+                Side::Client => StreamInfo {
+                    client: v.src,
+                    server: v.dst,
+                },
+                Side::Server => StreamInfo {
+                    client: v.dst,
+                    server: v.src,
+                },
+            })
+        });
+        let (opts, lang) = (self.opts, self.lang);
+        let block = &mut self.blocks[idx - self.popped];
+        let dest = if front { &mut *out } else { &mut block.text };
+        let start = dest.len();
+        if block.steps == 0 {
+            dest.push('\n');
+            if let Some(info) = &info {
+                header(dest, lang, step.stream, info, Some(step), block.continued);
+            }
+            let _ = writeln!(dest, "{}", "-".repeat(WIDTH));
+        }
+        let number = if front {
+            self.n += 1;
+            Some(self.n)
+        } else {
+            None
+        };
+        render_step(dest, step, number, opts, lang);
+        block.steps += 1;
+        block.last = Some(step.after);
+        if !front {
+            self.held += dest.len() - start;
+            if self.held > self.budget {
+                self.cut(out);
+            }
+        }
+    }
+
+    /// `stream` will have no more steps.
+    pub fn end_stream(&mut self, out: &mut String, stream: u32) {
+        if let Some(&i) = self.newest.get(&stream)
+            && i >= self.popped
+        {
+            self.blocks[i - self.popped].ended = true;
+            self.advance(out);
+        }
+    }
+
+    /// No more steps at all: print everything that waits.
+    pub fn finish(&mut self, out: &mut String) {
+        for b in &mut self.blocks {
+            b.ended = true;
+        }
+        self.advance(out);
+    }
+
+    /// Print the blocks at the front that are done, and the one after them
+    /// so far.
+    fn advance(&mut self, out: &mut String) {
+        while self.blocks.front().is_some_and(|b| b.ended) {
+            let b = self.blocks.pop_front().expect("checked");
+            self.popped += 1;
+            self.close(out, &b, true);
+            self.print_front(out);
+        }
+    }
+
+    /// Too much waits: cut the blocks in front, unfinished as they are,
+    /// until enough of what waits is printed.
+    fn cut(&mut self, out: &mut String) {
+        while self.held > self.budget && self.blocks.len() > 1 {
+            let b = self.blocks.pop_front().expect("checked");
+            self.popped += 1;
+            self.close(out, &b, b.ended);
+            self.print_front(out);
+            self.advance(out);
+        }
+    }
+
+    /// The block now in front: print what it holds, numbering its rows.
+    fn print_front(&mut self, out: &mut String) {
+        let Some(b) = self.blocks.front_mut() else {
+            return;
+        };
+        let text = std::mem::take(&mut b.text);
+        self.held -= text.len();
+        let mut parts = text.split(ROW);
+        if let Some(first) = parts.next() {
+            out.push_str(first);
+        }
+        for part in parts {
+            self.n += 1;
+            let _ = write!(out, "{:>3}", self.n);
+            out.push_str(part);
+        }
+    }
+
+    fn close(&self, out: &mut String, b: &Block, done: bool) {
+        let Some(last) = b.last else {
+            return;
+        };
         let _ = writeln!(out, "{}", "-".repeat(WIDTH));
-        let label = match lang {
-            Lang::En => "final states",
-            Lang::Zh => "最终状态",
+        let label = match (self.lang, done) {
+            (Lang::En, true) => "final states",
+            (Lang::En, false) => "states so far",
+            (Lang::Zh, true) => "最终状态",
+            (Lang::Zh, false) => "目前状态",
         };
         let _ = writeln!(
             out,
             "{label}{}{} {}{}{} {}",
-            explain::tr(lang, ": ", "："),
-            lang.side(Side::Client),
+            explain::tr(self.lang, ": ", "："),
+            self.lang.side(Side::Client),
             state_name(last.client),
-            explain::tr(lang, ", ", "，"),
-            lang.side(Side::Server),
+            explain::tr(self.lang, ", ", "，"),
+            self.lang.side(Side::Server),
             state_name(last.server)
         );
+    }
+}
+
+/// One step's rows; `number` is the row number, or `None` to leave [`ROW`]
+/// in its place.
+fn render_step(
+    out: &mut String,
+    step: &Step,
+    number: Option<usize>,
+    opts: PlainOptions,
+    lang: Lang,
+) {
+    let middle = match step.kind {
+        StepKind::Segment => arrow(step.segment.as_ref().expect("segment step")),
+        StepKind::Call => on_lifeline(step.side, &call_text(step, lang)),
+        StepKind::Timer => on_lifeline(
+            step.side,
+            &step
+                .timer
+                .as_ref()
+                .map(|t| timer_text(t, lang))
+                .unwrap_or_default(),
+        ),
+    };
+    let n = match number {
+        Some(n) => format!("{n:>3}"),
+        None => ROW.to_string(),
+    };
+    let row = format!(
+        "{n} {:>8.3}  {:<STATE$} |{middle}| {}",
+        step.time,
+        changed(step, Side::Client),
+        changed(step, Side::Server),
+    );
+    let _ = writeln!(out, "{}", row.trim_end());
+    if let Some(v) = &step.segment {
+        let mut detail = format!(
+            "{}{}: seq {} ack {} win {}",
+            v.seg.flags.wireshark(),
+            if v.lost {
+                explain::tr(lang, " (lost)", "（丢失）")
+            } else {
+                ""
+            },
+            v.seg.seq,
+            if v.seg.flags.ack() {
+                v.seg.ack.to_string()
+            } else {
+                "-".into()
+            },
+            v.seg.win
+        );
+        if !v.analysis.is_empty() {
+            let names: Vec<&str> = v
+                .analysis
+                .iter()
+                .map(|a| explain::analysis_name(*a, lang))
+                .collect();
+            let _ = write!(detail, " [{}]", names.join(", "));
+        }
+        if let Some(b) = v.bytes.as_ref().filter(|b| b.truncated()) {
+            let _ = match lang {
+                Lang::En => write!(
+                    detail,
+                    " (cut by the snap length: {} of {} bytes captured)",
+                    b.captured_len, b.orig_len
+                ),
+                Lang::Zh => write!(
+                    detail,
+                    "（被抓包长度截断：只抓到 {} 字节，共 {} 字节）",
+                    b.captured_len, b.orig_len
+                ),
+            };
+        }
+        if !v.seg.options.is_empty() && v.seg.flags.syn() {
+            let opts: Vec<String> = v.seg.options.iter().map(|o| o.to_string()).collect();
+            let _ = write!(detail, " <{}>", opts.join(","));
+        }
+        out.push_str(&wrap(&detail, INDENT, WIDTH));
+    }
+    let calls = explain::side_calls_in(step, lang);
+    let mut notes = Vec::new();
+    for side in [Side::Client, Side::Server] {
+        if step.kind == StepKind::Call && side == step.side {
+            continue;
+        }
+        if let Some(c) = &calls[side.index()] {
+            notes.push(format!(
+                "{}{}{c}",
+                lang.side(side),
+                explain::tr(lang, ": ", "：")
+            ));
+        }
+    }
+    if !notes.is_empty() {
+        out.push_str(&wrap(
+            &notes.join(explain::tr(lang, "; ", "；")),
+            INDENT,
+            WIDTH,
+        ));
+    }
+    if !opts.brief {
+        out.push_str(&wrap(&explain::explain_in(step, lang), INDENT, WIDTH));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The two connections of a sample capture, their steps interleaved
+    /// one by one, as a capture of concurrent connections gives them.
+    fn interleaved() -> Timeline {
+        let path =
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("captures/sim-time-wait.pcap");
+        let (mut tl, _) = crate::capture::timeline(&path, Default::default()).expect("sample");
+        let (a, b): (Vec<Step>, Vec<Step>) = tl.steps.drain(..).partition(|s| s.stream == 0);
+        assert!(!a.is_empty() && !b.is_empty());
+        let (mut a, mut b) = (a.into_iter(), b.into_iter());
+        loop {
+            match (a.next(), b.next()) {
+                (None, None) => break,
+                (x, y) => tl.steps.extend(x.into_iter().chain(y)),
+            }
+        }
+        tl
+    }
+
+    fn rows(text: &str) -> Vec<usize> {
+        text.lines()
+            .filter(|l| l.contains('|'))
+            .filter_map(|l| l.get(..3)?.trim().parse().ok())
+            .collect()
+    }
+
+    #[test]
+    fn connections_come_out_whole_and_numbered_in_order() {
+        let tl = interleaved();
+        let text = render(&tl, None, PlainOptions { brief: true });
+        let n = tl.steps.len();
+        assert_eq!(rows(&text), (1..=n).collect::<Vec<_>>());
+        let s0 = text.find("stream 0:").unwrap();
+        let s1 = text.find("stream 1:").unwrap();
+        let fin = text.find("final states").unwrap();
+        assert!(s0 < fin && fin < s1, "{text}");
+        assert!(!text.contains("(continued)"));
+    }
+
+    #[test]
+    fn past_the_budget_the_front_connection_is_cut_and_continued() {
+        let tl = interleaved();
+        let mut w = PlainWriter::new(PlainOptions { brief: true }, Lang::En, None, 0);
+        let mut out = String::new();
+        for s in &tl.steps {
+            w.push(&mut out, s);
+        }
+        w.finish(&mut out);
+        // Every step once, the row numbers still in order.
+        assert_eq!(rows(&out), (1..=tl.steps.len()).collect::<Vec<_>>());
+        assert!(out.contains("states so far"), "{out}");
+        assert!(out.contains("stream 0 (continued):"), "{out}");
+        // Stream 0 gets more steps after its last cut, so its last part ends
+        // in its final states; stream 1's last part was cut and nothing
+        // followed, so "states so far" were its last ones (printed already,
+        // they cannot be relabelled).
+        assert_eq!(out.matches("final states").count(), 1, "{out}");
+        assert!(
+            out.trim_end()
+                .ends_with("final states: client TIME_WAIT, server CLOSED")
+        );
+        assert!(!out.contains(ROW));
     }
 }

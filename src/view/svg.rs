@@ -2,7 +2,7 @@
 //! arrow per segment, states written where they change, socket calls and
 //! timers on the lifeline of the side that makes them.
 
-use crate::timeline::{Side, StepKind, Timeline, state_name};
+use crate::timeline::{Side, Step, StepKind, Timeline, state_name};
 use std::fmt::Write;
 
 const WIDTH: f64 = 860.0;
@@ -25,14 +25,22 @@ fn x_of(side: Side) -> f64 {
     }
 }
 
-/// Render `tl` (or one stream of it) as a standalone SVG document.
+/// Where one connection's ladder starts below the previous one: its own
+/// height ([`TOP`] from the lifelines' labels at 78, plus its rows) and a gap.
+fn section_height(rows: usize) -> f64 {
+    (TOP - 60.0) + ROW * (rows as f64 + 1.5) + 20.0
+}
+
+/// Render `tl` (or one stream of it) as a standalone SVG document: one
+/// ladder per connection, one under the other.
 pub fn render(tl: &Timeline, only_stream: Option<u32>) -> String {
-    let steps: Vec<_> = tl
-        .steps
+    let groups = crate::view::by_stream(tl, only_stream);
+    let last = groups.last().map_or(0, |g| g.len());
+    let above: f64 = groups[..groups.len().saturating_sub(1)]
         .iter()
-        .filter(|s| only_stream.is_none_or(|n| n == s.stream))
-        .collect();
-    let height = TOP + ROW * (steps.len() as f64 + 1.5) + 20.0;
+        .map(|g| section_height(g.len()))
+        .sum();
+    let height = above + TOP + ROW * (last as f64 + 1.5) + 20.0;
     let mut out = String::new();
     let _ = writeln!(
         out,
@@ -57,38 +65,62 @@ pub fn render(tl: &Timeline, only_stream: Option<u32>) -> String {
             esc(&tl.title)
         );
     }
-    let first_stream = steps.first().map_or(0, |s| s.stream);
-    if let Some(info) = tl.streams.get(first_stream as usize) {
+    let many = groups.len() > 1;
+    let mut off = 0.0;
+    for steps in &groups {
+        ladder(&mut out, tl, steps, off, many);
+        off += section_height(steps.len());
+    }
+    if groups.is_empty() {
+        ladder(&mut out, tl, &[], 0.0, false);
+    }
+    out.push_str("</svg>\n");
+    out
+}
+
+/// One connection's ladder, `off` below where the first one goes.
+fn ladder(out: &mut String, tl: &Timeline, steps: &[&Step], off: f64, titled: bool) {
+    let stream = steps.first().map_or(0, |s| s.stream);
+    if titled {
+        let _ = writeln!(
+            out,
+            r##"<text x="8" y="{}" font-weight="bold" fill="#036">stream {stream}</text>"##,
+            off + 64.0
+        );
+    }
+    if let Some(info) = tl.streams.get(stream as usize) {
         for (side, addr) in [(Side::Client, info.client), (Side::Server, info.server)] {
             let _ = writeln!(
                 out,
-                r#"<text x="{}" y="78" text-anchor="middle" font-weight="bold">{} {}</text>"#,
+                r#"<text x="{}" y="{}" text-anchor="middle" font-weight="bold">{} {}</text>"#,
                 x_of(side),
+                off + 78.0,
                 side,
                 esc(&addr.to_string())
             );
         }
     }
-    let bottom = height - 20.0;
+    let bottom = off + TOP + ROW * (steps.len() as f64 + 1.5);
     for side in [Side::Client, Side::Server] {
         let _ = writeln!(
             out,
-            r##"<line x1="{x}" y1="90" x2="{x}" y2="{bottom}" stroke="#888" stroke-width="2"/>"##,
+            r##"<line x1="{x}" y1="{}" x2="{x}" y2="{bottom}" stroke="#888" stroke-width="2"/>"##,
+            off + 90.0,
             x = x_of(side)
         );
     }
     if let Some(first) = steps.first() {
         for side in [Side::Client, Side::Server] {
             state_label(
-                &mut out,
+                out,
                 side,
-                TOP - 8.0,
+                off + TOP - 8.0,
                 state_name(first.before.get(side)),
             );
         }
     }
     for (i, step) in steps.iter().enumerate() {
-        let y = TOP + ROW * (i as f64 + 1.0);
+        let y = off + TOP + ROW * (i as f64 + 1.0);
         let _ = writeln!(
             out,
             r##"<text x="8" y="{}" fill="#999" font-size="11">{:.3}s</text>"##,
@@ -198,12 +230,10 @@ pub fn render(tl: &Timeline, only_stream: Option<u32>) -> String {
         for side in [Side::Client, Side::Server] {
             let (b, a) = (step.before.get(side), step.after.get(side));
             if b != a {
-                state_label(&mut out, side, y + 8.0, state_name(a));
+                state_label(out, side, y + 8.0, state_name(a));
             }
         }
     }
-    out.push_str("</svg>\n");
-    out
 }
 
 fn state_label(out: &mut String, side: Side, y: f64, name: &str) {

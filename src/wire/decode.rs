@@ -9,11 +9,16 @@
 use crate::tcp::segment::{Flags, Segment, TcpOption};
 use crate::tcp::seq::SeqNum;
 use crate::timeline::{Layer, LayerSpan};
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
 
 pub const LINKTYPE_NULL: u32 = 0;
 pub const LINKTYPE_ETHERNET: u32 = 1;
+pub const LINKTYPE_PPP: u32 = 9;
+pub const LINKTYPE_PPP_HDLC: u32 = 50;
+pub const LINKTYPE_C_HDLC: u32 = 104;
+pub const LINKTYPE_IEEE802_11: u32 = 105;
+pub const LINKTYPE_IEEE802_11_RADIOTAP: u32 = 127;
 pub const LINKTYPE_RAW_12: u32 = 12;
 pub const LINKTYPE_RAW_14: u32 = 14;
 pub const LINKTYPE_RAW: u32 = 101;
@@ -55,10 +60,109 @@ pub enum DecodeOutcome {
 }
 
 /// Limits of the reassembly state, so a hostile capture cannot make it grow
-/// without bound.
+/// without bound: datagrams held at once, bytes held in all (each fragment
+/// is charged [`FRAGMENT_OVERHEAD`] beside its bytes, so empty fragments
+/// count too), and per datagram.
 const MAX_HELD_DATAGRAMS: usize = 1024;
 const MAX_HELD_BYTES: usize = 16 * 1024 * 1024;
 const MAX_DATAGRAM: usize = 65_535 + 8;
+/// A 64 KiB datagram cut into the smallest pieces (8 bytes) has 8,192;
+/// a datagram with more is dropped.
+pub const MAX_FRAGMENTS: usize = 8192;
+/// What one datagram may hold, duplicates and overlaps included.
+const MAX_DATAGRAM_HELD: usize = 1024 * 1024;
+const FRAGMENT_OVERHEAD: usize = 64;
+
+/// Headers followed inside one frame at most: stacked VLAN tags, MPLS
+/// labels, and tunnels (IP in IP, GRE, GTP-U). Real networks use two or
+/// three at most; a hostile frame with thousands must not make thousands
+/// of layer spans.
+pub const MAX_VLAN_TAGS: usize = 8;
+pub const MAX_MPLS_LABELS: usize = 8;
+pub const MAX_TUNNELS: usize = 4;
+
+/// Why a frame was left out although it may hold TCP: synack cannot read
+/// it. The reader counts these and says so in one line per kind.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Undecoded {
+    /// A link type synack has no decoder for.
+    LinkType(u32),
+    /// More than [`MAX_VLAN_TAGS`] VLAN tags.
+    VlanTags,
+    /// More than [`MAX_MPLS_LABELS`] MPLS labels.
+    MplsLabels,
+    /// More than [`MAX_TUNNELS`] tunnels inside each other.
+    Tunnels,
+    /// An IP datagram of more than [`MAX_FRAGMENTS`] fragments (or
+    /// [`MAX_DATAGRAM_HELD`] bytes), dropped.
+    Fragments,
+    /// An 802.11 data frame whose body is encrypted.
+    Encrypted80211,
+}
+
+/// Common names of link types, for the warning about frames left out.
+pub fn link_type_name(lt: u32) -> &'static str {
+    match lt {
+        3 => "AX.25",
+        6 => "IEEE 802.5 Token Ring",
+        7 => "ARCNET (BSD)",
+        8 => "SLIP",
+        10 => "FDDI",
+        105 => "IEEE 802.11",
+        107 => "Frame Relay",
+        119 => "Prism 802.11",
+        129 => "ARCNET",
+        138 => "Apple IP over IEEE 1394",
+        143 => "DOCSIS",
+        147..=162 => "user-defined",
+        163 => "AVS 802.11",
+        189 => "USB Linux",
+        192 => "PPI",
+        195 => "IEEE 802.15.4",
+        201 => "Bluetooth HCI H4",
+        215 => "IEEE 802.15.4 (no FCS)",
+        220 => "USB Linux mmapped",
+        227 => "SocketCAN",
+        235 => "DVB-CI",
+        249 => "USBPcap",
+        252 => "Wireshark upper PDU",
+        263 => "Bluetooth LE LL",
+        _ => "unknown",
+    }
+}
+
+impl Undecoded {
+    /// `26 frames of link type 129 (ARCNET) not decoded`; `first` is the
+    /// first such frame, named where the reason is about the frame itself.
+    pub fn describe(self, count: u64, first: u64) -> String {
+        let frames = if count == 1 { "frame" } else { "frames" };
+        match self {
+            Undecoded::LinkType(lt) => {
+                format!(
+                    "{count} {frames} of link type {lt} ({}) not decoded",
+                    link_type_name(lt)
+                )
+            }
+            Undecoded::VlanTags => format!(
+                "{count} {frames} with more than {MAX_VLAN_TAGS} stacked VLAN tags not decoded (first: frame {first})"
+            ),
+            Undecoded::MplsLabels => format!(
+                "{count} {frames} with more than {MAX_MPLS_LABELS} MPLS labels not decoded (first: frame {first})"
+            ),
+            Undecoded::Tunnels => format!(
+                "{count} {frames} with more than {MAX_TUNNELS} tunnels inside each other not decoded (first: frame {first})"
+            ),
+            Undecoded::Fragments => format!(
+                "{count} IP {} with more than {MAX_FRAGMENTS} fragments or {} KiB held dropped (first dropped at frame {first})",
+                if count == 1 { "datagram" } else { "datagrams" },
+                MAX_DATAGRAM_HELD / 1024
+            ),
+            Undecoded::Encrypted80211 => {
+                format!("{count} encrypted 802.11 data {frames} not decoded (first: frame {first})")
+            }
+        }
+    }
+}
 
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 struct FragKey {
@@ -70,11 +174,61 @@ struct FragKey {
 
 #[derive(Debug, Default)]
 struct FragBuf {
-    /// (offset, bytes) sorted by offset; equal offsets in arrival order.
+    /// (offset, bytes) in arrival order; sorted once, when complete.
     parts: Vec<(usize, Vec<u8>)>,
+    /// For each 8-byte block of the datagram, how many of its bytes some
+    /// fragment covers. Fragments start on 8-byte boundaries, so what is
+    /// covered in a block is always a prefix of it; completeness is known
+    /// without going over the fragments again.
+    reach: Vec<u8>,
+    /// Once `total` is known: blocks before `total / 8` fully covered.
+    full_below: usize,
     total: Option<usize>,
     last_used: u64,
+    /// What this datagram is charged against [`MAX_HELD_BYTES`].
     bytes: usize,
+}
+
+impl FragBuf {
+    /// Note that bytes `start..end` are here.
+    fn cover(&mut self, start: usize, end: usize) {
+        let blocks = end.div_ceil(8);
+        if self.reach.len() < blocks {
+            self.bytes += blocks - self.reach.len();
+            self.reach.resize(blocks, 0);
+        }
+        let whole = self.total.map_or(0, |t| t / 8);
+        for i in start / 8..end / 8 {
+            if self.reach[i] != 8 {
+                self.reach[i] = 8;
+                if i < whole {
+                    self.full_below += 1;
+                }
+            }
+        }
+        if !end.is_multiple_of(8) {
+            let r = &mut self.reach[end / 8];
+            *r = (*r).max((end % 8) as u8);
+        }
+    }
+
+    fn set_total(&mut self, total: usize) {
+        self.total = Some(total);
+        let whole = (total / 8).min(self.reach.len());
+        self.full_below = self.reach[..whole].iter().filter(|&&r| r == 8).count();
+    }
+
+    fn complete(&self) -> bool {
+        let Some(total) = self.total else {
+            return false;
+        };
+        self.full_below == total / 8
+            && (total.is_multiple_of(8)
+                || self
+                    .reach
+                    .get(total / 8)
+                    .is_some_and(|&r| usize::from(r) >= total % 8))
+    }
 }
 
 /// What a decoder keeps of each segment beyond the header fields the
@@ -115,7 +269,11 @@ impl Default for Detail {
 #[derive(Debug, Default)]
 pub struct Decoder {
     frags: HashMap<FragKey, FragBuf>,
+    /// The held datagrams by `last_used`, oldest first, for eviction.
+    lru: BTreeMap<u64, FragKey>,
     held_bytes: usize,
+    /// Why the last frame decoded was left out, when synack could not read it.
+    refused: Option<Undecoded>,
     tick: u64,
     detail: Detail,
     spare_layers: Vec<Vec<LayerSpan>>,
@@ -181,6 +339,7 @@ enum Net {
     V4(usize),
     V6(usize),
     Other,
+    Refused(Undecoded),
 }
 
 /// Where the TCP bytes are and what the IP layer said about them.
@@ -297,17 +456,72 @@ impl Decoder {
             },
             used: 0,
         };
+        self.refused = None;
         let net = link_layer(link_type, data, &mut layers);
         // How many bytes the frame had on the wire beyond what was captured.
         let missing = (orig_len as usize).saturating_sub(data.len());
+        self.network(net, data, missing, layers, 0)
+    }
+
+    /// Go on from the link layer, or from a tunnel header, to the IP header
+    /// `net` found. `depth`: tunnels already gone through.
+    fn network(
+        &mut self,
+        net: Net,
+        data: &[u8],
+        missing: usize,
+        layers: Sink,
+        depth: usize,
+    ) -> DecodeOutcome {
         match net {
-            Net::V4(off) => self.ipv4(data, off, missing, layers),
-            Net::V6(off) => self.ipv6(data, off, missing, layers),
+            Net::V4(off) => self.ipv4(data, off, missing, layers, depth),
+            Net::V6(off) => self.ipv6(data, off, missing, layers, depth),
             Net::Other => DecodeOutcome::NotTcp,
+            Net::Refused(why) => {
+                self.refused = Some(why);
+                DecodeOutcome::NotTcp
+            }
         }
     }
 
-    fn ipv4(&mut self, data: &[u8], off: usize, missing: usize, mut layers: Sink) -> DecodeOutcome {
+    /// IP protocol `proto` (not TCP) carried in bytes `start..end` of an IP
+    /// datagram: follow it when it is a tunnel (IPv4 or IPv6 in IP, GRE,
+    /// GTP-U or L2TP over UDP) to the TCP segment inside.
+    fn tunnel(
+        &mut self,
+        proto: u8,
+        data: &[u8],
+        start: usize,
+        end: usize,
+        mut layers: Sink,
+        depth: usize,
+    ) -> DecodeOutcome {
+        // The inner datagram ends where the outer one does; what the capture
+        // cut of the outer one is missing from the inner one too.
+        let inner = &data[..end.min(data.len())];
+        let missing = end.saturating_sub(data.len());
+        let net = match proto {
+            4 => Net::V4(start),
+            41 => Net::V6(start),
+            47 => gre(inner, start, &mut layers),
+            17 => udp_tunnel(inner, start, &mut layers),
+            _ => Net::Other,
+        };
+        if matches!(net, Net::V4(_) | Net::V6(_)) && depth >= MAX_TUNNELS {
+            self.refused = Some(Undecoded::Tunnels);
+            return DecodeOutcome::NotTcp;
+        }
+        self.network(net, inner, missing, layers, depth + 1)
+    }
+
+    fn ipv4(
+        &mut self,
+        data: &[u8],
+        off: usize,
+        missing: usize,
+        mut layers: Sink,
+        depth: usize,
+    ) -> DecodeOutcome {
         let Some(h) = data.get(off..off + 20) else {
             return DecodeOutcome::NotTcp;
         };
@@ -341,7 +555,10 @@ impl Decoder {
         let frag_off = usize::from(frag & 0x1fff) * 8;
         layers.push(Layer::Network, "IPv4", off, off + ihl);
         if proto != 6 {
-            return DecodeOutcome::NotTcp;
+            if more || frag_off != 0 {
+                return DecodeOutcome::NotTcp;
+            }
+            return self.tunnel(proto, data, off + ihl, off + total, layers, depth);
         }
         let end = data.len().min(off + total);
         let payload = &data[off + ihl..end];
@@ -370,7 +587,14 @@ impl Decoder {
         )
     }
 
-    fn ipv6(&mut self, data: &[u8], off: usize, missing: usize, mut layers: Sink) -> DecodeOutcome {
+    fn ipv6(
+        &mut self,
+        data: &[u8],
+        off: usize,
+        missing: usize,
+        mut layers: Sink,
+        depth: usize,
+    ) -> DecodeOutcome {
         let Some(h) = data.get(off..off + 40) else {
             return DecodeOutcome::NotTcp;
         };
@@ -427,10 +651,13 @@ impl Decoder {
             }
         }
         layers.push(Layer::Network, "IPv6", off, pos);
-        if next != 6 {
-            return DecodeOutcome::NotTcp;
-        }
         let ip_end = off + 40 + plen;
+        if next != 6 {
+            if fragment.is_some() {
+                return DecodeOutcome::NotTcp;
+            }
+            return self.tunnel(next, data, pos, ip_end, layers, depth);
+        }
         let reported = ip_end - pos;
         let payload = &data[pos..data.len().min(ip_end)];
         if let Some((fo, more, id)) = fragment {
@@ -478,35 +705,36 @@ impl Decoder {
         }
         let tick = self.tick;
         let entry = self.frags.entry(key.clone()).or_default();
-        entry.last_used = tick;
-        let at = entry.parts.partition_point(|(o, _)| *o <= offset);
-        entry.parts.insert(at, (offset, bytes.to_vec()));
-        entry.bytes += bytes.len();
-        self.held_bytes += bytes.len();
-        if !more && entry.total.is_none() {
-            entry.total = Some(offset + bytes.len());
+        if entry.last_used != 0 {
+            self.lru.remove(&entry.last_used);
         }
-        let complete = entry.total.is_some_and(|total| {
-            let mut pos = 0;
-            for (o, b) in &entry.parts {
-                if *o > pos {
-                    return false;
-                }
-                pos = pos.max(o + b.len());
-            }
-            pos >= total
-        });
-        if !complete {
+        entry.last_used = tick;
+        self.lru.insert(tick, key.clone());
+        let before = entry.bytes;
+        entry.parts.push((offset, bytes.to_vec()));
+        entry.bytes += bytes.len() + FRAGMENT_OVERHEAD;
+        entry.cover(offset, offset + bytes.len());
+        if !more && entry.total.is_none() {
+            entry.set_total(offset + bytes.len());
+        }
+        self.held_bytes += entry.bytes - before;
+        if entry.parts.len() > MAX_FRAGMENTS || entry.bytes > MAX_DATAGRAM_HELD {
+            self.drop_datagram(&key);
+            self.refused = Some(Undecoded::Fragments);
+            return DecodeOutcome::NotTcp;
+        }
+        if !entry.complete() {
             self.evict();
             return DecodeOutcome::FragmentHeld;
         }
-        let Some(buf) = self.frags.remove(&key) else {
+        let Some(mut buf) = self.drop_datagram(&key) else {
             return DecodeOutcome::FragmentHeld;
         };
-        self.held_bytes -= buf.bytes;
         let total = buf.total.unwrap_or(0);
-        // Lowest offset first; where fragments overlap, the data already
-        // placed wins (as in Wireshark's reassembly).
+        // Lowest offset first (a stable sort: equal offsets in arrival
+        // order); where fragments overlap, the data already placed wins (as
+        // in Wireshark's reassembly).
+        buf.parts.sort_by_key(|(o, _)| *o);
         let mut data = vec![0u8; total];
         let mut pos = 0;
         for (o, b) in &buf.parts {
@@ -532,20 +760,33 @@ impl Decoder {
         )
     }
 
+    fn drop_datagram(&mut self, key: &FragKey) -> Option<FragBuf> {
+        let buf = self.frags.remove(key)?;
+        self.lru.remove(&buf.last_used);
+        self.held_bytes -= buf.bytes;
+        Some(buf)
+    }
+
     fn evict(&mut self) {
         while self.frags.len() > MAX_HELD_DATAGRAMS || self.held_bytes > MAX_HELD_BYTES {
-            let Some(oldest) = self
-                .frags
-                .iter()
-                .min_by_key(|(_, b)| b.last_used)
-                .map(|(k, _)| k.clone())
-            else {
+            let Some((_, oldest)) = self.lru.pop_first() else {
                 break;
             };
             if let Some(b) = self.frags.remove(&oldest) {
                 self.held_bytes -= b.bytes;
             }
         }
+    }
+
+    /// Why the frame just decoded was left out, when it is one synack
+    /// cannot read (rather than one without TCP).
+    pub fn refused(&self) -> Option<Undecoded> {
+        self.refused
+    }
+
+    /// Bytes charged to the datagrams waiting for more fragments.
+    pub fn held_bytes(&self) -> usize {
+        self.held_bytes
     }
 
     /// Number of IP datagrams waiting for more fragments.
@@ -627,6 +868,28 @@ fn link_layer(link_type: u32, data: &[u8], layers: &mut Sink) -> Net {
             ethertype(p, data, 20, layers)
         }
         LINKTYPE_NFLOG => nflog(data, layers),
+        LINKTYPE_PPP | LINKTYPE_PPP_HDLC => {
+            // Wireshark reads a frame starting with a Cisco HDLC address
+            // byte as Cisco HDLC, whatever the link type says.
+            if matches!(data.first(), Some(0x0f | 0x8f)) {
+                chdlc(data, layers)
+            } else {
+                ppp(data, 0, layers)
+            }
+        }
+        LINKTYPE_C_HDLC => chdlc(data, layers),
+        LINKTYPE_IEEE802_11 => wlan(data, 0, layers),
+        LINKTYPE_IEEE802_11_RADIOTAP => {
+            let Some(b) = data.get(0..4) else {
+                return Net::Other;
+            };
+            let len = usize::from(u16::from_le_bytes([b[2], b[3]]));
+            if b[0] != 0 || len < 8 || len > data.len() {
+                return Net::Other;
+            }
+            layers.push(Layer::Link, "radiotap", 0, len);
+            wlan(data, len, layers)
+        }
         LINKTYPE_IPOIB => {
             // Wireshark's LINKTYPE_IPOIB layout: 20-byte destination and
             // 20-byte source hardware addresses, then the 4-byte IPoIB
@@ -637,17 +900,23 @@ fn link_layer(link_type: u32, data: &[u8], layers: &mut Sink) -> Net {
             layers.push(Layer::Link, "IPoIB", 0, 44);
             ethertype(p, data, 44, layers)
         }
-        _ => Net::Other,
+        other => Net::Refused(Undecoded::LinkType(other)),
     }
 }
 
-/// Follow an EtherType through any number of VLAN tags.
+/// Follow an EtherType through VLAN tags (at most [`MAX_VLAN_TAGS`]),
+/// PPPoE and MPLS labels to the IP header.
 fn ethertype(mut etype: u16, data: &[u8], mut off: usize, layers: &mut Sink) -> Net {
+    let mut tags = 0;
     loop {
         match etype {
             0x0800 => return Net::V4(off),
             0x86dd => return Net::V6(off),
             0x8100 | 0x88a8 | 0x9100 => {
+                tags += 1;
+                if tags > MAX_VLAN_TAGS {
+                    return Net::Refused(Undecoded::VlanTags);
+                }
                 let Some(t) = be16(data, off + 2) else {
                     return Net::Other;
                 };
@@ -655,8 +924,249 @@ fn ethertype(mut etype: u16, data: &[u8], mut off: usize, layers: &mut Sink) -> 
                 etype = t;
                 off += 4;
             }
+            // PPPoE session stage (RFC 2516): version/type, code, session
+            // id, length, then PPP.
+            0x8864 => {
+                if data.get(off) != Some(&0x11) || data.len() < off + 6 {
+                    return Net::Other;
+                }
+                layers.push(Layer::Link, "PPPoE", off, off + 6);
+                return ppp(data, off + 6, layers);
+            }
+            0x8847 | 0x8848 => return mpls(data, off, layers),
             _ => return Net::Other,
         }
+    }
+}
+
+/// An MPLS label stack (RFC 3032) at `off`; after the bottom label, IPv4
+/// or IPv6 by the version nibble, as Wireshark guesses it.
+fn mpls(data: &[u8], mut off: usize, layers: &mut Sink) -> Net {
+    for _ in 0..MAX_MPLS_LABELS {
+        let Some(&bos) = data.get(off + 2) else {
+            return Net::Other;
+        };
+        if data.len() < off + 4 {
+            return Net::Other;
+        }
+        layers.push(Layer::Link, "MPLS label", off, off + 4);
+        off += 4;
+        if bos & 1 == 1 {
+            return match data.get(off).map(|b| b >> 4) {
+                Some(4) => Net::V4(off),
+                Some(6) => Net::V6(off),
+                _ => Net::Other,
+            };
+        }
+    }
+    Net::Refused(Undecoded::MplsLabels)
+}
+
+/// A PPP header at `off` (RFC 1661): the address and control bytes of HDLC
+/// framing when present, then the protocol field (one byte when
+/// compressed, RFC 1661 section 6.5).
+fn ppp(data: &[u8], off: usize, layers: &mut Sink) -> Net {
+    let mut pos = off;
+    if data.get(pos..pos + 2) == Some(&[0xff, 0x03][..]) {
+        pos += 2;
+    }
+    let Some(&first) = data.get(pos) else {
+        return Net::Other;
+    };
+    let (proto, len) = if first & 1 == 1 {
+        (u16::from(first), 1)
+    } else {
+        match be16(data, pos) {
+            Some(p) => (p, 2),
+            None => return Net::Other,
+        }
+    };
+    layers.push(Layer::Link, "PPP", off, pos + len);
+    match proto {
+        0x0021 => Net::V4(pos + len),
+        0x0057 => Net::V6(pos + len),
+        0x0281 => mpls(data, pos + len, layers),
+        _ => Net::Other,
+    }
+}
+
+/// Cisco HDLC: address, control, then an EtherType.
+fn chdlc(data: &[u8], layers: &mut Sink) -> Net {
+    let Some(p) = be16(data, 2) else {
+        return Net::Other;
+    };
+    layers.push(Layer::Link, "Cisco HDLC", 0, 4);
+    ethertype(p, data, 4, layers)
+}
+
+/// An IEEE 802.11 frame at `off`: only data frames carry IP, behind an
+/// LLC/SNAP header.
+fn wlan(data: &[u8], off: usize, layers: &mut Sink) -> Net {
+    let (Some(&fc0), Some(&fc1)) = (data.get(off), data.get(off + 1)) else {
+        return Net::Other;
+    };
+    let (version, kind, subtype) = (fc0 & 3, (fc0 >> 2) & 3, fc0 >> 4);
+    // Version 0 data frames; the "null" subtypes carry no body.
+    if version != 0 || kind != 2 || subtype & 4 != 0 {
+        return Net::Other;
+    }
+    let mut len = 24;
+    if fc1 & 3 == 3 {
+        // To and from the distribution system: a fourth address.
+        len += 6;
+    }
+    if subtype & 8 != 0 {
+        // QoS control, and the HT control field when the order bit is set.
+        len += 2;
+        if fc1 & 0x80 != 0 {
+            len += 4;
+        }
+    }
+    if data.len() < off + len {
+        return Net::Other;
+    }
+    layers.push(Layer::Link, "IEEE 802.11", off, off + len);
+    if fc1 & 0x40 != 0 {
+        return Net::Refused(Undecoded::Encrypted80211);
+    }
+    let llc = off + len;
+    if data.get(llc..llc + 6) != Some(&[0xaa, 0xaa, 0x03, 0, 0, 0][..]) {
+        return Net::Other;
+    }
+    let Some(t) = be16(data, llc + 6) else {
+        return Net::Other;
+    };
+    layers.push(Layer::Link, "LLC/SNAP", llc, llc + 8);
+    ethertype(t, data, llc + 8, layers)
+}
+
+/// GRE at `off` (RFC 2784 with RFC 2890's key and sequence number; version
+/// 1 is PPTP's, RFC 2637, with an acknowledgment number and PPP inside).
+fn gre(data: &[u8], off: usize, layers: &mut Sink) -> Net {
+    let (Some(fv), Some(proto)) = (be16(data, off), be16(data, off + 2)) else {
+        return Net::Other;
+    };
+    let version = fv & 7;
+    // RFC 1701's routing field is not followed (obsolete, unused).
+    if version > 1 || fv & 0x4000 != 0 {
+        return Net::Other;
+    }
+    let mut len = 4;
+    for bit in [0x8000, 0x2000, 0x1000] {
+        if fv & bit != 0 {
+            len += 4;
+        }
+    }
+    if version == 1 && fv & 0x0080 != 0 {
+        len += 4;
+    }
+    let inner = off + len;
+    if data.len() < inner {
+        return Net::Other;
+    }
+    layers.push(Layer::Network, "GRE", off, inner);
+    match proto {
+        0x880b => ppp(data, inner, layers),
+        // Transparent Ethernet bridging: a whole Ethernet frame inside.
+        0x6558 => {
+            let Some(t) = be16(data, inner + 12) else {
+                return Net::Other;
+            };
+            layers.push(Layer::Link, "Ethernet II", inner, inner + 14);
+            ethertype(t, data, inner + 14, layers)
+        }
+        p => ethertype(p, data, inner, layers),
+    }
+}
+
+/// UDP at `off`: a tunnel when it is GTP-U (port 2152) or L2TP (port 1701).
+fn udp_tunnel(data: &[u8], off: usize, layers: &mut Sink) -> Net {
+    let (Some(sport), Some(dport)) = (be16(data, off), be16(data, off + 2)) else {
+        return Net::Other;
+    };
+    if sport == 2152 || dport == 2152 {
+        gtp_u(data, off, layers)
+    } else if sport == 1701 || dport == 1701 {
+        l2tp(data, off, layers)
+    } else {
+        Net::Other
+    }
+}
+
+/// L2TP version 2 (RFC 2661) data messages after the UDP header at `off`:
+/// PPP inside.
+fn l2tp(data: &[u8], off: usize, layers: &mut Sink) -> Net {
+    let l = off + 8;
+    let Some(flags) = be16(data, l) else {
+        return Net::Other;
+    };
+    // Control messages (T bit) carry no user data.
+    if flags & 0x000f != 2 || flags & 0x8000 != 0 {
+        return Net::Other;
+    }
+    let mut len = 2 + 4;
+    if flags & 0x4000 != 0 {
+        len += 2;
+    }
+    if flags & 0x0800 != 0 {
+        len += 4;
+    }
+    if flags & 0x0200 != 0 {
+        let Some(pad) = be16(data, l + len) else {
+            return Net::Other;
+        };
+        len += 2 + usize::from(pad);
+    }
+    if data.len() < l + len {
+        return Net::Other;
+    }
+    layers.push(Layer::Transport, "UDP", off, l);
+    layers.push(Layer::Application, "L2TP", l, l + len);
+    ppp(data, l + len, layers)
+}
+
+/// GTP-U (3GPP TS 29.281) after the UDP header at `off`, carrying a user
+/// packet (G-PDU): the IP header inside.
+fn gtp_u(data: &[u8], off: usize, layers: &mut Sink) -> Net {
+    let g = off + 8;
+    let (Some(&flags), Some(&kind)) = (data.get(g), data.get(g + 1)) else {
+        return Net::Other;
+    };
+    // Version 1, protocol type GTP (not GTP'), message type G-PDU.
+    if flags >> 5 != 1 || flags & 0x10 == 0 || kind != 0xff {
+        return Net::Other;
+    }
+    let mut len = 8;
+    if flags & 0x07 != 0 {
+        // Sequence number, N-PDU number, next extension header type.
+        len += 4;
+        let Some(&(mut next)) = data.get(g + 11) else {
+            return Net::Other;
+        };
+        // Each extension header gives its length in 4-byte units and ends
+        // with the type of the next one; each is at least 4 bytes, so the
+        // walk ends within the frame.
+        while next != 0 {
+            let Some(&units) = data.get(g + len) else {
+                return Net::Other;
+            };
+            let l = usize::from(units) * 4;
+            let Some(&n) = data.get((g + len + l).wrapping_sub(1)).filter(|_| l > 0) else {
+                return Net::Other;
+            };
+            next = n;
+            len += l;
+        }
+    }
+    if data.len() < g + len {
+        return Net::Other;
+    }
+    layers.push(Layer::Transport, "UDP", off, g);
+    layers.push(Layer::Application, "GTP-U", g, g + len);
+    match data.get(g + len).map(|b| b >> 4) {
+        Some(4) => Net::V4(g + len),
+        Some(6) => Net::V6(g + len),
+        _ => Net::Other,
     }
 }
 
@@ -824,12 +1334,408 @@ mod tests {
         }
     }
 
+    /// An IPv4 header (no options) for `payload` bytes of protocol `proto`.
+    fn ip4(proto: u8, payload: usize, src: [u8; 4], dst: [u8; 4]) -> Vec<u8> {
+        let mut h = vec![0x45, 0];
+        h.extend_from_slice(&((20 + payload) as u16).to_be_bytes());
+        h.extend_from_slice(&[0, 1, 0, 0, 64, proto, 0, 0]);
+        h.extend_from_slice(&src);
+        h.extend_from_slice(&dst);
+        h
+    }
+
+    fn ip6(next: u8, payload: usize, last: u8) -> Vec<u8> {
+        let mut h = vec![0x60, 0, 0, 0];
+        h.extend_from_slice(&(payload as u16).to_be_bytes());
+        h.extend_from_slice(&[next, 64]);
+        for a in [1u8, last] {
+            let mut addr = [0u8; 16];
+            addr[0] = 0x20;
+            addr[1] = 0x01;
+            addr[15] = a;
+            h.extend_from_slice(&addr);
+        }
+        h
+    }
+
+    /// A SYN from port 1234 to 80, 20-byte header, `data` bytes of payload.
+    fn syn(data: usize) -> Vec<u8> {
+        let mut t = vec![
+            0x04, 0xd2, 0, 80, 0, 0, 0x03, 0xe8, 0, 0, 0, 0, 0x50, 0x02, 0xff, 0xff,
+        ];
+        t.extend_from_slice(&[0, 0, 0, 0]);
+        t.extend(std::iter::repeat_n(0xab, data));
+        t
+    }
+
+    /// IPv4 from 10.0.0.1 to 10.0.0.2 carrying [`syn`].
+    fn ip4_syn() -> Vec<u8> {
+        let mut f = ip4(6, 20, [10, 0, 0, 1], [10, 0, 0, 2]);
+        f.extend(syn(0));
+        f
+    }
+
+    fn eth(etype: u16) -> Vec<u8> {
+        let mut f = vec![2, 0, 0, 0, 0, 1, 2, 0, 0, 0, 0, 2];
+        f.extend_from_slice(&etype.to_be_bytes());
+        f
+    }
+
+    /// Decode `frame`; the segment and its layer names and byte ranges.
+    fn layers_of(link: u32, frame: &[u8]) -> (Decoded, Vec<(String, usize, usize)>) {
+        let out = Decoder::new().decode(link, frame, frame.len() as u32);
+        let DecodeOutcome::Tcp(d) = out else {
+            panic!("no TCP in {frame:02x?}: {out:?}");
+        };
+        let l = d
+            .layers
+            .iter()
+            .map(|l| (l.name.clone(), l.range.start, l.range.end))
+            .collect();
+        (d, l)
+    }
+
+    fn names(l: &[(String, usize, usize)]) -> Vec<&str> {
+        l.iter().map(|(n, _, _)| n.as_str()).collect()
+    }
+
+    #[test]
+    fn pppoe_session_carries_tcp() {
+        let mut f = eth(0x8864);
+        f.extend_from_slice(&[0x11, 0x00, 0x12, 0x34, 0, 42, 0x00, 0x21]);
+        f.extend(ip4_syn());
+        let (d, l) = layers_of(LINKTYPE_ETHERNET, &f);
+        assert_eq!(d.src.to_string(), "10.0.0.1:1234");
+        assert_eq!(
+            l[..4],
+            [
+                ("Ethernet II".into(), 0, 14),
+                ("PPPoE".into(), 14, 20),
+                ("PPP".into(), 20, 22),
+                ("IPv4".into(), 22, 42)
+            ]
+        );
+        assert_eq!(l[4], ("TCP".into(), 42, 62));
+        // Discovery stage (0x8863) carries no IP.
+        f[12..14].copy_from_slice(&[0x88, 0x63]);
+        assert_eq!(
+            Decoder::new().decode(1, &f, f.len() as u32),
+            DecodeOutcome::NotTcp
+        );
+    }
+
+    #[test]
+    fn gre_with_and_without_key_and_sequence() {
+        for (flags, extra) in [(0x0000u16, 0usize), (0x2000, 4), (0x3000, 8), (0xb000, 12)] {
+            let mut g = flags.to_be_bytes().to_vec();
+            g.extend_from_slice(&[0x08, 0x00]);
+            g.extend(std::iter::repeat_n(0x77, extra));
+            let inner = ip4_syn();
+            let mut f = eth(0x0800);
+            f.extend(ip4(
+                47,
+                g.len() + inner.len(),
+                [192, 0, 2, 1],
+                [192, 0, 2, 2],
+            ));
+            f.extend(&g);
+            f.extend(&inner);
+            let (d, l) = layers_of(LINKTYPE_ETHERNET, &f);
+            assert_eq!(d.dst.to_string(), "10.0.0.2:80", "flags {flags:#x}");
+            let gre_end = 34 + 4 + extra;
+            assert_eq!(
+                l[1..4],
+                [
+                    ("IPv4".into(), 14, 34),
+                    ("GRE".into(), 34, gre_end),
+                    ("IPv4".into(), gre_end, gre_end + 20)
+                ],
+                "flags {flags:#x}"
+            );
+        }
+        // Version 1 (PPTP): key always, acknowledgment number, PPP inside.
+        let mut g = vec![0x30, 0x81, 0x88, 0x0b, 0, 24, 0, 1, 0, 0, 0, 5, 0, 0, 0, 4];
+        g.extend_from_slice(&[0xff, 0x03, 0x00, 0x21]);
+        g.extend(ip4_syn());
+        let mut f = ip4(47, g.len(), [192, 0, 2, 1], [192, 0, 2, 2]);
+        f.extend(&g);
+        let (_, l) = layers_of(LINKTYPE_RAW, &f);
+        assert_eq!(names(&l), ["IPv4", "GRE", "PPP", "IPv4", "TCP"]);
+        assert_eq!(l[1], ("GRE".into(), 20, 36));
+    }
+
+    #[test]
+    fn mpls_label_stack_then_ip() {
+        let mut f = eth(0x8847);
+        f.extend_from_slice(&[0, 0x01, 0x00, 0x40, 0, 0x02, 0x01, 0x40]);
+        f.extend(ip4_syn());
+        let (_, l) = layers_of(LINKTYPE_ETHERNET, &f);
+        assert_eq!(
+            l[1..4],
+            [
+                ("MPLS label".into(), 14, 18),
+                ("MPLS label".into(), 18, 22),
+                ("IPv4".into(), 22, 42)
+            ]
+        );
+        // Past the limit of labels: refused and named.
+        let mut f = eth(0x8847);
+        for _ in 0..=MAX_MPLS_LABELS {
+            f.extend_from_slice(&[0, 0x01, 0x00, 0x40]);
+        }
+        f.extend_from_slice(&[0, 0x01, 0x01, 0x40]);
+        f.extend(ip4_syn());
+        let mut d = Decoder::new();
+        assert_eq!(d.decode(1, &f, f.len() as u32), DecodeOutcome::NotTcp);
+        assert_eq!(d.refused(), Some(Undecoded::MplsLabels));
+    }
+
+    #[test]
+    fn ip_in_ip_all_three_ways() {
+        // 6in4
+        let mut inner = ip6(6, 20, 2);
+        inner.extend(syn(0));
+        let mut f = ip4(41, inner.len(), [192, 0, 2, 1], [192, 0, 2, 2]);
+        f.extend(&inner);
+        let (d, l) = layers_of(LINKTYPE_RAW, &f);
+        assert_eq!(d.src.to_string(), "[2001::1]:1234");
+        assert_eq!(l[..2], [("IPv4".into(), 0, 20), ("IPv6".into(), 20, 60)]);
+        // 4in6
+        let inner = ip4_syn();
+        let mut f = ip6(4, inner.len(), 9);
+        f.extend(&inner);
+        let (d, l) = layers_of(LINKTYPE_RAW, &f);
+        assert_eq!(d.src.to_string(), "10.0.0.1:1234");
+        assert_eq!(names(&l), ["IPv6", "IPv4", "TCP"]);
+        // IPv4 in IPv4
+        let mut f = ip4(4, inner.len(), [192, 0, 2, 1], [192, 0, 2, 2]);
+        f.extend(&inner);
+        let (_, l) = layers_of(LINKTYPE_RAW, &f);
+        assert_eq!(l[1], ("IPv4".into(), 20, 40));
+        // Tunnels inside tunnels, past the limit: refused and named.
+        let mut f = ip4_syn();
+        for _ in 0..=MAX_TUNNELS {
+            let mut outer = ip4(4, f.len(), [192, 0, 2, 1], [192, 0, 2, 2]);
+            outer.extend(&f);
+            f = outer;
+        }
+        let mut d = Decoder::new();
+        assert_eq!(
+            d.decode(LINKTYPE_RAW, &f, f.len() as u32),
+            DecodeOutcome::NotTcp
+        );
+        assert_eq!(d.refused(), Some(Undecoded::Tunnels));
+    }
+
+    #[test]
+    fn gtp_u_with_and_without_extension_headers() {
+        for ext in [false, true] {
+            let inner = ip4_syn();
+            let mut g = if ext {
+                // E flag; sequence, N-PDU, next type 0x85 (PDU session
+                // container), one 4-byte extension header, then none.
+                vec![
+                    0x34, 0xff, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0x85, 1, 0x10, 0x01, 0,
+                ]
+            } else {
+                vec![0x30, 0xff, 0, 0, 0, 0, 0, 1]
+            };
+            let glen = g.len();
+            g.extend(&inner);
+            let mut udp = vec![0x08, 0x68, 0x08, 0x68];
+            udp.extend_from_slice(&((8 + g.len()) as u16).to_be_bytes());
+            udp.extend_from_slice(&[0, 0]);
+            udp.extend(&g);
+            let mut f = eth(0x0800);
+            f.extend(ip4(17, udp.len(), [192, 0, 2, 1], [192, 0, 2, 2]));
+            f.extend(&udp);
+            let (d, l) = layers_of(LINKTYPE_ETHERNET, &f);
+            assert_eq!(d.src.to_string(), "10.0.0.1:1234");
+            assert_eq!(
+                l[2..5],
+                [
+                    ("UDP".into(), 34, 42),
+                    ("GTP-U".into(), 42, 42 + glen),
+                    ("IPv4".into(), 42 + glen, 62 + glen)
+                ]
+            );
+        }
+        // Other UDP is not a tunnel.
+        let mut f = ip4(17, 28, [192, 0, 2, 1], [192, 0, 2, 2]);
+        f.extend_from_slice(&[0, 53, 0, 53, 0, 28, 0, 0]);
+        f.extend(ip4_syn());
+        let mut d = Decoder::new();
+        assert_eq!(
+            d.decode(LINKTYPE_RAW, &f, f.len() as u32),
+            DecodeOutcome::NotTcp
+        );
+        assert_eq!(d.refused(), None);
+    }
+
+    #[test]
+    fn ppp_and_cisco_hdlc_link_types() {
+        let mut f = vec![0xff, 0x03, 0x00, 0x21];
+        f.extend(ip4_syn());
+        let (_, l) = layers_of(LINKTYPE_PPP, &f);
+        assert_eq!(l[..2], [("PPP".into(), 0, 4), ("IPv4".into(), 4, 24)]);
+        // Protocol field compressed to one byte.
+        let mut f = vec![0x21];
+        f.extend(ip4_syn());
+        assert_eq!(layers_of(LINKTYPE_PPP, &f).1[0], ("PPP".into(), 0, 1));
+        let mut f = vec![0x0f, 0x00, 0x08, 0x00];
+        f.extend(ip4_syn());
+        for link in [LINKTYPE_C_HDLC, LINKTYPE_PPP] {
+            let (_, l) = layers_of(link, &f);
+            assert_eq!(
+                l[..2],
+                [("Cisco HDLC".into(), 0, 4), ("IPv4".into(), 4, 24)]
+            );
+        }
+    }
+
+    #[test]
+    fn radiotap_802_11_data_frames_with_llc_snap() {
+        // Radiotap: version 0, length 12 (present flags and one field).
+        let mut f = vec![0, 0, 12, 0, 0x02, 0, 0, 0, 0x10, 0, 0, 0];
+        // QoS data (subtype 8), from the DS; 24-byte header and QoS control.
+        f.extend_from_slice(&[0x88, 0x02, 0, 0]);
+        f.extend(std::iter::repeat_n(0x11, 18));
+        f.extend_from_slice(&[0x10, 0x00, 0x00, 0x00]);
+        f.extend_from_slice(&[0xaa, 0xaa, 0x03, 0, 0, 0, 0x08, 0x00]);
+        f.extend(ip4_syn());
+        let (_, l) = layers_of(LINKTYPE_IEEE802_11_RADIOTAP, &f);
+        assert_eq!(
+            l[..4],
+            [
+                ("radiotap".into(), 0, 12),
+                ("IEEE 802.11".into(), 12, 38),
+                ("LLC/SNAP".into(), 38, 46),
+                ("IPv4".into(), 46, 66)
+            ]
+        );
+        // Protected: refused and named; a beacon is simply not TCP.
+        f[13] |= 0x40;
+        let mut d = Decoder::new();
+        assert_eq!(d.decode(127, &f, f.len() as u32), DecodeOutcome::NotTcp);
+        assert_eq!(d.refused(), Some(Undecoded::Encrypted80211));
+        f[12] = 0x80;
+        assert_eq!(d.decode(127, &f, f.len() as u32), DecodeOutcome::NotTcp);
+        assert_eq!(d.refused(), None);
+    }
+
+    #[test]
+    fn unknown_link_types_and_deep_vlan_stacks_are_named() {
+        let mut d = Decoder::new();
+        assert_eq!(d.decode(129, &[0; 60], 60), DecodeOutcome::NotTcp);
+        assert_eq!(d.refused(), Some(Undecoded::LinkType(129)));
+        assert_eq!(
+            Undecoded::LinkType(129).describe(26, 1),
+            "26 frames of link type 129 (ARCNET) not decoded"
+        );
+        for (tags, ok) in [
+            (MAX_VLAN_TAGS, true),
+            (MAX_VLAN_TAGS + 1, false),
+            (65_000, false),
+        ] {
+            let mut f = eth(0x8100);
+            for i in 0..tags {
+                let next: u16 = if i + 1 == tags { 0x0800 } else { 0x8100 };
+                f.extend_from_slice(&[0, 5]);
+                f.extend_from_slice(&next.to_be_bytes());
+            }
+            f.extend(ip4_syn());
+            let out = d.decode(1, &f, f.len() as u32);
+            if ok {
+                let DecodeOutcome::Tcp(t) = out else {
+                    panic!("{tags} tags: {out:?}")
+                };
+                assert_eq!(t.layers.len(), 1 + tags + 2);
+            } else {
+                assert_eq!(out, DecodeOutcome::NotTcp, "{tags} tags");
+                assert_eq!(d.refused(), Some(Undecoded::VlanTags));
+            }
+        }
+    }
+
+    /// IPv4 fragment of datagram `id` at `offset` with `data`.
+    fn frag4(id: u16, offset: usize, more: bool, data: &[u8]) -> Vec<u8> {
+        let mut f = ip4(6, data.len(), [10, 0, 0, 1], [10, 0, 0, 2]);
+        f[4..6].copy_from_slice(&id.to_be_bytes());
+        let fo = (offset / 8) as u16 | if more { 0x2000 } else { 0 };
+        f[6..8].copy_from_slice(&fo.to_be_bytes());
+        f.extend_from_slice(data);
+        f
+    }
+
+    #[test]
+    fn fragments_in_any_order_with_overlaps_and_empties() {
+        let seg = syn(60);
+        let mut d = Decoder::new();
+        let pieces = [
+            frag4(5, 40, true, &seg[40..64]),
+            frag4(5, 0, true, &[]),
+            frag4(5, 64, false, &seg[64..]),
+            frag4(5, 16, true, &seg[16..48]),
+            // Same offset, later: the first one's bytes stay.
+            frag4(5, 16, true, &[0xee; 8]),
+            // A lower offset overlapping 16..24: its bytes win there.
+            frag4(5, 8, true, &[&seg[8..16], &[0xdd; 8][..]].concat()),
+        ];
+        for p in &pieces {
+            assert_eq!(
+                d.decode(LINKTYPE_RAW, p, p.len() as u32),
+                DecodeOutcome::FragmentHeld
+            );
+        }
+        let last = frag4(5, 0, true, &seg[..8]);
+        let DecodeOutcome::Tcp(t) = d.decode(LINKTYPE_RAW, &last, last.len() as u32) else {
+            panic!("not reassembled");
+        };
+        assert!(t.reassembled);
+        assert_eq!(t.len, 60);
+        assert_eq!(
+            t.seg.payload[..4],
+            [0xdd; 4],
+            "bytes 20..24 come from offset 8"
+        );
+        assert_eq!(t.seg.payload[4..], seg[24..]);
+        assert_eq!(d.held_datagrams(), 0);
+        assert_eq!(d.held_bytes(), 0);
+    }
+
+    #[test]
+    fn a_datagram_of_too_many_fragments_is_dropped_and_named() {
+        let mut d = Decoder::new();
+        let empty = frag4(9, 0, true, &[]);
+        for _ in 0..MAX_FRAGMENTS {
+            assert_eq!(
+                d.decode(LINKTYPE_RAW, &empty, 20),
+                DecodeOutcome::FragmentHeld
+            );
+            assert_eq!(d.refused(), None);
+        }
+        // Empty fragments are charged too.
+        assert!(d.held_bytes() >= MAX_FRAGMENTS * FRAGMENT_OVERHEAD);
+        assert_eq!(d.decode(LINKTYPE_RAW, &empty, 20), DecodeOutcome::NotTcp);
+        assert_eq!(d.refused(), Some(Undecoded::Fragments));
+        assert_eq!((d.held_datagrams(), d.held_bytes()), (0, 0));
+        // Many datagrams: the oldest go first, the bytes held stay bounded.
+        for id in 0..3000u16 {
+            let f = frag4(id, 0, true, &[0; 1024]);
+            let _ = d.decode(LINKTYPE_RAW, &f, f.len() as u32);
+            assert!(d.held_datagrams() <= MAX_HELD_DATAGRAMS);
+            assert!(d.held_bytes() <= MAX_HELD_BYTES);
+        }
+    }
+
     #[test]
     fn no_panic_on_garbage() {
         let mut d = Decoder::new();
         let mut x: u32 = 12345;
         for len in 0..200usize {
-            for lt in [0, 1, 12, 14, 101, 108, 113, 228, 229, 239, 242, 276, 9999] {
+            for lt in [
+                0, 1, 9, 12, 14, 50, 101, 104, 105, 108, 113, 127, 228, 229, 239, 242, 276, 9999,
+            ] {
                 let data: Vec<u8> = (0..len)
                     .map(|_| {
                         x = x.wrapping_mul(1_103_515_245).wrapping_add(12345);

@@ -289,6 +289,10 @@ impl<'a> App<'a> {
         app.conns = summaries.to_vec();
         app.frame_numbers = true;
         app.show_future = true;
+        if app.conns.len() == 1 {
+            // One connection: there is nothing to choose.
+            app.show(0);
+        }
         app
     }
 
@@ -399,6 +403,11 @@ impl<'a> App<'a> {
                         }
                         file.index = Some(idx);
                         file.opening = file.pending.take();
+                        if file.opening.is_none() && file.loaded.is_none() && self.conns.len() == 1
+                        {
+                            // One connection: there is nothing to choose.
+                            file.opening = Some(self.conns[0].stream);
+                        }
                     }
                     Err(e) => {
                         file.pending = None;

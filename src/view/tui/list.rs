@@ -216,11 +216,43 @@ fn layout(
     cols
 }
 
+/// An `ip:port` cut to `w` columns in the middle of the address, never in
+/// the port: `[2001:db8:…:7334]:443`. Two connections of one host differ
+/// in the port, so it is the part the list must keep.
+fn shorten_addr(text: &str, w: usize) -> String {
+    if width(text) <= w {
+        return text.to_string();
+    }
+    let Some(colon) = text.rfind(':') else {
+        return truncate(text, w);
+    };
+    let (addr, port) = text.split_at(colon);
+    let (open, addr, close) = match addr.strip_prefix('[').and_then(|a| a.strip_suffix(']')) {
+        Some(inner) => ("[", inner, "]"),
+        None => ("", addr, ""),
+    };
+    let kept = w.saturating_sub(open.len() + close.len() + port.len() + 1);
+    if kept < 2 {
+        // Not even room for a little of the address: the port alone.
+        let tail = format!("…{close}{port}");
+        return tail.chars().skip(width(&tail).saturating_sub(w)).collect();
+    }
+    let chars: Vec<char> = addr.chars().collect();
+    let head = kept.div_ceil(2);
+    let tail = kept - head;
+    let h: String = chars[..head.min(chars.len())].iter().collect();
+    let t: String = chars[chars.len().saturating_sub(tail)..].iter().collect();
+    format!("{open}{h}…{t}{close}{port}")
+}
+
 fn row(cols: &[(usize, usize)], cells: impl Fn(&Col) -> String) -> String {
     let mut out = String::new();
     for &(i, cw) in cols {
         let c = &COLS[i];
-        let text = cells(c);
+        let mut text = cells(c);
+        if matches!(i, 1 | 2) {
+            text = shorten_addr(&text, cw);
+        }
         out.push_str(&if c.right {
             fit_right(&text, cw)
         } else {
@@ -464,4 +496,48 @@ fn gauge_line(app: &App, file: &FileState, w: u16) -> Line<'static> {
         Span::styled("━".repeat(filled), t.current()),
         Span::styled("─".repeat(bar - filled), t.dim()),
     ])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_shortened_address_keeps_its_port() {
+        let v6 = "[2001:db8:85a3:1234:5678:8a2e:370:7334]:44321";
+        assert_eq!(shorten_addr(v6, 60), v6);
+        let s = shorten_addr(v6, 24);
+        assert_eq!(width(&s), 24);
+        assert_eq!(s, "[2001:db8…70:7334]:44321");
+        assert_eq!(shorten_addr("192.168.100.200:8080", 14), "192.….200:8080");
+        // Too narrow for any of the address: the port still shows.
+        assert!(shorten_addr(v6, 7).ends_with(":44321"));
+    }
+
+    #[test]
+    fn long_ipv6_rows_keep_both_ports_at_80_columns() {
+        let s = Summary {
+            stream: 12,
+            client: "[2001:db8:85a3:1234:5678:8a2e:370:7334]:44321"
+                .parse()
+                .unwrap(),
+            server: "[2001:db8:85a3:ffff:5678:8a2e:370:1]:443".parse().unwrap(),
+            packets: 1234,
+            bytes: 999_999,
+            start: 0.0,
+            duration: 12.5,
+            handshake: Handshake::Complete,
+            handshake_rtt: Some(0.01),
+            close: Close::Fin,
+            flags_seen: 0x1f,
+            final_states: Default::default(),
+            one_sided: None,
+        };
+        let conns = [s.clone()];
+        let cols = layout(&conns, 80 - MARK, Lang::En, None);
+        let line = row(&cols, |c| (c.cell)(&s, Lang::En));
+        assert!(width(&line) <= 80 - MARK, "{line}");
+        assert!(line.contains("]:44321 "), "{line}");
+        assert!(line.ends_with("]:443"), "{line}");
+    }
 }
