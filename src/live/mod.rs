@@ -323,8 +323,8 @@ pub fn run_sniff(args: &SniffArgs) -> Result<()> {
     } else {
         sniff::Keep::Nothing
     };
-    let mut src =
-        sniff::SniffSource::new(sniffer, &args.iface, args.port, writer, keep).with_limit(args.count);
+    let mut src = sniff::SniffSource::new(sniffer, &args.iface, args.port, writer, keep)
+        .with_limit(args.count);
     // For tests and scripts: the socket is open from here on.
     eprintln!(
         "synack: capturing {} on {}{}",

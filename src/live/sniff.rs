@@ -546,3 +546,101 @@ pub fn stream_out(
     }
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::tcp::segment::{Flags, Segment};
+    use crate::tcp::seq::SeqNum;
+    use std::net::SocketAddr;
+
+    /// A source on `lo` fed by hand (the capture thread idles: nothing is
+    /// sent to the port it filters on). None without CAP_NET_RAW.
+    fn source(keep: Keep) -> Option<SniffSource> {
+        let Ok(sock) = super::super::sniffer::RawSocket::open("lo") else {
+            eprintln!("SKIP: needs CAP_NET_RAW (run as root)");
+            return None;
+        };
+        Some(SniffSource::new(
+            Sniffer::start(sock),
+            "lo",
+            Some(9),
+            None,
+            keep,
+        ))
+    }
+
+    /// `n` connections to port 9, each SYN, SYN/ACK, ACK, RST.
+    fn feed(src: &mut SniffSource, n: u32) {
+        let server: SocketAddr = "127.0.0.1:9".parse().unwrap();
+        let mut t = 1_000_000_000i128;
+        for i in 0..n {
+            let client: SocketAddr = format!(
+                "127.0.{}.{}:{}",
+                1 + i / 60000,
+                1 + i % 200,
+                1024 + i % 60000
+            )
+            .parse()
+            .unwrap();
+            let (c, s) = (SeqNum(1000 + i), SeqNum(5000 + i));
+            for (seg, from, to) in [
+                (Segment::new(c, SeqNum(0), Flags::SYN), client, server),
+                (
+                    Segment::new(s, c + 1, Flags::SYN | Flags::ACK),
+                    server,
+                    client,
+                ),
+                (Segment::new(c + 1, s + 1, Flags::ACK), client, server),
+                (
+                    Segment::new(c + 1, s + 1, Flags::RST | Flags::ACK),
+                    client,
+                    server,
+                ),
+            ] {
+                let data = crate::wire::build::frame(&seg, from, to, 1).data;
+                t += 10_000;
+                let orig_len = data.len() as u32;
+                src.take(Frame {
+                    ts_nanos: t,
+                    data,
+                    orig_len,
+                });
+            }
+        }
+    }
+
+    #[test]
+    fn the_terminal_ui_keeps_a_bounded_window_and_says_so() {
+        let Some(mut src) = source(Keep::Latest) else {
+            return;
+        };
+        feed(&mut src, 8_000);
+        assert_eq!(src.segments(), 32_000);
+        let tl = src.timeline();
+        assert!(tl.steps.len() <= MAX_BROWSE_STEPS, "{}", tl.steps.len());
+        assert!(tl.steps.len() >= MAX_BROWSE_STEPS / 2);
+        // The latest steps are the ones kept, in order.
+        let last = tl.steps.last().and_then(|s| s.segment.as_ref()).unwrap();
+        assert_eq!(last.frame, 32_000);
+        assert_eq!(tl.streams.len(), 8_000, "every stream stays addressable");
+        assert!(src.status().contains("older let go"), "{}", src.status());
+        src.finish().unwrap();
+        assert_eq!(src.summaries().len(), 8_000);
+    }
+
+    #[test]
+    fn the_text_modes_hand_each_step_out_and_keep_none() {
+        let Some(mut src) = source(Keep::Nothing) else {
+            return;
+        };
+        feed(&mut src, 3);
+        let mut frames = Vec::new();
+        src.drain_ready(|s| frames.push(s.segment.as_ref().unwrap().frame));
+        assert!(src.timeline().steps.is_empty());
+        src.finish().unwrap();
+        src.drain_ready(|s| frames.push(s.segment.as_ref().unwrap().frame));
+        assert_eq!(frames, (1..=12).collect::<Vec<u64>>());
+        src.drain_ready(|_| panic!("handed out twice"));
+    }
+}

@@ -326,21 +326,34 @@ mod tests {
         .iter()
         .map(|f| f[14..].to_vec())
         .collect();
-        assert_eq!(
-            kernel_verdicts(&prog, &frames),
-            [true, false, true, false]
-        );
+        assert_eq!(kernel_verdicts(&prog, &frames), [true, false, true, false]);
     }
 
     #[test]
     fn the_outgoing_copy_is_dropped_in_the_kernel() {
         let prog = program(LINKTYPE_ETHERNET, None, 100).unwrap();
-        assert_eq!(prog[0], Insn { code: LD_W_ABS, jt: 0, jf: 0, k: AD_PKTTYPE });
+        assert_eq!(
+            prog[0],
+            Insn {
+                code: LD_W_ABS,
+                jt: 0,
+                jf: 0,
+                k: AD_PKTTYPE
+            }
+        );
         let drop = prog.len() - 1 - 2;
         assert_eq!(prog[1].code, JEQ_K);
         assert_eq!(prog[1].k, 4);
         assert_eq!(prog[1].jt as usize, drop, "outgoing jumps to `ret #0`");
-        assert_eq!(prog[prog.len() - 1], Insn { code: RET_K, jt: 0, jf: 0, k: 0 });
+        assert_eq!(
+            prog[prog.len() - 1],
+            Insn {
+                code: RET_K,
+                jt: 0,
+                jf: 0,
+                k: 0
+            }
+        );
         assert_eq!(prog[prog.len() - 2].k, 100, "accept keeps the snap length");
     }
 

@@ -192,7 +192,8 @@ impl Ring {
             }
             let snaplen = rd(off + H_SNAPLEN) as usize;
             // SAFETY: `off + H_MAC + 2 <= BLOCK_SIZE` (checked above).
-            let mac = unsafe { std::ptr::read_unaligned(b.add(off + H_MAC) as *const u16) } as usize;
+            let mac =
+                unsafe { std::ptr::read_unaligned(b.add(off + H_MAC) as *const u16) } as usize;
             if off + mac + snaplen > BLOCK_SIZE {
                 break;
             }
