@@ -22,10 +22,12 @@ use std::time::{Duration, Instant};
 
 /// Terminal UI: at most this many steps are kept to browse.
 pub const MAX_BROWSE_STEPS: usize = 20_000;
-/// Terminal UI: at most this many bytes of frames are kept in those steps.
-pub const MAX_BROWSE_BYTES: usize = 64 << 20;
-/// Terminal UI: summaries kept of connections the tracker forgot.
-pub const MAX_BROWSE_SUMMARIES: usize = 100_000;
+/// Terminal UI: at most this many bytes of frames are kept in those steps
+/// (the UI copies the timeline when it changes, so this counts twice).
+pub const MAX_BROWSE_BYTES: usize = 16 << 20;
+/// Terminal UI: summaries kept of connections the tracker forgot (the
+/// connection list is copied when it changes, too).
+pub const MAX_BROWSE_SUMMARIES: usize = 20_000;
 /// Frames taken in one [`SniffSource::wait`], so that the caller writes
 /// out and checks for Ctrl-C often even while frames keep coming.
 const MAX_BATCH: usize = 4096;
