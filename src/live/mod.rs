@@ -338,7 +338,8 @@ pub fn run_sniff(args: &SniffArgs) -> Result<()> {
         }
     );
     if let Some(n) = src.note() {
-        eprintln!("synack: note: {n}");
+        // A note only: a closed stderr must not make it a failure.
+        let _ = writeln!(io::stderr(), "synack: note: {n}");
     }
     // Without --plain/--json on a terminal the terminal UI drives `src` as
     // a LiveSource (until q; --count and --duration are for the text modes).

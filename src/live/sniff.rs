@@ -533,15 +533,19 @@ pub fn stream_out(
     }
     result?;
     finished?;
+    // Notes only: a closed stderr must not turn them into a failure.
+    use std::io::Write;
     let dropped = src.dropped();
     if dropped > 0 {
-        eprintln!(
+        let _ = writeln!(
+            std::io::stderr(),
             "synack: the kernel dropped {dropped} frames that synack did not read in time; \
              the steps after them may be wrong"
         );
     }
     if src.unshown() > 0 {
-        eprintln!(
+        let _ = writeln!(
+            std::io::stderr(),
             "synack: {} frames captured before the stop were not shown (no time left)",
             src.unshown()
         );

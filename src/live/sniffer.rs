@@ -306,10 +306,15 @@ impl Sniffer {
         if self.handle.is_none() {
             return Ok(());
         }
-        match bpf::program(self.link_type, port, SNAP_LEN as u32) {
-            Some(prog) => bpf::attach(self.fd, &prog),
-            None => Ok(()),
-        }
+        let Some(prog) = bpf::program(self.link_type, port, SNAP_LEN as u32) else {
+            return Ok(());
+        };
+        bpf::attach(self.fd, &prog)?;
+        // Drops so far were of the unfiltered traffic (a flood on another
+        // port, between opening the socket and now): not worth a warning.
+        ring::take_drops(self.fd);
+        self.shared.dropped.store(0, Ordering::Relaxed);
+        Ok(())
     }
 
     /// Frames the kernel dropped because synack did not read them fast
