@@ -247,3 +247,149 @@ fn ctrl_c_still_finishes_the_saved_capture() {
     assert_eq!(left.len(), 1);
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+fn have(tool: &str) -> bool {
+    Command::new("sh")
+        .args(["-c", &format!("command -v {tool}")])
+        .output()
+        .is_ok_and(|o| o.status.success())
+}
+
+/// Segments of each kind in the NDJSON `sniff` printed, counted as the
+/// lines come (the output of a flood is too long to hold in a test).
+#[derive(Default, Debug)]
+struct Counts {
+    lines: u64,
+    syn: u64,
+    syn_ack: u64,
+    rst: u64,
+    other_port: u64,
+}
+
+/// 20 000 loopback connections to one port as fast as they can be made,
+/// each opened (SYN, SYN/ACK, ACK) and aborted by the client (RST), while
+/// `synack sniff --port P --json` runs with its address space capped
+/// (`prlimit --as`) and a kill timer (`timeout`). Every segment must come
+/// out, and SIGINT must end it at once. Before the sniffer read through a
+/// ring with a kernel filter and forgot finished connections, it fell
+/// behind quadratically, lost segments and took half a minute to stop.
+#[test]
+fn a_connection_flood_is_followed_segment_by_segment_and_ctrl_c_stops_it() {
+    if !can_sniff() {
+        return;
+    }
+    if !have("prlimit") || !have("timeout") {
+        eprintln!("SKIP: needs prlimit and timeout (util-linux, coreutils)");
+        return;
+    }
+    const CONNS: u64 = 20_000;
+    // Address space, not resident memory: a 32 MiB ring, thread stacks and
+    // malloc's per-thread arenas count (about 175 MB at the start of a
+    // debug build), so the cap is roomy; what it catches is memory that
+    // grows with the number of segments.
+    const AS_LIMIT: &str = "300000000";
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let mut child = Command::new("timeout")
+        .args(["-s", "KILL", "180", "prlimit"])
+        .arg(format!("--as={AS_LIMIT}"))
+        .arg(env!("CARGO_BIN_EXE_synack"))
+        .args(["sniff", "--port", &port.to_string(), "--json"])
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("start timeout prlimit synack sniff");
+    let mut err = BufReader::new(child.stderr.take().unwrap());
+    let mut line = String::new();
+    err.read_line(&mut line).unwrap();
+    assert!(line.contains("capturing"), "sniff did not start: {line}");
+    let stderr = std::thread::spawn(move || {
+        let mut rest = String::new();
+        let _ = err.read_to_string(&mut rest);
+        rest
+    });
+    let counts = std::sync::Arc::new(std::sync::Mutex::new(Counts::default()));
+    let reader = {
+        let counts = counts.clone();
+        let out = child.stdout.take().unwrap();
+        let p = port.to_string();
+        std::thread::spawn(move || {
+            for line in BufReader::new(out).lines() {
+                let Ok(line) = line else { break };
+                let mut c = counts.lock().unwrap();
+                c.lines += 1;
+                if line.contains(r#""flags":["SYN"]"#) {
+                    c.syn += 1;
+                } else if line.contains(r#""flags":["SYN","ACK"]"#) {
+                    c.syn_ack += 1;
+                } else if line.contains(r#""flags":["RST""#) {
+                    c.rst += 1;
+                }
+                if !line.contains(&format!(r#""sport":{p},"#))
+                    && !line.contains(&format!(r#""dport":{p},"#))
+                {
+                    c.other_port += 1;
+                }
+            }
+        })
+    };
+
+    // The load, bounded in count and in time; one connection at a time, so
+    // that each is exactly SYN, SYN/ACK, ACK, RST (the server end is
+    // aborted too, after the client's RST, so it sends nothing or a RST).
+    let start = std::time::Instant::now();
+    let mut made = 0u64;
+    while made < CONNS && start.elapsed() < Duration::from_secs(90) {
+        let c = TcpStream::connect(("127.0.0.1", port)).unwrap();
+        let (s, _) = listener.accept().unwrap();
+        let _ = socket2::SockRef::from(&c).set_linger(Some(Duration::ZERO));
+        drop(c);
+        let _ = socket2::SockRef::from(&s).set_linger(Some(Duration::ZERO));
+        drop(s);
+        made += 1;
+    }
+    assert!(made >= CONNS / 4, "only {made} connections were made");
+
+    // Wait (bounded) for every segment to be printed, then Ctrl-C.
+    let want = 4 * made;
+    let waited = std::time::Instant::now();
+    while counts.lock().unwrap().lines < want && waited.elapsed() < Duration::from_secs(60) {
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    // SAFETY: signalling our own child (`timeout`, which passes it on).
+    unsafe {
+        libc::kill(child.id() as i32, libc::SIGINT);
+    }
+    let signalled = std::time::Instant::now();
+    let status = loop {
+        if let Some(st) = child.try_wait().unwrap() {
+            break Some(st);
+        }
+        if signalled.elapsed() > Duration::from_secs(10) {
+            let _ = child.kill();
+            let _ = child.wait();
+            break None;
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    reader.join().unwrap();
+    let stderr = stderr.join().unwrap();
+    let c = counts.lock().unwrap();
+    assert!(
+        status.is_some(),
+        "sniff did not stop within 10 s of SIGINT; {c:?}; stderr: {stderr}"
+    );
+    assert!(
+        status.unwrap().success(),
+        "sniff failed ({status:?}); {c:?}; stderr: {stderr}"
+    );
+    assert_eq!(c.other_port, 0, "segments of another port: {c:?}");
+    assert_eq!(c.syn, made, "every SYN: {c:?}; stderr: {stderr}");
+    assert_eq!(c.syn_ack, made, "every SYN/ACK: {c:?}; stderr: {stderr}");
+    // The server end may send a RST of its own if the client's had not
+    // been taken in yet when it was closed.
+    assert!(c.rst >= made, "every RST: {c:?}; stderr: {stderr}");
+    assert!(c.lines >= want, "4 segments per connection: {c:?}");
+    assert!(!stderr.contains("dropped"), "{stderr}");
+}

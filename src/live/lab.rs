@@ -433,7 +433,7 @@ impl Lab {
     fn drain(&mut self) -> Result<bool> {
         let mut changed = false;
         loop {
-            match self.sniffer.rx.try_recv() {
+            match self.sniffer.try_recv() {
                 Ok(Ok(f)) => changed |= self.take(f),
                 Ok(Err(e)) => return Err(anyhow::anyhow!("capture on {} failed: {e}", self.iface)),
                 Err(_) => return Ok(changed),
@@ -459,7 +459,7 @@ impl Lab {
             if now >= until {
                 return Ok(());
             }
-            match self.sniffer.rx.recv_timeout(until - now) {
+            match self.sniffer.recv_timeout(until - now) {
                 Ok(Ok(f)) => {
                     if self.take(f) {
                         last = Instant::now();

@@ -18,7 +18,7 @@ pub mod sniffer;
 
 use crate::cli::{Format, LiveArgs, OutputArgs, SniffArgs};
 use crate::pcap::PcapWriter;
-use crate::timeline::{LiveSource, Step, Timeline};
+use crate::timeline::{LiveSource, Timeline};
 use crate::view::{json, plain};
 use anyhow::{Result, bail};
 use std::io::{self, IsTerminal, Write};
@@ -327,39 +327,17 @@ fn interactive_plain(lab: &mut lab::Lab) -> Result<()> {
     }
 }
 
-/// One line per segment for `sniff --plain` (and the terminal until the UI
-/// drives the sniffer).
-fn sniff_line(s: &Step) -> String {
-    let Some(v) = &s.segment else {
-        return String::new();
-    };
-    let calls = crate::explain::side_calls(s);
-    let note: Vec<String> = [crate::timeline::Side::Client, crate::timeline::Side::Server]
-        .iter()
-        .filter_map(|side| calls[side.index()].as_ref().map(|c| format!("{side}: {c}")))
-        .collect();
-    format!(
-        "#{:<3} s{} {:>10.6}  {} > {}  {:<4} seq {} ack {} len {} win {}  client {} / server {}{}{}",
-        v.frame,
-        s.stream,
-        s.time,
-        v.src,
-        v.dst,
-        v.seg.flags.wireshark(),
-        v.seq_rel,
-        v.ack_rel,
-        v.len,
-        v.seg.win,
-        crate::timeline::state_name(s.after.client),
-        crate::timeline::state_name(s.after.server),
-        if note.is_empty() { "" } else { "  " },
-        note.join("; ")
-    )
-}
-
 pub fn run_sniff(args: &SniffArgs) -> Result<()> {
     let (sniffer, writer) = start_capture(&args.iface, args.save.as_deref(), args.force)?;
-    let mut src = sniff::SniffSource::new(sniffer, &args.iface, args.port, writer);
+    let out_args = &args.output;
+    let tui = out_args.format().is_none() && !out_args.brief && io::stdout().is_terminal();
+    let keep = if tui {
+        sniff::Keep::Latest
+    } else {
+        sniff::Keep::Nothing
+    };
+    let mut src = sniff::SniffSource::new(sniffer, &args.iface, args.port, writer, keep)
+        .with_limit(args.count);
     // For tests and scripts: the socket is open from here on.
     eprintln!(
         "synack: capturing {} on {}{}",
@@ -372,67 +350,27 @@ pub fn run_sniff(args: &SniffArgs) -> Result<()> {
             ""
         }
     );
+    if let Some(n) = src.note() {
+        // A note only: a closed stderr must not make it a failure.
+        let _ = writeln!(io::stderr(), "synack: note: {n}");
+    }
     // Without --plain/--json on a terminal the terminal UI drives `src` as
     // a LiveSource (until q; --count and --duration are for the text modes).
-    let out_args = &args.output;
-    if out_args.format().is_none() && !out_args.brief && io::stdout().is_terminal() {
+    if tui {
         let run = crate::view::tui::run_live(&mut src, args.output.tui());
         let finished = src.finish();
         run?;
         return finished;
     }
-    let json_out = args.output.format() == Some(Format::Json);
     // The CLI keeps --duration finite and in range, so this cannot panic.
     let deadline = args
         .duration
         .map(|d| Instant::now() + Duration::from_secs_f64(d));
-    let mut out = io::BufWriter::new(io::stdout().lock());
-    let mut printed = 0usize;
-    let mut print_new =
-        |src: &sniff::SniffSource, out: &mut io::BufWriter<io::StdoutLock>| -> io::Result<()> {
-            let steps = &src.timeline().steps;
-            for s in &steps[printed..] {
-                if json_out {
-                    serde_json::to_writer(&mut *out, &json::step_value_in(s, crate::app::lang()))?;
-                    out.write_all(b"\n")?;
-                } else {
-                    writeln!(out, "{}", sniff_line(s))?;
-                }
-            }
-            printed = steps.len();
-            out.flush()
-        };
-    let mut result: Result<()> = Ok(());
-    loop {
-        if stopped()
-            || args.count.is_some_and(|n| src.segments() >= n)
-            || deadline.is_some_and(|d| Instant::now() >= d)
-        {
-            break;
-        }
-        if let Err(e) = src.wait(Duration::from_millis(50), args.count) {
-            result = Err(e);
-            break;
-        }
-        match print_new(&src, &mut out) {
-            Err(e) if e.kind() == io::ErrorKind::BrokenPipe => break,
-            Err(e) => {
-                result = Err(e.into());
-                break;
-            }
-            Ok(()) => {}
-        }
-    }
-    let finished = src.finish();
-    match print_new(&src, &mut out) {
-        Err(e) if e.kind() == io::ErrorKind::BrokenPipe => {}
-        other => other?,
-    }
-    result?;
-    finished?;
-    if !json_out {
-        let _ = writeln!(out, "{}", src.status());
-        let _ = out.flush();
-    }
-    Ok(())
+    sniff::stream_out(
+        &mut src,
+        args.output.format() == Some(Format::Json),
+        args.count,
+        deadline,
+        &stopped,
+    )
 }

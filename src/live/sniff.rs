@@ -1,49 +1,114 @@
 //! `synack sniff`: follow the TCP connections other programs make on an
 //! interface, through the same decoder and tracker as a capture file.
+//!
+//! The work per segment does not grow with what came before: the tracker
+//! runs in its streaming mode (as `inspect --json` does), forgetting a
+//! connection once it is finished and summarised. In the text modes each
+//! step is written out as soon as it is decided and then let go
+//! ([`Keep::Nothing`]); the terminal UI needs a timeline to browse, so it
+//! keeps the latest [`MAX_BROWSE_STEPS`] steps and the summaries of at most
+//! [`MAX_BROWSE_SUMMARIES`] forgotten connections ([`Keep::Latest`]), and
+//! says in the status line when older ones were let go.
 
 use super::sniffer::{Frame, Sniffer};
 use crate::pcap::PcapWriter;
-use crate::tcp::tracker::Tracker;
-use crate::timeline::{LiveSource, Timeline};
-use crate::wire::decode::{DecodeOutcome, Decoder};
+use crate::tcp::tracker::{Summary, Tracker};
+use crate::timeline::{LiveSource, Side, Step, StreamInfo, Timeline};
+use crate::wire::decode::{DecodeOutcome, Decoder, Detail};
 use anyhow::{Context, Result};
+use std::collections::VecDeque;
 use std::sync::mpsc::RecvTimeoutError;
-use std::time::Duration;
+use std::time::{Duration, Instant};
+
+/// Terminal UI: at most this many steps are kept to browse.
+pub const MAX_BROWSE_STEPS: usize = 20_000;
+/// Terminal UI: at most this many bytes of frames are kept in those steps
+/// (the UI copies the timeline when it changes, so this counts twice).
+pub const MAX_BROWSE_BYTES: usize = 16 << 20;
+/// Terminal UI: summaries kept of connections the tracker forgot (the
+/// connection list is copied when it changes, too).
+pub const MAX_BROWSE_SUMMARIES: usize = 20_000;
+/// Frames taken in one [`SniffSource::wait`], so that the caller writes
+/// out and checks for Ctrl-C often even while frames keep coming.
+const MAX_BATCH: usize = 4096;
+/// After Ctrl-C, frames already captured are still taken for this long;
+/// the rest are counted and left.
+const FINISH_BUDGET: Duration = Duration::from_millis(500);
+
+/// What the source holds on to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Keep {
+    /// Steps are handed out by [`SniffSource::drain_ready`] and dropped.
+    Nothing,
+    /// The latest steps stay in the timeline, for the terminal UI.
+    Latest,
+}
 
 pub struct SniffSource {
     sniffer: Sniffer,
     iface: String,
     port: Option<u16>,
+    keep: Keep,
+    /// Stop taking segments after this many (`--count`).
+    limit: Option<u64>,
     decoder: Decoder,
     tracker: Tracker,
-    /// Frames counted (and saved): every frame without `--port`, the
-    /// matching TCP frames with it.
+    /// Frames counted (and saved): the matching TCP frames.
     frames: u64,
     /// TCP segments taken in.
     segments: u64,
+    /// Connections seen.
+    conns: u64,
     writer: Option<PcapWriter>,
     write_error: Option<String>,
     t0: Option<i128>,
     timeline: Timeline,
+    /// [`Keep::Nothing`]: steps decided and not yet handed out.
+    ready: Vec<Step>,
+    /// [`Keep::Latest`]: steps and frame bytes let go from the front.
+    steps_let_go: u64,
+    kept_bytes: usize,
+    /// [`Keep::Latest`]: summaries of forgotten connections, in stream order.
+    forgotten: VecDeque<Summary>,
+    summaries_let_go: u64,
+    /// Frames captured before Ctrl-C that there was no time left to take.
+    unshown: u64,
     stopped: bool,
 }
 
 impl SniffSource {
+    /// Follow what `sniffer` captures; with `port`, only that port's
+    /// segments, which the kernel is asked to filter.
     pub fn new(
         sniffer: Sniffer,
         iface: &str,
         port: Option<u16>,
         writer: Option<PcapWriter>,
+        keep: Keep,
     ) -> SniffSource {
+        // Only slower without it: the port is checked here again anyway.
+        let _ = sniffer.set_filter(port);
         let what = port.map_or_else(|| "all TCP".to_string(), |p| format!("TCP port {p}"));
+        let detail = match keep {
+            // What the NDJSON and text lines show: no payload copy.
+            Keep::Nothing => Detail {
+                layers: true,
+                options: true,
+                payload: false,
+            },
+            Keep::Latest => Detail::ALL,
+        };
         SniffSource {
             sniffer,
             iface: iface.to_string(),
             port,
-            decoder: Decoder::new(),
-            tracker: Tracker::new(),
+            keep,
+            limit: None,
+            decoder: Decoder::with_detail(detail),
+            tracker: Tracker::streaming(true),
             frames: 0,
             segments: 0,
+            conns: 0,
             writer,
             write_error: None,
             t0: None,
@@ -53,12 +118,40 @@ impl SniffSource {
                 streams: Vec::new(),
                 steps: Vec::new(),
             },
+            ready: Vec::new(),
+            steps_let_go: 0,
+            kept_bytes: 0,
+            forgotten: VecDeque::new(),
+            summaries_let_go: 0,
+            unshown: 0,
             stopped: false,
         }
     }
 
+    /// Take no more than `n` segments (`--count`).
+    pub fn with_limit(mut self, n: Option<u64>) -> SniffSource {
+        self.limit = n;
+        self
+    }
+
     pub fn segments(&self) -> u64 {
         self.segments
+    }
+
+    /// Frames the kernel dropped because they were not read in time.
+    pub fn dropped(&self) -> u64 {
+        self.sniffer.dropped()
+    }
+
+    /// Frames captured before the stop but not taken in (see
+    /// [`FINISH_BUDGET`]).
+    pub fn unshown(&self) -> u64 {
+        self.unshown
+    }
+
+    /// Why capturing costs more than it should, if it does.
+    pub fn note(&self) -> Option<&str> {
+        self.sniffer.note()
     }
 
     fn save(&mut self, f: &Frame) {
@@ -72,20 +165,19 @@ impl SniffSource {
         }
     }
 
+    fn full(&self) -> bool {
+        self.limit.is_some_and(|n| self.segments >= n)
+    }
+
     /// Take one frame; true when it was a TCP segment of interest.
     fn take(&mut self, f: Frame) -> bool {
+        if self.full() {
+            return false;
+        }
         let link = self.sniffer.link_type;
-        let outcome = self.decoder.decode(link, &f.data, f.orig_len);
-        let d = match outcome {
+        let d = match self.decoder.decode(link, &f.data, f.orig_len) {
             DecodeOutcome::Tcp(d) => d,
-            _ => {
-                if self.port.is_none() {
-                    self.frames += 1;
-                    self.t0.get_or_insert(f.ts_nanos);
-                    self.save(&f);
-                }
-                return false;
-            }
+            _ => return false,
         };
         if let Some(p) = self.port
             && d.src.port() != p
@@ -99,61 +191,155 @@ impl SniffSource {
         self.save(&f);
         let time = (f.ts_nanos - t0) as f64 / 1e9;
         let captured = f.data.len();
+        let data = match self.keep {
+            Keep::Latest => f.data,
+            Keep::Nothing => Vec::new(),
+        };
         self.tracker.push(crate::capture::observe_frame(
             self.frames,
             time,
             link,
-            f.data,
+            data,
             captured,
             f.orig_len,
             d,
         ));
+        self.conns = self.conns.max(self.tracker.stream_of_last() as u64 + 1);
         while let Some(step) = self.tracker.pop() {
-            self.timeline.steps.push(step);
+            self.place(step);
         }
-        self.timeline.streams = self.tracker.streams();
+        while let Some(s) = self.tracker.pop_summary() {
+            self.keep_summary(s);
+        }
         true
     }
 
-    fn drain(&mut self) -> Result<bool> {
-        let mut changed = false;
-        loop {
-            match self.sniffer.rx.try_recv() {
-                Ok(Ok(f)) => changed |= self.take(f),
-                Ok(Err(e)) => anyhow::bail!("capture on {} failed: {e}", self.iface),
-                Err(_) => return Ok(changed),
+    fn place(&mut self, step: Step) {
+        match self.keep {
+            Keep::Nothing => self.ready.push(step),
+            Keep::Latest => {
+                let streams = &mut self.timeline.streams;
+                if let Some(v) = &step.segment
+                    && streams.len() <= step.stream as usize
+                {
+                    let (client, server) = match v.from {
+                        Side::Client => (v.src, v.dst),
+                        Side::Server => (v.dst, v.src),
+                    };
+                    streams.resize(step.stream as usize + 1, StreamInfo { client, server });
+                }
+                self.kept_bytes += bytes_of(&step);
+                self.timeline.steps.push(step);
+                self.trim();
             }
         }
     }
 
-    /// Wait up to `timeout` for a frame, then take all that are waiting.
-    /// Stops early once `limit` segments are in.
-    pub fn wait(&mut self, timeout: Duration, limit: Option<u64>) -> Result<bool> {
-        let mut changed = false;
-        match self.sniffer.rx.recv_timeout(timeout) {
-            Ok(Ok(f)) => changed |= self.take(f),
-            Ok(Err(e)) => anyhow::bail!("capture on {} failed: {e}", self.iface),
-            Err(RecvTimeoutError::Timeout) | Err(RecvTimeoutError::Disconnected) => {}
+    /// Let the oldest steps go once over the bounds, a quarter at a time so
+    /// that the shifting is paid once per many steps.
+    fn trim(&mut self) {
+        let steps = &mut self.timeline.steps;
+        if steps.len() <= MAX_BROWSE_STEPS && self.kept_bytes <= MAX_BROWSE_BYTES {
+            return;
         }
-        while limit.is_none_or(|n| self.segments < n) {
-            match self.sniffer.rx.try_recv() {
+        let mut n = steps.len().saturating_sub(MAX_BROWSE_STEPS * 3 / 4);
+        let mut bytes: usize = steps[..n].iter().map(bytes_of).sum();
+        while n < steps.len() && self.kept_bytes - bytes > MAX_BROWSE_BYTES * 3 / 4 {
+            bytes += bytes_of(&steps[n]);
+            n += 1;
+        }
+        steps.drain(..n);
+        self.kept_bytes -= bytes;
+        self.steps_let_go += n as u64;
+    }
+
+    fn keep_summary(&mut self, s: Summary) {
+        if self.keep == Keep::Latest {
+            if self.forgotten.len() >= MAX_BROWSE_SUMMARIES {
+                self.forgotten.pop_front();
+                self.summaries_let_go += 1;
+            }
+            self.forgotten.push_back(s);
+        }
+    }
+
+    /// Hand each step decided since the last call to `f`, in order, and
+    /// let it go ([`Keep::Nothing`]).
+    pub fn drain_ready(&mut self, mut f: impl FnMut(&Step)) {
+        for step in self.ready.drain(..) {
+            f(&step);
+            if let Some(v) = step.segment {
+                let layers = v.bytes.map(|b| b.layers).unwrap_or_default();
+                self.decoder.recycle(layers, v.seg.options);
+            }
+        }
+    }
+
+    fn failed(&self, e: std::io::Error) -> anyhow::Error {
+        anyhow::anyhow!("capture on {} failed: {e}", self.iface)
+    }
+
+    /// Take what is waiting, at most [`MAX_BATCH`] frames.
+    fn drain(&mut self) -> Result<bool> {
+        let mut changed = false;
+        for _ in 0..MAX_BATCH {
+            match self.sniffer.try_recv() {
                 Ok(Ok(f)) => changed |= self.take(f),
-                Ok(Err(e)) => anyhow::bail!("capture on {} failed: {e}", self.iface),
+                Ok(Err(e)) => return Err(self.failed(e)),
                 Err(_) => break,
             }
         }
         Ok(changed)
     }
 
-    /// Stop capturing, settle the held steps and finish the `--save` file.
-    pub fn finish(&mut self) -> Result<()> {
-        self.stopped = true;
-        self.sniffer.stop();
-        self.tracker.finish();
-        while let Some(step) = self.tracker.pop() {
-            self.timeline.steps.push(step);
+    /// Wait up to `timeout` for a frame, then take what is waiting (at most
+    /// [`MAX_BATCH`] frames, and never past the limit).
+    pub fn wait(&mut self, timeout: Duration) -> Result<bool> {
+        let mut changed = false;
+        match self.sniffer.recv_timeout(timeout) {
+            Ok(Ok(f)) => changed |= self.take(f),
+            Ok(Err(e)) => return Err(self.failed(e)),
+            Err(RecvTimeoutError::Timeout) | Err(RecvTimeoutError::Disconnected) => {}
         }
-        self.timeline.streams = self.tracker.streams();
+        if !self.full() {
+            changed |= self.drain()?;
+        }
+        Ok(changed)
+    }
+
+    /// Stop capturing, take the frames captured until then (for at most
+    /// [`FINISH_BUDGET`]), settle the held steps and finish the `--save`
+    /// file.
+    pub fn finish(&mut self) -> Result<()> {
+        if !self.stopped {
+            self.stopped = true;
+            self.sniffer.stop();
+            let until = Instant::now() + FINISH_BUDGET;
+            let mut error = None;
+            while let Ok(r) = self.sniffer.try_recv() {
+                match r {
+                    Ok(_) if Instant::now() >= until => self.unshown += 1,
+                    Ok(f) => {
+                        self.take(f);
+                    }
+                    Err(e) => {
+                        error.get_or_insert(e);
+                    }
+                }
+            }
+            self.tracker.finish();
+            while let Some(step) = self.tracker.pop() {
+                self.place(step);
+            }
+            // Summarise what is left, for the connection list.
+            self.tracker.finish();
+            while let Some(s) = self.tracker.pop_summary() {
+                self.keep_summary(s);
+            }
+            if let Some(e) = error {
+                return Err(self.failed(e));
+            }
+        }
         if let Some(w) = self.writer.take() {
             w.finish().context("cannot finish the --save file")?;
         }
@@ -162,6 +348,13 @@ impl SniffSource {
         }
         Ok(())
     }
+}
+
+fn bytes_of(s: &Step) -> usize {
+    s.segment
+        .as_ref()
+        .and_then(|v| v.bytes.as_ref())
+        .map_or(0, |b| b.data.len())
 }
 
 impl LiveSource for SniffSource {
@@ -183,16 +376,19 @@ impl LiveSource for SniffSource {
     fn finished(&self) -> bool {
         self.stopped
     }
-    fn summaries(&self) -> Vec<crate::tcp::tracker::Summary> {
-        self.tracker.summaries()
+    fn summaries(&self) -> Vec<Summary> {
+        let mut all: Vec<Summary> = self.forgotten.iter().cloned().collect();
+        all.extend(self.tracker.summaries());
+        all
     }
 
     fn status(&self) -> String {
         let what = self
             .port
             .map_or_else(|| "TCP".to_string(), |p| format!("port {p}"));
-        let conns = self.timeline.streams.len();
-        if crate::app::lang() == crate::explain::Lang::Zh {
+        let conns = self.conns;
+        let zh = crate::app::lang() == crate::explain::Lang::Zh;
+        let mut s = if zh {
             format!(
                 "正在 {} 上抓取 {what}：{} 帧，{} 个 TCP 报文段，{conns} 个连接",
                 self.iface, self.frames, self.segments
@@ -202,6 +398,255 @@ impl LiveSource for SniffSource {
                 "capturing {what} on {}: {} frames, {} TCP segments, {conns} connection(s)",
                 self.iface, self.frames, self.segments
             )
+        };
+        if self.steps_let_go > 0 {
+            s.push_str(&if zh {
+                format!(
+                    "；只保留最近 {} 步（已舍弃 {} 步）",
+                    self.timeline.steps.len(),
+                    self.steps_let_go
+                )
+            } else {
+                format!(
+                    "; keeping the latest {} steps ({} older let go)",
+                    self.timeline.steps.len(),
+                    self.steps_let_go
+                )
+            });
         }
+        if self.summaries_let_go > 0 {
+            s.push_str(&if zh {
+                format!("；{} 个旧连接已从列表移除", self.summaries_let_go)
+            } else {
+                format!("; {} old connections off the list", self.summaries_let_go)
+            });
+        }
+        let dropped = self.dropped();
+        if dropped > 0 {
+            s.push_str(&if zh {
+                format!("；内核丢弃了 {dropped} 帧（读取跟不上）")
+            } else {
+                format!("; {dropped} frames dropped by the kernel (not read in time)")
+            });
+        }
+        s
+    }
+}
+
+/// One line per segment for `sniff --plain`.
+fn sniff_line(s: &Step) -> String {
+    let Some(v) = &s.segment else {
+        return String::new();
+    };
+    let calls = crate::explain::side_calls(s);
+    let note: Vec<String> = [Side::Client, Side::Server]
+        .iter()
+        .filter_map(|side| calls[side.index()].as_ref().map(|c| format!("{side}: {c}")))
+        .collect();
+    format!(
+        "#{:<3} s{} {:>10.6}  {} > {}  {:<4} seq {} ack {} len {} win {}  client {} / server {}{}{}",
+        v.frame,
+        s.stream,
+        s.time,
+        v.src,
+        v.dst,
+        v.seg.flags.wireshark(),
+        v.seq_rel,
+        v.ack_rel,
+        v.len,
+        v.seg.win,
+        crate::timeline::state_name(s.after.client),
+        crate::timeline::state_name(s.after.server),
+        if note.is_empty() { "" } else { "  " },
+        note.join("; ")
+    )
+}
+
+/// Write what is in `buf` to stdout. False when stdout was closed (a
+/// `| head`): the capture ends quietly.
+fn write_out(out: &mut std::io::StdoutLock<'_>, buf: &mut Vec<u8>) -> Result<bool> {
+    use std::io::Write;
+    let r = out.write_all(buf).and_then(|_| out.flush());
+    buf.clear();
+    match r {
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(false),
+        other => other.map(|_| true).context("cannot write to stdout"),
+    }
+}
+
+/// The text modes of `sniff` (`--plain`, `--json`): each step is written
+/// as soon as it is decided and then let go, until `stopped()` (Ctrl-C),
+/// `count` segments or the `deadline`.
+pub fn stream_out(
+    src: &mut SniffSource,
+    json_out: bool,
+    count: Option<u64>,
+    deadline: Option<Instant>,
+    stopped: &dyn Fn() -> bool,
+) -> Result<()> {
+    let lang = crate::app::lang();
+    let mut writer = crate::view::json::StepWriter::new();
+    let mut buf: Vec<u8> = Vec::with_capacity(256 << 10);
+    let mut format = |buf: &mut Vec<u8>, s: &Step| {
+        if json_out {
+            writer.push(buf, s, lang);
+        } else {
+            buf.extend_from_slice(sniff_line(s).as_bytes());
+            buf.push(b'\n');
+        }
+    };
+    let mut out = std::io::stdout().lock();
+    let mut result: Result<()> = Ok(());
+    let mut open = true;
+    loop {
+        if stopped()
+            || count.is_some_and(|n| src.segments() >= n)
+            || deadline.is_some_and(|d| Instant::now() >= d)
+        {
+            break;
+        }
+        if let Err(e) = src.wait(Duration::from_millis(50)) {
+            result = Err(e);
+            break;
+        }
+        src.drain_ready(|s| format(&mut buf, s));
+        match write_out(&mut out, &mut buf) {
+            Ok(true) => {}
+            Ok(false) => {
+                open = false;
+                break;
+            }
+            Err(e) => {
+                result = Err(e);
+                break;
+            }
+        }
+    }
+    let finished = src.finish();
+    if open {
+        src.drain_ready(|s| format(&mut buf, s));
+        if !json_out {
+            buf.extend_from_slice(src.status().as_bytes());
+            buf.push(b'\n');
+        }
+        write_out(&mut out, &mut buf)?;
+    }
+    result?;
+    finished?;
+    // Notes only: a closed stderr must not turn them into a failure.
+    use std::io::Write;
+    let dropped = src.dropped();
+    if dropped > 0 {
+        let _ = writeln!(
+            std::io::stderr(),
+            "synack: the kernel dropped {dropped} frames that synack did not read in time; \
+             the steps after them may be wrong"
+        );
+    }
+    if src.unshown() > 0 {
+        let _ = writeln!(
+            std::io::stderr(),
+            "synack: {} frames captured before the stop were not shown (no time left)",
+            src.unshown()
+        );
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::tcp::segment::{Flags, Segment};
+    use crate::tcp::seq::SeqNum;
+    use std::net::SocketAddr;
+
+    /// A source on `lo` fed by hand (the capture thread idles: nothing is
+    /// sent to the port it filters on). None without CAP_NET_RAW.
+    fn source(keep: Keep) -> Option<SniffSource> {
+        let Ok(sock) = super::super::sniffer::RawSocket::open("lo") else {
+            eprintln!("SKIP: needs CAP_NET_RAW (run as root)");
+            return None;
+        };
+        Some(SniffSource::new(
+            Sniffer::start(sock),
+            "lo",
+            Some(9),
+            None,
+            keep,
+        ))
+    }
+
+    /// `n` connections to port 9, each SYN, SYN/ACK, ACK, RST.
+    fn feed(src: &mut SniffSource, n: u32) {
+        let server: SocketAddr = "127.0.0.1:9".parse().unwrap();
+        let mut t = 1_000_000_000i128;
+        for i in 0..n {
+            let client: SocketAddr = format!(
+                "127.0.{}.{}:{}",
+                1 + i / 60000,
+                1 + i % 200,
+                1024 + i % 60000
+            )
+            .parse()
+            .unwrap();
+            let (c, s) = (SeqNum(1000 + i), SeqNum(5000 + i));
+            for (seg, from, to) in [
+                (Segment::new(c, SeqNum(0), Flags::SYN), client, server),
+                (
+                    Segment::new(s, c + 1, Flags::SYN | Flags::ACK),
+                    server,
+                    client,
+                ),
+                (Segment::new(c + 1, s + 1, Flags::ACK), client, server),
+                (
+                    Segment::new(c + 1, s + 1, Flags::RST | Flags::ACK),
+                    client,
+                    server,
+                ),
+            ] {
+                let data = crate::wire::build::frame(&seg, from, to, 1).data;
+                t += 10_000;
+                let orig_len = data.len() as u32;
+                src.take(Frame {
+                    ts_nanos: t,
+                    data,
+                    orig_len,
+                });
+            }
+        }
+    }
+
+    #[test]
+    fn the_terminal_ui_keeps_a_bounded_window_and_says_so() {
+        let Some(mut src) = source(Keep::Latest) else {
+            return;
+        };
+        feed(&mut src, 8_000);
+        assert_eq!(src.segments(), 32_000);
+        let tl = src.timeline();
+        assert!(tl.steps.len() <= MAX_BROWSE_STEPS, "{}", tl.steps.len());
+        assert!(tl.steps.len() >= MAX_BROWSE_STEPS / 2);
+        // The latest steps are the ones kept, in order.
+        let last = tl.steps.last().and_then(|s| s.segment.as_ref()).unwrap();
+        assert_eq!(last.frame, 32_000);
+        assert_eq!(tl.streams.len(), 8_000, "every stream stays addressable");
+        assert!(src.status().contains("older let go"), "{}", src.status());
+        src.finish().unwrap();
+        assert_eq!(src.summaries().len(), 8_000);
+    }
+
+    #[test]
+    fn the_text_modes_hand_each_step_out_and_keep_none() {
+        let Some(mut src) = source(Keep::Nothing) else {
+            return;
+        };
+        feed(&mut src, 3);
+        let mut frames = Vec::new();
+        src.drain_ready(|s| frames.push(s.segment.as_ref().unwrap().frame));
+        assert!(src.timeline().steps.is_empty());
+        src.finish().unwrap();
+        src.drain_ready(|s| frames.push(s.segment.as_ref().unwrap().frame));
+        assert_eq!(frames, (1..=12).collect::<Vec<u64>>());
+        src.drain_ready(|_| panic!("handed out twice"));
     }
 }

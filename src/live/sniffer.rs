@@ -2,22 +2,27 @@
 //! interface, read in its own thread, frames sent over a channel.
 //!
 //! The socket is opened with libc rather than through pnet because the lab
-//! needs three things pnet's receive API does not hand out: the frame's
-//! true length (`MSG_TRUNC`, so a cut frame is never taken for a whole one),
-//! the packet type (to drop the outgoing copy of each loopback frame, in
-//! case `PACKET_IGNORE_OUTGOING` is not available) and the kernel's receive
-//! timestamp (`SO_TIMESTAMPNS`).
+//! needs what pnet's receive API does not hand out: the frame's true
+//! length (so a cut frame is never taken for a whole one), the packet type
+//! (to drop the outgoing copy of each loopback frame, in case
+//! `PACKET_IGNORE_OUTGOING` is not available) and the kernel's receive
+//! timestamp; and `sniff` needs a `TPACKET_V3` ring ([`ring`]) and a
+//! socket filter ([`bpf`]) to keep up with a connection flood.
 //!
 //! On loopback every frame passes the packet taps twice, once leaving
 //! (`PACKET_OUTGOING`) and once arriving (`PACKET_HOST`): the socket asks
 //! the kernel to ignore the outgoing copies (`PACKET_IGNORE_OUTGOING`,
-//! Linux 4.20) and the reader drops any that still come.
+//! Linux 4.20), the filter drops them too, and the reader drops any that
+//! still come.
+
+pub mod bpf;
+pub mod ring;
 
 use std::ffi::CString;
 use std::io;
 use std::os::fd::{AsRawFd, FromRawFd, OwnedFd};
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
 use std::sync::mpsc;
 use std::thread::JoinHandle;
 use std::time::Duration;
@@ -217,52 +222,134 @@ pub fn now_nanos() -> i128 {
         .map_or(0, |d| d.as_nanos() as i128)
 }
 
+/// At most this many bytes of frames wait between the capture thread and
+/// the reader; beyond it the thread stops taking frames out of the ring,
+/// so a reader that falls behind makes the kernel drop (and count) frames
+/// rather than synack's memory grow.
+pub const MAX_IN_FLIGHT: usize = 16 << 20;
+/// How long the capture thread waits in one `poll` before checking whether
+/// to stop (well within a second, for Ctrl-C).
+const POLL_MS: i32 = 100;
+
+/// What the capture thread and the reader share.
+#[derive(Default)]
+struct Shared {
+    stop: AtomicBool,
+    /// Bytes of the frames sent and not yet received.
+    in_flight: AtomicUsize,
+    /// Frames the kernel dropped (ring or queue full).
+    dropped: AtomicU64,
+}
+
+fn cost(f: &Frame) -> usize {
+    f.data.len() + std::mem::size_of::<Frame>()
+}
+
 /// A running capture thread.
 pub struct Sniffer {
-    pub rx: mpsc::Receiver<io::Result<Frame>>,
+    rx: mpsc::Receiver<io::Result<Frame>>,
     pub link_type: u32,
-    stop: Arc<AtomicBool>,
+    shared: Arc<Shared>,
+    /// The socket's descriptor, for the filter; valid while `handle` is.
+    fd: i32,
     handle: Option<JoinHandle<()>>,
+    /// Set when the ring could not be set up and frames are read one
+    /// `recvmsg` at a time.
+    note: Option<String>,
 }
 
 impl Sniffer {
-    /// Start reading `sock` in a thread of its own.
+    /// Start reading `sock` in a thread of its own, through a `TPACKET_V3`
+    /// ring (or `recvmsg` when the ring cannot be set up).
     pub fn start(sock: RawSocket) -> Sniffer {
         let (tx, rx) = mpsc::channel();
-        let stop = Arc::new(AtomicBool::new(false));
+        let shared = Arc::new(Shared::default());
         let link_type = sock.link_type;
-        let flag = stop.clone();
+        let fd = sock.fd.as_raw_fd();
+        let (ring, note) = match ring::Ring::setup(fd) {
+            Ok(r) => (Some(r), None),
+            Err(e) => (
+                None,
+                Some(format!(
+                    "no TPACKET_V3 ring ({e}); reading one frame at a time, which costs more CPU"
+                )),
+            ),
+        };
+        let sh = shared.clone();
         let handle = std::thread::Builder::new()
             .name("synack-sniffer".into())
-            .spawn(move || {
-                let mut buf = vec![0u8; SNAP_LEN];
-                while !flag.load(Ordering::Relaxed) {
-                    match sock.recv(&mut buf) {
-                        Ok(Some(f)) => {
-                            if tx.send(Ok(f)).is_err() {
-                                return;
-                            }
-                        }
-                        Ok(None) => {}
-                        Err(e) => {
-                            let _ = tx.send(Err(e));
-                            return;
-                        }
-                    }
-                }
+            .spawn(move || match ring {
+                Some(ring) => read_ring(&sock, ring, &tx, &sh),
+                None => read_recv(&sock, &tx, &sh),
             })
             .expect("spawn the sniffer thread");
         Sniffer {
             rx,
             link_type,
-            stop,
+            shared,
+            fd,
             handle: Some(handle),
+            note,
         }
     }
 
-    /// Stop the thread (it notices within one read timeout).
+    /// Why the capture is slower than it could be, if it is.
+    pub fn note(&self) -> Option<&str> {
+        self.note.as_deref()
+    }
+
+    /// Let the kernel pass only TCP segments with `port` at either end
+    /// (every TCP segment without a port). Frames already queued are not
+    /// filtered: the reader must still check. Best effort: on an error the
+    /// socket stays unfiltered, which is only slower.
+    pub fn set_filter(&self, port: Option<u16>) -> io::Result<()> {
+        if self.handle.is_none() {
+            return Ok(());
+        }
+        let Some(prog) = bpf::program(self.link_type, port, SNAP_LEN as u32) else {
+            return Ok(());
+        };
+        bpf::attach(self.fd, &prog)?;
+        // Drops so far were of the unfiltered traffic (a flood on another
+        // port, between opening the socket and now): not worth a warning.
+        ring::take_drops(self.fd);
+        self.shared.dropped.store(0, Ordering::Relaxed);
+        Ok(())
+    }
+
+    /// Frames the kernel dropped because synack did not read them fast
+    /// enough.
+    pub fn dropped(&self) -> u64 {
+        self.shared.dropped.load(Ordering::Relaxed)
+    }
+
+    fn took(&self, r: &io::Result<Frame>) {
+        if let Ok(f) = r {
+            self.shared.in_flight.fetch_sub(cost(f), Ordering::Relaxed);
+        }
+    }
+
+    /// The next frame if one is waiting.
+    pub fn try_recv(&self) -> Result<io::Result<Frame>, mpsc::TryRecvError> {
+        let r = self.rx.try_recv()?;
+        self.took(&r);
+        Ok(r)
+    }
+
+    /// The next frame, waiting up to `timeout` for it.
+    pub fn recv_timeout(
+        &self,
+        timeout: Duration,
+    ) -> Result<io::Result<Frame>, mpsc::RecvTimeoutError> {
+        let r = self.rx.recv_timeout(timeout)?;
+        self.took(&r);
+        Ok(r)
+    }
+
+    /// Stop the thread (it notices within [`POLL_MS`]). Frames it had
+    /// already sent can still be received.
     pub fn stop(&mut self) {
-        self.stop.store(true, Ordering::Relaxed);
+        self.shared.stop.store(true, Ordering::Relaxed);
         if let Some(h) = self.handle.take() {
             let _ = h.join();
         }
@@ -275,6 +362,85 @@ impl Drop for Sniffer {
     }
 }
 
+/// Hand `f` to the reader, waiting while too much is in flight. False when
+/// the reader is gone or the capture stops meanwhile.
+fn send(f: Frame, tx: &mpsc::Sender<io::Result<Frame>>, sh: &Shared) -> bool {
+    while sh.in_flight.load(Ordering::Relaxed) > MAX_IN_FLIGHT {
+        if sh.stop.load(Ordering::Relaxed) {
+            return false;
+        }
+        std::thread::sleep(Duration::from_millis(1));
+    }
+    sh.in_flight.fetch_add(cost(&f), Ordering::Relaxed);
+    tx.send(Ok(f)).is_ok()
+}
+
+fn read_ring(
+    sock: &RawSocket,
+    mut ring: ring::Ring,
+    tx: &mpsc::Sender<io::Result<Frame>>,
+    sh: &Shared,
+) {
+    let fd = sock.fd.as_raw_fd();
+    let mut batch: Vec<Frame> = Vec::new();
+    // After the stop flag, one more pass takes what the ring already holds.
+    let mut last_pass = false;
+    loop {
+        if sh.stop.load(Ordering::Relaxed) {
+            last_pass = true;
+        }
+        let r = ring.read(fd, if last_pass { 0 } else { POLL_MS }, |rf| {
+            if rf.pkttype == libc::PACKET_OUTGOING || rf.ifindex != sock.ifindex {
+                return;
+            }
+            batch.push(Frame {
+                ts_nanos: rf.ts_nanos,
+                data: rf.data.to_vec(),
+                orig_len: rf.orig_len,
+            });
+        });
+        match r {
+            Ok(0) if last_pass => break,
+            Ok(_) => {}
+            Err(e) => {
+                let _ = tx.send(Err(e));
+                return;
+            }
+        }
+        // The block is back with the kernel before any wait below.
+        for f in batch.drain(..) {
+            if !send(f, tx, sh) {
+                return;
+            }
+        }
+        let d = ring::take_drops(fd);
+        if d > 0 {
+            sh.dropped.fetch_add(d, Ordering::Relaxed);
+        }
+    }
+}
+
+fn read_recv(sock: &RawSocket, tx: &mpsc::Sender<io::Result<Frame>>, sh: &Shared) {
+    let mut buf = vec![0u8; SNAP_LEN];
+    while !sh.stop.load(Ordering::Relaxed) {
+        match sock.recv(&mut buf) {
+            Ok(Some(f)) => {
+                if !send(f, tx, sh) {
+                    return;
+                }
+            }
+            Ok(None) => {}
+            Err(e) => {
+                let _ = tx.send(Err(e));
+                return;
+            }
+        }
+    }
+    let d = ring::take_drops(sock.fd.as_raw_fd());
+    if d > 0 {
+        sh.dropped.fetch_add(d, Ordering::Relaxed);
+    }
+}
 #[cfg(test)]
 mod tests {
     use super::*;
