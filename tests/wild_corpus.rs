@@ -15,34 +15,36 @@ use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-/// Files whose TCP is carried in an encapsulation synack does not decode
-/// yet (the decoder work happens on another branch): listed, not failed.
-const PENDING_DECODER: &[(&str, &str)] = &[
-    ("arkime-80211http.pcap", "802.11 + radiotap (link type 127)"),
-    ("arkime-gre-sample.pcap", "GRE"),
-    ("arkime-mpls-basic.pcap", "MPLS"),
-    ("arkime-pppoe.pcap", "PPPoE"),
-    ("pcpp-one_http_stream_rst.pcap", "PPPoE after two VLAN tags"),
-    ("dpkt-nb6-http.pcap", "PPPoE"),
-    ("ndpi-6in4tunnel.pcap", "IPv6 in IPv4 (protocol 41)"),
-    ("ndpi-ja3_lots_of_cipher_suites_2_anon.pcap", "GTP-U"),
-    ("ndpi-reasm_segv_anon.pcapng", "GTP-U"),
-    ("ndpi-BGP_Cisco_hdlc_slarp.pcap", "PPP (link type 9)"),
-    (
-        "suricata-decode-chdlc-01.pcap",
-        "Cisco HDLC (link type 104)",
-    ),
-    (
-        "tcpdump-arcnet-rfc1201-arp-icmp-http.pcap",
-        "ARCNET (link type 129)",
-    ),
-];
+/// Files whose TCP is carried in a link type synack does not decode (not
+/// one issue 15 asks for): listed, not failed. Every other encapsulation of
+/// the corpus (802.11, GRE, MPLS, PPPoE, IP in IP, GTP-U, PPP, Cisco HDLC)
+/// is decoded and compared like any file.
+const PENDING_DECODER: &[(&str, &str)] = &[(
+    "tcpdump-arcnet-rfc1201-arp-icmp-http.pcap",
+    "ARCNET (link type 129)",
+)];
 
 /// Frames where synack and tshark differ on purpose: (file, field, frames).
 /// Each is explained in docs/captures.md ("Where synack and tshark
 /// differ"): a SYN/ACK with a new ISN that the peer never acknowledges;
 /// tshark rebases the relative numbers on it anyway, synack does not.
 const KNOWN: &[(&str, &str, &[u64])] = &[
+    // Frames 3 and 45 are ICMPv6 errors that quote the start of a TCP
+    // segment. tshark dissects the quoted header as TCP and gives it a
+    // stream number of its own; synack leaves quoted headers out (they are
+    // not segments of any connection). So synack has no row for them, and
+    // every stream tshark numbers after them is one (then two) higher.
+    ("ndpi-6in4tunnel.pcap", "frame", &[3, 45]),
+    (
+        "ndpi-6in4tunnel.pcap",
+        "stream",
+        &[
+            22, 23, 24, 25, 26, 27, 28, 29, 30, 31, 32, 33, 34, 35, 36, 37, 38, 39, 40, 41, 42, 43,
+            44, 46, 47, 48, 49, 50, 51, 52, 53, 54, 55, 62, 63, 64, 65, 82, 83, 84, 85, 87, 88, 89,
+            90, 92, 93, 94, 95, 96, 97, 98, 99, 100, 101, 102, 103, 104, 105, 106, 107, 108, 109,
+            110, 111, 112, 113, 114, 115, 116, 117, 118, 119, 120, 121,
+        ],
+    ),
     // The client sends a SYN/ACK with ISN 424242 (frame 20) that the server
     // never acknowledges; its ACK goes on from its first ISN.
     ("arkime-tcp_handshake_synthetic.pcap", "seq", &[21]),
