@@ -228,7 +228,7 @@ fn inspect(args: &InspectArgs) -> Result<()> {
                 return;
             }
             let rows: Vec<&Summary> = batch.iter().collect();
-            let table = plain::summary_table(&rows);
+            let table = plain::summary_table_in(&rows, lang());
             // The header once, then only rows.
             let body = if header {
                 table.as_str()

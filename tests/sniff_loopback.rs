@@ -393,3 +393,37 @@ fn a_connection_flood_is_followed_segment_by_segment_and_ctrl_c_stops_it() {
     assert!(c.lines >= want, "4 segments per connection: {c:?}");
     assert!(!stderr.contains("dropped"), "{stderr}");
 }
+
+#[test]
+fn sniff_plain_speaks_chinese() {
+    if !can_sniff() {
+        return;
+    }
+    let port = free_port();
+    let p = port.to_string();
+    let child = start_sniff(&[
+        "--port",
+        &p,
+        "--plain",
+        "--lang",
+        "zh",
+        "--count",
+        "9",
+        "--duration",
+        "20",
+    ]);
+    talk(port);
+    let out = child.wait_with_output().unwrap();
+    assert!(out.status.success(), "sniff failed");
+    let text = String::from_utf8_lossy(&out.stdout);
+    let rows: Vec<&str> = text.lines().filter(|l| l.starts_with('#')).collect();
+    assert_eq!(rows.len(), 9, "{text}");
+    for l in rows {
+        assert!(l.contains("客户端 ") && l.contains("/ 服务端 "), "{l}");
+        assert!(!l.contains("client") && !l.contains("server"), "{l}");
+    }
+    assert!(text.contains("客户端：connect()"), "{text}");
+    // The closing count line too.
+    let last = text.lines().last().unwrap_or_default();
+    assert!(last.contains("端口 ") && !last.contains("port"), "{last}");
+}

@@ -209,6 +209,8 @@ fn every_capture_is_inspected_in_chinese() {
             &out.replace(&name, ""),
             &mut failures,
         );
+        let table = common::stdout_of(&["inspect", &name, "--summary", "--lang", "zh"]);
+        check(&format!("inspect {name} --summary"), &table, &mut failures);
     }
     assert!(
         failures.is_empty(),

@@ -383,11 +383,13 @@ impl LiveSource for SniffSource {
     }
 
     fn status(&self) -> String {
-        let what = self
-            .port
-            .map_or_else(|| "TCP".to_string(), |p| format!("port {p}"));
-        let conns = self.conns;
         let zh = crate::app::lang() == crate::explain::Lang::Zh;
+        let what = match (self.port, zh) {
+            (None, _) => "TCP".to_string(),
+            (Some(p), false) => format!("port {p}"),
+            (Some(p), true) => format!("端口 {p}"),
+        };
+        let conns = self.conns;
         let mut s = if zh {
             format!(
                 "正在 {} 上抓取 {what}：{} 帧，{} 个 TCP 报文段，{conns} 个连接",
@@ -434,17 +436,31 @@ impl LiveSource for SniffSource {
 }
 
 /// One line per segment for `sniff --plain`.
-fn sniff_line(s: &Step) -> String {
+fn sniff_line(s: &Step, lang: crate::explain::Lang) -> String {
+    use crate::explain::{Lang, tr};
     let Some(v) = &s.segment else {
         return String::new();
     };
-    let calls = crate::explain::side_calls(s);
+    let calls = crate::explain::side_calls_in(s, lang);
+    let colon = tr(lang, ": ", "：");
     let note: Vec<String> = [Side::Client, Side::Server]
         .iter()
-        .filter_map(|side| calls[side.index()].as_ref().map(|c| format!("{side}: {c}")))
+        .filter_map(|side| {
+            calls[side.index()]
+                .as_ref()
+                .map(|c| format!("{}{colon}{c}", lang.side(*side)))
+        })
         .collect();
+    let (client, server) = (
+        crate::timeline::state_name(s.after.client),
+        crate::timeline::state_name(s.after.server),
+    );
+    let states = match lang {
+        Lang::En => format!("client {client} / server {server}"),
+        Lang::Zh => format!("客户端 {client} / 服务端 {server}"),
+    };
     format!(
-        "#{:<3} s{} {:>10.6}  {} > {}  {:<4} seq {} ack {} len {} win {}  client {} / server {}{}{}",
+        "#{:<3} s{} {:>10.6}  {} > {}  {:<4} seq {} ack {} len {} win {}  {states}{}{}",
         v.frame,
         s.stream,
         s.time,
@@ -455,10 +471,8 @@ fn sniff_line(s: &Step) -> String {
         v.ack_rel,
         v.len,
         v.seg.win,
-        crate::timeline::state_name(s.after.client),
-        crate::timeline::state_name(s.after.server),
         if note.is_empty() { "" } else { "  " },
-        note.join("; ")
+        note.join(tr(lang, "; ", "；"))
     )
 }
 
@@ -491,7 +505,7 @@ pub fn stream_out(
         if json_out {
             writer.push(buf, s, lang);
         } else {
-            buf.extend_from_slice(sniff_line(s).as_bytes());
+            buf.extend_from_slice(sniff_line(s, lang).as_bytes());
             buf.push(b'\n');
         }
     };

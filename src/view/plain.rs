@@ -199,38 +199,105 @@ fn header(
 
 /// One row per connection, for `inspect --summary`.
 pub fn summary_table(rows: &[&crate::tcp::tracker::Summary]) -> String {
+    summary_table_in(rows, Lang::En)
+}
+
+/// `s` padded with spaces to `w` display columns (a Chinese character takes
+/// two), on the left or the right.
+fn pad(s: &str, w: usize, right: bool) -> String {
+    let fill = " ".repeat(w.saturating_sub(unicode_width::UnicodeWidthStr::width(s)));
+    if right {
+        format!("{fill}{s}")
+    } else {
+        format!("{s}{fill}")
+    }
+}
+
+/// [`summary_table`] in `lang`: the headings and the handshake and close
+/// words translated, the columns padded by display width.
+pub fn summary_table_in(rows: &[&crate::tcp::tracker::Summary], lang: Lang) -> String {
+    use crate::tcp::tracker::{Close, Handshake};
+    let heads: [&str; 10] = match lang {
+        Lang::En => [
+            "stream",
+            "client",
+            "server",
+            "packets",
+            "bytes",
+            "start",
+            "duration",
+            "handshake",
+            "close",
+            "rtt",
+        ],
+        Lang::Zh => [
+            "流",
+            "客户端",
+            "服务端",
+            "分组",
+            "字节",
+            "开始",
+            "时长",
+            "握手",
+            "关闭",
+            "RTT",
+        ],
+    };
+    let widths = [6, 22, 22, 7, 9, 10, 9, 12, 11, 9];
+    let right = [
+        true, false, false, true, true, true, true, false, false, true,
+    ];
+    let line = |cells: [String; 10]| {
+        let mut l = String::new();
+        for (k, c) in cells.iter().enumerate() {
+            l.push_str(match k {
+                0 => "",
+                1 | 7 => "  ",
+                _ => " ",
+            });
+            l.push_str(&pad(c, widths[k], right[k]));
+        }
+        l.trim_end().to_string()
+    };
     let mut out = String::new();
-    let _ = writeln!(
-        out,
-        "{:>6}  {:<22} {:<22} {:>7} {:>9} {:>10} {:>9}  {:<12} {:<11} {:>9}",
-        "stream",
-        "client",
-        "server",
-        "packets",
-        "bytes",
-        "start",
-        "duration",
-        "handshake",
-        "close",
-        "rtt"
-    );
+    let _ = writeln!(out, "{}", line(heads.map(str::to_string)));
     for s in rows {
-        let handshake = serde_json::to_value(s.handshake).unwrap_or_default();
-        let close = serde_json::to_value(s.close).unwrap_or_default();
+        let handshake = match (lang, s.handshake) {
+            (Lang::En, h) => serde_json::to_value(h)
+                .ok()
+                .and_then(|v| v.as_str().map(str::to_string))
+                .unwrap_or_default(),
+            (Lang::Zh, Handshake::Complete) => "完整".into(),
+            (Lang::Zh, Handshake::Partial) => "不完整".into(),
+            (Lang::Zh, Handshake::Simultaneous) => "同时打开".into(),
+            (Lang::Zh, Handshake::None) => "无".into(),
+        };
+        let close = match (lang, s.close) {
+            (Lang::En, c) => serde_json::to_value(c)
+                .ok()
+                .and_then(|v| v.as_str().map(str::to_string))
+                .unwrap_or_default(),
+            (Lang::Zh, Close::Fin) => "FIN".into(),
+            (Lang::Zh, Close::Rst) => "RST".into(),
+            (Lang::Zh, Close::HalfClosed) => "半关闭".into(),
+            (Lang::Zh, Close::Open) => "未关闭".into(),
+        };
         let _ = writeln!(
             out,
-            "{:>6}  {:<22} {:<22} {:>7} {:>9} {:>10.6} {:>9.4}  {:<12} {:<11} {:>9}",
-            s.stream,
-            s.client.to_string(),
-            s.server.to_string(),
-            s.packets,
-            s.bytes,
-            s.start,
-            s.duration,
-            handshake.as_str().unwrap_or(""),
-            close.as_str().unwrap_or(""),
-            s.handshake_rtt
-                .map_or("-".to_string(), |r| format!("{r:.6}")),
+            "{}",
+            line([
+                s.stream.to_string(),
+                s.client.to_string(),
+                s.server.to_string(),
+                s.packets.to_string(),
+                s.bytes.to_string(),
+                format!("{:.6}", s.start),
+                format!("{:.4}", s.duration),
+                handshake,
+                close,
+                s.handshake_rtt
+                    .map_or("-".to_string(), |r| format!("{r:.6}")),
+            ])
         );
     }
     out
