@@ -317,6 +317,32 @@ pub struct Step {
     /// The states the kernel itself reported right after the step (live lab
     /// only; `None` elsewhere).
     pub kernel: Option<States>,
+    /// What the kernel's tracepoints said about this step (live lab with
+    /// tracefs only).
+    pub kernel_detail: Option<Box<KernelDetail>>,
+}
+
+/// The kernel's own changes attributed to one step, from its tracepoints.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct KernelDetail {
+    pub transitions: Vec<KernelTransition>,
+    /// What the kernel did on its own: "the kernel retransmitted this SYN/ACK".
+    pub events: Vec<String>,
+    /// Why the kernel's states differ from the inferred ones, when they do.
+    pub note: Option<String>,
+}
+
+/// One state change of one of the kernel's sockets.
+#[derive(Clone, Debug, PartialEq)]
+pub struct KernelTransition {
+    pub side: Side,
+    /// Which socket: "listener", "connection", or "time_wait" (the small
+    /// socket Linux puts in the full socket's place for TIME_WAIT).
+    pub socket: &'static str,
+    pub from: Option<State>,
+    pub to: Option<State>,
+    /// Seconds, on the same clock as the steps' `time`.
+    pub t: f64,
 }
 
 /// A connection's two ends.

@@ -1383,6 +1383,7 @@ mod tests {
             before,
             after,
             kernel: None,
+            kernel_detail: None,
         }
     }
 
@@ -1403,6 +1404,7 @@ mod tests {
             before,
             after,
             kernel: None,
+            kernel_detail: None,
         }
     }
 

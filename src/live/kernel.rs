@@ -120,6 +120,16 @@ pub struct KernelView {
     pub server_time_wait: Option<f64>,
 }
 
+impl KernelView {
+    /// The state of one end.
+    pub fn get(&self, side: crate::timeline::Side) -> Option<State> {
+        match side {
+            crate::timeline::Side::Client => self.client,
+            crate::timeline::Side::Server => self.server,
+        }
+    }
+}
+
 /// Find `client` ↔ `server` in `sockets`. An end with no socket for the
 /// 4-tuple is CLOSED, except the server before any connection exists
 /// (`connecting` false), which is LISTEN while `server` has a listener.

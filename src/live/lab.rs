@@ -14,6 +14,7 @@
 use super::kernel::{self, KernelView};
 use super::script::{Action, Script};
 use super::sniffer::{Frame, Sniffer, now_nanos};
+use super::tracefs::{self, Tracer};
 use crate::pcap::PcapWriter;
 use crate::tcp::state::{Event, State};
 use crate::tcp::tracker::Tracker;
@@ -45,6 +46,55 @@ struct Group {
     call: Step,
     segs: Vec<Step>,
     kernel: Option<States>,
+    /// CLOCK_REALTIME nanoseconds when the call began.
+    call_ns: i128,
+    /// `/proc/net/tcp` after the call's segments (TIME_WAIT sockets).
+    proc_view: Option<KernelView>,
+}
+
+/// The lab's two sockets, bound before privileges are dropped so the
+/// tracefs filter can name their ports.
+pub struct Ends {
+    listener: Socket,
+    client: Socket,
+    pub server_addr: SocketAddr,
+    pub client_addr: SocketAddr,
+}
+
+/// Bind the lab's server and client sockets on loopback (not yet
+/// listening or connected).
+pub fn bind_ends(ipv6: bool) -> Result<Ends> {
+    let ip: IpAddr = if ipv6 {
+        Ipv6Addr::LOCALHOST.into()
+    } else {
+        Ipv4Addr::LOCALHOST.into()
+    };
+    let domain = if ipv6 { Domain::IPV6 } else { Domain::IPV4 };
+    let make = || -> io::Result<(Socket, SocketAddr)> {
+        let s = Socket::new(domain, Type::STREAM, Some(Protocol::TCP))?;
+        if ipv6 {
+            s.set_only_v6(true)?;
+        }
+        s.bind(&SocketAddr::new(ip, 0).into())?;
+        s.set_read_timeout(Some(CALL_TIMEOUT))?;
+        s.set_write_timeout(Some(CALL_TIMEOUT))?;
+        let addr = s
+            .local_addr()?
+            .as_socket()
+            .ok_or_else(|| io::Error::other("no address"))?;
+        Ok((s, addr))
+    };
+    let what = if ipv6 { "::1" } else { "127.0.0.1" };
+    let (listener, server_addr) =
+        make().with_context(|| format!("cannot bind the lab's server socket on {what}"))?;
+    let (client, client_addr) =
+        make().with_context(|| format!("cannot bind the lab's client socket on {what}"))?;
+    Ok(Ends {
+        listener,
+        client,
+        server_addr,
+        client_addr,
+    })
 }
 
 /// A difference between the kernel's states and synack's inference.
@@ -81,6 +131,11 @@ pub struct Lab {
     kernel_now: Option<KernelView>,
     kernel_read_at: Option<Instant>,
     mismatches: Vec<Mismatch>,
+    tracer: Option<Tracer>,
+    /// Why tracefs is not used, when it is not.
+    trace_unavailable: Option<String>,
+    events: Vec<tracefs::Event>,
+    frame_ns: HashMap<u64, i128>,
 }
 
 fn errno_name(e: &io::Error) -> &'static str {
@@ -260,37 +315,27 @@ impl Lab {
     /// taking frames from `sniffer`, which must already be running.
     pub fn new(
         script: &'static Script,
-        ipv6: bool,
+        ends: Ends,
         payload: Vec<u8>,
         sniffer: Sniffer,
         iface: &str,
         writer: Option<PcapWriter>,
+        tracer: std::result::Result<Tracer, String>,
     ) -> Result<Lab> {
-        let ip: IpAddr = if ipv6 {
-            Ipv6Addr::LOCALHOST.into()
-        } else {
-            Ipv4Addr::LOCALHOST.into()
+        let Ends {
+            listener,
+            client,
+            server_addr,
+            client_addr,
+        } = ends;
+        let ipv6 = server_addr.is_ipv6();
+        let (mut tracer, trace_unavailable) = match tracer {
+            Ok(t) => (Some(t), None),
+            Err(e) => (None, Some(e)),
         };
-        let domain = if ipv6 { Domain::IPV6 } else { Domain::IPV4 };
-        let make = || -> io::Result<(Socket, SocketAddr)> {
-            let s = Socket::new(domain, Type::STREAM, Some(Protocol::TCP))?;
-            if ipv6 {
-                s.set_only_v6(true)?;
-            }
-            s.bind(&SocketAddr::new(ip, 0).into())?;
-            s.set_read_timeout(Some(CALL_TIMEOUT))?;
-            s.set_write_timeout(Some(CALL_TIMEOUT))?;
-            let addr = s
-                .local_addr()?
-                .as_socket()
-                .ok_or_else(|| io::Error::other("no address"))?;
-            Ok((s, addr))
-        };
-        let what = if ipv6 { "::1" } else { "127.0.0.1" };
-        let (listener, server_addr) =
-            make().with_context(|| format!("cannot bind the lab's server socket on {what}"))?;
-        let (client, client_addr) =
-            make().with_context(|| format!("cannot bind the lab's client socket on {what}"))?;
+        if let Some(t) = tracer.as_mut() {
+            t.run();
+        }
         let t0 = now_nanos();
         Ok(Lab {
             script,
@@ -332,6 +377,10 @@ impl Lab {
             kernel_now: None,
             kernel_read_at: None,
             mismatches: Vec::new(),
+            tracer,
+            trace_unavailable,
+            events: Vec::new(),
+            frame_ns: HashMap::new(),
         })
     }
 
@@ -347,6 +396,17 @@ impl Lab {
     /// The kernel's latest view of both ends (refreshed by `poll`).
     pub fn kernel_now(&self) -> Option<KernelView> {
         self.kernel_now
+    }
+
+    /// Why the kernel's states come from `/proc/net/tcp` rather than
+    /// from tracepoints; `None` when tracefs is used.
+    pub fn trace_unavailable(&self) -> Option<&str> {
+        self.trace_unavailable.as_deref()
+    }
+
+    /// True when the kernel's states come from tracepoints.
+    pub fn traced(&self) -> bool {
+        self.tracer.is_some()
     }
 
     /// Number of frames of the lab captured.
@@ -386,6 +446,7 @@ impl Lab {
         }
         let group = self.groups.len().saturating_sub(1);
         self.frame_group.insert(frame, group);
+        self.frame_ns.insert(frame, f.ts_nanos);
         let time = (f.ts_nanos - self.t0) as f64 / 1e9;
         let captured = f.data.len();
         self.tracker.push(crate::capture::observe_frame(
@@ -429,9 +490,20 @@ impl Lab {
         }
     }
 
+    /// Take the tracepoint events read so far. True when there were any.
+    fn take_events(&mut self) -> bool {
+        let Some(t) = self.tracer.as_ref() else {
+            return false;
+        };
+        let new = t.take();
+        let any = !new.is_empty();
+        self.events.extend(new);
+        any
+    }
+
     /// Take every frame already waiting, without blocking.
     fn drain(&mut self) -> Result<bool> {
-        let mut changed = false;
+        let mut changed = self.take_events();
         loop {
             match self.sniffer.try_recv() {
                 Ok(Ok(f)) => changed |= self.take(f),
@@ -494,7 +566,9 @@ impl Lab {
     fn rebuild(&mut self) {
         let mut steps = Vec::new();
         let mut mismatches = Vec::new();
-        for g in &self.groups {
+        // Per step: when it began (CLOCK_REALTIME ns) and its group.
+        let mut starts: Vec<(i128, usize)> = Vec::new();
+        for (gi, g) in self.groups.iter().enumerate() {
             let mut call = restream(g, steps.last());
             // connect() blocks until the answer comes back: when the answer
             // is an RST, it fails after that segment, not before the SYN.
@@ -512,6 +586,15 @@ impl Lab {
             }
             steps.push(call);
             steps.extend(g.segs.iter().cloned());
+            starts.push((g.call_ns, gi));
+            for seg in &g.segs {
+                let frame = seg.segment.as_ref().map_or(0, |v| v.frame);
+                let t = self.frame_ns.get(&frame).copied().unwrap_or(g.call_ns);
+                starts.push((t, gi));
+            }
+            if self.tracer.is_some() {
+                continue;
+            }
             if let Some(k) = g.kernel {
                 let n = steps.len();
                 let last = steps.last_mut().expect("the call step");
@@ -538,9 +621,199 @@ impl Lab {
                 }
             }
         }
+        if self.tracer.is_some() {
+            mismatches = self.apply_trace(&mut steps, &starts);
+        }
         self.timeline.steps = steps;
         self.timeline.streams = self.tracker.streams();
         self.mismatches = mismatches;
+    }
+
+    /// Which socket of the lab a tracepoint event is about, if any.
+    fn socket_of(&self, e: &tracefs::Event) -> Option<(Side, &'static str)> {
+        let (c, s) = (self.client_addr.port(), self.server_addr.port());
+        let ip = self.server_addr.ip().to_string();
+        // Another lab may use the same port numbers in the other family.
+        if e.saddr != ip {
+            return None;
+        }
+        match (e.sport, e.dport) {
+            (p, q) if p == c && (q == s || q == 0) => Some((Side::Client, "connection")),
+            (p, 0) if p == s => Some((Side::Server, "listener")),
+            (p, q) if p == s && q == c => Some((Side::Server, "connection")),
+            _ => None,
+        }
+    }
+
+    /// Give every step the kernel's states from the tracepoint events:
+    /// each change belongs to the last step that began at or before it
+    /// (a segment at its capture time, a call when it was made), so a
+    /// change made inside `connect()` before the SYN is the call's, and
+    /// one made on the SYN/ACK's arrival is the SYN/ACK's.
+    fn apply_trace(&self, steps: &mut [Step], starts: &[(i128, usize)]) -> Vec<Mismatch> {
+        let mut events: Vec<&tracefs::Event> = self.events.iter().collect();
+        events.sort_by_key(|e| e.t_nanos);
+        let owner = |t: i128| -> Option<usize> {
+            starts.iter().rposition(|(s, _)| *s <= t)
+        };
+        let secs = |t: i128| (t - self.t0) as f64 / 1e9;
+        let mut details: Vec<crate::timeline::KernelDetail> =
+            vec![Default::default(); steps.len()];
+        let mut changes: Vec<Vec<(Side, &'static str, u8, u8, i128)>> = vec![Vec::new(); steps.len()];
+        for e in events {
+            let Some((side, socket)) = self.socket_of(e) else {
+                continue;
+            };
+            match &e.kind {
+                tracefs::EventKind::State { old, new } => {
+                    if let Some(i) = owner(e.t_nanos) {
+                        changes[i].push((side, socket, *old, *new, e.t_nanos));
+                    }
+                }
+                kind => {
+                    // Sending events fire just before the segment is
+                    // captured: they belong to the sender's next segment.
+                    // A received reset fires after its RST was captured.
+                    let (text, i) = match kind {
+                        tracefs::EventKind::ReceiveReset => (
+                            format!("the {side}'s kernel accepted this RST and reset its socket"),
+                            owner(e.t_nanos),
+                        ),
+                        _ => {
+                            let text = match kind {
+                                tracefs::EventKind::Retransmit => {
+                                    format!("the {side}'s kernel retransmitted this segment")
+                                }
+                                tracefs::EventKind::RetransmitSynAck => {
+                                    "the kernel retransmitted this SYN/ACK".to_string()
+                                }
+                                _ => format!("the {side}'s kernel sent this RST"),
+                            };
+                            let next = steps.iter().enumerate().position(|(i, st)| {
+                                starts[i].0 >= e.t_nanos
+                                    && st.segment.as_ref().is_some_and(|v| v.from == side)
+                            });
+                            (text, next)
+                        }
+                    };
+                    if let Some(i) = i {
+                        details[i].events.push(text);
+                    }
+                }
+            }
+        }
+        let mut client: Option<State> = Some(State::Closed);
+        let mut listener: Option<State> = Some(State::Closed);
+        let mut conn: Option<State> = None;
+        let mut tw: [Option<State>; 2] = [None, None];
+        let side_index = |s: Side| match s {
+            Side::Client => 0,
+            Side::Server => 1,
+        };
+        let mut mismatches = Vec::new();
+        for (i, step) in steps.iter_mut().enumerate() {
+            let proc_view = self.groups.get(starts[i].1).and_then(|g| g.proc_view).or(self.kernel_now);
+            for &(side, socket, old, new, t) in &changes[i] {
+                let (from, mut to) = (kernel::kernel_state(old), kernel::kernel_state(new));
+                details[i].transitions.push(crate::timeline::KernelTransition {
+                    side,
+                    socket,
+                    from,
+                    to,
+                    t: secs(t),
+                });
+                // Linux ends a full socket in CLOSE when TIME_WAIT begins
+                // (and, for a closed socket, already in FIN_WAIT_2) and
+                // lets a small time-wait socket hold the connection; that
+                // one has no state-change event, /proc shows it.
+                let shown = proc_view.and_then(|v| v.get(side));
+                if new == 7
+                    && matches!(old, 4 | 5 | 11)
+                    && matches!(shown, Some(State::FinWait2 | State::TimeWait))
+                {
+                    to = shown;
+                    tw[side_index(side)] = shown;
+                    details[i].transitions.push(crate::timeline::KernelTransition {
+                        side,
+                        socket: "time_wait",
+                        from: Some(State::Closed),
+                        to,
+                        t: secs(t),
+                    });
+                }
+                match (side, socket) {
+                    (Side::Client, _) => client = to,
+                    (Side::Server, "listener") => listener = to,
+                    _ => conn = to,
+                }
+            }
+            // A time-wait socket in FIN_WAIT_2 goes to TIME_WAIT when the
+            // peer's FIN comes, silently: /proc after the call confirms it.
+            for side in [Side::Client, Side::Server] {
+                let fin_from_peer = step
+                    .segment
+                    .as_ref()
+                    .is_some_and(|v| v.from == side.other() && v.seg.flags.fin());
+                let shown = proc_view.and_then(|v| v.get(side));
+                if tw[side_index(side)] == Some(State::FinWait2)
+                    && fin_from_peer
+                    && shown == Some(State::TimeWait)
+                {
+                    tw[side_index(side)] = shown;
+                    details[i].transitions.push(crate::timeline::KernelTransition {
+                        side,
+                        socket: "time_wait",
+                        from: Some(State::FinWait2),
+                        to: shown,
+                        t: secs(starts[i].0),
+                    });
+                    match side {
+                        Side::Client => client = shown,
+                        Side::Server => conn = shown,
+                    }
+                }
+            }
+            let k = States {
+                client,
+                server: if conn.is_some() { conn } else { listener },
+            };
+            step.kernel = Some(k);
+            if k != step.after {
+                let n = i + 1;
+                let why = self.why_differs(step, k, conn.is_some());
+                mismatches.push(Mismatch {
+                    step: n,
+                    what: format!(
+                        "after step {n} the kernel says client {}, server {}; synack inferred \
+                         client {}, server {}: {why}",
+                        state_name(k.client),
+                        state_name(k.server),
+                        state_name(step.after.client),
+                        state_name(step.after.server)
+                    ),
+                });
+                details[i].note = Some(why);
+            }
+        }
+        for (step, d) in steps.iter_mut().zip(details) {
+            step.kernel_detail = Some(Box::new(d));
+        }
+        mismatches
+    }
+
+    /// Why the kernel's states differ from the inferred ones at `step`.
+    fn why_differs(&self, step: &Step, k: States, child: bool) -> String {
+        if k.server == Some(State::Listen)
+            && step.after.server == Some(State::SynReceived)
+            && !child
+        {
+            return "Linux leaves the listener in LISTEN; the half-open connection is held by \
+                    a request socket (TCP_NEW_SYN_RECV, shown in /proc/net/tcp but without a \
+                    state-change event), and the connection's own socket is created, in \
+                    SYN_RECEIVED and at once ESTABLISHED, when the third segment (ACK) arrives"
+                .to_string();
+        }
+        "the kernel changed state at a different point than the segments suggest".to_string()
     }
 
     /// Make the socket call of `action`.
@@ -654,6 +927,7 @@ impl Lab {
         self.settle()?;
         self.sniffer.stop();
         self.drain()?;
+        self.take_events();
         self.tracker.finish();
         self.place_ready();
         self.rebuild();
@@ -821,6 +1095,7 @@ impl LiveSource for Lab {
         self.drain()?;
         let before = self.current_states();
         let time = self.time_now();
+        let call_ns = now_nanos();
         let result = self.perform(action);
         let mut after = before;
         after.set(
@@ -841,17 +1116,27 @@ impl LiveSource for Lab {
                 before,
                 after,
                 kernel: None,
+                kernel_detail: None,
             },
             segs: Vec::new(),
             kernel: None,
+            call_ns,
+            proc_view: None,
         });
         self.settle()?;
-        let k = self.read_kernel().map(|v| States {
+        if self.tracer.is_some() {
+            // The trace reader lags the packets a little: let it catch up.
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        self.take_events();
+        let v = self.read_kernel();
+        let k = v.map(|v| States {
             client: v.client,
             server: v.server,
         });
         if let Some(g) = self.groups.last_mut() {
             g.kernel = k;
+            g.proc_view = v;
         }
         self.next += 1;
         self.rebuild();

@@ -15,6 +15,7 @@ pub mod privilege;
 pub mod script;
 pub mod sniff;
 pub mod sniffer;
+pub mod tracefs;
 
 use crate::cli::{Format, LiveArgs, OutputArgs, SniffArgs};
 use crate::pcap::PcapWriter;
@@ -67,6 +68,17 @@ fn start_capture(
     save: Option<&Path>,
     force: bool,
 ) -> Result<(sniffer::Sniffer, Option<PcapWriter>)> {
+    start_capture_with(iface, save, force, || Ok(())).map(|(s, w, ())| (s, w))
+}
+
+/// [`start_capture`], running `privileged` (what else needs privilege: the
+/// lab's tracefs instance) after the raw socket is open and before the drop.
+fn start_capture_with<T>(
+    iface: &str,
+    save: Option<&Path>,
+    force: bool,
+    privileged: impl FnOnce() -> Result<T>,
+) -> Result<(sniffer::Sniffer, Option<PcapWriter>, T)> {
     require_loopback(iface)?;
     // Before anything else, so a signal during set-up is not lost.
     crate::signals::install();
@@ -76,12 +88,13 @@ fn start_capture(
         crate::pcap::check_target(p, force)?;
     }
     let sock = sniffer::RawSocket::open(iface).map_err(|e| sniffer::open_error(&e, iface))?;
+    let extra = privileged()?;
     privilege::drop_privileges()?;
     let writer = match save {
         Some(p) => Some(PcapWriter::create_with(p, sock.link_type, force)?),
         None => None,
     };
-    Ok((sniffer::Sniffer::start(sock), writer))
+    Ok((sniffer::Sniffer::start(sock), writer, extra))
 }
 
 fn print_out(text: &str) -> Result<()> {
@@ -93,13 +106,21 @@ fn print_out(text: &str) -> Result<()> {
 }
 
 /// The kernel's states beside the inferred ones, for the plain views.
-fn kernel_table(tl: &Timeline, lang: crate::explain::Lang) -> String {
+fn kernel_table(tl: &Timeline, lang: crate::explain::Lang, traced: bool) -> String {
     use crate::explain::{Lang, tr};
-    let mut out = String::from(tr(
-        lang,
-        "\nkernel states (read from /proc/net/tcp after each call's segments):\n",
-        "\n内核报告的状态（每次调用的报文段抓到后读取 /proc/net/tcp）：\n",
-    ));
+    let mut out = String::from(if traced {
+        tr(
+            lang,
+            "\nkernel states (from the kernel's tracepoints, each change given to the step that caused it):\n",
+            "\n内核报告的状态（来自内核跟踪点，每次变化归于引起它的那一步）：\n",
+        )
+    } else {
+        tr(
+            lang,
+            "\nkernel states (read from /proc/net/tcp after each call's segments):\n",
+            "\n内核报告的状态（每次调用的报文段抓到后读取 /proc/net/tcp）：\n",
+        )
+    });
     let (client, server) = (
         lang.side(crate::timeline::Side::Client),
         lang.side(crate::timeline::Side::Server),
@@ -127,6 +148,23 @@ fn kernel_table(tl: &Timeline, lang: crate::explain::Lang) -> String {
             crate::timeline::state_name(k.client),
             crate::timeline::state_name(k.server),
         ));
+        if let Some(d) = &s.kernel_detail {
+            for t in &d.transitions {
+                out.push_str(&format!(
+                    "       {} {} {} → {}\n",
+                    lang.side(t.side),
+                    t.socket,
+                    crate::timeline::state_name(t.from),
+                    crate::timeline::state_name(t.to)
+                ));
+            }
+            for e in &d.events {
+                out.push_str(&format!("       {e}\n"));
+            }
+            if let Some(n) = &d.note {
+                out.push_str(&plain::wrap(n, "       ", 79));
+            }
+        }
     }
     out
 }
@@ -145,7 +183,7 @@ fn settings_note(lang: crate::explain::Lang) -> String {
 }
 
 /// Print a finished lab's timeline as the output flags ask.
-fn emit_lab(tl: &Timeline, output: &OutputArgs) -> Result<()> {
+fn emit_lab(tl: &Timeline, output: &OutputArgs, traced: bool) -> Result<()> {
     let lang = crate::app::lang();
     match output.format() {
         Some(Format::Json) => {
@@ -167,7 +205,7 @@ fn emit_lab(tl: &Timeline, output: &OutputArgs) -> Result<()> {
                 },
                 lang,
             );
-            text.push_str(&kernel_table(tl, lang));
+            text.push_str(&kernel_table(tl, lang, traced));
             text.push_str(&settings_note(lang));
             print_out(&text)
         }
@@ -194,8 +232,25 @@ pub fn run_live(args: &LiveArgs) -> Result<()> {
             "the client must write at least one byte: give --message TEXT or --bytes N with N > 0"
         );
     }
-    let (sniffer, writer) = start_capture("lo", args.save.as_deref(), args.force)?;
-    let mut lab = lab::Lab::new(script, args.ipv6, payload, sniffer, "lo", writer)?;
+    let ipv6 = args.ipv6;
+    let (sniffer, writer, (ends, tracer)) =
+        start_capture_with("lo", args.save.as_deref(), args.force, || {
+            let ends = lab::bind_ends(ipv6)?;
+            let tracer = match std::env::var_os("SYNACK_NO_TRACEFS") {
+                // For tests and for comparing with the /proc reading.
+                Some(_) => Err("SYNACK_NO_TRACEFS is set".to_string()),
+                None => tracefs::Tracer::setup([ends.client_addr.port(), ends.server_addr.port()]),
+            };
+            Ok((ends, tracer))
+        })?;
+    let mut lab = lab::Lab::new(script, ends, payload, sniffer, "lo", writer, tracer)?;
+    if let Some(why) = lab.trace_unavailable() {
+        let _ = writeln!(
+            io::stderr(),
+            "synack: note: kernel states from /proc/net/tcp, read once per call: \
+             tracefs is not available: {why}"
+        );
+    }
 
     let out = &args.output;
     let interactive = !args.auto && out.format().is_none() && io::stdout().is_terminal();
@@ -216,7 +271,7 @@ pub fn run_live(args: &LiveArgs) -> Result<()> {
     run?;
     finished?;
     if !interactive {
-        emit_lab(lab.timeline(), out)?;
+        emit_lab(lab.timeline(), out, lab.traced())?;
     }
     for m in lab.mismatches() {
         eprintln!("synack: note: {}", m.what);

@@ -435,6 +435,7 @@ impl Simulator {
             before,
             after,
             kernel: None,
+            kernel_detail: None,
         });
         for seg in sent {
             self.send(side, seg, Some(op.call()));
@@ -485,6 +486,7 @@ impl Simulator {
                     before: states,
                     after: states,
                     kernel: None,
+                    kernel_detail: None,
                 },
                 sent,
             );
@@ -592,6 +594,7 @@ impl Simulator {
                 before,
                 after,
                 kernel: None,
+                kernel_detail: None,
             },
             f.sent,
         );
@@ -654,6 +657,7 @@ impl Simulator {
             before,
             after,
             kernel: None,
+            kernel_detail: None,
         });
         if let Some(seg) = seg {
             let call = self.original_call(side, &seg);

@@ -647,6 +647,7 @@ impl Tracker {
             before,
             after: c.states,
             kernel: None,
+            kernel_detail: None,
         };
         let id = self.next_id;
         self.next_id += 1;

@@ -1,7 +1,7 @@
 //! NDJSON: one object per timeline step, with the fields DESIGN.md fixes.
 
 use crate::explain::{self, Lang};
-use crate::timeline::{CallResult, Step, StepKind, Timeline, Timer};
+use crate::timeline::{CallResult, Step, StepKind, Timeline, Timer, state_name};
 use serde_json::{Map, Value, json};
 use std::io::{self, Write};
 
@@ -76,6 +76,28 @@ pub fn step_value_in(step: &Step, lang: Lang) -> Value {
     m.insert("state_before".into(), json!(step.before));
     if let Some(k) = &step.kernel {
         m.insert("kernel_state".into(), json!(k));
+    }
+    if let Some(d) = &step.kernel_detail {
+        let tr: Vec<Value> = d
+            .transitions
+            .iter()
+            .map(|t| {
+                json!({
+                    "side": t.side.name(),
+                    "socket": t.socket,
+                    "from": state_name(t.from),
+                    "to": state_name(t.to),
+                    "t": t.t,
+                })
+            })
+            .collect();
+        m.insert("kernel_transitions".into(), json!(tr));
+        if !d.events.is_empty() {
+            m.insert("kernel_events".into(), json!(d.events));
+        }
+        if let Some(n) = &d.note {
+            m.insert("kernel_note".into(), json!(n));
+        }
     }
     m.insert("calls".into(), sides(explain::side_calls_in(step, lang)));
     m.insert("node_event".into(), sides(explain::node_events(step)));
