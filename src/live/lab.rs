@@ -741,6 +741,13 @@ impl Lab {
                         t: secs(t),
                     });
                 }
+                if side == Side::Client && old == 7 && new == 2 {
+                    // A new connection: its server end is the listener until
+                    // the third segment creates the connection's socket (the
+                    // old connection's time-wait socket goes silently).
+                    conn = None;
+                    tw = [None, None];
+                }
                 match (side, socket) {
                     (Side::Client, _) => client = to,
                     (Side::Server, "listener") => listener = to,
