@@ -653,13 +653,11 @@ impl Lab {
     fn apply_trace(&self, steps: &mut [Step], starts: &[(i128, usize)]) -> Vec<Mismatch> {
         let mut events: Vec<&tracefs::Event> = self.events.iter().collect();
         events.sort_by_key(|e| e.t_nanos);
-        let owner = |t: i128| -> Option<usize> {
-            starts.iter().rposition(|(s, _)| *s <= t)
-        };
+        let owner = |t: i128| -> Option<usize> { starts.iter().rposition(|(s, _)| *s <= t) };
         let secs = |t: i128| (t - self.t0) as f64 / 1e9;
-        let mut details: Vec<crate::timeline::KernelDetail> =
-            vec![Default::default(); steps.len()];
-        let mut changes: Vec<Vec<(Side, &'static str, u8, u8, i128)>> = vec![Vec::new(); steps.len()];
+        let mut details: Vec<crate::timeline::KernelDetail> = vec![Default::default(); steps.len()];
+        let mut changes: Vec<Vec<(Side, &'static str, u8, u8, i128)>> =
+            vec![Vec::new(); steps.len()];
         for e in events {
             let Some((side, socket)) = self.socket_of(e) else {
                 continue;
@@ -712,16 +710,22 @@ impl Lab {
         };
         let mut mismatches = Vec::new();
         for (i, step) in steps.iter_mut().enumerate() {
-            let proc_view = self.groups.get(starts[i].1).and_then(|g| g.proc_view).or(self.kernel_now);
+            let proc_view = self
+                .groups
+                .get(starts[i].1)
+                .and_then(|g| g.proc_view)
+                .or(self.kernel_now);
             for &(side, socket, old, new, t) in &changes[i] {
                 let (from, mut to) = (kernel::kernel_state(old), kernel::kernel_state(new));
-                details[i].transitions.push(crate::timeline::KernelTransition {
-                    side,
-                    socket,
-                    from,
-                    to,
-                    t: secs(t),
-                });
+                details[i]
+                    .transitions
+                    .push(crate::timeline::KernelTransition {
+                        side,
+                        socket,
+                        from,
+                        to,
+                        t: secs(t),
+                    });
                 // Linux ends a full socket in CLOSE when TIME_WAIT begins
                 // (and, for a closed socket, already in FIN_WAIT_2) and
                 // lets a small time-wait socket hold the connection; that
@@ -733,13 +737,15 @@ impl Lab {
                 {
                     to = shown;
                     tw[side_index(side)] = shown;
-                    details[i].transitions.push(crate::timeline::KernelTransition {
-                        side,
-                        socket: "time_wait",
-                        from: Some(State::Closed),
-                        to,
-                        t: secs(t),
-                    });
+                    details[i]
+                        .transitions
+                        .push(crate::timeline::KernelTransition {
+                            side,
+                            socket: "time_wait",
+                            from: Some(State::Closed),
+                            to,
+                            t: secs(t),
+                        });
                 }
                 if side == Side::Client && old == 7 && new == 2 {
                     // A new connection: its server end is the listener until
@@ -767,13 +773,15 @@ impl Lab {
                     && shown == Some(State::TimeWait)
                 {
                     tw[side_index(side)] = shown;
-                    details[i].transitions.push(crate::timeline::KernelTransition {
-                        side,
-                        socket: "time_wait",
-                        from: Some(State::FinWait2),
-                        to: shown,
-                        t: secs(starts[i].0),
-                    });
+                    details[i]
+                        .transitions
+                        .push(crate::timeline::KernelTransition {
+                            side,
+                            socket: "time_wait",
+                            from: Some(State::FinWait2),
+                            to: shown,
+                            t: secs(starts[i].0),
+                        });
                     match side {
                         Side::Client => client = shown,
                         Side::Server => conn = shown,

@@ -200,8 +200,13 @@ impl Helper {
     /// Fork the helper. Called while synack still has privilege and runs
     /// one thread; the child uses async-signal-safe calls only.
     fn fork(instance: &Path) -> Result<Helper, String> {
-        let enable = CString::new(instance.join("events/enable").as_os_str().as_encoded_bytes())
-            .map_err(|_| "instance path has a NUL".to_string())?;
+        let enable = CString::new(
+            instance
+                .join("events/enable")
+                .as_os_str()
+                .as_encoded_bytes(),
+        )
+        .map_err(|_| "instance path has a NUL".to_string())?;
         let dir = CString::new(instance.as_os_str().as_encoded_bytes())
             .map_err(|_| "instance path has a NUL".to_string())?;
         let mut fds = [0 as RawFd; 2];
@@ -259,7 +264,13 @@ unsafe fn helper_main(rfd: RawFd, enable: &CString, dir: &CString) -> ! {
     unsafe {
         // Ctrl-C and a closing terminal reach the whole process group; the
         // helper must outlive synack to clean up, so it ignores them.
-        for sig in [libc::SIGINT, libc::SIGTERM, libc::SIGHUP, libc::SIGQUIT, libc::SIGPIPE] {
+        for sig in [
+            libc::SIGINT,
+            libc::SIGTERM,
+            libc::SIGHUP,
+            libc::SIGQUIT,
+            libc::SIGPIPE,
+        ] {
             libc::signal(sig, libc::SIG_IGN);
         }
         // Hold nothing of synack's: not the raw socket, not the trace pipe,
