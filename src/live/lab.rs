@@ -97,6 +97,9 @@ pub fn bind_ends(ipv6: bool) -> Result<Ends> {
     })
 }
 
+/// One traced state change: side, socket, old and new `TCP_*`, time.
+type Change = (Side, &'static str, u8, u8, i128);
+
 /// A difference between the kernel's states and synack's inference.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Mismatch {
@@ -656,8 +659,7 @@ impl Lab {
         let owner = |t: i128| -> Option<usize> { starts.iter().rposition(|(s, _)| *s <= t) };
         let secs = |t: i128| (t - self.t0) as f64 / 1e9;
         let mut details: Vec<crate::timeline::KernelDetail> = vec![Default::default(); steps.len()];
-        let mut changes: Vec<Vec<(Side, &'static str, u8, u8, i128)>> =
-            vec![Vec::new(); steps.len()];
+        let mut changes: Vec<Vec<Change>> = vec![Vec::new(); steps.len()];
         for e in events {
             let Some((side, socket)) = self.socket_of(e) else {
                 continue;
