@@ -1,10 +1,11 @@
 //! The live lab (`synack live`) and the sniffer (`synack sniff`): real
 //! sockets on loopback, real packets from an `AF_PACKET` socket, the
-//! kernel's own socket states from `/proc/net/tcp{,6}`.
+//! kernel's own socket states from tracepoints (or `/proc/net/tcp{,6}`).
 //!
 //! - [`sniffer`]: the raw socket and its reader thread;
 //! - [`privilege`]: dropping privileges once the raw socket is open;
 //! - [`kernel`]: `/proc/net/tcp` parsing and the kernel → RFC state names;
+//! - [`tracefs`]: the lab's private tracefs instance and its cleaning helper;
 //! - [`script`]: the lab's scripts;
 //! - [`lab`]: the lab itself, a [`LiveSource`];
 //! - [`sniff`]: the passive sniffer, a [`LiveSource`] too.
