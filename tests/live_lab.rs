@@ -206,20 +206,29 @@ fn check_script(script: &str, expected: &[&str], extra: &[&str]) {
     }
 
     // The kernel's states agree with the inferred ones wherever they were
-    // read, and they were read after every call.
+    // read, or the step says why not (the listener stays in LISTEN while a
+    // request socket holds the half-open connection). From tracepoints
+    // every step has them; from /proc, the last step of every call.
     let mut readings = 0;
     for (i, s) in steps.iter().enumerate() {
         if let Some(k) = s.get("kernel_state") {
             readings += 1;
-            assert_eq!(
-                k,
-                &s["state"],
-                "`{script}` step {}: kernel vs inferred",
-                i + 1
-            );
+            if s.get("kernel_note").is_none() {
+                assert_eq!(
+                    k,
+                    &s["state"],
+                    "`{script}` step {}: kernel vs inferred",
+                    i + 1
+                );
+            }
         }
     }
-    assert_eq!(readings, calls.len(), "one kernel reading per call");
+    let traced = steps.iter().any(|s| s.get("kernel_transitions").is_some());
+    if traced {
+        assert_eq!(readings, steps.len(), "the kernel's states on every step");
+    } else {
+        assert_eq!(readings, calls.len(), "one kernel reading per call");
+    }
     assert!(steps.last().unwrap().get("kernel_state").is_some());
 
     // The saved capture, read back, tells the same story.

@@ -830,7 +830,8 @@ impl Lab {
                     SYN_RECEIVED and at once ESTABLISHED, when the third segment (ACK) arrives"
                 .to_string();
         }
-        "the kernel changed state at a different point than the segments suggest".to_string()
+        "unexplained: the kernel changed state at a different point than the segments suggest"
+            .to_string()
     }
 
     /// Make the socket call of `action`.

@@ -133,11 +133,19 @@ fn kernel_table(tl: &Timeline, lang: crate::explain::Lang, traced: bool) -> Stri
             (None, Some(c)) => format!("{} {}", lang.side(s.side), c.name()),
             _ => String::new(),
         };
-        let agree = match (lang, k == s.after) {
-            (Lang::En, true) => "agrees",
-            (Lang::En, false) => "DIFFERS",
-            (Lang::Zh, true) => "一致",
-            (Lang::Zh, false) => "不一致",
+        // A difference Linux is known for is told below the line, not shouted.
+        let known = s
+            .kernel_detail
+            .as_ref()
+            .and_then(|d| d.note.as_deref())
+            .is_some_and(|n| !n.starts_with("unexplained"));
+        let agree = match (lang, k == s.after, known) {
+            (Lang::En, true, _) => "agrees",
+            (Lang::En, false, true) => "differs, see below",
+            (Lang::En, false, false) => "DIFFERS",
+            (Lang::Zh, true, _) => "一致",
+            (Lang::Zh, false, true) => "不同，见下",
+            (Lang::Zh, false, false) => "不一致",
         };
         let kernel = tr(lang, "kernel: ", "内核：");
         // Padded by display width: Chinese side names take two columns each.
