@@ -674,20 +674,34 @@ impl Lab {
                     // Sending events fire just before the segment is
                     // captured: they belong to the sender's next segment.
                     // A received reset fires after its RST was captured.
+                    let lang = crate::app::lang();
+                    let zh = lang == crate::explain::Lang::Zh;
+                    let who = lang.side(side);
+                    let pick = |en: String, zh_text: String| if zh { zh_text } else { en };
                     let (text, i) = match kind {
                         tracefs::EventKind::ReceiveReset => (
-                            format!("the {side}'s kernel accepted this RST and reset its socket"),
+                            pick(
+                                format!(
+                                    "the {side}'s kernel accepted this RST and reset its socket"
+                                ),
+                                format!("{who}的内核接受了这个 RST 并重置了它的套接字"),
+                            ),
                             owner(e.t_nanos),
                         ),
                         _ => {
                             let text = match kind {
-                                tracefs::EventKind::Retransmit => {
-                                    format!("the {side}'s kernel retransmitted this segment")
-                                }
-                                tracefs::EventKind::RetransmitSynAck => {
-                                    "the kernel retransmitted this SYN/ACK".to_string()
-                                }
-                                _ => format!("the {side}'s kernel sent this RST"),
+                                tracefs::EventKind::Retransmit => pick(
+                                    format!("the {side}'s kernel retransmitted this segment"),
+                                    format!("{who}的内核重传了这个报文段"),
+                                ),
+                                tracefs::EventKind::RetransmitSynAck => pick(
+                                    "the kernel retransmitted this SYN/ACK".to_string(),
+                                    "内核重传了这个 SYN/ACK".to_string(),
+                                ),
+                                _ => pick(
+                                    format!("the {side}'s kernel sent this RST"),
+                                    format!("{who}的内核发送了这个 RST"),
+                                ),
                             };
                             let next = steps.iter().enumerate().position(|(i, st)| {
                                 starts[i].0 >= e.t_nanos
@@ -820,6 +834,19 @@ impl Lab {
 
     /// Why the kernel's states differ from the inferred ones at `step`.
     fn why_differs(&self, step: &Step, k: States, child: bool) -> String {
+        let zh = crate::app::lang() == crate::explain::Lang::Zh;
+        if zh {
+            if k.server == Some(State::Listen)
+                && step.after.server == Some(State::SynReceived)
+                && !child
+            {
+                return "Linux 让监听套接字保持 LISTEN；半连接由一个请求套接字保存（在 /proc/net/tcp \
+                        中可见，但没有状态变化事件），连接自己的套接字要到第三个报文段（ACK）\
+                        到达时才创建：先是 SYN_RECEIVED，随即 ESTABLISHED"
+                    .to_string();
+            }
+            return "未解释：内核改变状态的时刻与报文段所示的不同".to_string();
+        }
         if k.server == Some(State::Listen)
             && step.after.server == Some(State::SynReceived)
             && !child

@@ -138,7 +138,7 @@ fn kernel_table(tl: &Timeline, lang: crate::explain::Lang, traced: bool) -> Stri
             .kernel_detail
             .as_ref()
             .and_then(|d| d.note.as_deref())
-            .is_some_and(|n| !n.starts_with("unexplained"));
+            .is_some_and(|n| !n.starts_with("unexplained") && !n.starts_with("未解释"));
         let agree = match (lang, k == s.after, known) {
             (Lang::En, true, _) => "agrees",
             (Lang::En, false, true) => "differs, see below",
@@ -162,7 +162,12 @@ fn kernel_table(tl: &Timeline, lang: crate::explain::Lang, traced: bool) -> Stri
                 out.push_str(&format!(
                     "       {} {} {} → {}\n",
                     lang.side(t.side),
-                    t.socket,
+                    match (lang, t.socket) {
+                        (Lang::Zh, "listener") => "监听套接字",
+                        (Lang::Zh, "connection") => "连接套接字",
+                        (Lang::Zh, _) => "TIME_WAIT 套接字",
+                        (_, s) => s,
+                    },
                     crate::timeline::state_name(t.from),
                     crate::timeline::state_name(t.to)
                 ));
