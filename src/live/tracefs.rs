@@ -327,7 +327,7 @@ pub struct Tracer {
     thread: Option<JoinHandle<()>>,
 }
 
-/// The events read, with the filter each gets (`{P}` the port clause).
+/// The events read, and whether the kernel filters each on the lab's ports.
 const EVENTS: [(&str, bool); 5] = [
     ("sock/inet_sock_set_state", true),
     ("tcp/tcp_retransmit_skb", true),
