@@ -27,7 +27,7 @@ fn ws_capture(dir: &Path) -> PathBuf {
         let c: SocketAddr = format!("10.0.0.1:{cport}").parse().unwrap();
         let s: SocketAddr = format!("10.0.0.2:{sport}").parse().unwrap();
         let (mut cseq, mut sseq) = (1000u32, 5000u32);
-        let mut push =
+        let push =
             |from_client: bool, flags: Flags, payload: &[u8], cs: &mut u32, ss: &mut u32| {
                 let (seq, ack) = if from_client { (*cs, *ss) } else { (*ss, *cs) };
                 let mut seg = Segment::new(SeqNum(seq), SeqNum(ack), flags);

@@ -82,6 +82,11 @@ fn shorten(s: &str, out: &mut String) {
 
 /// An HTTP/1.x request line with a known method or a status line.
 pub fn http(p: &[u8]) -> Option<L7> {
+    // Every method and `HTTP/` start with one of these: most binary
+    // payloads are turned away on their first byte.
+    if !matches!(p.first(), Some(b'G' | b'P' | b'H' | b'D' | b'O' | b'C' | b'T')) {
+        return None;
+    }
     let line = first_line(p);
     if !line.iter().all(|&b| (0x20..0x7f).contains(&b)) {
         return None;
