@@ -27,21 +27,20 @@ fn ws_capture(dir: &Path) -> PathBuf {
         let c: SocketAddr = format!("10.0.0.1:{cport}").parse().unwrap();
         let s: SocketAddr = format!("10.0.0.2:{sport}").parse().unwrap();
         let (mut cseq, mut sseq) = (1000u32, 5000u32);
-        let push =
-            |from_client: bool, flags: Flags, payload: &[u8], cs: &mut u32, ss: &mut u32| {
-                let (seq, ack) = if from_client { (*cs, *ss) } else { (*ss, *cs) };
-                let mut seg = Segment::new(SeqNum(seq), SeqNum(ack), flags);
-                seg.win = 64000;
-                seg.payload = payload.to_vec();
-                let adv = payload.len() as u32 + u32::from(flags.syn() || flags.fin());
-                if from_client {
-                    *cs += adv;
-                } else {
-                    *ss += adv;
-                }
-                let (src, dst) = if from_client { (c, s) } else { (s, c) };
-                synack::wire::build::frame(&seg, src, dst, 1)
-            };
+        let push = |from_client: bool, flags: Flags, payload: &[u8], cs: &mut u32, ss: &mut u32| {
+            let (seq, ack) = if from_client { (*cs, *ss) } else { (*ss, *cs) };
+            let mut seg = Segment::new(SeqNum(seq), SeqNum(ack), flags);
+            seg.win = 64000;
+            seg.payload = payload.to_vec();
+            let adv = payload.len() as u32 + u32::from(flags.syn() || flags.fin());
+            if from_client {
+                *cs += adv;
+            } else {
+                *ss += adv;
+            }
+            let (src, dst) = if from_client { (c, s) } else { (s, c) };
+            synack::wire::build::frame(&seg, src, dst, 1)
+        };
         let mut out = vec![
             push(true, Flags::SYN, &[], &mut cseq, &mut sseq),
             push(

@@ -69,14 +69,12 @@ fn is_version(v: &[u8]) -> bool {
 }
 
 fn shorten(s: &str, out: &mut String) {
-    let mut n = 0;
-    for c in s.chars() {
+    for (n, c) in s.chars().enumerate() {
         if n == SHOWN {
             out.push('…');
             return;
         }
         out.push(c);
-        n += 1;
     }
 }
 
@@ -84,7 +82,10 @@ fn shorten(s: &str, out: &mut String) {
 pub fn http(p: &[u8]) -> Option<L7> {
     // Every method and `HTTP/` start with one of these: most binary
     // payloads are turned away on their first byte.
-    if !matches!(p.first(), Some(b'G' | b'P' | b'H' | b'D' | b'O' | b'C' | b'T')) {
+    if !matches!(
+        p.first(),
+        Some(b'G' | b'P' | b'H' | b'D' | b'O' | b'C' | b'T')
+    ) {
         return None;
     }
     let line = first_line(p);
@@ -282,8 +283,7 @@ impl WsFrame {
                 summary.push_str(" \"");
                 let text = self.unmasked(p, SHOWN * 4);
                 let text = String::from_utf8_lossy(&text);
-                let mut n = 0;
-                for c in text.chars() {
+                for (n, c) in text.chars().enumerate() {
                     if n == SHOWN || c == '\u{fffd}' {
                         summary.push('…');
                         break;
@@ -293,7 +293,6 @@ impl WsFrame {
                         c if c.is_control() => summary.push(' '),
                         c => summary.push(c),
                     }
-                    n += 1;
                 }
                 summary.push('"');
             }
