@@ -309,3 +309,25 @@ fn http_frames_agree_with_tshark_on_real_captures() {
         assert!(compared > 500, "only {compared} frames compared");
     }
 }
+
+#[test]
+fn direct_ndjson_writer_matches_the_value_path_with_l7() {
+    use synack::explain::Lang;
+    use synack::view::json::{push_step_line, step_value_in};
+    let dir = tmp("direct");
+    let tl = timeline(&ws_capture(&dir));
+    let mut with_l7 = 0;
+    for step in &tl.steps {
+        let mut fast = Vec::new();
+        push_step_line(&mut fast, step, Lang::En);
+        let mut slow = serde_json::to_vec(&step_value_in(step, Lang::En)).unwrap();
+        slow.push(b'\n');
+        assert_eq!(
+            String::from_utf8_lossy(&fast),
+            String::from_utf8_lossy(&slow)
+        );
+        with_l7 += usize::from(String::from_utf8_lossy(&fast).contains("\"l7\":{"));
+    }
+    assert_eq!(with_l7, 4);
+    let _ = std::fs::remove_dir_all(dir);
+}
