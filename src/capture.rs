@@ -226,6 +226,7 @@ pub fn observe_frame(
         seg: d.seg,
         len: d.len,
         wire_len: orig_len,
+        l7: d.l7,
         bytes: Some(FrameBytes {
             link_type,
             orig_len,

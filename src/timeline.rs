@@ -239,6 +239,9 @@ pub struct SegmentView {
     /// waits behind a gap, and the whole run released when it fills one.
     pub readable: u32,
     pub bytes: Option<FrameBytes>,
+    /// The payload recognised at the application layer, kept as a label
+    /// only (the streaming paths do not keep payloads).
+    pub l7: Option<crate::wire::l7::L7>,
 }
 
 /// Both endpoints' states; `None` is UNKNOWN (not inferable yet).

@@ -247,8 +247,10 @@ fn run_capture_in_a_terminal_lists_opens_and_goes_back() {
     {
         assert!(screen.contains("Connections: 2"), "{screen}");
         tmux(&["send-keys", "-t", &s, "Down", "Enter"]);
-        let screen = wait_for(&s, "stream 1 of 2");
-        assert!(screen.contains("step 1/3 · frame 8"), "{screen}");
+        // The status line is drawn below the title: waiting for the title
+        // alone caught the screen half drawn on a busy machine.
+        let screen = wait_for(&s, "step 1/3 · frame 8");
+        assert!(screen.contains("stream 1 of 2"), "{screen}");
         tmux(&["send-keys", "-t", &s, "Escape"]);
         let screen = wait_for(&s, "connection 2/2");
         assert!(screen.contains("Selected"), "{screen}");

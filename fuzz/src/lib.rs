@@ -238,6 +238,7 @@ pub fn segments(data: &[u8]) -> Vec<Observed> {
             seg,
             len,
             wire_len: 54u32.saturating_add(len),
+            l7: None,
             bytes: None,
         });
     }
@@ -361,6 +362,7 @@ pub fn pipeline(data: &[u8]) {
                 seg: d.seg,
                 len: d.len,
                 wire_len: f.orig_len,
+                l7: d.l7,
                 bytes: Some(FrameBytes {
                     link_type: f.link_type,
                     orig_len: f.orig_len,

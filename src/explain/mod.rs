@@ -1379,6 +1379,7 @@ mod tests {
                 gap_before: readable == 0 && len > 0,
                 readable,
                 bytes: None,
+                l7: None,
             }),
             before,
             after,

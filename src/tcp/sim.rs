@@ -549,6 +549,9 @@ impl Simulator {
             readable,
             bytes: Some(build::frame(seg, src, dst, self.ip_id[i])),
             seg: seg.clone(),
+            // A scenario's payloads are short words, so only HTTP could
+            // show here; no scenario upgrades to WebSocket.
+            l7: crate::wire::l7::http(&seg.payload),
         }
     }
 

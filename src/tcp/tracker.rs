@@ -16,6 +16,7 @@ use super::state::{Event, State};
 use crate::timeline::{
     Call, FrameBytes, SegmentView, Side, States, Step, StepKind, StreamInfo, Timeline,
 };
+use crate::wire::l7::Protocol;
 use std::collections::{HashMap, VecDeque};
 use std::net::SocketAddr;
 
@@ -54,6 +55,8 @@ pub struct Observed {
     /// Frame length on the wire, for byte counts.
     pub wire_len: u32,
     pub bytes: Option<FrameBytes>,
+    /// The decoder's reading of the payload (see `Decoded::l7`).
+    pub l7: Option<crate::wire::l7::L7>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
@@ -143,6 +146,10 @@ struct Conn {
     states: States,
     analyzer: Analyzer,
     reassembly: crate::tcp::reassembly::Reassembly,
+    /// An HTTP `101` with `Upgrade: websocket` was seen: WebSocket frame
+    /// candidates on this connection are believed from then on. One flag,
+    /// so the state per connection stays bounded.
+    websocket: bool,
     /// Steps of this connection still held in the queue, waiting for the
     /// answer to a SYN: (queue position id, receiver side).
     pending: Vec<u64>,
@@ -362,6 +369,7 @@ impl Tracker {
             states: States::default(),
             analyzer: Analyzer::new(),
             reassembly: Default::default(),
+            websocket: false,
             pending: Vec::new(),
             pending_side: None,
             fin_pending: None,
@@ -621,6 +629,28 @@ impl Tracker {
             None
         };
 
+        let l7 = match o.l7 {
+            // Wireshark does not hand data sent again or out of order to
+            // the application dissectors: the arrow keeps the TCP mark.
+            Some(_)
+                if analysis.iter().any(|a| {
+                    matches!(
+                        a,
+                        crate::timeline::Analysis::Retransmission
+                            | crate::timeline::Analysis::SpuriousRetransmission
+                            | crate::timeline::Analysis::OutOfOrder
+                    )
+                }) =>
+            {
+                None
+            }
+            Some(l) if l.protocol == Protocol::Websocket && !c.websocket => None,
+            Some(l) => {
+                c.websocket |= l.upgrade;
+                Some(l)
+            }
+            None => None,
+        };
         let step = Step {
             kind: StepKind::Segment,
             stream: c.stream,
@@ -643,6 +673,7 @@ impl Tracker {
                 readable,
                 bytes: o.bytes,
                 seg: o.seg,
+                l7,
             }),
             before,
             after: c.states,
@@ -1287,6 +1318,7 @@ mod tests {
                 len,
                 wire_len: 60,
                 bytes: None,
+                l7: None,
             });
             while let Some(s) = self.t.pop() {
                 self.out.push(s);

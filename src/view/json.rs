@@ -48,6 +48,9 @@ pub fn step_value_in(step: &Step, lang: Lang) -> Value {
             m.insert("options".into(), json!(v.seg.options));
             m.insert("analysis".into(), json!(v.analysis));
             m.insert("lost".into(), json!(v.lost));
+            if let Some(l7) = &v.l7 {
+                m.insert("l7".into(), json!(l7));
+            }
         }
         StepKind::Call => {}
         StepKind::Timer => {
@@ -399,7 +402,15 @@ fn push_step_line_with(
     }
     out.extend_from_slice(b"\",\"frame\":");
     push_int(out, v.frame);
-    out.extend_from_slice(b",\"kind\":\"segment\",\"layers\":[");
+    out.extend_from_slice(b",\"kind\":\"segment\"");
+    if let Some(l7) = &v.l7 {
+        out.extend_from_slice(b",\"l7\":{\"protocol\":");
+        push_str(out, l7.protocol.name());
+        out.extend_from_slice(b",\"summary\":");
+        push_str(out, &l7.summary);
+        out.push(b'}');
+    }
+    out.extend_from_slice(b",\"layers\":[");
     layers(out, step);
     out.extend_from_slice(b"],\"len\":");
     push_int(out, v.len);

@@ -71,6 +71,9 @@ fn diagram(out: &mut String, tl: &Timeline, steps: &[&crate::timeline::Step], ti
                 if v.len > 0 {
                     let _ = write!(label, " len={}", v.len);
                 }
+                if let Some(l7) = &v.l7 {
+                    label = format!("{} · {label}", l7.label());
+                }
                 if v.lost {
                     label.push_str(" (lost)");
                 } else if !v.analysis.is_empty() {

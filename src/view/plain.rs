@@ -86,10 +86,15 @@ fn label(v: &SegmentView) -> String {
 
 /// `|----[S] seq=0---->|` or `|<---[S.] seq=0 ack=1---|`, or a lost one.
 fn arrow(v: &SegmentView) -> String {
-    let text = format!(" {} ", label(v));
+    // As Wireshark's flow graph: a recognised payload is named by its
+    // application-layer line; the TCP numbers go to the detail line.
+    let text = match &v.l7 {
+        Some(l7) => format!(" {} ", l7.label()),
+        None => format!(" {} ", label(v)),
+    };
     let inner = ARROW.saturating_sub(2);
     let text: String = text.chars().take(inner.saturating_sub(2)).collect();
-    let fill = inner.saturating_sub(text.len() + 1);
+    let fill = inner.saturating_sub(text.chars().count() + 1);
     let (left, right) = (fill / 2, fill - fill / 2);
     if v.lost {
         // The arrow stops halfway: the segment never reaches the other side.
@@ -580,7 +585,12 @@ fn render_step(
     );
     let _ = writeln!(out, "{}", row.trim_end());
     if let Some(v) = &step.segment {
-        let mut detail = format!(
+        let mut detail = match &v.l7 {
+            Some(_) => format!("{} · ", label(v)),
+            None => String::new(),
+        };
+        let _ = write!(
+            detail,
             "{}{}: seq {} ack {} win {}",
             v.seg.flags.wireshark(),
             if v.lost {

@@ -170,7 +170,11 @@ fn ladder(out: &mut String, tl: &Timeline, steps: &[&Step], off: f64, titled: bo
                     );
                 }
                 let mut label = format!("{} seq={}", v.seg.flags.tcpdump(), v.seq_rel);
-                if v.seg.flags.ack() {
+                if let Some(l7) = &v.l7 {
+                    // The application line says more than the numbers; the
+                    // flags and length stay so the arrow is still TCP.
+                    label = format!("{} {}", l7.label(), v.seg.flags.tcpdump());
+                } else if v.seg.flags.ack() {
                     let _ = write!(label, " ack={}", v.ack_rel);
                 }
                 if v.len > 0 {

@@ -47,6 +47,12 @@ pub struct Decoded {
     pub truncated: bool,
     /// The segment came out of IP fragment reassembly.
     pub reassembled: bool,
+    /// What the payload looks like at the application layer, read here
+    /// where the bytes are at hand so that paths which do not keep them
+    /// still get the label. Only with [`Detail::layers`]: the lean readers
+    /// that only count never pay for it. A WebSocket candidate is only a
+    /// candidate; the tracker keeps it on upgraded connections alone.
+    pub l7: Option<crate::wire::l7::L7>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -1261,6 +1267,11 @@ fn tcp(
         Vec::new()
     };
     let truncated = b.len() < hlen + len;
+    let l7 = if detail.layers && !captured.is_empty() {
+        crate::wire::l7::recognise(captured, u32::try_from(len).unwrap_or(u32::MAX))
+    } else {
+        None
+    };
     if let Some(off) = input.frame_off {
         layers.push(Layer::Transport, "TCP", off, off + hdr_end);
         if !captured.is_empty() {
@@ -1287,6 +1298,7 @@ fn tcp(
         layers: layers.into_vec(),
         truncated,
         reassembled,
+        l7,
     })
 }
 

@@ -2,3 +2,4 @@
 
 pub mod build;
 pub mod decode;
+pub mod l7;

@@ -87,7 +87,18 @@ pub fn seg_labels_in(v: &SegmentView, raw: bool, lang: Lang) -> Vec<String> {
     } else {
         ""
     };
-    vec![
+    let mut out = Vec::with_capacity(7);
+    if let Some(l7) = &v.l7 {
+        // The application line first, as Wireshark's flow graph; narrower
+        // ladders drop the TCP numbers before they drop it.
+        let l = l7.label();
+        out.push(format!(
+            "{l} {flags} seq={seq}{ack_part}{len_part}{lost}{tags}"
+        ));
+        out.push(format!("{l} {flags}{len_part}{lost}"));
+        out.push(format!("{l}{lost}"));
+    }
+    out.extend([
         format!("{flags} seq={seq}{ack_part}{len_part}{lost}{tags}"),
         format!("{flags} seq={seq}{ack_part}{len_part}{lost}"),
         format!(
@@ -95,7 +106,8 @@ pub fn seg_labels_in(v: &SegmentView, raw: bool, lang: Lang) -> Vec<String> {
             ack_part.replace(" ack=", "/")
         ),
         format!("{flags}{lost}"),
-    ]
+    ]);
+    out
 }
 
 pub fn call_text(step: &Step) -> String {

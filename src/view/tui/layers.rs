@@ -178,7 +178,24 @@ pub fn lines(app: &App, w: usize) -> Vec<Line<'static>> {
             ),
             // About four wrapped lines of the pane.
             Layer::Application => {
-                fields::payload(fb, span, lang, (w.saturating_sub(6) * 4).max(48))
+                let bytes = fb.data.get(span.range.clone()).unwrap_or(&[]);
+                // Decoded only where the step was recognised: a WebSocket
+                // header is believed only on an upgraded connection.
+                let ws =
+                    v.l7.as_ref()
+                        .is_some_and(|l| l.protocol == crate::wire::l7::Protocol::Websocket);
+                let mut out = if v.l7.is_some() {
+                    crate::wire::l7::describe(bytes, v.len, ws).unwrap_or_default()
+                } else {
+                    Vec::new()
+                };
+                out.extend(fields::payload(
+                    fb,
+                    span,
+                    lang,
+                    (w.saturating_sub(6) * 4).max(48),
+                ));
+                out
             }
         };
         for f in fields {
