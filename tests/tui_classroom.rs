@@ -541,38 +541,6 @@ fn arrows_are_coloured_by_flag_and_an_rst_is_heavy_without_colour_too() {
     assert!(!syn.contains('━'), "{syn}");
 }
 
-#[test]
-fn a_long_payload_is_previewed_as_far_as_the_pane_allows() {
-    // The lab's recording with 20 000 bytes in one write would do; a
-    // simulated write of a long message is enough and needs no root.
-    let (tl, summaries) = sample("live-default.pcap");
-    let i = tl
-        .steps
-        .iter()
-        .position(|s| s.segment.as_ref().is_some_and(|v| v.len > 0))
-        .unwrap();
-    let mut app = plain(App::capture(&tl, &summaries));
-    app.handle_key(key(KeyCode::Enter));
-    app.goto(i);
-    app.focus = Pane::Layers;
-    app.detail = Pane::Layers;
-    let len = tl.steps[i].segment.as_ref().unwrap().len as usize;
-    let narrow = {
-        let s = render(&mut app, 80, 60);
-        s.lines()
-            .find(|l| l.contains("bytes: \""))
-            .map(str::to_string)
-    };
-    let wide = render(&mut app, 200, 60);
-    let line = wide.lines().find(|l| l.contains("bytes: \"")).unwrap();
-    // At 200 columns the preview is not cut at 48 bytes.
-    let shown = line.split("bytes: \"").nth(1).unwrap();
-    assert!(
-        shown.trim_end_matches(['│', ' ']).len() > 48.min(len),
-        "{line}\n{narrow:?}"
-    );
-}
-
 /// The live lab in a real terminal (tmux), as a teacher starts it: needs
 /// root (the raw socket) and tmux.
 #[test]

@@ -330,3 +330,37 @@ pub fn payload(fb: &FrameBytes, span: &LayerSpan, lang: Lang, budget: usize) -> 
         tr(lang, ": ", "：")
     )]
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::timeline::Layer;
+
+    /// The preview of a 300-byte payload with `budget` bytes: the text
+    /// between the quotes.
+    fn preview(budget: usize) -> String {
+        let fb = FrameBytes {
+            link_type: 1,
+            data: vec![b'a'; 300],
+            orig_len: 300,
+            captured_len: 300,
+            layers: Vec::new(),
+        };
+        let span = LayerSpan {
+            layer: Layer::Application,
+            name: "payload".into(),
+            range: 0..300,
+        };
+        let line = payload(&fb, &span, Lang::En, budget).remove(0);
+        line.split('"').nth(1).unwrap().to_string()
+    }
+
+    #[test]
+    fn the_payload_preview_takes_the_budget_it_is_given() {
+        // The layers pane passes about four of its lines: at 200 columns
+        // far more than the 48 bytes it once cut every payload at.
+        assert_eq!(preview(48), format!("{}…", "a".repeat(48)));
+        assert_eq!(preview(200), format!("{}…", "a".repeat(200)));
+        assert_eq!(preview(400), "a".repeat(300));
+    }
+}
