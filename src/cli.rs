@@ -328,12 +328,12 @@ impl OutputArgs {
 /// A scenario name is checked by clap, so a wrong one is a usage error
 /// (exit 2) like any other wrong argument, and says what would be right.
 fn scenario_name(s: &str) -> Result<String, String> {
-    if crate::tcp::scenario::NAMES.contains(&s) {
+    if crate::source::scenario::NAMES.contains(&s) {
         Ok(s.to_string())
     } else {
         Err(format!(
             "there is no scenario `{s}`; the scenarios are: {} (`synack scenarios` describes them)",
-            crate::tcp::scenario::NAMES.join(", ")
+            crate::source::scenario::NAMES.join(", ")
         ))
     }
 }

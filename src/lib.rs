@@ -4,13 +4,12 @@
 //! `docs/architecture.md`.
 
 pub mod app;
-pub mod capture;
 pub mod cli;
 pub mod explain;
-pub mod live;
 pub mod pcap;
 pub mod quiz;
 pub mod signals;
+pub mod source;
 pub mod tcp;
 pub mod timeline;
 pub mod view;

@@ -324,8 +324,8 @@ pub fn run_plain(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::tcp::scenario;
-    use crate::tcp::sim::{SimConfig, Simulator};
+    use crate::source::scenario;
+    use crate::source::sim::{SimConfig, Simulator};
 
     fn handshake() -> Timeline {
         let sc = scenario::get("handshake").unwrap();

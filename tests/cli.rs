@@ -158,7 +158,7 @@ fn chinese_explanations_from_the_flag_or_the_environment() {
 #[test]
 fn chinese_text_fits_80_columns_of_display_width() {
     use unicode_width::UnicodeWidthStr;
-    for name in synack::tcp::scenario::NAMES {
+    for name in synack::source::scenario::NAMES {
         let o = synack(&["simulate", name, "--plain", "--lang", "zh"]);
         for line in stdout(&o).lines() {
             assert!(
@@ -175,7 +175,7 @@ fn every_scenario_has_a_chinese_description() {
     let o = synack(&["scenarios", "--lang", "zh"]);
     assert!(o.status.success());
     let text = stdout(&o);
-    assert_eq!(text.lines().count(), synack::tcp::scenario::NAMES.len());
+    assert_eq!(text.lines().count(), synack::source::scenario::NAMES.len());
     for line in text.lines() {
         let (name, desc) = line.split_once(' ').unwrap();
         assert!(

@@ -8,9 +8,9 @@ use std::net::{IpAddr, SocketAddr};
 use std::path::{Path, PathBuf};
 
 use synack::pcap::{CaptureError, CaptureReader, RawFrame};
-use synack::tcp::segment::{Flags, Segment, TcpOption};
-use synack::tcp::seq::SeqNum;
 use synack::timeline::Layer;
+use synack::timeline::segment::{Flags, Segment, TcpOption};
+use synack::timeline::seq::SeqNum;
 use synack::wire::build;
 use synack::wire::decode::{DecodeOutcome, Decoded, Decoder};
 

@@ -13,7 +13,7 @@ fn segment_count(scenario: &str) -> usize {
 
 #[test]
 fn svg_is_well_formed_with_one_arrow_per_segment() {
-    for scenario in synack::tcp::scenario::NAMES {
+    for scenario in synack::source::scenario::NAMES {
         let svg = synack(&["simulate", scenario, "--format", "svg"]);
         let doc = roxmltree::Document::parse(&svg)
             .unwrap_or_else(|e| panic!("{scenario}: not well-formed XML: {e}"));
@@ -40,7 +40,7 @@ fn svg_is_well_formed_with_one_arrow_per_segment() {
 
 #[test]
 fn mermaid_has_one_message_per_segment() {
-    for scenario in synack::tcp::scenario::NAMES {
+    for scenario in synack::source::scenario::NAMES {
         let m = synack(&["simulate", scenario, "--format", "mermaid"]);
         assert!(m.starts_with("sequenceDiagram\n"));
         let messages = m

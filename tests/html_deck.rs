@@ -31,7 +31,7 @@ fn ndjson(args: &[&str]) -> Vec<Value> {
 
 #[test]
 fn every_scenario_deck_is_one_file_that_loads_nothing() {
-    for scenario in synack::tcp::scenario::NAMES {
+    for scenario in synack::source::scenario::NAMES {
         let deck = synack(&["simulate", scenario, "--format", "html"]);
         assert!(deck.starts_with("<!DOCTYPE html>"), "{scenario}");
         assert!(deck.trim_end().ends_with("</html>"), "{scenario}");
@@ -103,7 +103,7 @@ fn lang_picks_the_language_the_deck_opens_in() {
     let data = blob(&deck);
     assert_eq!(data["lang"], "en");
     // A scenario's title is in both languages too.
-    let sc = synack::tcp::scenario::get("handshake").unwrap();
+    let sc = synack::source::scenario::get("handshake").unwrap();
     assert_eq!(data["title"]["en"], sc.summary);
     assert_eq!(data["title"]["zh"], sc.summary_zh);
 }
@@ -204,7 +204,7 @@ fn inspect_makes_decks_of_a_file_and_of_one_stream() {
 
 #[test]
 fn live_auto_makes_a_deck_with_the_kernel_states() {
-    if synack::live::sniffer::RawSocket::open("lo").is_err() {
+    if synack::source::kernel::sniffer::RawSocket::open("lo").is_err() {
         eprintln!("SKIP: live --auto needs CAP_NET_RAW (run as root)");
         return;
     }
@@ -442,7 +442,7 @@ rec('m', location.hash);
     let expl = zh[4]["explanation"].as_str().unwrap().replace('"', "'");
     assert_eq!(attr("e"), expl);
     assert_eq!(attr("f"), "#step=5&lang=zh");
-    let sc = synack::tcp::scenario::get("handshake").unwrap();
+    let sc = synack::source::scenario::get("handshake").unwrap();
     let title = sc.summary_zh.replace('"', "'");
     assert_eq!(attr("n"), title, "the title follows the language");
     assert_eq!(attr("g"), "#step=4");

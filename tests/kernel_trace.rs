@@ -11,7 +11,7 @@ use std::time::{Duration, Instant};
 /// The tracefs root, mounting it as synack would; `None` (and a printed
 /// reason) when the tests cannot use it.
 fn tracefs() -> Option<PathBuf> {
-    if synack::live::sniffer::RawSocket::open("lo").is_err() {
+    if synack::source::kernel::sniffer::RawSocket::open("lo").is_err() {
         eprintln!("SKIP: needs root (CAP_NET_RAW, tracefs)");
         return None;
     }

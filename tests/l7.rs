@@ -7,10 +7,10 @@ mod common;
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::process::Command;
-use synack::capture::{self, ReadOptions};
-use synack::tcp::segment::{Flags, Segment};
-use synack::tcp::seq::SeqNum;
+use synack::source::capture::{self, ReadOptions};
 use synack::timeline::Timeline;
+use synack::timeline::segment::{Flags, Segment};
+use synack::timeline::seq::SeqNum;
 
 fn masked(text: &[u8], key: [u8; 4]) -> Vec<u8> {
     let mut f = vec![0x81, 0x80 | text.len() as u8];

@@ -8,7 +8,7 @@ use std::path::PathBuf;
 use std::process::{Command, Output};
 
 fn can_sniff() -> bool {
-    if synack::live::sniffer::RawSocket::open("lo").is_ok() {
+    if synack::source::kernel::sniffer::RawSocket::open("lo").is_ok() {
         return true;
     }
     eprintln!("SKIP: needs CAP_NET_RAW (run as root)");
@@ -377,7 +377,7 @@ fn time_wait_reuse_script() {
 
 #[test]
 fn every_script_is_tested_and_listed() {
-    let names: Vec<&str> = synack::live::script::SCRIPTS
+    let names: Vec<&str> = synack::source::lab::script::SCRIPTS
         .iter()
         .map(|s| s.name)
         .collect();

@@ -4,10 +4,10 @@
 //! scenario ends where it says it does.
 
 use proptest::prelude::*;
-use synack::tcp::scenario;
-use synack::tcp::seq::SeqNum;
-use synack::tcp::sim::{SimConfig, Simulator};
+use synack::source::scenario;
+use synack::source::sim::{SimConfig, Simulator};
 use synack::tcp::state::State;
+use synack::timeline::seq::SeqNum;
 use synack::timeline::{Side, StepKind, Timeline};
 
 fn run(name: &str, isn_client: u32, isn_server: u32) -> (Timeline, (State, State)) {

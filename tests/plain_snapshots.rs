@@ -6,7 +6,7 @@ use std::process::Command;
 
 #[test]
 fn plain_ladder_of_every_scenario() {
-    for name in synack::tcp::scenario::NAMES {
+    for name in synack::source::scenario::NAMES {
         let out = Command::new(env!("CARGO_BIN_EXE_synack"))
             .args(["simulate", name, "--plain"])
             .output()

@@ -46,7 +46,7 @@ fn export(name: &str, dir: &Path) -> PathBuf {
 #[test]
 fn exported_scenarios_read_back_the_same() {
     let dir = tmpdir("roundtrip");
-    for name in synack::tcp::scenario::NAMES {
+    for name in synack::source::scenario::NAMES {
         let path = export(name, &dir);
         let sim: Vec<_> = synack(&["simulate", name, "--json"])
             .into_iter()
@@ -93,7 +93,7 @@ fn tshark_reads_every_export_cleanly() {
         return;
     }
     let dir = tmpdir("tshark");
-    for name in synack::tcp::scenario::NAMES {
+    for name in synack::source::scenario::NAMES {
         let path = export(name, &dir);
         let path = path.to_str().unwrap();
         let problems = Command::new("tshark")

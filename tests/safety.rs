@@ -40,7 +40,7 @@ fn is_root() -> bool {
 }
 
 fn can_sniff() -> bool {
-    if is_root() && synack::live::sniffer::RawSocket::open("lo").is_ok() {
+    if is_root() && synack::source::kernel::sniffer::RawSocket::open("lo").is_ok() {
         return true;
     }
     eprintln!("SKIP: needs root with CAP_NET_RAW (CI runs the tests as root)");

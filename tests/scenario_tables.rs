@@ -348,7 +348,7 @@ fn describe(o: &serde_json::Value) -> String {
 
 #[test]
 fn every_scenario_matches_its_hand_checked_table() {
-    for name in synack::tcp::scenario::NAMES {
+    for name in synack::source::scenario::NAMES {
         let steps = ndjson(&["simulate", name, "--json"]);
         let expected = table(name);
         let got: Vec<(String, String, String)> = steps

@@ -26,7 +26,7 @@ fn temp_dir(name: &str) -> PathBuf {
 }
 
 fn can_sniff() -> bool {
-    if synack::live::sniffer::RawSocket::open("lo").is_ok() {
+    if synack::source::kernel::sniffer::RawSocket::open("lo").is_ok() {
         return true;
     }
     eprintln!("SKIP: sniffing needs CAP_NET_RAW (run the tests as root)");

@@ -10,7 +10,7 @@ use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
 fn can_sniff() -> bool {
-    if synack::live::sniffer::RawSocket::open("lo").is_ok() {
+    if synack::source::kernel::sniffer::RawSocket::open("lo").is_ok() {
         return true;
     }
     eprintln!("SKIP: needs CAP_NET_RAW (run as root)");

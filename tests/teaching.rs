@@ -56,7 +56,7 @@ fn filling_a_gap_makes_everything_behind_it_readable() {
 
 #[test]
 fn eof_and_descriptor_sentences_fit_the_side() {
-    for name in synack::tcp::scenario::NAMES {
+    for name in synack::source::scenario::NAMES {
         for o in ndjson(&["simulate", name, "--json"]) {
             for side in ["client", "server"] {
                 if side_str(&o, "calls", side) == Some("read() will return 0 (EOF)") {
@@ -127,7 +127,7 @@ fn the_three_segment_close_and_the_queues_are_taught() {
 }
 
 fn can_sniff() -> bool {
-    if synack::live::sniffer::RawSocket::open("lo").is_ok() {
+    if synack::source::kernel::sniffer::RawSocket::open("lo").is_ok() {
         return true;
     }
     eprintln!("SKIP: needs CAP_NET_RAW (run as root)");

@@ -356,7 +356,7 @@ fn an_external_sigint_restores_the_terminal_and_exits_130() {
 /// SIGINT was ignored. Needs root (CAP_NET_RAW); SKIP otherwise.
 #[test]
 fn sigint_and_sighup_stop_the_sniff_tui() {
-    if synack::live::sniffer::RawSocket::open("lo").is_err() {
+    if synack::source::kernel::sniffer::RawSocket::open("lo").is_err() {
         eprintln!("SKIP: sniffing needs CAP_NET_RAW (run the tests as root)");
         return;
     }

@@ -4,7 +4,7 @@
 
 use crossterm::event::KeyCode;
 use std::path::PathBuf;
-use synack::capture::{self, ReadOptions};
+use synack::source::capture::{self, ReadOptions};
 use synack::timeline::Timeline;
 use synack::view::tui::app::{Action, App, Pane};
 
@@ -209,7 +209,7 @@ fn a_scaled_window_is_shown_in_bytes_too() {
         .find(|s| s.seg.flags.syn() && s.from == v.from)
         .and_then(|s| {
             s.seg.options.iter().find_map(|o| match o {
-                synack::tcp::segment::TcpOption::WindowScale { shift } => Some(*shift),
+                synack::timeline::segment::TcpOption::WindowScale { shift } => Some(*shift),
                 _ => None,
             })
         })
@@ -264,7 +264,7 @@ fn an_unknown_scenario_is_a_usage_error() {
 /// the simulator's way in, so "what if" and the picker work.
 fn simulation(name: &str, opts: synack::view::tui::app::TuiOptions) -> App<'static> {
     use synack::view::tui::app::Replay;
-    let cfg = synack::tcp::sim::SimConfig::default();
+    let cfg = synack::source::sim::SimConfig::default();
     let (tl, sent) = synack::app::scenario_run(name, cfg.clone()).unwrap();
     let tl: &'static Timeline = Box::leak(Box::new(tl));
     let mut app = plain(App::new(tl)).with_replay(Replay {
@@ -383,7 +383,7 @@ fn the_picker_swaps_the_scenario_without_quitting() {
     app.handle_key(key(KeyCode::Char('c')));
     let screen = render(&mut app, 120, 40);
     assert!(screen.contains("three-way-close"), "{screen}");
-    let at = synack::tcp::scenario::NAMES
+    let at = synack::source::scenario::NAMES
         .iter()
         .position(|n| *n == "refused")
         .unwrap();
@@ -545,7 +545,7 @@ fn arrows_are_coloured_by_flag_and_an_rst_is_heavy_without_colour_too() {
 /// root (the raw socket) and tmux.
 #[test]
 fn the_live_lab_counts_calls_in_its_hint_and_hides_what_is_to_come() {
-    if synack::live::sniffer::RawSocket::open("lo").is_err() {
+    if synack::source::kernel::sniffer::RawSocket::open("lo").is_err() {
         eprintln!("SKIP: the live lab needs CAP_NET_RAW (run as root)");
         return;
     }

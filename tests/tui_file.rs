@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::sync::atomic::AtomicBool;
 use std::sync::mpsc::channel;
-use synack::capture::{self, ReadOptions};
+use synack::source::capture::{self, ReadOptions};
 use synack::tcp::tracker::Summary;
 use synack::tcp::tracker::summaries_of as summarize;
 use synack::view::tui::app::{Action, App, Screen};

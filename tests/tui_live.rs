@@ -5,9 +5,10 @@
 
 use crossterm::event::KeyCode;
 use std::path::PathBuf;
-use synack::capture::{self, ReadOptions};
+use synack::source::Source;
+use synack::source::capture::{self, ReadOptions};
 use synack::tcp::state::State;
-use synack::timeline::{LiveSource, States, StepKind, Timeline};
+use synack::timeline::{States, StepKind, Timeline};
 use synack::view::tui::advance;
 use synack::view::tui::app::{Action, App, Screen};
 
@@ -72,7 +73,7 @@ impl Fake {
     }
 }
 
-impl LiveSource for Fake {
+impl Source for Fake {
     fn timeline(&self) -> &Timeline {
         &self.shown
     }

@@ -336,7 +336,7 @@ fn no_color_means_no_colour() {
 
 /// A capture of a simulated scenario, read back as `inspect` reads it.
 fn capture_of(name: &str) -> (Timeline, Vec<synack::tcp::tracker::Summary>) {
-    use synack::capture::{self, ReadOptions};
+    use synack::source::capture::{self, ReadOptions};
     let sim = timeline(name);
     let dir = std::path::PathBuf::from(env!("CARGO_TARGET_TMPDIR"));
     let path = dir.join(format!("tui-render-{name}-{}.pcap", std::process::id()));

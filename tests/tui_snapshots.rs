@@ -9,7 +9,7 @@
 
 use crossterm::event::KeyCode;
 use std::path::PathBuf;
-use synack::capture::{self, ReadOptions};
+use synack::source::capture::{self, ReadOptions};
 use synack::tcp::tracker::Summary;
 use synack::timeline::Timeline;
 use synack::view::tui::app::{App, Pane, Screen};

@@ -83,9 +83,10 @@ fn step_through_handshake_and_quit_restores_the_terminal() {
 // them yet, so this test binary runs itself in tmux: the "child" tests below
 // do nothing unless `SYNACK_TUI_CHILD` is set, and then open the TUI.
 
-use synack::tcp::scenario;
-use synack::tcp::sim::{SimConfig, Simulator};
-use synack::timeline::{LiveSource, StepKind, Timeline};
+use synack::source::Source;
+use synack::source::scenario;
+use synack::source::sim::{SimConfig, Simulator};
+use synack::timeline::{StepKind, Timeline};
 
 fn simulated(name: &str) -> Timeline {
     let sc = scenario::get(name).unwrap();
@@ -101,7 +102,7 @@ struct FakeLab {
     shown: Timeline,
 }
 
-impl LiveSource for FakeLab {
+impl Source for FakeLab {
     fn timeline(&self) -> &Timeline {
         &self.shown
     }
@@ -145,9 +146,9 @@ fn child_run_capture() {
     let Ok(path) = std::env::var("SYNACK_TUI_CHILD") else {
         return;
     };
-    let (tl, report) = synack::capture::timeline(
+    let (tl, report) = synack::source::capture::timeline(
         std::path::Path::new(&path),
-        synack::capture::ReadOptions {
+        synack::source::capture::ReadOptions {
             keep_bytes: true,
             ..Default::default()
         },

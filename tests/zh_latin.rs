@@ -53,10 +53,10 @@ const ALLOWED: &[&str] = &[
 /// Scenario and script names, which the reader types as arguments.
 fn identifiers() -> BTreeSet<String> {
     let mut ids: BTreeSet<String> = BTreeSet::new();
-    for name in synack::tcp::scenario::NAMES {
+    for name in synack::source::scenario::NAMES {
         ids.insert(name.to_string());
     }
-    for s in synack::live::script::SCRIPTS {
+    for s in synack::source::lab::script::SCRIPTS {
         ids.insert(s.name.to_string());
     }
     ids
@@ -170,7 +170,7 @@ fn the_checker_catches_english_and_passes_the_allowed_names() {
 #[test]
 fn every_scenario_speaks_chinese_in_plain_and_json() {
     let mut failures = Vec::new();
-    for name in synack::tcp::scenario::NAMES {
+    for name in synack::source::scenario::NAMES {
         let plain = common::stdout_of(&["simulate", name, "--plain", "--lang", "zh"]);
         check(&format!("simulate {name} --plain"), &plain, &mut failures);
         // The JSON keys and enum values are the contract, in English; the
@@ -221,12 +221,12 @@ fn every_capture_is_inspected_in_chinese() {
 
 #[test]
 fn every_live_script_speaks_chinese() {
-    if synack::live::sniffer::RawSocket::open("lo").is_err() {
+    if synack::source::kernel::sniffer::RawSocket::open("lo").is_err() {
         eprintln!("SKIP: needs CAP_NET_RAW (run as root)");
         return;
     }
     let mut failures = Vec::new();
-    for s in synack::live::script::SCRIPTS {
+    for s in synack::source::lab::script::SCRIPTS {
         let plain = common::stdout_of(&[
             "live", "--script", s.name, "--auto", "--plain", "--lang", "zh",
         ]);

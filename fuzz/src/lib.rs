@@ -15,10 +15,10 @@ use std::io::Cursor;
 use std::net::SocketAddr;
 
 use synack::pcap::{CaptureReader, MAX_RECORD_LEN};
-use synack::tcp::segment::{Flags, Segment};
-use synack::tcp::seq::SeqNum;
 use synack::tcp::state::State;
 use synack::tcp::tracker::{Observed, Tracker};
+use synack::timeline::segment::{Flags, Segment};
+use synack::timeline::seq::SeqNum;
 use synack::timeline::{FrameBytes, Side, Step, Timeline};
 use synack::wire::decode::{DecodeOutcome, Decoder};
 

@@ -4,7 +4,7 @@
 //! UI only lays these lines out.
 
 use super::{Lang, tr};
-use crate::tcp::segment::TcpOption;
+use crate::timeline::segment::TcpOption;
 use crate::timeline::{FrameBytes, LayerSpan, SegmentView, Side, Timeline};
 use etherparse::{Ethernet2HeaderSlice, Ipv4HeaderSlice, Ipv6HeaderSlice, TcpHeaderSlice};
 use std::fmt::Write;

@@ -1282,7 +1282,7 @@ fn explain_segment(step: &Step, lang: Lang) -> String {
             )
         ));
     }
-    if f.has(crate::tcp::segment::Flags::URG) {
+    if f.has(crate::timeline::segment::Flags::URG) {
         parts.push(
             tr!(
                 lang,
@@ -1333,9 +1333,9 @@ fn explain_segment(step: &Step, lang: Lang) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::tcp::segment::{Flags, Segment};
-    use crate::tcp::seq::SeqNum;
     use crate::timeline::States;
+    use crate::timeline::segment::{Flags, Segment};
+    use crate::timeline::seq::SeqNum;
     use State::*;
 
     /// A segment from `from` that moves the receiver from `rb` to `ra`.

@@ -6,8 +6,8 @@
 //! Shared by the simulator and the capture tracker so an exported
 //! simulation reads back with the same marks.
 
-use super::segment::Segment;
-use super::seq::SeqNum;
+use crate::timeline::segment::Segment;
+use crate::timeline::seq::SeqNum;
 use crate::timeline::{Analysis, Side};
 
 /// Wireshark's default out-of-order window when no handshake RTT is known.
@@ -176,7 +176,7 @@ fn nonzero(ack: SeqNum) -> Option<SeqNum> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::tcp::segment::Flags;
+    use crate::timeline::segment::Flags;
 
     fn seg(seq: u32, ack: u32, flags: Flags, len: usize) -> Segment {
         let mut s = Segment::new(SeqNum(seq), SeqNum(ack), flags);

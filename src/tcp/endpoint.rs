@@ -4,9 +4,9 @@
 //! Pure: time comes in as an argument (`now`, simulated seconds), nothing is
 //! sent anywhere; the simulator moves the returned segments over its wire.
 
-use super::segment::{Flags, Segment, TcpOption};
-use super::seq::SeqNum;
 use super::state::{Event, InvalidTransition, State};
+use crate::timeline::segment::{Flags, Segment, TcpOption};
+use crate::timeline::seq::SeqNum;
 use thiserror::Error;
 
 /// Initial retransmission timeout (RFC 6298 §2.1: 1 second).

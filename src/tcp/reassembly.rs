@@ -6,9 +6,9 @@
 //! it. Explanations need that count ("read() can return 12 bytes"), not the
 //! segment's own length.
 
-use crate::tcp::segment::Segment;
-use crate::tcp::seq::SeqNum;
 use crate::timeline::Side;
+use crate::timeline::segment::Segment;
+use crate::timeline::seq::SeqNum;
 
 #[derive(Clone, Debug, Default)]
 struct Direction {
@@ -71,7 +71,7 @@ impl Reassembly {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::tcp::segment::Flags;
+    use crate::timeline::segment::Flags;
 
     fn seg(seq: u32, flags: Flags, len: usize) -> Segment {
         Segment {

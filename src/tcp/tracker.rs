@@ -10,9 +10,9 @@
 //! later, when the receiver stays UNKNOWN.
 
 use super::analysis::Analyzer;
-use super::segment::Segment;
-use super::seq::SeqNum;
 use super::state::{Event, State};
+use crate::timeline::segment::Segment;
+use crate::timeline::seq::SeqNum;
 use crate::timeline::{
     Call, FrameBytes, SegmentView, Side, States, Step, StepKind, StreamInfo, Timeline,
 };
@@ -814,7 +814,9 @@ impl Tracker {
         me.sent = true;
         if f.syn() {
             me.wscale = o.seg.options.iter().find_map(|opt| match opt {
-                super::segment::TcpOption::WindowScale { shift } => Some((*shift).min(14)),
+                crate::timeline::segment::TcpOption::WindowScale { shift } => {
+                    Some((*shift).min(14))
+                }
                 _ => None,
             });
             if me.isn == Some(o.seg.seq) {
@@ -1273,7 +1275,7 @@ pub fn summaries_of(tl: &Timeline) -> Vec<Summary> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::tcp::segment::Flags;
+    use crate::timeline::segment::Flags;
 
     const C: &str = "10.0.0.1:40000";
     const S: &str = "10.0.0.2:80";

@@ -145,7 +145,7 @@ pub fn summary_value(s: &crate::tcp::tracker::Summary) -> Value {
         "handshake": s.handshake,
         "handshake_rtt": s.handshake_rtt.map(|r| (r * 1e9).round() / 1e9),
         "close": s.close,
-        "flags_seen": crate::tcp::segment::Flags(s.flags_seen),
+        "flags_seen": crate::timeline::segment::Flags(s.flags_seen),
         "state": s.final_states,
         "one_sided": s.one_sided,
     })
@@ -200,8 +200,8 @@ fn push_states(out: &mut Vec<u8>, s: crate::timeline::States) {
     out.extend_from_slice(b"\"}");
 }
 
-fn push_options(out: &mut Vec<u8>, options: &[crate::tcp::segment::TcpOption]) {
-    use crate::tcp::segment::TcpOption;
+fn push_options(out: &mut Vec<u8>, options: &[crate::timeline::segment::TcpOption]) {
+    use crate::timeline::segment::TcpOption;
     out.push(b'[');
     for (i, o) in options.iter().enumerate() {
         if i > 0 {
@@ -470,8 +470,8 @@ mod fast_tests {
     #[test]
     fn direct_lines_match_the_value_path() {
         let mut timelines = Vec::new();
-        for sc in crate::tcp::scenario::all() {
-            let sim = crate::tcp::sim::Simulator::run(Default::default(), &sc.ops);
+        for sc in crate::source::scenario::all() {
+            let sim = crate::source::sim::Simulator::run(Default::default(), &sc.ops);
             if let Ok(sim) = sim {
                 timelines.push(sim.into_timeline(sc.name.to_string(), String::new()));
             }
@@ -481,8 +481,10 @@ mod fast_tests {
             for e in entries.flatten() {
                 let p = e.path();
                 if p.extension().is_some_and(|x| x == "pcap" || x == "pcapng")
-                    && let Ok((tl, _)) =
-                        crate::capture::timeline(&p, crate::capture::ReadOptions::default())
+                    && let Ok((tl, _)) = crate::source::capture::timeline(
+                        &p,
+                        crate::source::capture::ReadOptions::default(),
+                    )
                 {
                     timelines.push(tl);
                 }

@@ -669,7 +669,8 @@ mod tests {
     fn interleaved() -> Timeline {
         let path =
             std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("captures/sim-time-wait.pcap");
-        let (mut tl, _) = crate::capture::timeline(&path, Default::default()).expect("sample");
+        let (mut tl, _) =
+            crate::source::capture::timeline(&path, Default::default()).expect("sample");
         let (a, b): (Vec<Step>, Vec<Step>) = tl.steps.drain(..).partition(|s| s.stream == 0);
         assert!(!a.is_empty() && !b.is_empty());
         let (mut a, mut b) = (a.into_iter(), b.into_iter());

@@ -2,7 +2,7 @@
 //! with correct lengths and checksums, so a simulation can be written to a
 //! pcap and opened in Wireshark like any capture.
 
-use crate::tcp::segment::{Segment, TcpOption};
+use crate::timeline::segment::{Segment, TcpOption};
 use crate::timeline::{FrameBytes, Layer, LayerSpan};
 use etherparse::{EtherType, Ethernet2Header, IpNumber, Ipv4Header, Ipv6Header, TcpHeader};
 use std::net::{IpAddr, SocketAddr};
@@ -78,10 +78,10 @@ pub fn frame(seg: &Segment, src: SocketAddr, dst: SocketAddr, ip_id: u16) -> Fra
     tcp.rst = f.rst();
     tcp.psh = f.psh();
     tcp.ack = f.ack();
-    tcp.urg = f.has(crate::tcp::segment::Flags::URG);
-    tcp.ece = f.has(crate::tcp::segment::Flags::ECE);
-    tcp.cwr = f.has(crate::tcp::segment::Flags::CWR);
-    tcp.ns = f.has(crate::tcp::segment::Flags::AE);
+    tcp.urg = f.has(crate::timeline::segment::Flags::URG);
+    tcp.ece = f.has(crate::timeline::segment::Flags::ECE);
+    tcp.cwr = f.has(crate::timeline::segment::Flags::CWR);
+    tcp.ns = f.has(crate::timeline::segment::Flags::AE);
     tcp.set_options_raw(&encode_options(&seg.options))
         .expect("synack's own options always fit in 40 bytes");
 
@@ -176,8 +176,8 @@ pub fn frame(seg: &Segment, src: SocketAddr, dst: SocketAddr, ip_id: u16) -> Fra
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::tcp::segment::Flags;
-    use crate::tcp::seq::SeqNum;
+    use crate::timeline::segment::Flags;
+    use crate::timeline::seq::SeqNum;
     use etherparse::{NetSlice, SlicedPacket, TransportSlice};
 
     fn syn() -> Segment {

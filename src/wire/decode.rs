@@ -6,8 +6,8 @@
 //! no input can panic; each header keeps its byte range in the frame so the
 //! views can highlight it.
 
-use crate::tcp::segment::{Flags, Segment, TcpOption};
-use crate::tcp::seq::SeqNum;
+use crate::timeline::segment::{Flags, Segment, TcpOption};
+use crate::timeline::seq::SeqNum;
 use crate::timeline::{Layer, LayerSpan};
 use std::collections::{BTreeMap, HashMap};
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};

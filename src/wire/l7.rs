@@ -3,7 +3,7 @@
 //! than [`SCAN`] bytes of a payload and allocates only its short summary,
 //! so a hostile or huge payload costs the same as a small one.
 
-use serde::Serialize;
+pub use crate::timeline::l7::{L7, Protocol};
 
 /// Bytes of a payload a recogniser looks at. A request or status line
 /// longer than this is not labelled (Wireshark would, but a label that
@@ -12,44 +12,6 @@ pub const SCAN: usize = 512;
 
 /// Characters of a request target or a WebSocket text kept in a summary.
 const SHOWN: usize = 40;
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Protocol {
-    Http,
-    Websocket,
-}
-
-/// What a segment's payload was recognised as, with a short label in the
-/// style of Wireshark's flow graph.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-pub struct L7 {
-    pub protocol: Protocol,
-    pub summary: String,
-    /// A `101 Switching Protocols` with `Upgrade: websocket`: the tracker
-    /// reads WebSocket frames on this connection from now on.
-    #[serde(skip)]
-    pub upgrade: bool,
-}
-
-impl Protocol {
-    pub fn name(self) -> &'static str {
-        match self {
-            Protocol::Http => "http",
-            Protocol::Websocket => "websocket",
-        }
-    }
-}
-
-impl L7 {
-    /// The label an arrow carries: `GET / HTTP/1.1`, `WS text "hi"`.
-    pub fn label(&self) -> String {
-        match self.protocol {
-            Protocol::Http => self.summary.clone(),
-            Protocol::Websocket => format!("WS {}", self.summary),
-        }
-    }
-}
 
 const METHODS: [&[u8]; 9] = [
     b"GET", b"POST", b"PUT", b"DELETE", b"HEAD", b"OPTIONS", b"PATCH", b"CONNECT", b"TRACE",

@@ -9,10 +9,11 @@ use super::file::{FileState, IndexMsg};
 use super::text::tr;
 use super::theme::Theme;
 use crate::explain::Lang;
-use crate::tcp::scenario;
-use crate::tcp::sim::{SimConfig, WhatIf, WhatIfKind};
+use crate::source::Source;
+use crate::source::scenario;
+use crate::source::sim::{SimConfig, WhatIf, WhatIfKind};
 use crate::tcp::tracker::Summary;
-use crate::timeline::{LiveSource, Timeline};
+use crate::timeline::Timeline;
 use crossterm::event::{
     KeyCode, KeyEvent, KeyEventKind, KeyModifiers, MouseButton, MouseEvent, MouseEventKind,
 };
@@ -81,11 +82,11 @@ pub struct LiveInfo {
     /// The lab drives the connection (next at the last step performs the
     /// next socket call); the sniffer only listens.
     pub drives: bool,
-    /// What the next call will do ([`LiveSource::next_hint`]).
+    /// What the next call will do ([`Source::next_hint`]).
     pub hint: Option<String>,
-    /// [`LiveSource::status`], for the status line.
+    /// [`Source::status`], for the status line.
     pub status: String,
-    /// [`LiveSource::finished`].
+    /// [`Source::finished`].
     pub finished: bool,
 }
 
@@ -97,7 +98,7 @@ pub enum Action {
     /// The state changed: draw again.
     Redraw,
     /// Live mode, at the last step: ask the source for the next socket
-    /// call ([`LiveSource::advance`]), then draw.
+    /// call ([`Source::advance`]), then draw.
     Advance,
     Quit,
 }
@@ -131,7 +132,7 @@ pub struct TuiOptions {
 }
 
 /// Runs a scenario with a configuration: the timeline and each step's
-/// "what if" number ([`crate::tcp::sim::WhatIf`]). Given by whoever starts
+/// "what if" number ([`crate::source::sim::WhatIf`]). Given by whoever starts
 /// the TUI, so the view never runs the model itself.
 pub type RunScenario = fn(&str, &SimConfig) -> anyhow::Result<(Timeline, Vec<Option<u32>>)>;
 
@@ -281,7 +282,7 @@ impl<'a> App<'a> {
     }
 
     /// A capture file: open on the list of its connections (`summaries`,
-    /// as [`crate::capture::CaptureReport::summaries`]).
+    /// as [`crate::source::capture::CaptureReport::summaries`]).
     pub fn capture(tl: &'a Timeline, summaries: &[Summary]) -> App<'a> {
         let mut app = Self::new(tl);
         app.has_list = true;
@@ -435,7 +436,7 @@ impl<'a> App<'a> {
             return false;
         };
         let started = std::time::Instant::now();
-        match crate::capture::read_stream(idx, stream, true) {
+        match crate::source::capture::read_stream(idx, stream, true) {
             Ok(tl) => {
                 let steps = tl.steps.len();
                 file.loaded = Some(stream);
@@ -463,9 +464,9 @@ impl<'a> App<'a> {
 
     /// Live mode: a copy of the source's timeline, refreshed by
     /// [`App::refresh`]. A source with nothing to drive at the start (no
-    /// [`LiveSource::next_hint`]) is a sniffer: it gets the connection
+    /// [`Source::next_hint`]) is a sniffer: it gets the connection
     /// list, like a capture file.
-    pub fn live(source: &dyn LiveSource) -> App<'static> {
+    pub fn live(source: &dyn Source) -> App<'static> {
         let mut app = App::with(Cow::Owned(source.timeline().clone()));
         let drives = source.next_hint().is_some();
         app.live = Some(LiveInfo {
@@ -486,7 +487,7 @@ impl<'a> App<'a> {
     /// where it is, unless "next" was pressed at the last step (see
     /// [`App::follow`]): then it moves to the first new step, so the steps
     /// a key press caused are shown one by one.
-    pub fn refresh(&mut self, source: &dyn LiveSource) {
+    pub fn refresh(&mut self, source: &dyn Source) {
         self.refresh_info(source);
         let tl = source.timeline();
         if *self.tl == *tl {
@@ -533,7 +534,7 @@ impl<'a> App<'a> {
     }
 
     /// Take in the source's hint, status and whether it has finished.
-    pub fn refresh_info(&mut self, source: &dyn LiveSource) {
+    pub fn refresh_info(&mut self, source: &dyn Source) {
         if let Some(live) = &mut self.live {
             live.hint = source.next_hint();
             live.status = source.status();
@@ -1171,8 +1172,8 @@ impl App<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::tcp::scenario;
-    use crate::tcp::sim::{SimConfig, Simulator};
+    use crate::source::scenario;
+    use crate::source::sim::{SimConfig, Simulator};
 
     fn timeline(name: &str) -> Timeline {
         let sc = scenario::get(name).unwrap();

@@ -1,15 +1,15 @@
 //! A large capture file in the terminal UI: the connection list fills while
-//! a background thread indexes the file ([`crate::capture::index`]), and a
+//! a background thread indexes the file ([`crate::source::capture::index`]), and a
 //! connection is opened by reading only its frames
-//! ([`crate::capture::read_stream`]).
+//! ([`crate::source::capture::read_stream`]).
 //!
 //! The thread sends [`IndexMsg`]s over a channel; the event loop takes them
 //! in with [`super::app::App::poll_index`] between frames. Quitting sets
 //! the stop flag (and drops the receiver): the thread's next progress
 //! report returns `ControlFlow::Break` and it ends on its own.
 
-use crate::capture::{self, CaptureIndex};
 use crate::pcap::CaptureError;
+use crate::source::capture::{self, CaptureIndex};
 use crate::tcp::tracker::Summary;
 use std::io::Write;
 use std::ops::ControlFlow;

@@ -3,7 +3,7 @@
 
 use super::app::{App, Menu};
 use super::text::{fit, tr};
-use crate::tcp::scenario;
+use crate::source::scenario;
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};

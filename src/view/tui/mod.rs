@@ -32,8 +32,9 @@ pub mod text;
 pub mod theme;
 pub mod ui;
 
+use crate::source::Source;
 use crate::tcp::tracker::Summary;
-use crate::timeline::{LiveSource, Timeline};
+use crate::timeline::Timeline;
 use app::{Action, App, TuiOptions};
 use crossterm::event::{self, DisableMouseCapture, EnableMouseCapture, Event};
 use crossterm::execute;
@@ -209,11 +210,11 @@ pub fn run_capture_file(path: &std::path::Path, opts: TuiOptions) -> anyhow::Res
 }
 
 /// Show a timeline that grows: the live lab (at the last step, "next" and
-/// autoplay call [`LiveSource::advance`], one socket call each) or the
-/// sniffer (a source with no [`LiveSource::next_hint`] at the start: it
+/// autoplay call [`Source::advance`], one socket call each) or the
+/// sniffer (a source with no [`Source::next_hint`] at the start: it
 /// opens on the connection list, refreshed as connections come and grow).
 /// The source is polled every ~50 ms.
-pub fn run_live(source: &mut dyn LiveSource, opts: TuiOptions) -> anyhow::Result<()> {
+pub fn run_live(source: &mut dyn Source, opts: TuiOptions) -> anyhow::Result<()> {
     let mut app = App::live(source);
     app.apply(opts);
     run_app(app, Some(source))
@@ -232,7 +233,7 @@ pub fn run_quiz(tl: &Timeline, stream: Option<u32>, seed: u64) -> anyhow::Result
     result
 }
 
-fn run_app(mut app: App, source: Option<&mut dyn LiveSource>) -> anyhow::Result<()> {
+fn run_app(mut app: App, source: Option<&mut dyn Source>) -> anyhow::Result<()> {
     let (guard, mut terminal) = enter()?;
     let result = event_loop(&mut terminal, &mut app, source);
     drop(terminal);
@@ -246,7 +247,7 @@ pub const POLL: Duration = Duration::from_millis(50);
 /// Ask a live source for the next socket call and take in what it did.
 /// A call that fails is reported in the status line, not fatal: the lab
 /// shows failures (a refused connect) as steps of their own.
-pub fn advance(app: &mut App, source: &mut dyn LiveSource) -> anyhow::Result<()> {
+pub fn advance(app: &mut App, source: &mut dyn Source) -> anyhow::Result<()> {
     app.expect_new_steps();
     let drives = app.live.as_ref().is_some_and(|l| l.drives);
     match source.advance() {
@@ -295,7 +296,7 @@ pub fn advance(app: &mut App, source: &mut dyn LiveSource) -> anyhow::Result<()>
 pub fn event_loop<B: Backend>(
     terminal: &mut Terminal<B>,
     app: &mut App,
-    mut source: Option<&mut dyn LiveSource>,
+    mut source: Option<&mut dyn Source>,
 ) -> anyhow::Result<()>
 where
     B::Error: Send + Sync + 'static,

@@ -2,7 +2,7 @@
 //! (markers, names, brackets), so the UI reads the same on a washed-out
 //! projector or with `NO_COLOR` set (<https://no-color.org>).
 
-use crate::tcp::segment::Flags;
+use crate::timeline::segment::Flags;
 use crate::timeline::{Layer, Side};
 use ratatui::style::{Color, Modifier, Style};
 

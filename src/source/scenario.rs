@@ -2,8 +2,8 @@
 //! simulator plays, each with the final states it must end in.
 
 use super::sim::{CallOp, Match, Op, WireAction, WireRule};
-use super::state::State;
 use crate::timeline::Side::{Client, Server};
+use crate::timeline::state::State;
 
 pub struct Scenario {
     pub name: &'static str,

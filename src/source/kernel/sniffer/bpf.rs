@@ -197,8 +197,8 @@ pub fn attach(fd: i32, prog: &[Insn]) -> io::Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::tcp::segment::{Flags, Segment};
-    use crate::tcp::seq::SeqNum;
+    use crate::timeline::segment::{Flags, Segment};
+    use crate::timeline::seq::SeqNum;
     use crate::wire::decode::{LINKTYPE_ETHERNET, LINKTYPE_RAW};
     use std::net::SocketAddr;
     use std::os::fd::{AsRawFd, FromRawFd, OwnedFd};

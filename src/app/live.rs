@@ -7,20 +7,16 @@
 //! - [`kernel`]: `/proc/net/tcp` parsing and the kernel → RFC state names;
 //! - [`tracefs`]: the lab's private tracefs instance and its cleaning helper;
 //! - [`script`]: the lab's scripts;
-//! - [`lab`]: the lab itself, a [`LiveSource`];
-//! - [`sniff`]: the passive sniffer, a [`LiveSource`] too.
+//! - [`lab`]: the lab itself, a [`Source`];
+//! - [`sniff`]: the passive sniffer, a [`Source`] too.
 
-pub mod kernel;
-pub mod lab;
-pub mod privilege;
-pub mod script;
-pub mod sniff;
-pub mod sniffer;
-pub mod tracefs;
+use crate::source::kernel::{privilege, sniffer, tracefs};
+use crate::source::lab::{self, script};
+use crate::source::{Source, sniff};
 
 use crate::cli::{Format, LiveArgs, OutputArgs, SniffArgs};
 use crate::pcap::PcapWriter;
-use crate::timeline::{LiveSource, Timeline};
+use crate::timeline::Timeline;
 use crate::view::{json, plain};
 use anyhow::{Result, bail};
 use std::io::{self, IsTerminal, Write};
@@ -190,7 +186,7 @@ fn settings_note(lang: crate::explain::Lang) -> String {
         "\nthis machine's settings (read from /proc/sys/net/ipv4):\n",
         "\n本机的设置（读自 /proc/sys/net/ipv4）：\n",
     ));
-    for line in crate::explain::kernel::describe(&kernel::sysctls(), lang) {
+    for line in crate::explain::kernel::describe(&crate::source::kernel::proc::sysctls(), lang) {
         out.push_str(&plain::wrap(&line, "  ", 79));
     }
     out
@@ -269,7 +265,7 @@ pub fn run_live(args: &LiveArgs) -> Result<()> {
     let out = &args.output;
     let interactive = !args.auto && out.format().is_none() && io::stdout().is_terminal();
     let run = if interactive {
-        // The terminal UI drives the lab as a LiveSource. With
+        // The terminal UI drives the lab as a Source. With
         // SYNACK_PLAIN_LAB=1 the Enter-driven plain-text lab runs instead
         // (a terminal without a usable UI, or a screen reader).
         if std::env::var_os("SYNACK_PLAIN_LAB").is_some() {
@@ -310,7 +306,7 @@ fn run_auto(lab: &mut lab::Lab) -> Result<()> {
 
 /// Wait for a line on stdin, polling the lab meanwhile. Returns false on
 /// `q`, end of input or Ctrl-C.
-fn wait_enter(src: &mut dyn LiveSource) -> Result<bool> {
+fn wait_enter(src: &mut dyn Source) -> Result<bool> {
     loop {
         if stopped() {
             return Ok(false);
@@ -424,7 +420,7 @@ pub fn run_sniff(args: &SniffArgs) -> Result<()> {
         let _ = writeln!(io::stderr(), "synack: note: {n}");
     }
     // Without --plain/--json on a terminal the terminal UI drives `src` as
-    // a LiveSource (until q; --count and --duration are for the text modes).
+    // a Source (until q; --count and --duration are for the text modes).
     if tui {
         let run = crate::view::tui::run_live(&mut src, args.output.tui());
         let finished = src.finish();

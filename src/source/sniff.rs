@@ -10,10 +10,11 @@
 //! [`MAX_BROWSE_SUMMARIES`] forgotten connections ([`Keep::Latest`]), and
 //! says in the status line when older ones were let go.
 
-use super::sniffer::{Frame, Sniffer};
+use super::kernel::sniffer::{Frame, Sniffer};
 use crate::pcap::PcapWriter;
+use crate::source::Source;
 use crate::tcp::tracker::{Summary, Tracker};
-use crate::timeline::{LiveSource, Side, Step, StreamInfo, Timeline};
+use crate::timeline::{Side, Step, StreamInfo, Timeline};
 use crate::wire::decode::{DecodeOutcome, Decoder, Detail};
 use anyhow::{Context, Result};
 use std::collections::VecDeque;
@@ -195,7 +196,7 @@ impl SniffSource {
             Keep::Latest => f.data,
             Keep::Nothing => Vec::new(),
         };
-        self.tracker.push(crate::capture::observe_frame(
+        self.tracker.push(crate::source::capture::observe_frame(
             self.frames,
             time,
             link,
@@ -357,7 +358,7 @@ fn bytes_of(s: &Step) -> usize {
         .map_or(0, |b| b.data.len())
 }
 
-impl LiveSource for SniffSource {
+impl Source for SniffSource {
     fn timeline(&self) -> &Timeline {
         &self.timeline
     }
@@ -570,14 +571,14 @@ pub fn stream_out(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::tcp::segment::{Flags, Segment};
-    use crate::tcp::seq::SeqNum;
+    use crate::timeline::segment::{Flags, Segment};
+    use crate::timeline::seq::SeqNum;
     use std::net::SocketAddr;
 
     /// A source on `lo` fed by hand (the capture thread idles: nothing is
     /// sent to the port it filters on). None without CAP_NET_RAW.
     fn source(keep: Keep) -> Option<SniffSource> {
-        let Ok(sock) = super::super::sniffer::RawSocket::open("lo") else {
+        let Ok(sock) = crate::source::kernel::sniffer::RawSocket::open("lo") else {
             eprintln!("SKIP: needs CAP_NET_RAW (run as root)");
             return None;
         };

@@ -2,12 +2,12 @@
 //! script of socket calls. It records every call, timer and segment as a
 //! timeline [`Step`]. Time is simulated: nothing sleeps.
 
-use super::analysis::Analyzer;
-use super::endpoint::{Config, Endpoint, ModelError, ReadResult};
-use super::reassembly::Reassembly;
-use super::segment::Segment;
-use super::seq::SeqNum;
-use super::state::State;
+use crate::tcp::analysis::Analyzer;
+use crate::tcp::endpoint::{Config, Endpoint, ModelError, ReadResult};
+use crate::tcp::reassembly::Reassembly;
+use crate::timeline::segment::Segment;
+use crate::timeline::seq::SeqNum;
+use crate::timeline::state::State;
 use crate::timeline::{
     Call, CallResult, SegmentView, Side, States, Step, StepKind, StreamInfo, Timeline, Timer,
 };
@@ -860,7 +860,7 @@ mod tests {
             .filter(|s| {
                 s.segment
                     .as_ref()
-                    .is_some_and(|v| v.seg.flags == crate::tcp::segment::Flags::SYN)
+                    .is_some_and(|v| v.seg.flags == crate::timeline::segment::Flags::SYN)
             })
             .map(|s| s.time)
             .collect();

@@ -1,10 +1,12 @@
 //! Dispatch of the parsed command line to sources and views.
 
-use crate::capture::{self, ReadOptions};
+pub mod live;
+
 use crate::cli::{Cli, Command, Format, InspectArgs, OutputArgs, SimulateArgs};
 use crate::explain::Lang;
-use crate::tcp::scenario;
-use crate::tcp::sim::{SimConfig, Simulator, WhatIf, WhatIfKind};
+use crate::source::capture::{self, ReadOptions};
+use crate::source::scenario;
+use crate::source::sim::{SimConfig, Simulator, WhatIf, WhatIfKind};
 use crate::tcp::tracker::Summary;
 use crate::timeline::Timeline;
 use crate::view::{json, plain};
@@ -22,8 +24,8 @@ pub fn run(cli: Cli) -> Result<()> {
         Some(Command::Simulate(args)) => simulate(&args),
         Some(Command::Scenarios) => list_scenarios(),
         Some(Command::Inspect(args)) => inspect(&args),
-        Some(Command::Live(args)) => crate::live::run_live(&args),
-        Some(Command::Sniff(args)) => crate::live::run_sniff(&args),
+        Some(Command::Live(args)) => crate::app::live::run_live(&args),
+        Some(Command::Sniff(args)) => crate::app::live::run_sniff(&args),
         Some(Command::Quiz(args)) => quiz(&args),
         Some(Command::Completions { shell }) => {
             let mut cmd = <Cli as clap::CommandFactory>::command();

@@ -2,9 +2,14 @@
 //! file) produces and every view renders. One [`Step`] per socket call,
 //! timer or segment, with both endpoints' states before and after it.
 
-use crate::tcp::segment::Segment;
-use crate::tcp::state::State;
+pub mod l7;
+pub mod segment;
+pub mod seq;
+pub mod state;
+
+use segment::Segment;
 use serde::Serialize;
+use state::State;
 use std::fmt;
 use std::net::SocketAddr;
 use std::ops::Range;
@@ -241,7 +246,7 @@ pub struct SegmentView {
     pub bytes: Option<FrameBytes>,
     /// The payload recognised at the application layer, kept as a label
     /// only (the streaming paths do not keep payloads).
-    pub l7: Option<crate::wire::l7::L7>,
+    pub l7: Option<l7::L7>,
 }
 
 /// Both endpoints' states; `None` is UNKNOWN (not inferable yet).
@@ -378,33 +383,5 @@ impl Timeline {
             .rev()
             .find(|s| s.stream == stream)
             .map(|s| s.after)
-    }
-}
-
-/// A timeline that grows while it is shown: the live lab (which advances
-/// one socket call per key press) and the sniffer (which only listens).
-/// The terminal UI and the text views drive it through this trait.
-pub trait LiveSource {
-    /// Everything so far.
-    fn timeline(&self) -> &Timeline;
-    /// Take in what the sniffer captured since the last call. Returns true
-    /// when the timeline changed. Must not block for long (the UI calls it
-    /// between key presses, every ~50 ms).
-    fn poll(&mut self) -> anyhow::Result<bool>;
-    /// Perform the next step of the script (the next socket call). Returns
-    /// false when there is nothing left to do (or nothing to drive: sniff).
-    fn advance(&mut self) -> anyhow::Result<bool>;
-    /// What the next call is and which segments it is expected to cause,
-    /// for display before the user presses the key; None when done.
-    fn next_hint(&self) -> Option<String>;
-    /// True when the script has run to its end.
-    fn finished(&self) -> bool;
-    /// Free-form status for the status line (e.g. "capturing on lo, 12 frames").
-    fn status(&self) -> String;
-    /// One row per connection so far, for the connection list. A source
-    /// with a tracker gives the tracker's rows; the default works them out
-    /// from the timeline.
-    fn summaries(&self) -> Vec<crate::tcp::tracker::Summary> {
-        crate::tcp::tracker::summaries_of(self.timeline())
     }
 }

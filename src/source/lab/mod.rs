@@ -11,18 +11,19 @@
 //! ladder it describes: on loopback the kernel runs a whole handshake
 //! inside `connect()`, faster than any reading could be taken in between.
 
-use super::kernel::{self, KernelView};
-use super::script::{Action, Script};
-use super::sniffer::{Frame, Sniffer, now_nanos};
-use super::tracefs::{self, Tracer};
+pub mod script;
+
+use super::kernel::proc::{self as kernel, KernelView};
+use super::kernel::sniffer::{Frame, Sniffer, now_nanos};
+use super::kernel::tracefs::{self, Tracer};
 use crate::pcap::PcapWriter;
+use crate::source::Source;
 use crate::tcp::state::{Event, State};
 use crate::tcp::tracker::Tracker;
-use crate::timeline::{
-    Call, CallResult, LiveSource, Side, States, Step, StepKind, Timeline, state_name,
-};
+use crate::timeline::{Call, CallResult, Side, States, Step, StepKind, Timeline, state_name};
 use crate::wire::decode::{DecodeOutcome, Decoder};
 use anyhow::{Context, Result};
+use script::{Action, Script};
 use socket2::{Domain, Protocol, Socket, Type};
 use std::collections::HashMap;
 use std::io::{self, Read};
@@ -452,7 +453,7 @@ impl Lab {
         self.frame_ns.insert(frame, f.ts_nanos);
         let time = (f.ts_nanos - self.t0) as f64 / 1e9;
         let captured = f.data.len();
-        self.tracker.push(crate::capture::observe_frame(
+        self.tracker.push(crate::source::capture::observe_frame(
             frame, time, link, f.data, captured, f.orig_len, d,
         ));
         self.place_ready();
@@ -1113,7 +1114,7 @@ impl Lab {
     }
 }
 
-impl LiveSource for Lab {
+impl Source for Lab {
     fn timeline(&self) -> &Timeline {
         &self.timeline
     }
