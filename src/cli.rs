@@ -305,14 +305,6 @@ fn parse_duration(s: &str) -> Result<f64, String> {
 }
 
 impl OutputArgs {
-    /// How the terminal UI is presented.
-    pub fn tui(&self) -> crate::view::tui::app::TuiOptions {
-        crate::view::tui::app::TuiOptions {
-            pace: self.pace,
-            present: self.present,
-        }
-    }
-
     /// The output asked for, with --plain/--json folded into --format.
     pub fn format(&self) -> Option<Format> {
         if self.json {

@@ -108,6 +108,7 @@ fn timeline(path: &Path) -> Timeline {
         ReadOptions {
             keep_bytes: true,
             progress: false,
+            ..Default::default()
         },
     )
     .unwrap()

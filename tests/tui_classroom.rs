@@ -265,12 +265,15 @@ fn an_unknown_scenario_is_a_usage_error() {
 fn simulation(name: &str, opts: synack::view::tui::app::TuiOptions) -> App<'static> {
     use synack::view::tui::app::Replay;
     let cfg = synack::source::sim::SimConfig::default();
-    let (tl, sent) = synack::app::scenario_run(name, cfg.clone()).unwrap();
+    let (tl, sent) =
+        synack::source::scenario::run(name, cfg.clone(), synack::explain::Lang::En).unwrap();
     let tl: &'static Timeline = Box::leak(Box::new(tl));
     let mut app = plain(App::new(tl)).with_replay(Replay {
         scenario: name.into(),
         cfg,
-        run: |name, cfg| synack::app::scenario_run(name, cfg.clone()),
+        run: |name, cfg| {
+            synack::source::scenario::run(name, cfg.clone(), synack::explain::Lang::En)
+        },
         sent,
     });
     app.apply(opts);
@@ -285,6 +288,7 @@ fn pace_autoplays_space_pauses_and_resumes_and_stepping_back_pauses() {
         TuiOptions {
             pace: Some(2.0),
             present: false,
+            ..Default::default()
         },
     );
     assert!(app.autoplay, "--pace starts autoplay");
@@ -325,6 +329,7 @@ fn the_presenter_layout_shows_large_states_the_ladder_and_the_explanation_only()
             TuiOptions {
                 pace: None,
                 present: true,
+                ..Default::default()
             },
         );
         app.goto(3); // the SYN/ACK: the client becomes ESTABLISHED

@@ -15,10 +15,11 @@ use crate::source::lab::{self, script};
 use crate::source::{Source, sniff};
 
 use crate::cli::{Format, LiveArgs, OutputArgs, SniffArgs};
+use crate::explain::Lang;
 use crate::pcap::PcapWriter;
-use crate::timeline::Timeline;
+use crate::timeline::{Step, Timeline};
 use crate::view::{json, plain};
-use anyhow::{Result, bail};
+use anyhow::{Context, Result, bail};
 use std::io::{self, IsTerminal, Write};
 use std::path::Path;
 use std::time::{Duration, Instant};
@@ -193,8 +194,7 @@ fn settings_note(lang: crate::explain::Lang) -> String {
 }
 
 /// Print a finished lab's timeline as the output flags ask.
-fn emit_lab(tl: &Timeline, output: &OutputArgs, traced: bool) -> Result<()> {
-    let lang = crate::app::lang();
+fn emit_lab(tl: &Timeline, output: &OutputArgs, traced: bool, lang: Lang) -> Result<()> {
     match output.format() {
         Some(Format::Json) => {
             let mut out = io::BufWriter::new(io::stdout().lock());
@@ -205,7 +205,7 @@ fn emit_lab(tl: &Timeline, output: &OutputArgs, traced: bool) -> Result<()> {
         }
         Some(Format::Svg) => print_out(&crate::view::svg::render(tl, None)),
         Some(Format::Mermaid) => print_out(&crate::view::mermaid::render(tl, None)),
-        Some(Format::Html) => print_out(&crate::app::html_deck(tl, None)),
+        Some(Format::Html) => print_out(&super::html_deck(tl, None, lang)),
         Some(Format::Plain) | None => {
             let mut text = plain::render_in(
                 tl,
@@ -222,9 +222,9 @@ fn emit_lab(tl: &Timeline, output: &OutputArgs, traced: bool) -> Result<()> {
     }
 }
 
-pub fn run_live(args: &LiveArgs) -> Result<()> {
+pub fn run_live(args: &LiveArgs, lang: Lang) -> Result<()> {
     if args.list {
-        return print_out(&script::list_in(crate::app::lang()));
+        return print_out(&script::list_in(lang));
     }
     let Some(script) = script::get(&args.script) else {
         bail!(
@@ -253,7 +253,13 @@ pub fn run_live(args: &LiveArgs) -> Result<()> {
             };
             Ok((ends, tracer))
         })?;
-    let mut lab = lab::Lab::new(script, ends, payload, sniffer, "lo", writer, tracer)?;
+    let opened = lab::Opened {
+        sniffer,
+        iface: "lo".into(),
+        writer,
+        tracer,
+    };
+    let mut lab = lab::Lab::new(script, ends, payload, opened, lang)?;
     if let Some(why) = lab.trace_unavailable() {
         let _ = writeln!(
             io::stderr(),
@@ -271,7 +277,7 @@ pub fn run_live(args: &LiveArgs) -> Result<()> {
         if std::env::var_os("SYNACK_PLAIN_LAB").is_some() {
             interactive_plain(&mut lab)
         } else {
-            crate::view::tui::run_live(&mut lab, args.output.tui())
+            crate::view::tui::run_live(&mut lab, super::tui_options(&args.output, lang))
         }
     } else {
         run_auto(&mut lab)
@@ -281,7 +287,7 @@ pub fn run_live(args: &LiveArgs) -> Result<()> {
     run?;
     finished?;
     if !interactive {
-        emit_lab(lab.timeline(), out, lab.traced())?;
+        emit_lab(lab.timeline(), out, lab.traced(), lang)?;
     }
     for m in lab.mismatches() {
         eprintln!("synack: note: {}", m.what);
@@ -392,7 +398,7 @@ fn interactive_plain(lab: &mut lab::Lab) -> Result<()> {
     }
 }
 
-pub fn run_sniff(args: &SniffArgs) -> Result<()> {
+pub fn run_sniff(args: &SniffArgs, lang: Lang) -> Result<()> {
     let (sniffer, writer) = start_capture(&args.iface, args.save.as_deref(), args.force)?;
     let out_args = &args.output;
     let tui = out_args.format().is_none() && !out_args.brief && io::stdout().is_terminal();
@@ -401,7 +407,7 @@ pub fn run_sniff(args: &SniffArgs) -> Result<()> {
     } else {
         sniff::Keep::Nothing
     };
-    let mut src = sniff::SniffSource::new(sniffer, &args.iface, args.port, writer, keep)
+    let mut src = sniff::SniffSource::new(sniffer, &args.iface, args.port, writer, keep, lang)
         .with_limit(args.count);
     // For tests and scripts: the socket is open from here on.
     eprintln!(
@@ -422,7 +428,7 @@ pub fn run_sniff(args: &SniffArgs) -> Result<()> {
     // Without --plain/--json on a terminal the terminal UI drives `src` as
     // a Source (until q; --count and --duration are for the text modes).
     if tui {
-        let run = crate::view::tui::run_live(&mut src, args.output.tui());
+        let run = crate::view::tui::run_live(&mut src, super::tui_options(&args.output, lang));
         let finished = src.finish();
         run?;
         return finished;
@@ -431,11 +437,145 @@ pub fn run_sniff(args: &SniffArgs) -> Result<()> {
     let deadline = args
         .duration
         .map(|d| Instant::now() + Duration::from_secs_f64(d));
-    sniff::stream_out(
+    stream_out(
+        lang,
         &mut src,
         args.output.format() == Some(Format::Json),
         args.count,
         deadline,
         &stopped,
     )
+}
+
+/// One line per segment for `sniff --plain`.
+fn sniff_line(s: &Step, lang: Lang) -> String {
+    use crate::explain::tr;
+    use crate::timeline::Side;
+    let Some(v) = &s.segment else {
+        return String::new();
+    };
+    let calls = crate::explain::side_calls_in(s, lang);
+    let colon = tr(lang, ": ", "：");
+    let note: Vec<String> = [Side::Client, Side::Server]
+        .iter()
+        .filter_map(|side| {
+            calls[side.index()]
+                .as_ref()
+                .map(|c| format!("{}{colon}{c}", lang.side(*side)))
+        })
+        .collect();
+    let (client, server) = (
+        crate::timeline::state_name(s.after.client),
+        crate::timeline::state_name(s.after.server),
+    );
+    let states = match lang {
+        Lang::En => format!("client {client} / server {server}"),
+        Lang::Zh => format!("客户端 {client} / 服务端 {server}"),
+    };
+    format!(
+        "#{:<3} s{} {:>10.6}  {} > {}  {:<4} seq {} ack {} len {} win {}  {states}{}{}",
+        v.frame,
+        s.stream,
+        s.time,
+        v.src,
+        v.dst,
+        v.seg.flags.wireshark(),
+        v.seq_rel,
+        v.ack_rel,
+        v.len,
+        v.seg.win,
+        if note.is_empty() { "" } else { "  " },
+        note.join(tr(lang, "; ", "；"))
+    )
+}
+
+/// Write what is in `buf` to stdout. False when stdout was closed (a
+/// `| head`): the capture ends quietly.
+fn write_out(out: &mut std::io::StdoutLock<'_>, buf: &mut Vec<u8>) -> Result<bool> {
+    use std::io::Write;
+    let r = out.write_all(buf).and_then(|_| out.flush());
+    buf.clear();
+    match r {
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(false),
+        other => other.map(|_| true).context("cannot write to stdout"),
+    }
+}
+
+/// The text modes of `sniff` (`--plain`, `--json`): each step is written
+/// as soon as it is decided and then let go, until `stopped()` (Ctrl-C),
+/// `count` segments or the `deadline`.
+fn stream_out(
+    lang: Lang,
+    src: &mut sniff::SniffSource,
+    json_out: bool,
+    count: Option<u64>,
+    deadline: Option<Instant>,
+    stopped: &dyn Fn() -> bool,
+) -> Result<()> {
+    let mut writer = json::StepWriter::new();
+    let mut buf: Vec<u8> = Vec::with_capacity(256 << 10);
+    let mut format = |buf: &mut Vec<u8>, s: &Step| {
+        if json_out {
+            writer.push(buf, s, lang);
+        } else {
+            buf.extend_from_slice(sniff_line(s, lang).as_bytes());
+            buf.push(b'\n');
+        }
+    };
+    let mut out = std::io::stdout().lock();
+    let mut result: Result<()> = Ok(());
+    let mut open = true;
+    loop {
+        if stopped()
+            || count.is_some_and(|n| src.segments() >= n)
+            || deadline.is_some_and(|d| Instant::now() >= d)
+        {
+            break;
+        }
+        if let Err(e) = src.wait(Duration::from_millis(50)) {
+            result = Err(e);
+            break;
+        }
+        src.drain_ready(|s| format(&mut buf, s));
+        match write_out(&mut out, &mut buf) {
+            Ok(true) => {}
+            Ok(false) => {
+                open = false;
+                break;
+            }
+            Err(e) => {
+                result = Err(e);
+                break;
+            }
+        }
+    }
+    let finished = src.finish();
+    if open {
+        src.drain_ready(|s| format(&mut buf, s));
+        if !json_out {
+            buf.extend_from_slice(src.status().as_bytes());
+            buf.push(b'\n');
+        }
+        write_out(&mut out, &mut buf)?;
+    }
+    result?;
+    finished?;
+    // Notes only: a closed stderr must not turn them into a failure.
+    use std::io::Write;
+    let dropped = src.dropped();
+    if dropped > 0 {
+        let _ = writeln!(
+            std::io::stderr(),
+            "synack: the kernel dropped {dropped} frames that synack did not read in time; \
+             the steps after them may be wrong"
+        );
+    }
+    if src.unshown() > 0 {
+        let _ = writeln!(
+            std::io::stderr(),
+            "synack: {} frames captured before the stop were not shown (no time left)",
+            src.unshown()
+        );
+    }
+    Ok(())
 }

@@ -1,5 +1,17 @@
 //! The capture-file source: read frames, decode them, track connections,
 //! and hand out timeline steps in frame order as they become final.
+//!
+//! One reader, one pass ([`scan`]), chosen by what the caller wants and by
+//! [`ReadOptions`] (keep the frames' bytes, use a second thread, one stream
+//! only):
+//!
+//! - [`steps`]: every step, lent and let go (memory bounded by the open
+//!   connections), with an end mark per stream: `inspect --json/--plain`;
+//! - [`summaries`]: one row per connection as it ends: `inspect --summary`;
+//! - [`timeline`]: the whole file in memory, every stream kept: the TUI and
+//!   the diagrams on small files;
+//! - [`index`] and [`CaptureIndex::timeline`]: where each stream's frames
+//!   are, then one stream read back by offsets: the TUI on large files.
 
 use crate::pcap::read::{FrameRef, ReaderState};
 use crate::pcap::{CaptureError, CaptureReader};
@@ -30,6 +42,9 @@ pub struct CaptureReport {
     /// type, headers nested past the limits, …): per reason, how many and
     /// the first frame.
     pub undecoded: BTreeMap<Undecoded, (u64, u64)>,
+    /// How many connections the file holds (whatever `stream` asked for),
+    /// so a caller can tell "no such stream" from an empty one.
+    pub connections: u64,
 }
 
 impl CaptureReport {
@@ -43,12 +58,28 @@ impl CaptureReport {
     }
 }
 
+/// How to read a capture.
 #[derive(Clone, Copy, Debug, Default)]
 pub struct ReadOptions {
     /// Keep each frame's bytes in its step (for the layers view).
     pub keep_bytes: bool,
     /// Show a progress line on stderr (only when stderr is a terminal).
     pub progress: bool,
+    /// Read and decode on this thread, and run the rest on a second one
+    /// (the caller's formatting for [`steps`], the tracker for
+    /// [`summaries`]). Same results, in the same order.
+    pub parallel: bool,
+    /// Only this stream's steps or row (the others are still tracked, so
+    /// stream numbers stay those of the whole file).
+    pub stream: Option<u32>,
+    /// The language of the timeline's title.
+    pub lang: crate::explain::Lang,
+}
+
+impl ReadOptions {
+    fn wants(&self, stream: u32) -> bool {
+        self.stream.is_none_or(|n| n == stream)
+    }
 }
 
 /// A one-line progress report on stderr for long files, redrawn in place.
@@ -256,6 +287,7 @@ fn empty_report() -> CaptureReport {
         damage: None,
         evicted_open: 0,
         undecoded: BTreeMap::new(),
+        connections: 0,
     }
 }
 
@@ -269,10 +301,9 @@ fn step_detail(keep_bytes: bool) -> Detail {
     }
 }
 
-/// Read `path`, calling `on_step` for each TCP segment in frame order.
-/// Every connection is kept to the end, for `streams` and `summaries`.
-/// Fails only when the file cannot be read as a capture at all.
-pub fn read(
+/// Read `path` keeping every connection to the end (for the report's
+/// `streams` and `summaries`), giving each step away in frame order.
+fn read_all(
     path: &Path,
     opts: ReadOptions,
     mut on_step: impl FnMut(Step),
@@ -299,18 +330,60 @@ pub fn read(
     }
     report.streams = tracker.streams();
     report.summaries = tracker.summaries();
+    report.connections = report.streams.len() as u64;
     Ok(report)
 }
 
-/// [`read`] for long files: the same steps in the same order, but only
-/// per-connection state is held, and a connection is forgotten once it is
-/// finished (see [`Tracker::streaming`]). `streams` and `summaries` of the
-/// report stay empty. The step is lent to `on_step`: its memory is reused
-/// for the frames that follow.
-pub fn stream_steps(
+/// What [`steps`] hands out.
+pub enum StepEvent<'a> {
+    Step(&'a Step),
+    /// This stream will have no more steps.
+    End(u32),
+}
+
+/// Every step of `path` in frame order, each lent to `on_event` and then
+/// let go (its memory is reused for the frames that follow), with an
+/// [`StepEvent::End`] per stream once the tracker has forgotten it (in
+/// stream order, some time after its last step). Only per-connection state
+/// is held (see [`Tracker::streaming`]): `streams` and `summaries` of the
+/// report stay empty. With `opts.parallel`, `on_event` runs on a second
+/// thread, fed batches of steps.
+pub fn steps<F>(
     path: &Path,
     opts: ReadOptions,
-    mut on_step: impl FnMut(&Step) -> ControlFlow<()>,
+    mut on_event: F,
+) -> Result<CaptureReport, CaptureError>
+where
+    F: FnMut(StepEvent<'_>) -> ControlFlow<()> + Send,
+{
+    // Stream numbers are counted before the filter, for `connections`.
+    let mut connections = 0u64;
+    let mut filtered = |ev: StepEvent<'_>| {
+        let stream = match ev {
+            StepEvent::Step(s) => s.stream,
+            StepEvent::End(n) => n,
+        };
+        connections = connections.max(u64::from(stream) + 1);
+        if opts.wants(stream) {
+            on_event(ev)
+        } else {
+            ControlFlow::Continue(())
+        }
+    };
+    let mut report = if opts.parallel {
+        steps_parallel(path, opts, &mut filtered)?
+    } else {
+        steps_here(path, opts, &mut filtered)?
+    };
+    report.connections = connections;
+    Ok(report)
+}
+
+/// [`steps`] on this thread alone.
+fn steps_here(
+    path: &Path,
+    opts: ReadOptions,
+    on_event: &mut dyn FnMut(StepEvent<'_>) -> ControlFlow<()>,
 ) -> Result<CaptureReport, CaptureError> {
     let mut tracker = Tracker::streaming(true);
     let mut report = empty_report();
@@ -324,53 +397,41 @@ pub fn stream_steps(
         |found, _, decoder| {
             tracker.push(observed(found, opts.keep_bytes));
             while let Some(step) = tracker.pop() {
-                let flow = on_step(&step);
+                let flow = on_event(StepEvent::Step(&step));
                 recycle(step, decoder);
                 if flow.is_break() {
                     stopped = true;
                     return ControlFlow::Break(());
                 }
             }
-            // Summaries are not wanted here: let them go.
-            while tracker.pop_summary().is_some() {}
+            while let Some(s) = tracker.pop_summary() {
+                if on_event(StepEvent::End(s.stream)).is_break() {
+                    stopped = true;
+                    return ControlFlow::Break(());
+                }
+            }
             ControlFlow::Continue(())
         },
     )?;
     if !stopped {
         tracker.finish();
         while let Some(step) = tracker.pop() {
-            if on_step(&step).is_break() {
+            if on_event(StepEvent::Step(&step)).is_break() {
+                stopped = true;
+                break;
+            }
+        }
+    }
+    if !stopped {
+        tracker.forget_all();
+        while let Some(s) = tracker.pop_summary() {
+            if on_event(StepEvent::End(s.stream)).is_break() {
                 break;
             }
         }
     }
     report.evicted_open = tracker.evicted_open();
     Ok(report)
-}
-
-/// [`stream_steps`] on two threads: this one reads, decodes and tracks;
-/// a second one runs `on_step` (formatting and writing, say) on batches of
-/// steps handed over through a bounded channel, and gives them back for
-/// their memory to be reused. Same steps, same order.
-pub fn stream_steps_parallel<F>(
-    path: &Path,
-    opts: ReadOptions,
-    mut on_step: F,
-) -> Result<CaptureReport, CaptureError>
-where
-    F: FnMut(&Step) -> ControlFlow<()> + Send,
-{
-    stream_events_parallel(path, opts, |ev| match ev {
-        StepEvent::Step(s) => on_step(s),
-        StepEvent::End(_) => ControlFlow::Continue(()),
-    })
-}
-
-/// What [`stream_events_parallel`] hands out.
-pub enum StepEvent<'a> {
-    Step(&'a Step),
-    /// This stream will have no more steps.
-    End(u32),
 }
 
 // Boxing would cost an allocation per step; the small `End` is rare.
@@ -380,10 +441,11 @@ enum Item {
     End(u32),
 }
 
-/// [`stream_steps_parallel`], also saying when each stream has ended (in
-/// stream order, some time after its last step: when the tracker forgets
-/// it).
-pub fn stream_events_parallel<F>(
+/// [`steps`] on two threads: this one reads, decodes and tracks; a second
+/// one runs `on_event` (formatting and writing, say) on batches of steps
+/// handed over through a bounded channel, and gives them back for their
+/// memory to be reused.
+fn steps_parallel<F>(
     path: &Path,
     opts: ReadOptions,
     mut on_event: F,
@@ -479,10 +541,76 @@ where
 }
 
 /// Every connection's summary row, in stream order, as each one ends (only
-/// per-connection state is held). Reading and decoding run on this thread,
-/// the tracker (and `on_summary`) on a second one, fed batches of frames
-/// over a bounded channel.
-pub fn summarize_parallel<F>(
+/// per-connection state is held; frames are decoded without their layers).
+/// With `opts.parallel`, the tracker (and `on_summary`) run on a second
+/// thread, fed batches of frames over a bounded channel.
+pub fn summaries<F>(
+    path: &Path,
+    opts: ReadOptions,
+    mut on_summary: F,
+) -> Result<CaptureReport, CaptureError>
+where
+    F: FnMut(Summary) -> ControlFlow<()> + Send,
+{
+    let mut connections = 0u64;
+    let mut filtered = |s: Summary| {
+        connections = connections.max(u64::from(s.stream) + 1);
+        if opts.wants(s.stream) {
+            on_summary(s)
+        } else {
+            ControlFlow::Continue(())
+        }
+    };
+    let mut report = if opts.parallel {
+        summaries_parallel(path, opts, &mut filtered)?
+    } else {
+        summaries_here(path, opts, &mut filtered)?
+    };
+    report.connections = connections;
+    Ok(report)
+}
+
+/// [`summaries`] on this thread alone.
+fn summaries_here(
+    path: &Path,
+    opts: ReadOptions,
+    on_summary: &mut dyn FnMut(Summary) -> ControlFlow<()>,
+) -> Result<CaptureReport, CaptureError> {
+    let mut tracker = Tracker::streaming(false);
+    let mut report = empty_report();
+    let mut stopped = false;
+    scan(
+        path,
+        opts.progress,
+        Detail::LEAN,
+        &mut report,
+        None,
+        |found, _, _| {
+            tracker.push(observed(found, false));
+            while let Some(s) = tracker.pop_summary() {
+                if on_summary(s).is_break() {
+                    stopped = true;
+                    return ControlFlow::Break(());
+                }
+            }
+            ControlFlow::Continue(())
+        },
+    )?;
+    if !stopped {
+        tracker.finish();
+        tracker.forget_all();
+        while let Some(s) = tracker.pop_summary() {
+            if on_summary(s).is_break() {
+                break;
+            }
+        }
+    }
+    report.evicted_open = tracker.evicted_open();
+    Ok(report)
+}
+
+/// [`summaries`] on two threads.
+fn summaries_parallel<F>(
     path: &Path,
     opts: ReadOptions,
     on_summary: F,
@@ -726,106 +854,111 @@ impl CaptureIndex {
         let i = self.states.partition_point(|(o, _)| *o <= offset);
         &self.states[i.saturating_sub(1)].1
     }
-}
 
-/// The timeline of one stream of an indexed file, reading only its frames
-/// (by their offsets). `keep_bytes` keeps each frame's bytes for the layers
-/// view. Steps keep their stream number; `streams` holds the endpoints of
-/// every stream up to this one, so views can index it by stream number.
-pub fn read_stream(
-    idx: &CaptureIndex,
-    stream: u32,
-    keep_bytes: bool,
-) -> Result<Timeline, CaptureError> {
-    let n = stream as usize;
-    let streams: Vec<StreamInfo> = idx.summaries[..=n.min(idx.summaries.len().saturating_sub(1))]
-        .iter()
-        .map(|s| StreamInfo {
-            client: s.client,
-            server: s.server,
-        })
-        .collect();
-    let mut steps = Vec::new();
-    if idx.needs_full_read.get(n).copied().unwrap_or(true) {
-        read(
-            &idx.path,
-            ReadOptions {
-                keep_bytes,
-                progress: false,
-            },
-            |s| {
-                if s.stream == stream {
+    /// The timeline of one stream of the indexed file, reading only its frames
+    /// (by their offsets). `opts.keep_bytes` keeps each frame's bytes for the
+    /// layers view. Steps keep their stream number; `streams` holds the
+    /// endpoints of every stream up to this one, so views can index it by
+    /// stream number.
+    pub fn timeline(&self, stream: u32, opts: ReadOptions) -> Result<Timeline, CaptureError> {
+        let idx = self;
+        let keep_bytes = opts.keep_bytes;
+        let n = stream as usize;
+        let streams: Vec<StreamInfo> = idx.summaries
+            [..=n.min(idx.summaries.len().saturating_sub(1))]
+            .iter()
+            .map(|s| StreamInfo {
+                client: s.client,
+                server: s.server,
+            })
+            .collect();
+        let mut steps = Vec::new();
+        if idx.needs_full_read.get(n).copied().unwrap_or(true) {
+            read_all(
+                &idx.path,
+                ReadOptions {
+                    progress: false,
+                    ..opts
+                },
+                |s| {
+                    if s.stream == stream {
+                        steps.push(s);
+                    }
+                },
+            )?;
+        } else {
+            let mut reader = CaptureReader::open_for_seeking(&idx.path)?;
+            let mut decoder = Decoder::with_detail(step_detail(keep_bytes));
+            let mut tracker = Tracker::new();
+            tracker.start_at_stream(stream);
+            for loc in &idx.frames[n] {
+                reader.seek_record(loc.offset, u64::from(loc.frame), idx.state_at(loc.offset))?;
+                let frame = match reader.next_frame() {
+                    Some(Ok(f)) => f,
+                    Some(Err(e)) => return Err(e),
+                    None => break,
+                };
+                let time = (frame.ts_nanos - idx.t0_nanos) as f64 / 1e9;
+                let DecodeOutcome::Tcp(decoded) =
+                    decoder.decode(frame.link_type, frame.data, frame.orig_len)
+                else {
+                    continue;
+                };
+                tracker.seen_up_to(u64::from(loc.frame - loc.gap));
+                while let Some(s) = tracker.pop() {
                     steps.push(s);
                 }
-            },
-        )?;
-    } else {
-        let mut reader = CaptureReader::open_for_seeking(&idx.path)?;
-        let mut decoder = Decoder::with_detail(step_detail(keep_bytes));
-        let mut tracker = Tracker::new();
-        tracker.start_at_stream(stream);
-        for loc in &idx.frames[n] {
-            reader.seek_record(loc.offset, u64::from(loc.frame), idx.state_at(loc.offset))?;
-            let frame = match reader.next_frame() {
-                Some(Ok(f)) => f,
-                Some(Err(e)) => return Err(e),
-                None => break,
-            };
-            let time = (frame.ts_nanos - idx.t0_nanos) as f64 / 1e9;
-            let DecodeOutcome::Tcp(decoded) =
-                decoder.decode(frame.link_type, frame.data, frame.orig_len)
-            else {
-                continue;
-            };
-            tracker.seen_up_to(u64::from(loc.frame - loc.gap));
-            while let Some(s) = tracker.pop() {
-                steps.push(s);
+                tracker.push(observed(
+                    Found {
+                        frame: &frame,
+                        time,
+                        decoded,
+                    },
+                    keep_bytes,
+                ));
+                while let Some(s) = tracker.pop() {
+                    steps.push(s);
+                }
             }
-            tracker.push(observed(
-                Found {
-                    frame: &frame,
-                    time,
-                    decoded,
-                },
-                keep_bytes,
-            ));
+            tracker.finish();
             while let Some(s) = tracker.pop() {
                 steps.push(s);
             }
         }
-        tracker.finish();
-        while let Some(s) = tracker.pop() {
-            steps.push(s);
-        }
+        let zh = opts.lang == crate::explain::Lang::Zh;
+        let title = match (idx.summaries.get(n), zh) {
+            (Some(s), false) => format!(
+                "stream {stream}: {} -> {}, {} packets",
+                s.client, s.server, s.packets
+            ),
+            (Some(s), true) => format!(
+                "连接 {stream}：{} -> {}，{} 个数据包",
+                s.client, s.server, s.packets
+            ),
+            (None, false) => format!("stream {stream}"),
+            (None, true) => format!("连接 {stream}"),
+        };
+        Ok(Timeline {
+            source: format!("capture: {}", idx.path.display()),
+            title,
+            streams,
+            steps,
+        })
     }
-    let zh = crate::app::lang() == crate::explain::Lang::Zh;
-    let title = match (idx.summaries.get(n), zh) {
-        (Some(s), false) => format!(
-            "stream {stream}: {} -> {}, {} packets",
-            s.client, s.server, s.packets
-        ),
-        (Some(s), true) => format!(
-            "连接 {stream}：{} -> {}，{} 个数据包",
-            s.client, s.server, s.packets
-        ),
-        (None, false) => format!("stream {stream}"),
-        (None, true) => format!("连接 {stream}"),
-    };
-    Ok(Timeline {
-        source: format!("capture: {}", idx.path.display()),
-        title,
-        streams,
-        steps,
-    })
 }
 
-/// Read a whole file into one timeline (every connection).
+/// A whole file in one timeline, every connection kept (or only the steps
+/// of `opts.stream`; the report still has every stream).
 pub fn timeline(path: &Path, opts: ReadOptions) -> Result<(Timeline, CaptureReport), CaptureError> {
     let mut steps = Vec::new();
-    let report = read(path, opts, |s| steps.push(s))?;
+    let report = read_all(path, opts, |s| {
+        if opts.wants(s.stream) {
+            steps.push(s);
+        }
+    })?;
     let tl = Timeline {
         source: format!("capture: {}", path.display()),
-        title: match crate::app::lang() {
+        title: match opts.lang {
             crate::explain::Lang::En => format!(
                 "{} frames, {} TCP segments, {} connection(s)",
                 report.frames,
@@ -877,45 +1010,72 @@ mod tests {
     fn fast_paths_agree_with_the_plain_read() {
         let mut checked = 0;
         for path in files() {
-            let mut steps = Vec::new();
-            let Ok(report) = read(&path, ReadOptions::default(), |s| steps.push(s)) else {
+            let mut all = Vec::new();
+            let Ok(report) = read_all(&path, ReadOptions::default(), |s| all.push(s)) else {
                 continue;
             };
             checked += 1;
             let name = path.display();
 
-            let mut streamed = Vec::new();
-            stream_steps(&path, ReadOptions::default(), |s| {
-                streamed.push(s.clone());
-                ControlFlow::Continue(())
-            })
-            .unwrap();
-            assert_eq!(streamed, steps, "stream_steps on {name}");
+            for parallel in [false, true] {
+                let opts = ReadOptions {
+                    parallel,
+                    ..ReadOptions::default()
+                };
+                let mut streamed = Vec::new();
+                let mut ended = Vec::new();
+                let r = steps(&path, opts, |ev| {
+                    match ev {
+                        StepEvent::Step(s) => streamed.push(s.clone()),
+                        StepEvent::End(n) => ended.push(n),
+                    }
+                    ControlFlow::Continue(())
+                })
+                .unwrap();
+                assert_eq!(streamed, all, "steps (parallel: {parallel}) on {name}");
+                let every: Vec<u32> = (0..report.streams.len() as u32).collect();
+                assert_eq!(ended, every, "end marks (parallel: {parallel}) on {name}");
+                assert_eq!(r.connections, report.streams.len() as u64);
 
-            let mut parallel = Vec::new();
-            stream_steps_parallel(&path, ReadOptions::default(), |s| {
-                parallel.push(s.clone());
-                ControlFlow::Continue(())
-            })
-            .unwrap();
-            assert_eq!(parallel, steps, "stream_steps_parallel on {name}");
-
-            let mut sums = Vec::new();
-            summarize_parallel(&path, ReadOptions::default(), |s| {
-                sums.push(s);
-                ControlFlow::Continue(())
-            })
-            .unwrap();
-            assert_eq!(sums, report.summaries, "summarize_parallel on {name}");
+                let mut sums = Vec::new();
+                summaries(&path, opts, |s| {
+                    sums.push(s);
+                    ControlFlow::Continue(())
+                })
+                .unwrap();
+                assert_eq!(
+                    sums, report.summaries,
+                    "summaries (parallel: {parallel}) on {name}"
+                );
+            }
 
             let idx = index(&path, |_| ControlFlow::Continue(())).unwrap();
             assert_eq!(idx.summaries, report.summaries, "index on {name}");
             for s in &report.summaries {
-                let tl = read_stream(&idx, s.stream, false).unwrap();
-                let want: Vec<&Step> = steps.iter().filter(|x| x.stream == s.stream).collect();
+                let only = ReadOptions {
+                    stream: Some(s.stream),
+                    ..ReadOptions::default()
+                };
+                let want: Vec<&Step> = all.iter().filter(|x| x.stream == s.stream).collect();
+                let tl = idx.timeline(s.stream, only).unwrap();
                 let got: Vec<&Step> = tl.steps.iter().collect();
-                assert_eq!(got, want, "read_stream {} of {name}", s.stream);
+                assert_eq!(got, want, "index timeline {} of {name}", s.stream);
                 assert_eq!(tl.streams.len(), s.stream as usize + 1);
+                let (tl, _) = timeline(&path, only).unwrap();
+                let got: Vec<&Step> = tl.steps.iter().collect();
+                assert_eq!(got, want, "timeline of stream {} of {name}", s.stream);
+                let mut rows = Vec::new();
+                summaries(&path, only, |r| {
+                    rows.push(r);
+                    ControlFlow::Continue(())
+                })
+                .unwrap();
+                assert_eq!(
+                    rows,
+                    std::slice::from_ref(s),
+                    "summary of stream {} of {name}",
+                    s.stream
+                );
             }
         }
         assert!(checked > 5, "only {checked} captures read");

@@ -1,9 +1,14 @@
 //! The scenario library: scripts of socket calls and wire mishaps that the
 //! simulator plays, each with the final states it must end in.
 
-use super::sim::{CallOp, Match, Op, WireAction, WireRule};
+use super::sim::{
+    CallOp, Match, Op, SimConfig, Simulator, WhatIf, WhatIfKind, WireAction, WireRule,
+};
+use crate::explain::Lang;
 use crate::timeline::Side::{Client, Server};
+use crate::timeline::Timeline;
 use crate::timeline::state::State;
+use anyhow::{Context, Result, bail};
 
 pub struct Scenario {
     pub name: &'static str,
@@ -303,4 +308,54 @@ pub fn get(name: &str) -> Option<Scenario> {
         ),
         _ => return None,
     })
+}
+
+/// The timeline of the scenario called `name`, titled in `lang`.
+pub fn timeline(name: &str, cfg: SimConfig, lang: Lang) -> Result<Timeline> {
+    Ok(run(name, cfg, lang)?.0)
+}
+
+/// [`timeline`], with each step's [`WhatIf`] number (None for calls and
+/// timers), so a step can be named in a "what if".
+pub fn run(name: &str, cfg: SimConfig, lang: Lang) -> Result<(Timeline, Vec<Option<u32>>)> {
+    let Some(sc) = get(name) else {
+        bail!("there is no scenario `{name}`; run `synack scenarios` to list them");
+    };
+    let changed = !cfg.what_if.is_empty();
+    let sim = Simulator::run(cfg, &sc.ops)
+        .with_context(|| format!("scenario `{}` could not run", sc.name))?;
+    let summary = match lang {
+        Lang::En => sc.summary,
+        Lang::Zh => sc.summary_zh,
+    };
+    let numbers = sim.sent_numbers().to_vec();
+    let source = if changed {
+        format!("simulation: {} (what if)", sc.name)
+    } else {
+        format!("simulation: {}", sc.name)
+    };
+    Ok((sim.into_timeline(source, summary.to_string()), numbers))
+}
+
+/// Add a "what if" on step `step` (1-based, as the ladder numbers steps)
+/// of the run `cfg` makes: the step must be a segment. Changes named
+/// later than it are forgotten: they named segments of a run that no
+/// longer happens.
+pub fn add_what_if(name: &str, cfg: &mut SimConfig, step: usize, change: WhatIfKind) -> Result<()> {
+    let (tl, numbers) = run(name, cfg.clone(), Lang::En)?;
+    let Some(sent) = step.checked_sub(1).and_then(|i| numbers.get(i).copied()) else {
+        bail!(
+            "scenario `{name}` has {} steps; there is no step {step}",
+            tl.steps.len()
+        );
+    };
+    let Some(sent) = sent else {
+        bail!(
+            "step {step} of `{name}` is a socket call or a timer, not a segment; \
+             name a segment's step (run `synack simulate {name} --plain` to see them)"
+        );
+    };
+    cfg.what_if.retain(|w| w.sent() < sent);
+    cfg.what_if.push(WhatIf::new(change, sent));
+    Ok(())
 }

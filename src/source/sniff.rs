@@ -46,6 +46,8 @@ pub enum Keep {
 }
 
 pub struct SniffSource {
+    /// The language of the status line.
+    lang: crate::explain::Lang,
     sniffer: Sniffer,
     iface: String,
     port: Option<u16>,
@@ -86,6 +88,7 @@ impl SniffSource {
         port: Option<u16>,
         writer: Option<PcapWriter>,
         keep: Keep,
+        lang: crate::explain::Lang,
     ) -> SniffSource {
         // Only slower without it: the port is checked here again anyway.
         let _ = sniffer.set_filter(port);
@@ -100,6 +103,7 @@ impl SniffSource {
             Keep::Latest => Detail::ALL,
         };
         SniffSource {
+            lang,
             sniffer,
             iface: iface.to_string(),
             port,
@@ -384,7 +388,7 @@ impl Source for SniffSource {
     }
 
     fn status(&self) -> String {
-        let zh = crate::app::lang() == crate::explain::Lang::Zh;
+        let zh = self.lang == crate::explain::Lang::Zh;
         let what = match (self.port, zh) {
             (None, _) => "TCP".to_string(),
             (Some(p), false) => format!("port {p}"),
@@ -436,138 +440,6 @@ impl Source for SniffSource {
     }
 }
 
-/// One line per segment for `sniff --plain`.
-fn sniff_line(s: &Step, lang: crate::explain::Lang) -> String {
-    use crate::explain::{Lang, tr};
-    let Some(v) = &s.segment else {
-        return String::new();
-    };
-    let calls = crate::explain::side_calls_in(s, lang);
-    let colon = tr(lang, ": ", "：");
-    let note: Vec<String> = [Side::Client, Side::Server]
-        .iter()
-        .filter_map(|side| {
-            calls[side.index()]
-                .as_ref()
-                .map(|c| format!("{}{colon}{c}", lang.side(*side)))
-        })
-        .collect();
-    let (client, server) = (
-        crate::timeline::state_name(s.after.client),
-        crate::timeline::state_name(s.after.server),
-    );
-    let states = match lang {
-        Lang::En => format!("client {client} / server {server}"),
-        Lang::Zh => format!("客户端 {client} / 服务端 {server}"),
-    };
-    format!(
-        "#{:<3} s{} {:>10.6}  {} > {}  {:<4} seq {} ack {} len {} win {}  {states}{}{}",
-        v.frame,
-        s.stream,
-        s.time,
-        v.src,
-        v.dst,
-        v.seg.flags.wireshark(),
-        v.seq_rel,
-        v.ack_rel,
-        v.len,
-        v.seg.win,
-        if note.is_empty() { "" } else { "  " },
-        note.join(tr(lang, "; ", "；"))
-    )
-}
-
-/// Write what is in `buf` to stdout. False when stdout was closed (a
-/// `| head`): the capture ends quietly.
-fn write_out(out: &mut std::io::StdoutLock<'_>, buf: &mut Vec<u8>) -> Result<bool> {
-    use std::io::Write;
-    let r = out.write_all(buf).and_then(|_| out.flush());
-    buf.clear();
-    match r {
-        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(false),
-        other => other.map(|_| true).context("cannot write to stdout"),
-    }
-}
-
-/// The text modes of `sniff` (`--plain`, `--json`): each step is written
-/// as soon as it is decided and then let go, until `stopped()` (Ctrl-C),
-/// `count` segments or the `deadline`.
-pub fn stream_out(
-    src: &mut SniffSource,
-    json_out: bool,
-    count: Option<u64>,
-    deadline: Option<Instant>,
-    stopped: &dyn Fn() -> bool,
-) -> Result<()> {
-    let lang = crate::app::lang();
-    let mut writer = crate::view::json::StepWriter::new();
-    let mut buf: Vec<u8> = Vec::with_capacity(256 << 10);
-    let mut format = |buf: &mut Vec<u8>, s: &Step| {
-        if json_out {
-            writer.push(buf, s, lang);
-        } else {
-            buf.extend_from_slice(sniff_line(s, lang).as_bytes());
-            buf.push(b'\n');
-        }
-    };
-    let mut out = std::io::stdout().lock();
-    let mut result: Result<()> = Ok(());
-    let mut open = true;
-    loop {
-        if stopped()
-            || count.is_some_and(|n| src.segments() >= n)
-            || deadline.is_some_and(|d| Instant::now() >= d)
-        {
-            break;
-        }
-        if let Err(e) = src.wait(Duration::from_millis(50)) {
-            result = Err(e);
-            break;
-        }
-        src.drain_ready(|s| format(&mut buf, s));
-        match write_out(&mut out, &mut buf) {
-            Ok(true) => {}
-            Ok(false) => {
-                open = false;
-                break;
-            }
-            Err(e) => {
-                result = Err(e);
-                break;
-            }
-        }
-    }
-    let finished = src.finish();
-    if open {
-        src.drain_ready(|s| format(&mut buf, s));
-        if !json_out {
-            buf.extend_from_slice(src.status().as_bytes());
-            buf.push(b'\n');
-        }
-        write_out(&mut out, &mut buf)?;
-    }
-    result?;
-    finished?;
-    // Notes only: a closed stderr must not turn them into a failure.
-    use std::io::Write;
-    let dropped = src.dropped();
-    if dropped > 0 {
-        let _ = writeln!(
-            std::io::stderr(),
-            "synack: the kernel dropped {dropped} frames that synack did not read in time; \
-             the steps after them may be wrong"
-        );
-    }
-    if src.unshown() > 0 {
-        let _ = writeln!(
-            std::io::stderr(),
-            "synack: {} frames captured before the stop were not shown (no time left)",
-            src.unshown()
-        );
-    }
-    Ok(())
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -588,6 +460,7 @@ mod tests {
             Some(9),
             None,
             keep,
+            crate::explain::Lang::En,
         ))
     }
 

@@ -11,12 +11,12 @@
 
 use super::analysis::Analyzer;
 use super::state::{Event, State};
+use crate::timeline::l7::Protocol;
 use crate::timeline::segment::Segment;
 use crate::timeline::seq::SeqNum;
 use crate::timeline::{
     Call, FrameBytes, SegmentView, Side, States, Step, StepKind, StreamInfo, Timeline,
 };
-use crate::wire::l7::Protocol;
 use std::collections::{HashMap, VecDeque};
 use std::net::SocketAddr;
 
@@ -56,7 +56,7 @@ pub struct Observed {
     pub wire_len: u32,
     pub bytes: Option<FrameBytes>,
     /// The decoder's reading of the payload (see `Decoded::l7`).
-    pub l7: Option<crate::wire::l7::L7>,
+    pub l7: Option<crate::timeline::l7::L7>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]

@@ -14,7 +14,7 @@ use synack::view::tui::ui;
 
 /// The timeline of a scenario with the default settings.
 pub fn timeline(name: &str) -> Timeline {
-    synack::app::scenario_timeline(name, Default::default()).unwrap()
+    synack::source::scenario::timeline(name, Default::default(), synack::explain::Lang::En).unwrap()
 }
 
 /// The screen as text, one line per row, trailing spaces cut (so snapshots

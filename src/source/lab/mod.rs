@@ -110,6 +110,8 @@ pub struct Mismatch {
 }
 
 pub struct Lab {
+    /// The language of titles, hints and notes: the user's choice, passed in.
+    lang: crate::explain::Lang,
     script: &'static Script,
     next: usize,
     ipv6: bool,
@@ -314,18 +316,32 @@ fn connect_stoppable(sock: &Socket, to: SocketAddr, limit: Duration) -> io::Resu
     result
 }
 
+/// What the lab opened while it held privilege: the running sniffer, the
+/// `--save` file, and the tracer (or why there is none).
+pub struct Opened {
+    pub sniffer: Sniffer,
+    pub iface: String,
+    pub writer: Option<PcapWriter>,
+    pub tracer: std::result::Result<Tracer, String>,
+}
+
 impl Lab {
     /// Set up both ends (bound, not yet listening or connected) and start
-    /// taking frames from `sniffer`, which must already be running.
+    /// taking frames from the sniffer, which must already be running.
     pub fn new(
         script: &'static Script,
         ends: Ends,
         payload: Vec<u8>,
-        sniffer: Sniffer,
-        iface: &str,
-        writer: Option<PcapWriter>,
-        tracer: std::result::Result<Tracer, String>,
+        opened: Opened,
+        lang: crate::explain::Lang,
     ) -> Result<Lab> {
+        let Opened {
+            sniffer,
+            iface,
+            writer,
+            tracer,
+        } = opened;
+        let iface = iface.as_str();
         let Ends {
             listener,
             client,
@@ -354,6 +370,7 @@ impl Lab {
             linger_zero: false,
             connecting: false,
             sniffer,
+            lang,
             iface: iface.to_string(),
             decoder: Decoder::new(),
             tracker: Tracker::new(),
@@ -365,7 +382,7 @@ impl Lab {
             frame_group: HashMap::new(),
             timeline: Timeline {
                 source: format!("live lab: {}", script.name),
-                title: match crate::app::lang() {
+                title: match lang {
                     crate::explain::Lang::En => format!(
                         "{} (client {client_addr}, server {server_addr}, real sockets, sniffed on {iface})",
                         script.summary
@@ -675,7 +692,7 @@ impl Lab {
                     // Sending events fire just before the segment is
                     // captured: they belong to the sender's next segment.
                     // A received reset fires after its RST was captured.
-                    let lang = crate::app::lang();
+                    let lang = self.lang;
                     let zh = lang == crate::explain::Lang::Zh;
                     let who = lang.side(side);
                     let pick = |en: String, zh_text: String| if zh { zh_text } else { en };
@@ -835,7 +852,7 @@ impl Lab {
 
     /// Why the kernel's states differ from the inferred ones at `step`.
     fn why_differs(&self, step: &Step, k: States, child: bool) -> String {
-        let zh = crate::app::lang() == crate::explain::Lang::Zh;
+        let zh = self.lang == crate::explain::Lang::Zh;
         if zh {
             if k.server == Some(State::Listen)
                 && step.after.server == Some(State::SynReceived)
@@ -987,7 +1004,7 @@ impl Lab {
     }
 
     fn hint_for(&self, a: Action) -> String {
-        let lang = crate::app::lang();
+        let lang = self.lang;
         let zh = lang == crate::explain::Lang::Zh;
         // Side names in the chosen language; calls and segments stay as
         // POSIX and the RFC spell them.
@@ -1091,7 +1108,7 @@ impl Lab {
     /// The kernel's view as one line, TIME_WAIT's time left included.
     pub fn kernel_line(&self) -> Option<String> {
         let k = self.kernel_now?;
-        let lang = crate::app::lang();
+        let lang = self.lang;
         let zh = lang == crate::explain::Lang::Zh;
         let part = |side: Side, s: Option<State>, tw: Option<f64>| {
             let mut t = format!("{} {}", lang.side(side), state_name(s));
@@ -1193,7 +1210,7 @@ impl Source for Lab {
         let a = self.script.actions.get(self.next)?;
         let (n, total) = (self.next + 1, self.script.actions.len());
         let hint = self.hint_for(*a);
-        Some(match crate::app::lang() {
+        Some(match self.lang {
             // Counted in calls, not steps: the status line counts steps,
             // and two "step" counters side by side disagreed.
             crate::explain::Lang::En => format!("next call ({n} of {total}): {hint}"),
@@ -1206,7 +1223,7 @@ impl Source for Lab {
     }
 
     fn status(&self) -> String {
-        let zh = crate::app::lang() == crate::explain::Lang::Zh;
+        let zh = self.lang == crate::explain::Lang::Zh;
         let mut s = if zh {
             format!(
                 "实验 `{}`：客户端 {}，服务端 {}，在 {} 上抓到 {} 帧",

@@ -129,6 +129,8 @@ pub struct TuiOptions {
     pub pace: Option<f64>,
     /// Start in the presenter layout.
     pub present: bool,
+    /// The language to start in (`l` toggles).
+    pub lang: Lang,
 }
 
 /// Runs a scenario with a configuration: the timeline and each step's
@@ -265,7 +267,7 @@ impl<'a> App<'a> {
             help: false,
             raw_seq: false,
             theme: Theme::from_env(),
-            lang: crate::app::lang(),
+            lang: Lang::default(),
             limit: None,
             pending: false,
             hits: HitMap::default(),
@@ -436,7 +438,12 @@ impl<'a> App<'a> {
             return false;
         };
         let started = std::time::Instant::now();
-        match crate::source::capture::read_stream(idx, stream, true) {
+        let opts = crate::source::capture::ReadOptions {
+            keep_bytes: true,
+            lang: self.lang,
+            ..Default::default()
+        };
+        match idx.timeline(stream, opts) {
             Ok(tl) => {
                 let steps = tl.steps.len();
                 file.loaded = Some(stream);
@@ -662,6 +669,7 @@ impl<'a> App<'a> {
             self.autoplay = true;
         }
         self.present = opts.present;
+        self.lang = opts.lang;
     }
 
     /// A simulation that "what if" and the picker can run again.

@@ -32,6 +32,7 @@ pub mod text;
 pub mod theme;
 pub mod ui;
 
+use crate::explain::Lang;
 use crate::source::Source;
 use crate::tcp::tracker::Summary;
 use crate::timeline::Timeline;
@@ -222,10 +223,10 @@ pub fn run_live(source: &mut dyn Source, opts: TuiOptions) -> anyhow::Result<()>
 
 /// The quiz in the terminal UI (`synack quiz` on a terminal): questions
 /// on `tl` (only `stream`'s steps when given) made with `seed`, in the
-/// language of [`crate::app::lang`] (`l` toggles); returns when the user
+/// language `lang` (`l` toggles); returns when the user
 /// quits.
-pub fn run_quiz(tl: &Timeline, stream: Option<u32>, seed: u64) -> anyhow::Result<()> {
-    let mut q = quiz::Quiz::new(tl, stream, seed, crate::app::lang());
+pub fn run_quiz(tl: &Timeline, stream: Option<u32>, seed: u64, lang: Lang) -> anyhow::Result<()> {
+    let mut q = quiz::Quiz::new(tl, stream, seed, lang);
     let (guard, mut terminal) = enter()?;
     let result = quiz::event_loop(&mut terminal, &mut q);
     drop(terminal);
