@@ -218,6 +218,40 @@ fn live_auto_makes_a_deck_with_the_kernel_states() {
     }));
     assert!(steps.iter().any(|s| s["kernel"].is_array()));
     assert!(!deck.contains("http://") && !deck.contains("https://"));
+    // The kernel's own changes, as the NDJSON has them, on the step that
+    // made them (only when the tracepoints could be read).
+    let json = ndjson(&["live", "--auto", "--json"]);
+    if json.iter().any(|s| s["kernel_transitions"].is_array()) {
+        let changes: Vec<&str> = steps
+            .iter()
+            .flat_map(|s| s["kernel_changes"].as_array().into_iter().flatten())
+            .filter_map(|c| c["en"].as_str())
+            .collect();
+        assert!(
+            changes
+                .iter()
+                .any(|c| c.starts_with("server (connection): LISTEN → SYN_RECEIVED at ")),
+            "{changes:?}"
+        );
+        assert!(
+            changes
+                .iter()
+                .any(|c| c.starts_with("client (connection): CLOSED → SYN_SENT")),
+            "{changes:?}"
+        );
+        let zh: Vec<&str> = steps
+            .iter()
+            .flat_map(|s| s["kernel_changes"].as_array().into_iter().flatten())
+            .filter_map(|c| c["zh"].as_str())
+            .collect();
+        assert!(
+            zh.iter()
+                .any(|c| c.starts_with("服务端（连接套接字）：LISTEN → SYN_RECEIVED")),
+            "{zh:?}"
+        );
+    } else {
+        eprintln!("SKIP (kernel changes): tracefs not available here");
+    }
 }
 
 // ---- in a real browser ----

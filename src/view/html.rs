@@ -53,12 +53,37 @@ fn opt(s: Option<impl Into<String>>) -> Value {
     s.map_or(Value::Null, |s| Value::String(s.into()))
 }
 
+/// One of the kernel's own state changes: `server (connection): LISTEN →
+/// SYN_RECEIVED at 0.004213 s`.
+fn transition_text(t: &crate::timeline::KernelTransition, lang: Lang) -> String {
+    let socket = match (lang, t.socket) {
+        (Lang::Zh, "listener") => "监听套接字",
+        (Lang::Zh, "connection") => "连接套接字",
+        (Lang::Zh, "time_wait") => "TIME_WAIT 套接字",
+        (_, s) => s,
+    };
+    let (from, to) = (state_name(t.from), state_name(t.to));
+    match lang {
+        Lang::En => format!(
+            "{} ({socket}): {from} → {to} at {:.6} s",
+            lang.side(t.side),
+            t.t
+        ),
+        Lang::Zh => format!(
+            "{}（{socket}）：{from} → {to}，时间 {:.6} 秒",
+            lang.side(t.side),
+            t.t
+        ),
+    }
+}
+
 /// The words of the page itself, in one language.
 fn ui_words(lang: Lang) -> Value {
     match lang {
         Lang::En => json!({
             "step": "Step", "of": "of", "client": "client", "server": "server",
             "before": "before", "after": "after", "kernel": "kernel says",
+            "kchanges": "The kernel's own changes (tracepoints)",
             "states": "States", "calls": "Socket calls", "node": "Node.js events",
             "layers": "Layers",
             "none": "—", "lost": "lost", "stream": "stream",
@@ -70,6 +95,7 @@ fn ui_words(lang: Lang) -> Value {
         Lang::Zh => json!({
             "step": "第", "of": "步，共", "client": "客户端", "server": "服务端",
             "before": "之前", "after": "之后", "kernel": "内核报告",
+            "kchanges": "内核自身的状态变化（跟踪点）",
             "states": "状态", "calls": "套接字调用", "node": "Node.js 事件",
             "layers": "分层",
             "none": "—", "lost": "丢失", "stream": "连接",
@@ -121,6 +147,18 @@ pub fn deck_data(tl: &Timeline, opts: &HtmlOptions) -> Value {
                     "kernel".into(),
                     json!([state_name(k.client), state_name(k.server)]),
                 );
+            }
+            if let Some(d) = &step.kernel_detail {
+                // What the tracepoints saw during this step, as the NDJSON's
+                // `kernel_transitions`, `kernel_events` and `kernel_note`.
+                let lines: Vec<Value> = d
+                    .transitions
+                    .iter()
+                    .map(|t| per_lang(&langs, |l| transition_text(t, l)))
+                    .collect();
+                m.insert("kernel_changes".into(), Value::Array(lines));
+                m.insert("kernel_events".into(), json!(d.events));
+                m.insert("kernel_note".into(), opt(d.note.clone()));
             }
             m.insert("call".into(), opt(step.call.map(|c| c.name())));
             let label = match step.kind {
@@ -490,6 +528,14 @@ function buildPanel(at) {
     t.appendChild(tr);
   });
   p.appendChild(t);
+  var kl = (s.kernel_changes || []).map(T).concat(s.kernel_events || []);
+  if (s.kernel_note) { kl.push(s.kernel_note); }
+  if (kl.length) {
+    p.appendChild(el('h3', '', U('kchanges')));
+    var ul = el('ul', 'mono');
+    kl.forEach(function (line) { ul.appendChild(el('li', '', line)); });
+    p.appendChild(ul);
+  }
 
   p.appendChild(el('h3', '', U('calls')));
   var calls = T(s.calls) || [null, null];
