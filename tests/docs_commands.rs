@@ -2,8 +2,8 @@
 //!
 //! The test reads `README.md` and every `docs/**/*.md`. In fenced blocks
 //! marked `sh` (or `bash`, `shell`, `console`) it takes each line that starts
-//! with `synack `, `sudo synack ` or `tshark ` (optionally after `$ `) and
-//! runs it with the binary this build made. The conventions, for whoever
+//! with `synack `, `sudo synack `, `sudo $(command -v synack) ` or `tshark `
+//! (optionally after `$ `) and runs it with the binary this build made. The conventions, for whoever
 //! writes docs:
 //!
 //! - **Where it runs.** The commands of one Markdown file run in order, in a
@@ -217,6 +217,13 @@ fn commands_in(path: &Path, text: &str, raw: bool) -> Vec<DocCommand> {
             }
             let body = trimmed.strip_prefix("$ ").unwrap_or(trimmed);
             let body = body.strip_prefix("sudo ").unwrap_or(body);
+            // `sudo $(command -v synack) live`: sudo's secure_path does not
+            // hold ~/.cargo/bin, so the docs give sudo the full path.
+            let body = match body.strip_prefix("$(command -v synack)") {
+                Some(rest) => format!("synack{rest}"),
+                None => body.to_string(),
+            };
+            let body = body.as_str();
             if !(body.starts_with("synack ") || body == "synack" || body.starts_with("tshark ")) {
                 continue;
             }
@@ -415,7 +422,8 @@ fn every_documented_command_runs() {
 #[test]
 fn parser_conventions() {
     let md = "text\n```sh\n$ synack scenarios\nsudo synack sniff --port 80   # interactive\n\
-              synack inspect nothing.pcap   # exits 1\ncargo test\nsynack simulate | head -3\n```\n\
+              synack inspect nothing.pcap   # exits 1\ncargo test\nsynack simulate | head -3\n\
+              sudo $(command -v synack) live --list\n$(command -v synack) x\n```\n\
               ```text\nsynack not-a-command\n```\n";
     let cmds = commands_in(Path::new("x.md"), md, true);
     let got: Vec<(&str, i32, bool)> = cmds
@@ -429,6 +437,8 @@ fn parser_conventions() {
             ("synack sniff --port 80", 0, true),
             ("synack inspect nothing.pcap", 1, false),
             ("synack simulate | head -3", 0, false),
+            ("synack live --list", 0, false),
+            ("synack x", 0, false),
         ]
     );
     assert_eq!(
