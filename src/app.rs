@@ -427,7 +427,7 @@ fn quiz(args: &crate::cli::QuizArgs) -> Result<()> {
         );
     }
     if !args.plain && io::stdout().is_terminal() {
-        return crate::view::tui::run_quiz(&tl, args.stream, args.seed);
+        return crate::view::tui::run_quiz(&tl, args.stream, args.seed, lang());
     }
     let stdin = io::stdin();
     let mut input = stdin.lock();

@@ -310,6 +310,7 @@ impl OutputArgs {
         crate::view::tui::app::TuiOptions {
             pace: self.pace,
             present: self.present,
+            lang: crate::app::lang(),
         }
     }
 

@@ -23,7 +23,9 @@ pub mod help;
 pub mod ladder;
 pub mod layers;
 pub mod list;
+pub mod live;
 pub mod menu;
+pub mod mode;
 pub mod present;
 pub mod quiz;
 pub mod states;
@@ -32,6 +34,7 @@ pub mod text;
 pub mod theme;
 pub mod ui;
 
+use crate::explain::Lang;
 use crate::tcp::tracker::Summary;
 use crate::timeline::{LiveSource, Timeline};
 use app::{Action, App, TuiOptions};
@@ -40,6 +43,7 @@ use crossterm::execute;
 use crossterm::terminal::{
     EnterAlternateScreen, LeaveAlternateScreen, disable_raw_mode, enable_raw_mode,
 };
+pub use live::advance;
 use ratatui::Terminal;
 use ratatui::backend::{Backend, CrosstermBackend};
 use std::io::{self, Stdout};
@@ -220,11 +224,10 @@ pub fn run_live(source: &mut dyn LiveSource, opts: TuiOptions) -> anyhow::Result
 }
 
 /// The quiz in the terminal UI (`synack quiz` on a terminal): questions
-/// on `tl` (only `stream`'s steps when given) made with `seed`, in the
-/// language of [`crate::app::lang`] (`l` toggles); returns when the user
-/// quits.
-pub fn run_quiz(tl: &Timeline, stream: Option<u32>, seed: u64) -> anyhow::Result<()> {
-    let mut q = quiz::Quiz::new(tl, stream, seed, crate::app::lang());
+/// on `tl` (only `stream`'s steps when given) made with `seed`, in `lang`
+/// (`l` toggles); returns when the user quits.
+pub fn run_quiz(tl: &Timeline, stream: Option<u32>, seed: u64, lang: Lang) -> anyhow::Result<()> {
+    let mut q = quiz::Quiz::new(tl, stream, seed, lang);
     let (guard, mut terminal) = enter()?;
     let result = quiz::event_loop(&mut terminal, &mut q);
     drop(terminal);
@@ -242,53 +245,6 @@ fn run_app(mut app: App, source: Option<&mut dyn LiveSource>) -> anyhow::Result<
 
 /// How often a live source is polled while no key comes.
 pub const POLL: Duration = Duration::from_millis(50);
-
-/// Ask a live source for the next socket call and take in what it did.
-/// A call that fails is reported in the status line, not fatal: the lab
-/// shows failures (a refused connect) as steps of their own.
-pub fn advance(app: &mut App, source: &mut dyn LiveSource) -> anyhow::Result<()> {
-    app.expect_new_steps();
-    let drives = app.live.as_ref().is_some_and(|l| l.drives);
-    match source.advance() {
-        Ok(true) => {}
-        Ok(false) if drives => {
-            app.autoplay = false;
-            app.follow = None;
-            app.message = Some(
-                text::tr(
-                    app.lang,
-                    "the lab has nothing more to do (q quits)",
-                    "实验已没有更多步骤（q 退出）",
-                )
-                .into(),
-            );
-        }
-        Ok(false) => {
-            // The sniffer: the next step shows when it is captured.
-            app.autoplay = false;
-            app.message = Some(
-                text::tr(
-                    app.lang,
-                    "sniffing only: the next step shows as soon as it is captured",
-                    "仅监听：下一步一被捕获就会显示",
-                )
-                .into(),
-            );
-        }
-        Err(e) => {
-            app.autoplay = false;
-            app.follow = None;
-            app.message = Some(text::tr(
-                app.lang,
-                format!("error: {e:#}"),
-                format!("错误：{e:#}"),
-            ));
-        }
-    }
-    source.poll()?;
-    app.refresh(source);
-    Ok(())
-}
 
 /// Draw, wait for a key, the mouse, a resize, the autoplay tick or (live)
 /// the next poll of the source; repeat until the app says quit.
@@ -311,7 +267,7 @@ where
             terminal.draw(|f| hits = ui::draw(f, app))?;
             app.hits = hits;
             dirty = false;
-            if let Some(t) = app.file.as_mut().and_then(|f| f.timing.as_mut()) {
+            if let Some(t) = app.shared.file.as_mut().and_then(|f| f.timing.as_mut()) {
                 if first_frame {
                     t.log("first frame drawn");
                 } else if app.screen == app::Screen::Steps {
@@ -329,7 +285,7 @@ where
                 continue;
             }
         }
-        next_tick = match (app.autoplay, next_tick) {
+        next_tick = match (app.steps.autoplay, next_tick) {
             (false, _) => None,
             (true, None) => Some(Instant::now() + app.interval()),
             (true, t) => t,
@@ -340,8 +296,8 @@ where
         // The countdown in the status line: redraw every tenth of a second.
         let countdown = next_tick.map(|t| t.saturating_duration_since(Instant::now()));
         let tenths = |d: Option<Duration>| d.map(|d| d.as_millis() / 100);
-        if tenths(countdown) != tenths(app.countdown) {
-            app.countdown = countdown;
+        if tenths(countdown) != tenths(app.steps.countdown) {
+            app.steps.countdown = countdown;
             dirty = true;
             continue;
         }

@@ -100,8 +100,7 @@ impl<'a> Quiz<'a> {
     /// Make the ladder show what the phase allows.
     fn show(&mut self) {
         let app = &mut self.app;
-        app.ladder_scroll = 0;
-        app.scroll = [0; 4];
+        app.steps.reset_view();
         self.scroll = 0;
         let step = self.questions.get(self.index).map(|q| q.step);
         match (self.phase, step) {
