@@ -28,6 +28,7 @@ pub mod menu;
 pub mod mode;
 pub mod present;
 pub mod quiz;
+pub mod shared;
 pub mod states;
 pub mod status;
 pub mod text;
