@@ -2,19 +2,33 @@
 //! endpoints' states on the RFC 9293 diagram, the layers and bytes of each
 //! segment and the explanation.
 //!
-//! - [`app`]: the state and what keys and the mouse do to it (no terminal);
+//! - [`app`]: the [`app::App`] and the key and mouse dispatch (no
+//!   terminal): the overlays first, then the mode on screen;
+//! - [`shared`]: what every mode reads (timeline, current step, language
+//!   and other display options, overlays, the source);
+//! - [`mode`]: one state per mode with its own keys: the connection list
+//!   ([`mode::list`]) and the stepper ([`mode::steps`]); [`quiz`] is the
+//!   quiz's mode, state, keys and drawing;
+//! - the sources' own steps: [`live`] (the lab's next call, the sniffer's
+//!   refresh and tail-follow), [`file`](mod@file) (the background index, reading one
+//!   stream on Enter), [`menu`] ("what if" and the scenario picker);
 //! - [`ui`]: the layout for the terminal's size, calling one module per pane
 //!   ([`ladder`], [`states`], [`layers`], [`explain`], [`status`], [`help`]);
-//! - [`list`]: the connection list of `inspect` and `sniff`;
+//!   [`list`] draws the connection list;
 //! - this module: the terminal itself (raw mode, alternate screen, mouse)
 //!   and the event loop. The terminal is restored on quit, on error, on
 //!   panic and on a stopping signal (then the exit status is 128+N);
 //!   Ctrl-C arrives as a key in raw mode and quits.
 //!
-//! Four ways in: [`run_quiz`] (the quiz screen, [`quiz`]), [`run`] (a finished timeline: a simulation), [`run_capture`]
-//! (a capture file: the connection list first) and [`run_live`] (a timeline
-//! that grows: the live lab, which makes one socket call per "next" at the
-//! last step, and the sniffer).
+//! The language and the other display options come in as parameters
+//! ([`app::TuiOptions`], [`run_quiz`]'s `lang`): nothing here reads them
+//! from a global.
+//!
+//! Four ways in: [`run_quiz`] (the quiz screen, [`quiz`]), [`run`] (a
+//! finished timeline: a simulation), [`run_capture`] (a capture file: the
+//! connection list first) and [`run_live`] (a timeline that grows: the live
+//! lab, which makes one socket call per "next" at the last step, and the
+//! sniffer).
 
 pub mod app;
 pub mod explain;
