@@ -217,8 +217,8 @@ fn a_scaled_window_is_shown_in_bytes_too() {
     let mut app = plain(App::capture(&tl, &summaries));
     app.handle_key(key(KeyCode::Enter));
     app.goto(i);
-    app.focus = Pane::Layers;
-    app.detail = Pane::Layers;
+    app.steps.focus = Pane::Layers;
+    app.steps.detail = Pane::Layers;
     let screen = render(&mut app, 200, 60);
     let want = format!(
         "window {} (× {} = {} bytes)",
@@ -291,33 +291,33 @@ fn pace_autoplays_space_pauses_and_resumes_and_stepping_back_pauses() {
             ..Default::default()
         },
     );
-    assert!(app.autoplay, "--pace starts autoplay");
+    assert!(app.steps.autoplay, "--pace starts autoplay");
     assert_eq!(app.interval(), std::time::Duration::from_secs(2));
     assert_eq!(app.tick_action(), Action::Redraw);
     assert_eq!(app.current, 1);
     // Space pauses (it does not step) and resumes.
     app.handle_key(key(KeyCode::Char(' ')));
-    assert!(!app.autoplay && app.paused);
+    assert!(!app.steps.autoplay && app.steps.paused);
     assert_eq!(app.current, 1);
-    app.countdown = None;
+    app.steps.countdown = None;
     let screen = render(&mut app, 120, 40);
     assert!(screen.contains("paused (space resumes)"), "{screen}");
     app.handle_key(key(KeyCode::Char(' ')));
-    assert!(app.autoplay && !app.paused);
+    assert!(app.steps.autoplay && !app.steps.paused);
     // The countdown the event loop sets is shown.
-    app.countdown = Some(std::time::Duration::from_millis(1400));
+    app.steps.countdown = Some(std::time::Duration::from_millis(1400));
     let screen = render(&mut app, 120, 40);
     assert!(screen.contains("next in 1.4 s"), "{screen}");
     // Stepping back pauses.
     app.handle_key(key(KeyCode::Left));
-    assert!(!app.autoplay && app.paused);
+    assert!(!app.steps.autoplay && app.steps.paused);
     assert_eq!(app.current, 0);
     // Without --pace, space steps as always.
     let tl = timeline("handshake");
     let mut app = plain(App::new(&tl));
     app.handle_key(key(KeyCode::Char(' ')));
     assert_eq!(app.current, 1);
-    assert!(!app.autoplay);
+    assert!(!app.steps.autoplay);
 }
 
 #[test]

@@ -101,10 +101,10 @@ fn the_list_grows_from_progress_messages_and_stays_usable() {
     // The selection moves while rows come in, and stays on its row.
     app.handle_key(key(KeyCode::Down));
     app.handle_key(key(KeyCode::Down));
-    assert_eq!(app.selected, 2);
+    assert_eq!(app.list.selected, 2);
     app.index_event(progress(430, 1_234_567, rows(3, 15_227)));
     assert_eq!(app.conns.len(), 15_230);
-    assert_eq!(app.selected, 2);
+    assert_eq!(app.list.selected, 2);
     let screen = render(&mut app, 200, 60);
     assert!(
         screen.contains("indexing 43% · 1.2M frames · 15 230 connections"),
@@ -115,11 +115,11 @@ fn the_list_grows_from_progress_messages_and_stays_usable() {
     let shown = app.hits.list_rows.len();
     assert!(shown > 20, "{shown} rows at 200x60");
     app.handle_key(key(KeyCode::PageDown));
-    assert_eq!(app.selected, 2 + shown);
+    assert_eq!(app.list.selected, 2 + shown);
     app.handle_key(key(KeyCode::PageUp));
-    assert_eq!(app.selected, 2);
+    assert_eq!(app.list.selected, 2);
     app.handle_key(key(KeyCode::End));
-    assert_eq!(app.selected, 15_229);
+    assert_eq!(app.list.selected, 15_229);
     let screen = render(&mut app, 80, 24);
     assert!(screen.contains("▶ 15229"), "{screen}");
     // The columns are as wide as the widest row, wherever the view is.

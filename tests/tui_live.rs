@@ -234,10 +234,10 @@ fn autoplay_in_live_mode_drives_the_lab_to_its_end() {
     let total = src.script.steps.len();
     let mut app = plain(App::live(&src));
     app.handle_key(key(KeyCode::Char('a')));
-    assert!(app.autoplay);
+    assert!(app.steps.autoplay);
     let mut visited = vec![];
     for _ in 0..500 {
-        if !app.autoplay {
+        if !app.steps.autoplay {
             break;
         }
         let a = app.tick_action();
@@ -246,7 +246,7 @@ fn autoplay_in_live_mode_drives_the_lab_to_its_end() {
             visited.push(app.current);
         }
     }
-    assert!(!app.autoplay, "autoplay stops when the lab is done");
+    assert!(!app.steps.autoplay, "autoplay stops when the lab is done");
     assert!(src.finished());
     assert_eq!(visited, (0..total).collect::<Vec<_>>());
 }

@@ -364,11 +364,11 @@ fn inspect_list_keys_open_a_connection_and_go_back() {
     assert_eq!(app.handle_key(key(KeyCode::Up)), Action::None);
     assert_eq!(app.handle_key(key(KeyCode::Down)), Action::Redraw);
     assert_eq!(app.handle_key(key(KeyCode::Down)), Action::None);
-    assert_eq!(app.selected, 1);
+    assert_eq!(app.list.selected, 1);
     app.handle_key(key(KeyCode::Home));
-    assert_eq!(app.selected, 0);
+    assert_eq!(app.list.selected, 0);
     app.handle_key(key(KeyCode::End));
-    assert_eq!(app.selected, 1);
+    assert_eq!(app.list.selected, 1);
     // Enter: only that stream's steps, numbered from 1.
     app.handle_key(key(KeyCode::Enter));
     assert_eq!((app.screen, app.stream), (Screen::Steps, Some(1)));
@@ -386,7 +386,7 @@ fn inspect_list_keys_open_a_connection_and_go_back() {
     // Esc goes back to the list, which remembers the selection...
     assert_eq!(app.handle_key(key(KeyCode::Esc)), Action::Redraw);
     assert_eq!(app.screen, Screen::List);
-    assert_eq!(app.selected, 1);
+    assert_eq!(app.list.selected, 1);
     // ...and Enter comes back where the connection was left.
     app.handle_key(key(KeyCode::Enter));
     assert_eq!(app.position(), (n1, n1));
@@ -423,7 +423,7 @@ fn inspect_forward_to_the_end_and_back_gives_the_same_frames() {
     // Autoplay in a connection stops at its last step, not at the file's.
     app.handle_key(key(KeyCode::Char('a')));
     while app.tick() {}
-    assert!(!app.autoplay);
+    assert!(!app.steps.autoplay);
     assert_eq!(app.position().0, app.position().1);
     assert_eq!(app.tl.steps[app.current].stream, 0);
 }
@@ -447,7 +447,7 @@ fn clicking_the_list_selects_then_opens() {
         modifiers: KeyModifiers::NONE,
     };
     app.handle_mouse(click);
-    assert_eq!((app.screen, app.selected), (Screen::List, 1));
+    assert_eq!((app.screen, app.list.selected), (Screen::List, 1));
     app.handle_mouse(click);
     assert_eq!((app.screen, app.stream), (Screen::Steps, Some(1)));
 }

@@ -24,7 +24,7 @@ fn plain(mut app: App<'_>) -> App<'_> {
 
 /// Focus `pane` the way a user does, with Tab from the ladder.
 fn focus(app: &mut App, pane: Pane) {
-    while app.focus != pane {
+    while app.steps.focus != pane {
         app.handle_key(key(KeyCode::Tab));
     }
 }

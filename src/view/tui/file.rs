@@ -4,13 +4,18 @@
 //! ([`crate::source::capture::read_stream`]).
 //!
 //! The thread sends [`IndexMsg`]s over a channel; the event loop takes them
-//! in with [`super::app::App::poll_index`] between frames. Quitting sets
+//! in with [`App::poll_index`] between frames. Quitting sets
 //! the stop flag (and drops the receiver): the thread's next progress
 //! report returns `ControlFlow::Break` and it ends on its own.
 
+use super::app::App;
+use super::text::tr;
+use crate::explain::Lang;
 use crate::pcap::CaptureError;
 use crate::source::capture::{self, CaptureIndex};
 use crate::tcp::tracker::Summary;
+use crate::timeline::Timeline;
+use std::borrow::Cow;
 use std::io::Write;
 use std::ops::ControlFlow;
 use std::path::{Path, PathBuf};
@@ -202,6 +207,200 @@ pub fn short_count(n: u64) -> String {
         format!("{}k", n / 1000)
     } else {
         grouped(n)
+    }
+}
+
+impl App<'static> {
+    /// A capture file indexed in the background: opens on an empty list
+    /// that [`App::index_event`] fills (the event loop feeds it from
+    /// [`FileState::indexer`], see [`super::run_capture_file`]).
+    pub fn file(path: &Path) -> App<'static> {
+        let tl = Timeline {
+            source: format!("capture: {}", path.display()),
+            title: String::new(),
+            streams: Vec::new(),
+            steps: Vec::new(),
+        };
+        let mut app = App::with(Cow::Owned(tl)).with_list();
+        app.file = Some(FileState::new(path));
+        app
+    }
+}
+
+impl App<'_> {
+    /// A capture file still being indexed.
+    pub fn indexing(&self) -> bool {
+        self.shared.file.as_ref().is_some_and(|f| !f.done)
+    }
+
+    /// Take in what the indexing thread has sent since the last call;
+    /// returns whether anything changed.
+    pub fn poll_index(&mut self) -> bool {
+        let mut msgs = Vec::new();
+        if let Some(ix) = self.shared.file.as_ref().and_then(|f| f.indexer.as_ref()) {
+            use std::sync::mpsc::TryRecvError;
+            loop {
+                match ix.rx.try_recv() {
+                    Ok(m) => msgs.push(m),
+                    Err(TryRecvError::Empty) => break,
+                    Err(TryRecvError::Disconnected) => {
+                        let done = self.shared.file.as_ref().is_some_and(|f| f.done)
+                            || msgs.iter().any(|m| matches!(m, IndexMsg::Done(_)));
+                        if !done {
+                            // The thread ended without a word: it panicked.
+                            msgs.push(IndexMsg::Done(Box::new(Err(
+                                crate::pcap::CaptureError::Unreadable {
+                                    path: self
+                                        .file
+                                        .as_ref()
+                                        .map(|f| f.path.clone())
+                                        .unwrap_or_default(),
+                                    source: std::io::Error::other("the indexing thread failed"),
+                                },
+                            ))));
+                        }
+                        break;
+                    }
+                }
+            }
+        }
+        let changed = !msgs.is_empty();
+        for m in msgs {
+            self.index_event(m);
+        }
+        changed
+    }
+
+    /// Take in one message of the indexing thread: progress and new rows,
+    /// or the finished index (which opens the connection Enter was
+    /// pressed on meanwhile).
+    pub fn index_event(&mut self, msg: IndexMsg) {
+        let Some(file) = self.shared.file.as_mut() else {
+            return;
+        };
+        match msg {
+            IndexMsg::Progress {
+                bytes,
+                total_bytes,
+                frames,
+                rows,
+            } => {
+                file.bytes = bytes;
+                file.total_bytes = total_bytes;
+                file.frames = frames;
+                for r in &rows {
+                    for (k, lang) in [Lang::En, Lang::Zh].into_iter().enumerate() {
+                        let m = super::list::measure(r, lang);
+                        for (w, m) in file.widths[k].iter_mut().zip(m) {
+                            *w = (*w).max(m);
+                        }
+                    }
+                }
+                self.shared.conns.extend(rows);
+            }
+            IndexMsg::Done(result) => {
+                file.done = true;
+                file.bytes = file.total_bytes;
+                if let Some(t) = file.timing.as_mut() {
+                    t.log("index done");
+                }
+                match *result {
+                    Ok(idx) => {
+                        file.frames = idx.frames_total;
+                        if let Some(d) = &idx.damage {
+                            file.note = Some(tr(
+                                self.shared.lang,
+                                format!("damaged file, read up to the damage: {d}"),
+                                format!("文件已损坏，只读到损坏处：{d}"),
+                            ));
+                        }
+                        file.index = Some(idx);
+                        file.opening = file.pending.take();
+                        if file.opening.is_none()
+                            && file.loaded.is_none()
+                            && self.shared.conns.len() == 1
+                        {
+                            // One connection: there is nothing to choose.
+                            file.opening = Some(self.shared.conns[0].stream);
+                        }
+                    }
+                    Err(e) => {
+                        file.pending = None;
+                        file.note = Some(tr(
+                            self.shared.lang,
+                            format!("cannot index the file: {e}"),
+                            format!("无法为文件建立索引：{e}"),
+                        ));
+                    }
+                }
+            }
+        }
+    }
+
+    /// Read the stream marked by [`App::open`] (the frame saying it is
+    /// being opened was drawn) and show it; returns whether there was one.
+    pub fn finish_open(&mut self) -> bool {
+        let Some(file) = self.shared.file.as_mut() else {
+            return false;
+        };
+        let Some(stream) = file.opening.take() else {
+            return false;
+        };
+        let Some(idx) = file.index.as_ref() else {
+            return false;
+        };
+        let started = std::time::Instant::now();
+        let opts = crate::source::capture::ReadOptions {
+            keep_bytes: true,
+            lang: self.shared.lang,
+            ..Default::default()
+        };
+        match idx.timeline(stream, opts) {
+            Ok(tl) => {
+                let steps = tl.steps.len();
+                file.loaded = Some(stream);
+                self.shared.tl = Cow::Owned(tl);
+                if let Some(t) = file.timing.as_mut() {
+                    t.log(&format!(
+                        "stream {stream} read: {steps} steps in {:.1} ms",
+                        started.elapsed().as_secs_f64() * 1e3
+                    ));
+                }
+                if let Some(i) = self.shared.conns.iter().position(|c| c.stream == stream) {
+                    self.show(i);
+                }
+            }
+            Err(e) => {
+                file.note = Some(tr(
+                    self.shared.lang,
+                    format!("cannot read stream {stream}: {e}"),
+                    format!("无法读取流 {stream}：{e}"),
+                ));
+            }
+        }
+        true
+    }
+
+    /// Open `stream` of a capture file: read its frames once the frame
+    /// saying so is drawn ([`App::finish_open`]), or, while the file is
+    /// still being indexed, as soon as the index is done.
+    pub(super) fn file_open(&mut self, stream: u32) -> bool {
+        let Some(file) = self.shared.file.as_mut() else {
+            return false;
+        };
+        file.opening = None;
+        file.pending = None;
+        if let Some(t) = file.timing.as_mut() {
+            t.log(&format!("open stream {stream}"));
+        }
+        if file.index.is_some() {
+            file.opening = Some(stream);
+        } else if !file.done {
+            file.pending = Some(stream);
+        } else {
+            return false;
+        }
+        true
     }
 }
 

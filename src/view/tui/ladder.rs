@@ -513,7 +513,7 @@ pub fn render(f: &mut Frame, area: Rect, app: &App, hits: &mut HitMap, title: &s
     let lo = (cur + 1 - h1).max(0) - follow;
     let hi = cur.min(max_off as i32) - follow;
     hits.ladder_range = (lo, hi.max(lo));
-    let off = (follow + app.ladder_scroll).clamp(0, max_off as i32) as usize;
+    let off = (follow + app.steps.ladder_scroll).clamp(0, max_off as i32) as usize;
     let mut lines = vec![header(app, &g, w)];
     for (k, (line, step)) in all.into_iter().skip(off).take(h).enumerate() {
         if let Some(s) = step {

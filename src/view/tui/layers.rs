@@ -226,6 +226,6 @@ pub fn render(f: &mut Frame, area: Rect, app: &App, hits: &mut HitMap, title: &s
     let all = lines(app, inner.width as usize);
     let max = all.len().saturating_sub(inner.height as usize) as u16;
     hits.max_scroll[Pane::Layers.index()] = max;
-    let off = app.scroll[Pane::Layers.index()].min(max);
+    let off = app.steps.scroll[Pane::Layers.index()].min(max);
     f.render_widget(Paragraph::new(all).scroll((off, 0)), inner);
 }

@@ -266,7 +266,7 @@ fn row(cols: &[(usize, usize)], cells: impl Fn(&Col) -> String) -> String {
 /// Everything about the selected connection, for the detail box.
 pub fn details(app: &App, w: usize) -> Vec<Line<'static>> {
     let t = &app.theme;
-    let Some(s) = app.conns.get(app.selected) else {
+    let Some(s) = app.conns.get(app.list.selected) else {
         return vec![];
     };
     let l = app.lang;
@@ -439,11 +439,12 @@ pub fn render(f: &mut Frame, area: Rect, app: &App, hits: &mut HitMap) {
         ))];
         let h = inner.height.saturating_sub(1) as usize;
         let off = app
+            .list
             .selected
             .saturating_sub(h.saturating_sub(1))
             .min(n.saturating_sub(h));
         for (k, s) in app.conns.iter().enumerate().skip(off).take(h) {
-            let sel = k == app.selected;
+            let sel = k == app.list.selected;
             let text = format!(
                 "{}{}",
                 if sel { "▶ " } else { "  " },

@@ -1,13 +1,18 @@
 //! The overlays of a simulation: "what if" on the current segment (`x`)
-//! and the scenario picker (`c`).
+//! and the scenario picker (`c`). While one is open it takes every key;
+//! what it chooses is played by the [`super::app::Replay`] the TUI was
+//! given.
 
-use super::app::{App, Menu};
+use super::app::{Action, App, Menu};
 use super::text::{fit, tr};
 use crate::source::scenario;
+use crate::source::sim::{SimConfig, WhatIf, WhatIfKind};
+use crossterm::event::{KeyCode, KeyEvent};
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Clear, Paragraph};
+use std::borrow::Cow;
 
 pub fn render(f: &mut Frame, area: Rect, app: &App, menu: Menu) {
     let t = &app.theme;
@@ -98,4 +103,109 @@ pub fn render(f: &mut Frame, area: Rect, app: &App, menu: Menu) {
         ),
         r,
     );
+}
+
+impl App<'_> {
+    /// Run the simulation again with `cfg` (and maybe another scenario),
+    /// keeping the cursor on step index `at` where it still exists.
+    fn rerun(&mut self, scenario: String, cfg: SimConfig, at: usize) -> bool {
+        let Some(r) = self.shared.replay.as_mut() else {
+            return false;
+        };
+        match (r.run)(&scenario, &cfg) {
+            Ok((tl, sent)) => {
+                r.scenario = scenario;
+                r.cfg = cfg;
+                r.sent = sent;
+                self.shared.tl = Cow::Owned(tl);
+                self.shared.current = at.min(self.shared.tl.steps.len().saturating_sub(1));
+                self.shared.hits.ladder_base = 0;
+                self.steps.reset_view();
+                true
+            }
+            Err(e) => {
+                self.shared.message = Some(tr(
+                    self.shared.lang,
+                    format!("cannot replay: {e:#}"),
+                    format!("无法重放：{e:#}"),
+                ));
+                false
+            }
+        }
+    }
+
+    /// "What if" on the current step: change its segment and play the
+    /// scenario again from there. Changes at later steps are forgotten
+    /// (they named segments of a run that no longer happens).
+    pub fn what_if(&mut self, change: WhatIfKind) -> bool {
+        let at = self.shared.current;
+        let Some(r) = self.shared.replay.as_ref() else {
+            return false;
+        };
+        let Some(Some(sent)) = r.sent.get(at).copied() else {
+            self.shared.message = Some(
+                tr(
+                    self.shared.lang,
+                    "what if: choose a segment's step first",
+                    "假如：请先选中一个报文段的步骤",
+                )
+                .into(),
+            );
+            return false;
+        };
+        let mut cfg = r.cfg.clone();
+        cfg.what_if.retain(|w| w.sent() < sent);
+        cfg.what_if.push(WhatIf::new(change, sent));
+        let scenario = r.scenario.clone();
+        self.rerun(scenario, cfg, at)
+    }
+
+    /// The picker chose scenario `name`: play it from its first step, with
+    /// no "what if".
+    pub fn pick(&mut self, name: &str) -> bool {
+        let Some(r) = self.shared.replay.as_ref() else {
+            return false;
+        };
+        let cfg = SimConfig {
+            what_if: Vec::new(),
+            ..r.cfg.clone()
+        };
+        self.steps.autoplay = false;
+        self.steps.paused = false;
+        self.rerun(name.to_string(), cfg, 0)
+    }
+
+    /// Keys while a menu is open.
+    pub(super) fn menu_key(&mut self, menu: Menu, key: KeyEvent) -> Action {
+        match (menu, key.code) {
+            (_, KeyCode::Esc) | (Menu::WhatIf, KeyCode::Char('x')) => {
+                self.shared.menu = None;
+                Action::Redraw
+            }
+            (Menu::WhatIf, KeyCode::Char(c @ '1'..='3')) => {
+                self.shared.menu = None;
+                self.what_if(match c {
+                    '1' => WhatIfKind::Drop,
+                    '2' => WhatIfKind::Delay(0.5),
+                    _ => WhatIfKind::Duplicate,
+                });
+                Action::Redraw
+            }
+            (Menu::Picker(i), KeyCode::Up | KeyCode::Char('k')) => {
+                self.shared.menu = Some(Menu::Picker(i.saturating_sub(1)));
+                Action::Redraw
+            }
+            (Menu::Picker(i), KeyCode::Down | KeyCode::Char('j')) => {
+                self.shared.menu = Some(Menu::Picker((i + 1).min(scenario::NAMES.len() - 1)));
+                Action::Redraw
+            }
+            (Menu::Picker(i), KeyCode::Enter | KeyCode::Char(' ')) => {
+                self.shared.menu = None;
+                self.pick(scenario::NAMES[i]);
+                Action::Redraw
+            }
+            (_, KeyCode::Char('q')) => Action::Quit,
+            _ => Action::None,
+        }
+    }
 }

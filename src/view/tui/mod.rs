@@ -2,19 +2,33 @@
 //! endpoints' states on the RFC 9293 diagram, the layers and bytes of each
 //! segment and the explanation.
 //!
-//! - [`app`]: the state and what keys and the mouse do to it (no terminal);
+//! - [`app`]: the [`app::App`] and the key and mouse dispatch (no
+//!   terminal): the overlays first, then the mode on screen;
+//! - [`shared`]: what every mode reads (timeline, current step, language
+//!   and other display options, overlays, the source);
+//! - [`mode`]: one state per mode with its own keys: the connection list
+//!   ([`mode::list`]) and the stepper ([`mode::steps`]); [`quiz`] is the
+//!   quiz's mode, state, keys and drawing;
+//! - the sources' own steps: [`live`] (the lab's next call, the sniffer's
+//!   refresh and tail-follow), [`file`](mod@file) (the background index, reading one
+//!   stream on Enter), [`menu`] ("what if" and the scenario picker);
 //! - [`ui`]: the layout for the terminal's size, calling one module per pane
 //!   ([`ladder`], [`states`], [`layers`], [`explain`], [`status`], [`help`]);
-//! - [`list`]: the connection list of `inspect` and `sniff`;
+//!   [`list`] draws the connection list;
 //! - this module: the terminal itself (raw mode, alternate screen, mouse)
 //!   and the event loop. The terminal is restored on quit, on error, on
 //!   panic and on a stopping signal (then the exit status is 128+N);
 //!   Ctrl-C arrives as a key in raw mode and quits.
 //!
-//! Four ways in: [`run_quiz`] (the quiz screen, [`quiz`]), [`run`] (a finished timeline: a simulation), [`run_capture`]
-//! (a capture file: the connection list first) and [`run_live`] (a timeline
-//! that grows: the live lab, which makes one socket call per "next" at the
-//! last step, and the sniffer).
+//! The language and the other display options come in as parameters
+//! ([`app::TuiOptions`], [`run_quiz`]'s `lang`): nothing here reads them
+//! from a global.
+//!
+//! Four ways in: [`run_quiz`] (the quiz screen, [`quiz`]), [`run`] (a
+//! finished timeline: a simulation), [`run_capture`] (a capture file: the
+//! connection list first) and [`run_live`] (a timeline that grows: the live
+//! lab, which makes one socket call per "next" at the last step, and the
+//! sniffer).
 
 pub mod app;
 pub mod explain;
@@ -23,9 +37,12 @@ pub mod help;
 pub mod ladder;
 pub mod layers;
 pub mod list;
+pub mod live;
 pub mod menu;
+pub mod mode;
 pub mod present;
 pub mod quiz;
+pub mod shared;
 pub mod states;
 pub mod status;
 pub mod text;
@@ -42,6 +59,7 @@ use crossterm::execute;
 use crossterm::terminal::{
     EnterAlternateScreen, LeaveAlternateScreen, disable_raw_mode, enable_raw_mode,
 };
+pub use live::advance;
 use ratatui::Terminal;
 use ratatui::backend::{Backend, CrosstermBackend};
 use std::io::{self, Stdout};
@@ -222,9 +240,8 @@ pub fn run_live(source: &mut dyn Source, opts: TuiOptions) -> anyhow::Result<()>
 }
 
 /// The quiz in the terminal UI (`synack quiz` on a terminal): questions
-/// on `tl` (only `stream`'s steps when given) made with `seed`, in the
-/// language `lang` (`l` toggles); returns when the user
-/// quits.
+/// on `tl` (only `stream`'s steps when given) made with `seed`, in `lang`
+/// (`l` toggles); returns when the user quits.
 pub fn run_quiz(tl: &Timeline, stream: Option<u32>, seed: u64, lang: Lang) -> anyhow::Result<()> {
     let mut q = quiz::Quiz::new(tl, stream, seed, lang);
     let (guard, mut terminal) = enter()?;
@@ -244,53 +261,6 @@ fn run_app(mut app: App, source: Option<&mut dyn Source>) -> anyhow::Result<()> 
 
 /// How often a live source is polled while no key comes.
 pub const POLL: Duration = Duration::from_millis(50);
-
-/// Ask a live source for the next socket call and take in what it did.
-/// A call that fails is reported in the status line, not fatal: the lab
-/// shows failures (a refused connect) as steps of their own.
-pub fn advance(app: &mut App, source: &mut dyn Source) -> anyhow::Result<()> {
-    app.expect_new_steps();
-    let drives = app.live.as_ref().is_some_and(|l| l.drives);
-    match source.advance() {
-        Ok(true) => {}
-        Ok(false) if drives => {
-            app.autoplay = false;
-            app.follow = None;
-            app.message = Some(
-                text::tr(
-                    app.lang,
-                    "the lab has nothing more to do (q quits)",
-                    "实验已没有更多步骤（q 退出）",
-                )
-                .into(),
-            );
-        }
-        Ok(false) => {
-            // The sniffer: the next step shows when it is captured.
-            app.autoplay = false;
-            app.message = Some(
-                text::tr(
-                    app.lang,
-                    "sniffing only: the next step shows as soon as it is captured",
-                    "仅监听：下一步一被捕获就会显示",
-                )
-                .into(),
-            );
-        }
-        Err(e) => {
-            app.autoplay = false;
-            app.follow = None;
-            app.message = Some(text::tr(
-                app.lang,
-                format!("error: {e:#}"),
-                format!("错误：{e:#}"),
-            ));
-        }
-    }
-    source.poll()?;
-    app.refresh(source);
-    Ok(())
-}
 
 /// Draw, wait for a key, the mouse, a resize, the autoplay tick or (live)
 /// the next poll of the source; repeat until the app says quit.
@@ -313,7 +283,7 @@ where
             terminal.draw(|f| hits = ui::draw(f, app))?;
             app.hits = hits;
             dirty = false;
-            if let Some(t) = app.file.as_mut().and_then(|f| f.timing.as_mut()) {
+            if let Some(t) = app.shared.file.as_mut().and_then(|f| f.timing.as_mut()) {
                 if first_frame {
                     t.log("first frame drawn");
                 } else if app.screen == app::Screen::Steps {
@@ -331,7 +301,7 @@ where
                 continue;
             }
         }
-        next_tick = match (app.autoplay, next_tick) {
+        next_tick = match (app.steps.autoplay, next_tick) {
             (false, _) => None,
             (true, None) => Some(Instant::now() + app.interval()),
             (true, t) => t,
@@ -342,8 +312,8 @@ where
         // The countdown in the status line: redraw every tenth of a second.
         let countdown = next_tick.map(|t| t.saturating_duration_since(Instant::now()));
         let tenths = |d: Option<Duration>| d.map(|d| d.as_millis() / 100);
-        if tenths(countdown) != tenths(app.countdown) {
-            app.countdown = countdown;
+        if tenths(countdown) != tenths(app.steps.countdown) {
+            app.steps.countdown = countdown;
             dirty = true;
             continue;
         }

@@ -416,7 +416,7 @@ pub fn render_with(
     let all = lines(app, inner.width as usize, with_summary);
     let max = all.len().saturating_sub(inner.height as usize) as u16;
     hits.max_scroll[Pane::States.index()] = max;
-    let off = app.scroll[Pane::States.index()].min(max);
+    let off = app.steps.scroll[Pane::States.index()].min(max);
     f.render_widget(Paragraph::new(all).scroll((off, 0)), inner);
 }
 

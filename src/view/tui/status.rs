@@ -30,8 +30,8 @@ fn list_text(app: &App, w: usize) -> String {
     } else {
         tr(
             lang,
-            format!("connection {}/{n}", app.selected + 1),
-            format!("连接 {}/{n}", app.selected + 1),
+            format!("connection {}/{n}", app.list.selected + 1),
+            format!("连接 {}/{n}", app.list.selected + 1),
         )
     };
     // A capture file: waiting for the index, opening, or a lasting note.
@@ -110,7 +110,7 @@ pub fn text(app: &App, w: usize) -> String {
             )
         })
         .unwrap_or_default();
-    let play = if let (true, Some(left)) = (app.autoplay, app.countdown) {
+    let play = if let (true, Some(left)) = (app.steps.autoplay, app.steps.countdown) {
         // A visible countdown, so the class knows when the next step comes.
         let left = left.as_secs_f64();
         tr(
@@ -118,13 +118,13 @@ pub fn text(app: &App, w: usize) -> String {
             format!("▶ next in {left:.1} s (space pauses)"),
             format!("▶ {left:.1} 秒后下一步（空格暂停）"),
         )
-    } else if app.autoplay {
+    } else if app.steps.autoplay {
         tr(
             lang,
             format!("▶ autoplay {:.2}s", app.interval().as_secs_f64()),
             format!("▶ 自动播放 {:.2} 秒", app.interval().as_secs_f64()),
         )
-    } else if app.paused {
+    } else if app.steps.paused {
         tr(lang, "‖ paused (space resumes)", "‖ 已暂停（空格继续）").into()
     } else {
         tr(lang, "‖ paused", "‖ 已暂停").into()

@@ -140,7 +140,7 @@ pub fn wrapped(text: &str, w: usize, indent: &str, style: Style) -> Vec<Line<'st
 /// The bordered block of a pane; the focused one has a bold border and its
 /// title in brackets (so focus shows without colour).
 pub fn pane_block(app: &App, pane: Pane, title: &str) -> Block<'static> {
-    let focused = app.focus == pane;
+    let focused = app.steps.focus == pane;
     let t = if focused {
         format!("[ {title} ]")
     } else {

@@ -169,7 +169,7 @@ fn pane(f: &mut Frame, pane: Pane, area: Rect, app: &App, hits: &mut HitMap, tit
 /// One slot showing one of `tabs`: the focused one if it is a tab, else
 /// the last detail pane focused, else the first.
 fn shown_tab(tabs: &[Pane], app: &App) -> Pane {
-    [app.focus, app.detail]
+    [app.steps.focus, app.steps.detail]
         .into_iter()
         .find(|p| tabs.contains(p))
         .unwrap_or(tabs[0])
