@@ -19,6 +19,18 @@ pub mod sniff;
 use crate::tcp::tracker::{Summary, summaries_of};
 use crate::timeline::Timeline;
 
+// The seam. Views see the sources only through this module: the `Source`
+// trait below, and the few things of a source a view must name, re-exported
+// here (tests/layers.rs checks that no view reaches past this file).
+
+/// A capture too large to read whole: indexed in the background, then one
+/// connection read on demand.
+pub use capture::{CaptureIndex, IndexProgress, ReadOptions, index as index_capture};
+/// The scenario library: the TUI's picker lists it.
+pub use scenario::{NAMES as SCENARIO_NAMES, Scenario, all as scenarios};
+/// "What if" replays: the TUI's `x` asks for one.
+pub use sim::{SimConfig, WhatIf, WhatIfKind};
+
 /// A timeline a view can show. A fixed one (a scenario, a capture read
 /// whole) is a [`Timeline`] itself; a growing one (the lab, which advances
 /// one socket call per key press, and the sniffer, which only listens)

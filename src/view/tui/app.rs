@@ -30,7 +30,7 @@ pub use super::mode::list::ListMode;
 pub use super::mode::steps::StepMode;
 pub use super::shared::Shared;
 use crate::explain::Lang;
-use crate::source::sim::SimConfig;
+use crate::source::SimConfig;
 use crate::tcp::tracker::Summary;
 use crate::timeline::Timeline;
 use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers, MouseEvent, MouseEventKind};
@@ -151,7 +151,7 @@ pub struct TuiOptions {
 }
 
 /// Runs a scenario with a configuration: the timeline and each step's
-/// "what if" number ([`crate::source::sim::WhatIf`]). Given by whoever starts
+/// "what if" number ([`crate::source::WhatIf`]). Given by whoever starts
 /// the TUI, so the view never runs the model itself.
 pub type RunScenario = fn(&str, &SimConfig) -> anyhow::Result<(Timeline, Vec<Option<u32>>)>;
 
@@ -223,7 +223,7 @@ impl<'a> App<'a> {
     }
 
     /// A capture file: open on the list of its connections (`summaries`,
-    /// as [`crate::source::capture::CaptureReport::summaries`]).
+    /// as the capture report's `summaries`).
     pub fn capture(tl: &'a Timeline, summaries: &[Summary]) -> App<'a> {
         let mut app = Self::new(tl).with_list();
         app.conns = summaries.to_vec();

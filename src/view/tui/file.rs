@@ -1,7 +1,7 @@
 //! A large capture file in the terminal UI: the connection list fills while
-//! a background thread indexes the file ([`crate::source::capture::index`]), and a
+//! a background thread indexes the file ([`crate::source::index_capture`]), and a
 //! connection is opened by reading only its frames
-//! ([`crate::source::capture::read_stream`]).
+//! ([`crate::source::CaptureIndex::timeline`]).
 //!
 //! The thread sends [`IndexMsg`]s over a channel; the event loop takes them
 //! in with [`App::poll_index`] between frames. Quitting sets
@@ -12,7 +12,7 @@ use super::app::App;
 use super::text::tr;
 use crate::explain::Lang;
 use crate::pcap::CaptureError;
-use crate::source::capture::{self, CaptureIndex};
+use crate::source::{CaptureIndex, ReadOptions, index_capture};
 use crate::tcp::tracker::Summary;
 use crate::timeline::Timeline;
 use std::borrow::Cow;
@@ -68,7 +68,7 @@ pub fn spawn(path: &Path) -> Indexer {
 
 /// The body of the indexing thread (also usable without a thread, in tests).
 pub fn index_into(path: &Path, tx: &Sender<IndexMsg>, stop: &AtomicBool) {
-    let result = capture::index(path, |p| {
+    let result = index_capture(path, |p| {
         let msg = IndexMsg::Progress {
             bytes: p.bytes,
             total_bytes: p.total_bytes,
@@ -350,7 +350,7 @@ impl App<'_> {
             return false;
         };
         let started = std::time::Instant::now();
-        let opts = crate::source::capture::ReadOptions {
+        let opts = ReadOptions {
             keep_bytes: true,
             lang: self.shared.lang,
             ..Default::default()

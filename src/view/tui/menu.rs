@@ -5,8 +5,7 @@
 
 use super::app::{Action, App, Menu};
 use super::text::{fit, tr};
-use crate::source::scenario;
-use crate::source::sim::{SimConfig, WhatIf, WhatIfKind};
+use crate::source::{SCENARIO_NAMES, SimConfig, WhatIf, WhatIfKind, scenarios};
 use crossterm::event::{KeyCode, KeyEvent};
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -65,7 +64,7 @@ pub fn render(f: &mut Frame, area: Rect, app: &App, menu: Menu) {
             (tr(app.lang, " What if? ", " 假如？ "), lines)
         }
         Menu::Picker(sel) => {
-            let all = scenario::all();
+            let all = scenarios();
             let mut lines = vec![Line::raw("")];
             for (i, sc) in all.iter().enumerate() {
                 let summary = tr(app.lang, sc.summary, sc.summary_zh);
@@ -196,12 +195,12 @@ impl App<'_> {
                 Action::Redraw
             }
             (Menu::Picker(i), KeyCode::Down | KeyCode::Char('j')) => {
-                self.shared.menu = Some(Menu::Picker((i + 1).min(scenario::NAMES.len() - 1)));
+                self.shared.menu = Some(Menu::Picker((i + 1).min(SCENARIO_NAMES.len() - 1)));
                 Action::Redraw
             }
             (Menu::Picker(i), KeyCode::Enter | KeyCode::Char(' ')) => {
                 self.shared.menu = None;
-                self.pick(scenario::NAMES[i]);
+                self.pick(SCENARIO_NAMES[i]);
                 Action::Redraw
             }
             (_, KeyCode::Char('q')) => Action::Quit,

@@ -4,7 +4,7 @@
 //! draws it.
 
 use super::Outcome;
-use crate::source::scenario;
+use crate::source::SCENARIO_NAMES;
 use crate::view::tui::app::{Action, Menu, Pane, Shared};
 use crossterm::event::{KeyCode, KeyEvent, MouseButton, MouseEvent, MouseEventKind};
 use ratatui::layout::Position;
@@ -208,7 +208,7 @@ impl StepMode {
                 let now = sh
                     .replay
                     .as_ref()
-                    .and_then(|r| scenario::NAMES.iter().position(|n| *n == r.scenario))
+                    .and_then(|r| SCENARIO_NAMES.iter().position(|n| *n == r.scenario))
                     .unwrap_or(0);
                 sh.menu = Some(Menu::Picker(now));
                 Action::Redraw
