@@ -7,6 +7,7 @@ pub mod app;
 pub mod capture;
 pub mod cli;
 pub mod explain;
+pub mod i18n;
 pub mod live;
 pub mod pcap;
 pub mod quiz;
