@@ -254,3 +254,10 @@ quiz-answer-with = answer with a letter from a to { $last }
 quiz-right = right!
 quiz-wrong = no: the answer is { $letter }) { $choice }
 quiz-final-score = final score: { $right }/{ $asked }
+
+## The kernel's own state changes (tracepoints), in the TUI's explain pane
+kernel-socket-listener = listening socket
+kernel-socket-connection = connection socket
+kernel-socket-time-wait = time-wait socket
+kernel-transition = { $side } ({ $socket }): { $from } → { $to } at { $t } s
+kernel-heading = The kernel's own changes (tracepoints):

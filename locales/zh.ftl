@@ -199,3 +199,10 @@ quiz-answer-with = 请输入 a 到 { $last } 之间的字母
 quiz-right = 答对了！
 quiz-wrong = 答错了：正确答案是 { $letter }) { $choice }
 quiz-final-score = 最终得分：{ $right }/{ $asked }
+
+## The kernel's own state changes (tracepoints), in the TUI's explain pane
+kernel-socket-listener = 监听套接字
+kernel-socket-connection = 连接套接字
+kernel-socket-time-wait = TIME_WAIT 套接字
+kernel-transition = { $side }（{ $socket }）：{ $from } → { $to }，时间 { $t } 秒
+kernel-heading = 内核自身的状态变化（跟踪点）：

@@ -53,30 +53,6 @@ fn opt(s: Option<impl Into<String>>) -> Value {
     s.map_or(Value::Null, |s| Value::String(s.into()))
 }
 
-/// One of the kernel's own state changes: `server (connection): LISTEN →
-/// SYN_RECEIVED at 0.004213 s`.
-fn transition_text(t: &crate::timeline::KernelTransition, lang: Lang) -> String {
-    let socket = match (lang, t.socket) {
-        (Lang::Zh, "listener") => "监听套接字",
-        (Lang::Zh, "connection") => "连接套接字",
-        (Lang::Zh, "time_wait") => "TIME_WAIT 套接字",
-        (_, s) => s,
-    };
-    let (from, to) = (state_name(t.from), state_name(t.to));
-    match lang {
-        Lang::En => format!(
-            "{} ({socket}): {from} → {to} at {:.6} s",
-            lang.side(t.side),
-            t.t
-        ),
-        Lang::Zh => format!(
-            "{}（{socket}）：{from} → {to}，时间 {:.6} 秒",
-            lang.side(t.side),
-            t.t
-        ),
-    }
-}
-
 /// The words of the page itself, in one language.
 fn ui_words(lang: Lang) -> Value {
     match lang {
@@ -154,7 +130,7 @@ pub fn deck_data(tl: &Timeline, opts: &HtmlOptions) -> Value {
                 let lines: Vec<Value> = d
                     .transitions
                     .iter()
-                    .map(|t| per_lang(&langs, |l| transition_text(t, l)))
+                    .map(|t| per_lang(&langs, |l| crate::explain::kernel::transition_in(t, l)))
                     .collect();
                 m.insert("kernel_changes".into(), Value::Array(lines));
                 m.insert("kernel_events".into(), json!(d.events));

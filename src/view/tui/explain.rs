@@ -109,6 +109,27 @@ pub fn lines(app: &App, w: usize) -> Vec<Line<'static>> {
         "",
         Style::new(),
     ));
+    if let Some(d) = &step.kernel_detail {
+        // What the tracepoints saw during this step (live lab, trace): the
+        // states pane marks a difference with ✗; here is the why.
+        let mut kernel: Vec<String> = d
+            .transitions
+            .iter()
+            .map(|k| explain::kernel::transition_in(k, app.lang))
+            .collect();
+        kernel.extend(d.events.iter().cloned());
+        kernel.extend(d.note.iter().cloned());
+        if !kernel.is_empty() {
+            out.push(Line::raw(""));
+            out.push(Line::styled(
+                crate::i18n::text(app.lang, "kernel-heading").to_string(),
+                t.bold(),
+            ));
+            for line in kernel {
+                out.extend(wrapped(&line, w, "  ", t.dim()));
+            }
+        }
+    }
     out
 }
 
