@@ -1,6 +1,7 @@
 //! Dispatch of the parsed command line to sources and views.
 
 pub mod live;
+pub mod trace;
 
 use crate::cli::{Cli, Command, Format, InspectArgs, OutputArgs, SimulateArgs};
 use crate::explain::Lang;
@@ -26,6 +27,7 @@ pub fn run(cli: Cli) -> Result<()> {
         Some(Command::Inspect(args)) => inspect(&args),
         Some(Command::Live(args)) => crate::app::live::run_live(&args),
         Some(Command::Sniff(args)) => crate::app::live::run_sniff(&args),
+        Some(Command::Trace(args)) => crate::app::trace::run(&args),
         Some(Command::Quiz(args)) => quiz(&args),
         Some(Command::Completions { shell }) => {
             let mut cmd = <Cli as clap::CommandFactory>::command();
