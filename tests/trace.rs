@@ -319,3 +319,41 @@ fn without_root_it_says_what_it_needs() {
         "{err}"
     );
 }
+
+#[test]
+fn live_save_pcapng_carries_the_lab_steps_as_comments() {
+    need_trace!();
+    let dir = open_dir("live");
+    let save = dir.join("lab.pcapng");
+    let o = Command::new(env!("CARGO_BIN_EXE_synack"))
+        .args(["live", "--auto", "--json", "--save", save.to_str().unwrap()])
+        .env_remove("SYNACK_NO_TRACEFS")
+        .output()
+        .unwrap();
+    let steps = ndjson(&o);
+    let bytes = std::fs::read(&save).unwrap();
+    assert_eq!(
+        &bytes[..4],
+        &[0x0A, 0x0D, 0x0D, 0x0A],
+        "a pcapng section header"
+    );
+    if Command::new("tshark").arg("--version").output().is_err() {
+        eprintln!("SKIP (the tshark part): tshark is not installed");
+        return;
+    }
+    let t = Command::new("tshark")
+        .args(["-r", save.to_str().unwrap(), "-Y", "frame.comment"])
+        .args(["-T", "fields", "-e", "frame.comment"])
+        .output()
+        .unwrap();
+    let comments = String::from_utf8_lossy(&t.stdout);
+    let lines: Vec<&str> = comments.lines().collect();
+    let segments = steps.iter().filter(|s| s["kind"] == "segment").count();
+    assert_eq!(lines.len(), segments, "{comments}");
+    assert_eq!(lines[0], "caused by the client's connect()");
+    assert!(
+        lines[1].starts_with("sent by the kernel on its own"),
+        "{comments}"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}

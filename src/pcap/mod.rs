@@ -6,4 +6,4 @@ pub mod read;
 pub mod write;
 
 pub use read::{CaptureError, CaptureReader, MAX_RECORD_LEN, RawFrame};
-pub use write::{PcapWriter, check_target, wants_pcapng, write_pcap};
+pub use write::{PcapWriter, annotate, check_target, wants_pcapng, write_pcap};

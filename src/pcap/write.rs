@@ -192,6 +192,25 @@ pub fn check_target(path: &Path, force: bool) -> Result<(), CaptureError> {
     Ok(())
 }
 
+/// Rewrite the capture at `path` (one synack just wrote) as pcapng with a
+/// comment on each frame `comment` has one for (by 1-based frame number):
+/// read back, written to a temporary file, renamed over it, as any
+/// capture synack writes. Used where the comments are known only once the
+/// capture is over (the live lab explains a frame after its call ends).
+pub fn annotate(
+    path: &Path,
+    mut comment: impl FnMut(u64) -> Option<String>,
+) -> Result<(), CaptureError> {
+    let frames = super::read::CaptureReader::open(path)?.collect::<Result<Vec<_>, _>>()?;
+    let link = frames.first().map_or(1, |f| f.link_type);
+    let mut w = PcapWriter::create_with(path, link, true)?;
+    for f in &frames {
+        let c = comment(f.index);
+        w.write_frame_commented(f.ts_nanos, &f.data, f.orig_len, c.as_deref())?;
+    }
+    w.finish()
+}
+
 impl PcapWriter {
     /// Create the temporary file and write the pcap header; the target is
     /// replaced at [`PcapWriter::finish`] if it is a regular file.
