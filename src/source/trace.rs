@@ -68,6 +68,11 @@ const QUIET: Duration = Duration::from_millis(150);
 /// Loopback frames kept in memory, ours and others' (only ours are shown,
 /// and which are ours is known only as the trace comes in).
 pub const MAX_FRAMES: usize = 200_000;
+/// How long a frame of no known socket of the command is kept.
+const FOREIGN_KEEP: Duration = Duration::from_secs(5);
+/// The timeline is rebuilt from everything at most this often while the
+/// command runs (the terminal UI polls every 50 ms).
+const REBUILD_EVERY: Duration = Duration::from_millis(250);
 /// Socket calls kept; a program that reads one byte at a time for ever
 /// is cut off here with a note.
 pub const MAX_CALLS: usize = 100_000;
@@ -447,6 +452,9 @@ pub struct Trace {
     /// Frame number in the timeline (1-based) → index into `frames`.
     shown_frames: Vec<usize>,
     timeline: Timeline,
+    /// Something arrived that the timeline does not show yet.
+    dirty: bool,
+    rebuilt_at: Option<Instant>,
     done: bool,
     interrupted: bool,
     log: Option<PathBuf>,
@@ -532,6 +540,8 @@ impl Trace {
                 infos: Vec::new(),
                 shown_frames: Vec::new(),
                 timeline,
+                dirty: false,
+                rebuilt_at: None,
                 done: false,
                 interrupted: false,
                 log: opts.log,
@@ -816,6 +826,16 @@ impl Trace {
                     .iter()
                     .any(|o| o.port() == a.port() && o.ip().is_unspecified())
         };
+        // Other programs' loopback frames are let go once the trace has had
+        // time to name the command's sockets (it lags by milliseconds).
+        let old = now_nanos() - FOREIGN_KEEP.as_nanos() as i128;
+        let mut probe = Decoder::new();
+        let link = self.link_type;
+        self.frames.retain(|f| {
+            f.ts_nanos >= old
+                || matches!(probe.decode(link, &f.data, f.orig_len),
+                    DecodeOutcome::Tcp(d) if is_ours(&d.src) || is_ours(&d.dst))
+        });
         // The segments of the command's connections, through a fresh tracker.
         let mut decoder = Decoder::new();
         let mut tracker = Tracker::new();
@@ -1248,10 +1268,15 @@ impl Source for Trace {
             self.drain()?;
             self.done = true;
         }
-        if changed || settled {
+        self.dirty |= changed;
+        let due = self.rebuilt_at.is_none_or(|t| t.elapsed() >= REBUILD_EVERY);
+        if settled || (self.dirty && due) {
             self.rebuild();
+            self.dirty = false;
+            self.rebuilt_at = Some(Instant::now());
+            return Ok(true);
         }
-        Ok(changed || settled)
+        Ok(false)
     }
 
     fn finished(&self) -> bool {
