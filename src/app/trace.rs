@@ -155,7 +155,7 @@ fn cause_text(trace: &Trace, i: usize, lang: Lang) -> Option<String> {
         Cause::Kernel => tr(
             lang,
             "sent by the kernel on its own: no call of the program caused it",
-            "由内核自行发送：不是程序的哪个调用引起的",
+            "由内核自行发送：不是程序的任何调用引起的",
         )
         .to_string(),
     })
@@ -283,7 +283,12 @@ fn trace_table(trace: &Trace, lang: Lang) -> String {
                 out.push_str(&format!(
                     "       {} {} {} → {}\n",
                     lang.side(t.side),
-                    t.socket,
+                    match (lang, t.socket) {
+                        (Lang::Zh, "listener") => "监听套接字",
+                        (Lang::Zh, "connection") => "连接套接字",
+                        (Lang::Zh, _) => "TIME_WAIT 套接字",
+                        (_, s) => s,
+                    },
                     state_name(t.from),
                     state_name(t.to)
                 ));
