@@ -238,6 +238,19 @@ fn a_programs_own_calls_and_what_they_caused() {
         "{kt:?}"
     );
     assert_eq!(steps.last().unwrap()["state"]["client"], "TIME_WAIT");
+    // Every step's kernel states agree with the inferred ones, or say why not.
+    for (i, s) in steps.iter().enumerate() {
+        if s["kernel_state"] != s["state"] {
+            let note = s["kernel_note"].as_str().unwrap_or("");
+            assert!(
+                !note.is_empty() && !note.starts_with("unexplained"),
+                "step {}: kernel {} vs inferred {}: {note:?}",
+                i + 1,
+                s["kernel_state"],
+                s["state"]
+            );
+        }
+    }
 
     // The pcapng: written by the invoking user, its frames commented.
     use std::os::unix::fs::MetadataExt;

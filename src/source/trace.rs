@@ -998,24 +998,6 @@ impl Trace {
         }
         all.sort_by_key(|(t, s, _)| (*t, s.kind != StepKind::Call));
 
-        // States: a call moves its caller, a segment keeps the tracker's
-        // reading of both ends after it.
-        let mut cur: HashMap<u32, States> = HashMap::new();
-        for (_, step, _) in all.iter_mut() {
-            let before = *cur
-                .entry(step.stream)
-                .or_insert(States::new(State::Closed, State::Closed));
-            step.before = before;
-            if step.kind == StepKind::Call {
-                let mut after = before;
-                let call = step.call.expect("a call step");
-                let result = step.call_result.clone().unwrap_or(CallResult::Done);
-                after.set(step.side, after_call(before.get(step.side), call, &result));
-                step.after = after;
-            }
-            cur.insert(step.stream, step.after);
-        }
-
         // Causes.
         let mut used_fin: HashSet<usize> = HashSet::new();
         for i in 0..all.len() {
@@ -1064,6 +1046,24 @@ impl Trace {
                     all[i].2.caused_by = Some(Cause::Kernel);
                 }
             }
+        }
+
+        // States (after the causes, which tell an abort): a call moves its caller, a segment keeps the tracker's
+        // reading of both ends after it.
+        let mut cur: HashMap<u32, States> = HashMap::new();
+        for (_, step, _) in all.iter_mut() {
+            let before = *cur
+                .entry(step.stream)
+                .or_insert(States::new(State::Closed, State::Closed));
+            step.before = before;
+            if step.kind == StepKind::Call {
+                let mut after = before;
+                let call = step.call.expect("a call step");
+                let result = step.call_result.clone().unwrap_or(CallResult::Done);
+                after.set(step.side, after_call(before.get(step.side), call, &result));
+                step.after = after;
+            }
+            cur.insert(step.stream, step.after);
         }
 
         let starts: Vec<i128> = all.iter().map(|(t, _, _)| *t).collect();
@@ -1118,6 +1118,13 @@ impl Trace {
                     .rev()
                     .find(|&j| steps[j].stream == i as u32 && starts[j] <= e.t_nanos);
                 if let Some(j) = owner {
+                    let j = match &e.kind {
+                        tracefs::EventKind::State { old, new } => {
+                            change_owner(steps, starts, i as u32, m.0, (*old, *new), e.t_nanos)
+                                .unwrap_or(j)
+                        }
+                        _ => j,
+                    };
                     hit = Some((j, m));
                     break;
                 }
@@ -1185,8 +1192,12 @@ impl Trace {
                 }
                 // At TIME_WAIT Linux closes the full socket and a small
                 // time-wait socket, which has no state event, goes on.
+                // After close() that happens at FIN_WAIT_2 already.
                 if new == 7 && matches!(old, 4 | 5 | 11) {
-                    k.tw[side.index()] = step.after.get(side) == Some(State::TimeWait);
+                    k.tw[side.index()] = matches!(
+                        step.after.get(side),
+                        Some(State::TimeWait | State::FinWait2)
+                    );
                     tw_began |= k.tw[side.index()];
                 }
             }
@@ -1195,9 +1206,15 @@ impl Trace {
                 client: Some(of(k.client)),
                 server: Some(of(k.conn.or(k.listener))),
             };
+            // The time-wait socket's own FIN_WAIT_2 → TIME_WAIT has no
+            // event: it is shown as inferred from the segments.
             for side in [Side::Client, Side::Server] {
                 if k.tw[side.index()] {
-                    kernel.set(side, Some(State::TimeWait));
+                    let held = match step.after.get(side) {
+                        Some(st @ (State::FinWait2 | State::TimeWait)) => st,
+                        _ => State::TimeWait,
+                    };
+                    kernel.set(side, Some(held));
                 }
             }
             step.kernel = Some(kernel);
@@ -1220,14 +1237,56 @@ impl Trace {
             }
             if tw_began && d.note.is_none() {
                 d.note = Some(if zh {
-                    "进入 TIME_WAIT 时，Linux 关闭完整的套接字（→ CLOSED），由一个没有状态事件的小 time-wait 套接字接管".to_string()
+                    "进入 TIME_WAIT（close() 之后则在 FIN_WAIT_2）时，Linux 关闭完整的套接字（→ CLOSED），由一个小 time-wait 套接字接管；它的状态没有事件，这里显示的是从报文段推断的状态".to_string()
                 } else {
-                    "at TIME_WAIT Linux closes the full socket (→ CLOSED) and a small time-wait socket, which has no state event, takes over".to_string()
+                    "at TIME_WAIT (after close(), at FIN_WAIT_2 already) Linux closes the full socket (→ CLOSED) and a small time-wait socket takes over; it has no state event, so its state is shown as inferred from the segments".to_string()
                 });
             }
             step.kernel_detail = Some(Box::new(std::mem::take(d)));
         }
     }
+}
+
+/// Clock slack between a segment's capture time and the state change its
+/// arrival makes (the trace clock prints microseconds).
+const SLACK_NS: i128 = 20_000;
+
+/// The step a state change of `side`'s socket belongs to, by what makes
+/// such a change: the changes only a call makes (listen, connect, close,
+/// shutdown) go to that side's latest call, the rest to the latest segment
+/// that side received. Time alone is not enough: on loopback the other
+/// side's steps interleave within microseconds (an `accept()` placed at its
+/// return can fall between a `shutdown()` and the change it made).
+fn change_owner(
+    steps: &[Step],
+    starts: &[i128],
+    stream: u32,
+    side: Side,
+    (old, new): (u8, u8),
+    t: i128,
+) -> Option<usize> {
+    let calls_only = matches!((old, new), (7, 10) | (7, 2) | (1, 4) | (8, 9) | (10, 7));
+    let last_call = (0..steps.len()).rev().find(|&j| {
+        steps[j].stream == stream
+            && steps[j].kind == StepKind::Call
+            && steps[j].side == side
+            && starts[j] <= t
+    });
+    if calls_only {
+        return last_call;
+    }
+    let received = (0..steps.len()).rev().find(|&j| {
+        steps[j].stream == stream
+            && steps[j].segment.as_ref().is_some_and(|v| v.from != side)
+            && starts[j] <= t + SLACK_NS
+    });
+    // An abort (close() with unread data, SO_LINGER 0) closes the socket
+    // inside the call, before its RST is captured.
+    let abort = new == 7
+        && matches!(old, 1 | 8)
+        && last_call
+            .is_some_and(|c| steps[c].call == Some(Call::Close) && received.is_none_or(|r| r < c));
+    if abort { last_call } else { received }
 }
 
 /// The state a call itself moves its caller to (before any segment).
