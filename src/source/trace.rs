@@ -216,6 +216,8 @@ struct Child {
     status: Option<i32>,
     exited_at: Option<Instant>,
     signalled_at: Option<Instant>,
+    /// When synack was first asked to stop.
+    stop_seen: Option<Instant>,
 }
 
 fn close_fd(fd: &mut Option<RawFd>) {
@@ -278,6 +280,7 @@ impl Child {
             status: None,
             exited_at: None,
             signalled_at: None,
+            stop_seen: None,
         })
     }
 
@@ -613,23 +616,28 @@ impl Trace {
     }
 
     /// Ctrl-C (or another stopping signal): pass it on to the command
-    /// once; if it has not exited two seconds later, kill it.
+    /// once; if it has not exited two seconds later, kill it. Ctrl-C at a
+    /// terminal reaches the command by itself (it is in synack's process
+    /// group, so its stdin stays usable): it is passed on only if the
+    /// command is still running 150 ms later, so it is not hit twice.
     pub fn interrupt(&mut self, signal: i32) {
         if self.child.status.is_some() {
             return;
         }
+        self.interrupted = true;
+        let now = Instant::now();
+        let seen = *self.child.stop_seen.get_or_insert(now);
         match self.child.signalled_at {
-            None => {
+            None if now - seen >= Duration::from_millis(150) => {
                 // SAFETY: our own child.
                 unsafe { libc::kill(self.child.pid, signal) };
-                self.child.signalled_at = Some(Instant::now());
-                self.interrupted = true;
+                self.child.signalled_at = Some(now);
             }
             Some(t) if t.elapsed() > Duration::from_secs(2) => {
                 // SAFETY: our own child.
                 unsafe { libc::kill(self.child.pid, libc::SIGKILL) };
             }
-            Some(_) => {}
+            _ => {}
         }
     }
 
