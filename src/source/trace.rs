@@ -287,9 +287,14 @@ impl Child {
     /// Let the command run; `Err` when it could not give up privilege or
     /// be executed.
     fn release(&mut self) -> Result<()> {
+        // A child that died before reading the byte says why on the other
+        // pipe, read below before this failure is reported.
+        let mut sent = Ok(());
         if let Some(g) = self.gate {
             // SAFETY: one byte to our own pipe.
-            unsafe { libc::write(g, b"g".as_ptr().cast(), 1) };
+            if unsafe { libc::write(g, b"g".as_ptr().cast(), 1) } != 1 {
+                sent = Err(std::io::Error::last_os_error());
+            }
         }
         close_fd(&mut self.gate);
         let mut text = Vec::new();
@@ -312,7 +317,7 @@ impl Child {
             self.wait(true);
             bail!("{}", String::from_utf8_lossy(&text).trim());
         }
-        Ok(())
+        sent.map_err(|e| anyhow::anyhow!("cannot start the command: {e}"))
     }
 
     /// Reap the command if it has exited (or wait for it when `block`).
@@ -393,7 +398,9 @@ unsafe fn child_main(
         }
         let mut set: libc::sigset_t = std::mem::zeroed();
         libc::sigemptyset(&mut set);
-        libc::sigprocmask(libc::SIG_SETMASK, &set, std::ptr::null_mut());
+        if libc::sigprocmask(libc::SIG_SETMASK, &set, std::ptr::null_mut()) != 0 {
+            fail("cannot reset the command's signal mask");
+        }
         let mut b = [0u8; 1];
         loop {
             let n = libc::read(gate_r, b.as_mut_ptr().cast(), 1);
@@ -425,9 +432,13 @@ unsafe fn child_main(
                 ));
             }
             let null = libc::open(c"/dev/null".as_ptr(), libc::O_RDONLY);
-            libc::dup2(null, 0);
-            libc::dup2(fd, 1);
-            libc::dup2(fd, 2);
+            if null < 0 || libc::dup2(null, 0) < 0 || libc::dup2(fd, 1) < 0 || libc::dup2(fd, 2) < 0
+            {
+                fail(&format!(
+                    "cannot give the command its log as output: {}",
+                    std::io::Error::last_os_error()
+                ));
+            }
             libc::close(fd);
             libc::close(null);
         }
