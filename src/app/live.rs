@@ -286,6 +286,13 @@ pub fn run_live(args: &LiveArgs, lang: Lang) -> Result<()> {
     let finished = lab.finish();
     run?;
     finished?;
+    if let Some(p) = args
+        .save
+        .as_deref()
+        .filter(|p| crate::pcap::wants_pcapng(p))
+    {
+        comment_frames(p, lab.timeline())?;
+    }
     if !interactive {
         emit_lab(lab.timeline(), out, lab.traced(), lang)?;
     }
@@ -299,6 +306,35 @@ pub fn run_live(args: &LiveArgs, lang: Lang) -> Result<()> {
         );
     }
     Ok(())
+}
+
+/// A `.pcapng` from the lab: each frame's comment says which call sent it
+/// (or that the kernel did on its own) and what the kernel's tracepoints
+/// said at that step, so Wireshark shows the lesson beside the packets.
+fn comment_frames(path: &Path, tl: &Timeline) -> Result<()> {
+    let mut notes: std::collections::HashMap<u64, String> = Default::default();
+    for s in &tl.steps {
+        let Some(v) = &s.segment else { continue };
+        let mut parts = vec![match s.call {
+            Some(c) => format!("caused by the {}'s {}", v.from, c.name()),
+            None => "sent by the kernel on its own: no call caused it".to_string(),
+        }];
+        if let Some(d) = &s.kernel_detail {
+            for t in &d.transitions {
+                parts.push(format!(
+                    "kernel: {} {} {} -> {}",
+                    t.side,
+                    t.socket,
+                    crate::timeline::state_name(t.from),
+                    crate::timeline::state_name(t.to)
+                ));
+            }
+            parts.extend(d.events.iter().cloned());
+        }
+        notes.insert(v.frame, parts.join("; "));
+    }
+    crate::pcap::annotate(path, |n| notes.remove(&n))
+        .map_err(|e| anyhow::anyhow!("cannot add the comments to {}: {e}", path.display()))
 }
 
 fn saved_note(p: Option<&Path>) -> String {
