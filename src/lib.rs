@@ -6,8 +6,8 @@
 pub mod app;
 pub mod cli;
 pub mod explain;
+pub mod i18n;
 pub mod pcap;
-pub mod quiz;
 pub mod signals;
 pub mod source;
 pub mod tcp;

@@ -193,7 +193,7 @@ fn quiz(args: &crate::cli::QuizArgs, lang: Lang) -> Result<()> {
     let stdin = io::stdin();
     let mut input = stdin.lock();
     let mut out = io::stdout().lock();
-    match crate::quiz::run_plain(&tl, args.stream, args.seed, lang, &mut input, &mut out) {
+    match crate::view::quiz::run_plain(&tl, args.stream, args.seed, lang, &mut input, &mut out) {
         Err(e) if e.kind() == io::ErrorKind::BrokenPipe => Ok(()),
         other => other.map(|_| ()).map_err(Into::into),
     }

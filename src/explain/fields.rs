@@ -3,7 +3,8 @@
 //! options, a payload preview. Decoding stays out of the views: the terminal
 //! UI only lays these lines out.
 
-use super::{Lang, tr};
+use super::Lang;
+use crate::i18n::{msg, text};
 use crate::timeline::segment::TcpOption;
 use crate::timeline::{FrameBytes, LayerSpan, SegmentView, Side, Timeline};
 use etherparse::{Ethernet2HeaderSlice, Ipv4HeaderSlice, Ipv6HeaderSlice, TcpHeaderSlice};
@@ -30,13 +31,13 @@ fn mac(b: [u8; 6]) -> String {
         .join(":")
 }
 
-fn ether_type_name(t: u16) -> &'static str {
+fn ether_type_name(t: u16, lang: Lang) -> &'static str {
     match t {
         0x0800 => "IPv4",
         0x86dd => "IPv6",
         0x8100 => "802.1Q VLAN",
         0x0806 => "ARP",
-        _ => "other",
+        _ => text(lang, "fields-other"),
     }
 }
 
@@ -45,11 +46,7 @@ fn be16(b: &[u8], at: usize) -> Option<u16> {
 }
 
 fn undecodable(lang: Lang, e: impl std::fmt::Display) -> Vec<String> {
-    vec![tr(
-        lang,
-        format!("(could not decode: {e})"),
-        format!("（无法解码：{e}）"),
-    )]
+    vec![msg!(lang, "fields-undecodable", error = e.to_string())]
 }
 
 pub fn link(fb: &FrameBytes, span: &LayerSpan, lang: Lang) -> Vec<String> {
@@ -59,14 +56,13 @@ pub fn link(fb: &FrameBytes, span: &LayerSpan, lang: Lang) -> Vec<String> {
             Ok(e) => {
                 let t = e.ether_type().0;
                 vec![
-                    format!(
-                        "{} {}   {} {}",
-                        tr(lang, "dst MAC", "目的 MAC"),
-                        mac(e.destination()),
-                        tr(lang, "src MAC", "源 MAC"),
-                        mac(e.source())
+                    msg!(
+                        lang,
+                        "fields-macs",
+                        dst = mac(e.destination()),
+                        src = mac(e.source())
                     ),
-                    format!("EtherType 0x{t:04x} ({})", ether_type_name(t)),
+                    format!("EtherType 0x{t:04x} ({})", ether_type_name(t, lang)),
                 ]
             }
             Err(e) => undecodable(lang, e),
@@ -79,13 +75,14 @@ pub fn link(fb: &FrameBytes, span: &LayerSpan, lang: Lang) -> Vec<String> {
                 le.min(be)
             });
             match fam {
-                Some(f) => vec![format!(
-                    "{} {f} ({})",
-                    tr(lang, "address family", "地址族"),
-                    match f {
+                Some(f) => vec![msg!(
+                    lang,
+                    "fields-address-family",
+                    family = f,
+                    name = match f {
                         2 => "AF_INET, IPv4",
                         24 | 28 | 30 => "AF_INET6, IPv6",
-                        _ => "other",
+                        _ => text(lang, "fields-other"),
                     }
                 )],
                 None => vec![],
@@ -94,17 +91,14 @@ pub fn link(fb: &FrameBytes, span: &LayerSpan, lang: Lang) -> Vec<String> {
         113 => {
             let pkt = be16(bytes, 0).unwrap_or(0);
             let proto = be16(bytes, 14).unwrap_or(0);
-            vec![format!(
-                "{} {pkt}{}   ARPHRD {}   {} 0x{proto:04x} ({})",
-                tr(lang, "packet type", "包类型"),
-                if pkt == 4 {
-                    tr(lang, " (outgoing)", "（发出）")
-                } else {
-                    ""
-                },
-                be16(bytes, 2).unwrap_or(0),
-                tr(lang, "protocol", "协议"),
-                ether_type_name(proto)
+            vec![msg!(
+                lang,
+                "fields-sll",
+                pkt = pkt,
+                outgoing = if pkt == 4 { "yes" } else { "no" },
+                arphrd = be16(bytes, 2).unwrap_or(0),
+                proto = format!("{proto:04x}"),
+                name = ether_type_name(proto, lang)
             )]
         }
         276 => {
@@ -112,14 +106,15 @@ pub fn link(fb: &FrameBytes, span: &LayerSpan, lang: Lang) -> Vec<String> {
             let ifindex = bytes
                 .get(4..8)
                 .map_or(0, |b| u32::from_be_bytes([b[0], b[1], b[2], b[3]]));
-            vec![format!(
-                "{} 0x{proto:04x} ({})   {} {ifindex}",
-                tr(lang, "protocol", "协议"),
-                ether_type_name(proto),
-                tr(lang, "interface index", "接口索引"),
+            vec![msg!(
+                lang,
+                "fields-sll2",
+                proto = format!("{proto:04x}"),
+                name = ether_type_name(proto, lang),
+                ifindex = ifindex
             )]
         }
-        _ => vec![format!("{} {}", bytes.len(), tr(lang, "bytes", "字节"))],
+        _ => vec![msg!(lang, "fields-bytes", n = bytes.len())],
     }
 }
 
@@ -137,30 +132,21 @@ pub fn network(fb: &FrameBytes, span: &LayerSpan, lang: Lang) -> Vec<String> {
                 }
                 vec![
                     format!("{} → {}", ip.source_addr(), ip.destination_addr()),
-                    tr(
+                    msg!(
                         lang,
-                        format!(
-                            "TTL {}   total length {}   header {} bytes   id 0x{:04x}{flags}",
-                            ip.ttl(),
-                            ip.total_len(),
-                            u16::from(ip.ihl()) * 4,
-                            ip.identification()
-                        ),
-                        format!(
-                            "TTL {}   总长度 {}   首部 {} 字节   标识 0x{:04x}{flags}",
-                            ip.ttl(),
-                            ip.total_len(),
-                            u16::from(ip.ihl()) * 4,
-                            ip.identification()
-                        ),
+                        "fields-ipv4",
+                        ttl = ip.ttl(),
+                        total = ip.total_len(),
+                        header = u16::from(ip.ihl()) * 4,
+                        id = format!("{:04x}", ip.identification()),
+                        flags = flags
                     ),
-                    format!(
-                        "{} {}{}   {} 0x{:04x}",
-                        tr(lang, "protocol", "协议"),
-                        ip.protocol().0,
-                        if ip.protocol().0 == 6 { " (TCP)" } else { "" },
-                        tr(lang, "checksum", "校验和"),
-                        ip.header_checksum()
+                    msg!(
+                        lang,
+                        "fields-ip-protocol",
+                        proto = ip.protocol().0,
+                        tcp = if ip.protocol().0 == 6 { " (TCP)" } else { "" },
+                        checksum = format!("{:04x}", ip.header_checksum())
                     ),
                 ]
             }
@@ -169,27 +155,18 @@ pub fn network(fb: &FrameBytes, span: &LayerSpan, lang: Lang) -> Vec<String> {
         Some(6) => match Ipv6HeaderSlice::from_slice(bytes) {
             Ok(ip) => vec![
                 format!("{} → {}", ip.source_addr(), ip.destination_addr()),
-                tr(
+                msg!(
                     lang,
-                    format!(
-                        "hop limit {}   payload length {}   next header {}   flow label 0x{:05x}",
-                        ip.hop_limit(),
-                        ip.payload_length(),
-                        ip.next_header().0,
-                        ip.flow_label().value()
-                    ),
-                    format!(
-                        "跳数限制 {}   载荷长度 {}   下一首部 {}   流标签 0x{:05x}",
-                        ip.hop_limit(),
-                        ip.payload_length(),
-                        ip.next_header().0,
-                        ip.flow_label().value()
-                    ),
+                    "fields-ipv6",
+                    hops = ip.hop_limit(),
+                    len = ip.payload_length(),
+                    next = ip.next_header().0,
+                    flow = format!("{:05x}", ip.flow_label().value())
                 ),
             ],
             Err(e) => undecodable(lang, e),
         },
-        _ => vec![tr(lang, "(not IP)", "（不是 IP）").into()],
+        _ => vec![msg!(lang, "fields-not-ip")],
     }
 }
 
@@ -230,66 +207,48 @@ pub fn transport(
     lang: Lang,
 ) -> Vec<String> {
     let bytes = fb.data.get(span.range.start..).unwrap_or(&[]);
-    let rel = tr(lang, "relative", "相对值");
     match TcpHeaderSlice::from_slice(bytes) {
         Ok(tcp) => {
+            let ack_rel = if v.seg.flags.ack() {
+                msg!(lang, "fields-ack-rel", ack_rel = v.ack_rel)
+            } else {
+                msg!(lang, "fields-ack-unused")
+            };
             let mut out = vec![
-                format!(
-                    "{} {} → {}",
-                    tr(lang, "port", "端口"),
-                    tcp.source_port(),
-                    tcp.destination_port()
-                ),
-                format!(
-                    "seq {} ({rel} {})   ack {}{}",
-                    tcp.sequence_number(),
-                    v.seq_rel,
-                    tcp.acknowledgment_number(),
-                    if v.seg.flags.ack() {
-                        format!(" ({rel} {})", v.ack_rel)
-                    } else {
-                        tr(
-                            lang,
-                            " (not used: no ACK flag)",
-                            "（未使用：没有 ACK 标志）",
-                        )
-                        .into()
-                    }
-                ),
-                format!(
-                    "{} 0x{:03x} {} = {}",
-                    tr(lang, "flags", "标志位"),
-                    v.seg.flags.0,
-                    v.seg.flags.tcpdump(),
-                    v.seg.flags.wireshark()
-                ),
-                tr(
+                msg!(
                     lang,
-                    format!(
-                        "window {}{}   header {} bytes   checksum 0x{:04x}   urgent {}",
-                        tcp.window_size(),
-                        scaled(tcp.window_size(), shift, "bytes"),
-                        u16::from(tcp.data_offset()) * 4,
-                        tcp.checksum(),
-                        tcp.urgent_pointer()
-                    ),
-                    format!(
-                        "窗口 {}{}   首部 {} 字节   校验和 0x{:04x}   紧急指针 {}",
-                        tcp.window_size(),
-                        scaled(tcp.window_size(), shift, "字节"),
-                        u16::from(tcp.data_offset()) * 4,
-                        tcp.checksum(),
-                        tcp.urgent_pointer()
-                    ),
+                    "fields-ports",
+                    src = tcp.source_port(),
+                    dst = tcp.destination_port()
+                ),
+                msg!(
+                    lang,
+                    "fields-seq-ack",
+                    seq = tcp.sequence_number(),
+                    seq_rel = v.seq_rel,
+                    ack = tcp.acknowledgment_number(),
+                    ack_rel = ack_rel
+                ),
+                msg!(
+                    lang,
+                    "fields-flags",
+                    hex = format!("{:03x}", v.seg.flags.0),
+                    tcpdump = v.seg.flags.tcpdump(),
+                    wireshark = v.seg.flags.wireshark()
+                ),
+                msg!(
+                    lang,
+                    "fields-window",
+                    win = tcp.window_size(),
+                    scaled = scaled(tcp.window_size(), shift, lang),
+                    header = u16::from(tcp.data_offset()) * 4,
+                    checksum = format!("{:04x}", tcp.checksum()),
+                    urgent = tcp.urgent_pointer()
                 ),
             ];
             if !v.seg.options.is_empty() {
                 let opts: Vec<String> = v.seg.options.iter().map(|o| o.to_string()).collect();
-                out.push(format!(
-                    "{}{}",
-                    tr(lang, "options: ", "选项："),
-                    opts.join(", ")
-                ));
+                out.push(msg!(lang, "fields-options", options = opts.join(", ")));
             }
             out
         }
@@ -298,9 +257,14 @@ pub fn transport(
 }
 
 /// ` (× 1024 = 65536 bytes)` when a scale applies.
-fn scaled(window: u16, shift: Option<u8>, unit: &str) -> String {
+fn scaled(window: u16, shift: Option<u8>, lang: Lang) -> String {
     match shift {
-        Some(s) if s > 0 => format!(" (× {} = {} {unit})", 1u32 << s, u32::from(window) << s),
+        Some(s) if s > 0 => msg!(
+            lang,
+            "fields-window-scaled",
+            factor = 1u32 << s,
+            bytes = u32::from(window) << s
+        ),
         _ => String::new(),
     }
 }
@@ -323,11 +287,11 @@ pub fn payload(fb: &FrameBytes, span: &LayerSpan, lang: Lang, budget: usize) -> 
     if bytes.len() > budget {
         preview.push('…');
     }
-    vec![format!(
-        "{} {}{}\"{preview}\"",
-        bytes.len(),
-        tr(lang, "bytes", "字节"),
-        tr(lang, ": ", "：")
+    vec![msg!(
+        lang,
+        "fields-payload",
+        n = bytes.len(),
+        preview = preview
     )]
 }
 

@@ -3,6 +3,7 @@
 //! here reads files.
 
 use super::Lang;
+use crate::i18n::{msg, text};
 
 /// The `net.ipv4` settings the explanations depend on; `None` when the
 /// kernel does not have it (tcp_syn_linear_timeouts is Linux 6.5+).
@@ -38,11 +39,10 @@ pub fn syn_schedule(retries: u32, linear: u32) -> (Vec<u32>, u32) {
 }
 
 fn list(v: &[u32], lang: Lang) -> String {
-    let sep = match lang {
-        Lang::En => ", ",
-        Lang::Zh => "、",
-    };
-    v.iter().map(u32::to_string).collect::<Vec<_>>().join(sep)
+    v.iter()
+        .map(u32::to_string)
+        .collect::<Vec<_>>()
+        .join(text(lang, "list-separator"))
 }
 
 /// One sentence per setting that was read, saying its value and what this
@@ -58,75 +58,31 @@ pub fn describe(k: &KernelSettings, lang: Lang) -> Vec<String> {
             ),
             None => format!("net.ipv4.tcp_syn_retries = {retries}"),
         };
-        out.push(match lang {
-            Lang::En => format!(
-                "{setting}: an unanswered SYN is sent again {} s after the first, and \
-                 connect() fails with ETIMEDOUT after {give_up} s.",
-                list(&sent, lang)
-            ),
-            Lang::Zh => format!(
-                "{setting}：没有应答的 SYN 会在第一次发送后 {} 秒重发，\
-                 {give_up} 秒后 connect() 失败，错误为 ETIMEDOUT。",
-                list(&sent, lang)
-            ),
-        });
+        out.push(msg!(
+            lang,
+            "kernel-syn-retries",
+            setting = setting,
+            times = list(&sent, lang),
+            give_up = give_up
+        ));
     }
     if let Some(v) = k.tcp_rfc1337 {
-        out.push(match (lang, v) {
-            (Lang::En, 0) => "net.ipv4.tcp_rfc1337 = 0: an RST that reaches a TIME_WAIT \
-                              connection ends TIME_WAIT at once (TIME-WAIT assassination, RFC 1337)."
-                .to_string(),
-            (Lang::En, v) => format!(
-                "net.ipv4.tcp_rfc1337 = {v}: an RST that reaches a TIME_WAIT connection is \
-                 ignored (RFC 1337's fix)."
-            ),
-            (Lang::Zh, 0) => "net.ipv4.tcp_rfc1337 = 0：到达 TIME_WAIT 连接的 RST 会立即结束 \
-                              TIME_WAIT（TIME_WAIT 暗杀，RFC 1337）。"
-                .to_string(),
-            (Lang::Zh, v) => format!(
-                "net.ipv4.tcp_rfc1337 = {v}：到达 TIME_WAIT 连接的 RST 会被忽略（RFC 1337 的修正）。"
-            ),
+        out.push(match v {
+            0 => msg!(lang, "kernel-rfc1337-off"),
+            v => msg!(lang, "kernel-rfc1337-on", v = v),
         });
     }
     if let Some(v) = k.tcp_tw_reuse {
-        let (en, zh) = match v {
-            0 => (
-                "connect() never takes over a four-tuple still in TIME_WAIT",
-                "connect() 不会复用仍处于 TIME_WAIT 的四元组",
-            ),
-            1 => (
-                "connect() may take over a four-tuple in TIME_WAIT once its last timestamp is \
-                 over a second old",
-                "只要最后一个时间戳已过去 1 秒以上，connect() 就可以复用处于 TIME_WAIT 的四元组",
-            ),
-            _ => (
-                "on loopback, connect() may take over a four-tuple in TIME_WAIT once its last \
-                 timestamp is over a second old",
-                "在回环接口上，只要最后一个时间戳已过去 1 秒以上，connect() 就可以复用处于 \
-                 TIME_WAIT 的四元组",
-            ),
-        };
-        out.push(match lang {
-            Lang::En => format!("net.ipv4.tcp_tw_reuse = {v}: {en}."),
-            Lang::Zh => format!("net.ipv4.tcp_tw_reuse = {v}：{zh}。"),
+        out.push(match v {
+            0 => msg!(lang, "kernel-tw-reuse-off", v = v),
+            1 => msg!(lang, "kernel-tw-reuse-on", v = v),
+            _ => msg!(lang, "kernel-tw-reuse-loopback", v = v),
         });
     }
     if let Some(v) = k.tcp_syncookies {
-        out.push(match (lang, v) {
-            (Lang::En, 0) => "net.ipv4.tcp_syncookies = 0: when the SYN queue is full, new SYNs \
-                              are dropped."
-                .to_string(),
-            (Lang::En, v) => format!(
-                "net.ipv4.tcp_syncookies = {v}: when the SYN queue overflows, the kernel answers \
-                 with a SYN cookie instead of keeping a request socket."
-            ),
-            (Lang::Zh, 0) => {
-                "net.ipv4.tcp_syncookies = 0：半连接队列满时，新的 SYN 会被丢弃。".to_string()
-            }
-            (Lang::Zh, v) => format!(
-                "net.ipv4.tcp_syncookies = {v}：半连接队列溢出时，内核用 SYN cookie 应答，\
-                 不再保存请求套接字。"
-            ),
+        out.push(match v {
+            0 => msg!(lang, "kernel-syncookies-off"),
+            v => msg!(lang, "kernel-syncookies-on", v = v),
         });
     }
     out

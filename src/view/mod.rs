@@ -4,6 +4,7 @@ pub mod html;
 pub mod json;
 pub mod mermaid;
 pub mod plain;
+pub mod quiz;
 pub mod svg;
 pub mod tui;
 

@@ -4,7 +4,7 @@
 //! correct answer, the explanation and the running score; at the end, the
 //! final score.
 //!
-//! The questions come from [`crate::quiz::questions`], so they are the same
+//! The questions come from [`crate::view::quiz::questions`], so they are the same
 //! as the plain quiz's for the same seed. Steps without a question (timers)
 //! are revealed on the way. [`Quiz`] is plain Rust and driven by keys in
 //! tests; [`draw`] renders it.
@@ -15,8 +15,8 @@ pub use draw::{draw, lines, status_text, title};
 
 use super::app::{Action, App, HitMap};
 use crate::explain::Lang;
-use crate::quiz::{Question, questions};
 use crate::timeline::Timeline;
+use crate::view::quiz::{Question, questions};
 use crossterm::event::{Event, KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 use ratatui::Terminal;
 use ratatui::backend::Backend;

@@ -4,6 +4,7 @@
 //! so they work on a scenario, a live recording or a capture alike.
 
 use crate::explain::{self, Lang};
+use crate::i18n::{msg, text};
 use crate::tcp::state::{ALL_STATES, State};
 use crate::timeline::{Call, Step, StepKind, Timeline, state_name};
 use std::io::{self, BufRead, Write};
@@ -90,10 +91,7 @@ pub fn question(tl: &Timeline, i: usize, seed: u64, lang: Lang) -> Option<Questi
             .collect();
             let (choices, answer) = arrange(right, wrong, seed, i as u64);
             let who = lang.side(step.side);
-            let prompt = match lang {
-                Lang::En => format!("Which socket call does the {who} make next?"),
-                Lang::Zh => format!("{who}接下来调用哪个套接字函数？"),
-            };
+            let prompt = msg!(lang, "quiz-which-call", who = who);
             Some(Question {
                 step: i,
                 prompt,
@@ -112,19 +110,14 @@ pub fn question(tl: &Timeline, i: usize, seed: u64, lang: Lang) -> Option<Questi
                 let right = state_name(step.after.get(to)).to_string();
                 let wrong = state_distractors(step.after.get(to), step.before.get(to));
                 let (choices, answer) = arrange(right, wrong, seed, i as u64);
-                let prompt = match lang {
-                    Lang::En => format!(
-                        "The {from_name} sends {} {}. Which state is the {to_name} in once it \
-                         has taken it in?",
-                        v.seg.flags.tcpdump(),
-                        explain::segment_name(v)
-                    ),
-                    Lang::Zh => format!(
-                        "{from_name}发送 {} {}。{to_name}收到后处于什么状态？",
-                        v.seg.flags.tcpdump(),
-                        explain::segment_name(v)
-                    ),
-                };
+                let prompt = msg!(
+                    lang,
+                    "quiz-which-state",
+                    from = from_name,
+                    to = to_name,
+                    flags = v.seg.flags.tcpdump(),
+                    name = explain::segment_name_in(v, lang)
+                );
                 return Some(Question {
                     step: i,
                     prompt,
@@ -142,19 +135,13 @@ pub fn question(tl: &Timeline, i: usize, seed: u64, lang: Lang) -> Option<Questi
                     a.wrapping_add(v.len.max(2)).to_string(),
                 ];
                 let (choices, answer) = arrange(right, wrong, seed, i as u64);
-                let prompt = match lang {
-                    Lang::En => format!(
-                        "The {from_name} sends {} with seq={} (relative). What is its \
-                         acknowledgment number (relative)?",
-                        v.seg.flags.tcpdump(),
-                        v.seq_rel
-                    ),
-                    Lang::Zh => format!(
-                        "{from_name}发送 {}，seq={}（相对值）。它的确认号（相对值）是多少？",
-                        v.seg.flags.tcpdump(),
-                        v.seq_rel
-                    ),
-                };
+                let prompt = msg!(
+                    lang,
+                    "quiz-which-ack",
+                    from = from_name,
+                    flags = v.seg.flags.tcpdump(),
+                    seq = v.seq_rel
+                );
                 return Some(Question {
                     step: i,
                     prompt,
@@ -168,10 +155,7 @@ pub fn question(tl: &Timeline, i: usize, seed: u64, lang: Lang) -> Option<Questi
                 .map(|s| s.to_string())
                 .collect();
             let (choices, answer) = arrange(right, wrong, seed, i as u64);
-            let prompt = match lang {
-                Lang::En => format!("Which flags does the {from_name}'s next segment carry?"),
-                Lang::Zh => format!("{from_name}发出的下一个报文段带有哪些标志位？"),
-            };
+            let prompt = msg!(lang, "quiz-which-flags", from = from_name);
             Some(Question {
                 step: i,
                 prompt,
@@ -204,7 +188,7 @@ pub fn parse_answer(line: &str, n: usize) -> Option<usize> {
 }
 
 fn step_line(step: &Step, lang: Lang) -> String {
-    let colon = explain::tr(lang, ": ", "：");
+    let colon = text(lang, "colon");
     match step.kind {
         StepKind::Segment => {
             let v = step.segment.as_ref().expect("segment");
@@ -215,11 +199,7 @@ fn step_line(step: &Step, lang: Lang) -> String {
                 v.seq_rel,
                 v.ack_rel,
                 v.len,
-                if v.lost {
-                    explain::tr(lang, "  (lost)", "（丢失）")
-                } else {
-                    ""
-                }
+                if v.lost { text(lang, "quiz-lost") } else { "" }
             )
         }
         StepKind::Call => format!(
@@ -230,16 +210,13 @@ fn step_line(step: &Step, lang: Lang) -> String {
         StepKind::Timer => format!(
             "{}{colon}{}",
             lang.side(step.side),
-            explain::tr(lang, "timer fires", "定时器到期")
+            text(lang, "quiz-timer-fires")
         ),
     }
 }
 
 fn score_line(lang: Lang, right: usize, asked: usize) -> String {
-    match lang {
-        Lang::En => format!("score: {right}/{asked}"),
-        Lang::Zh => format!("得分：{right}/{asked}"),
-    }
+    msg!(lang, "quiz-score", right = right, asked = asked)
 }
 
 /// The quiz on a plain terminal: questions on `output`, answers from
@@ -256,10 +233,8 @@ pub fn run_plain(
     let (mut right, mut asked) = (0usize, 0usize);
     let mut shown = 0usize;
     let source = explain::source_in(&tl.source, lang);
-    match lang {
-        Lang::En => writeln!(output, "synack quiz - {source} ({} questions)", qs.len())?,
-        Lang::Zh => writeln!(output, "synack 测验 - {source}（共 {} 题）", qs.len())?,
-    }
+    let title = msg!(lang, "quiz-title", source = source, count = qs.len());
+    writeln!(output, "{title}")?;
     for q in &qs {
         // Show what happened up to the step in question.
         for step in &tl.steps[shown..q.step] {
@@ -268,10 +243,13 @@ pub fn run_plain(
             }
         }
         writeln!(output)?;
-        match lang {
-            Lang::En => writeln!(output, "Q{}. {}", asked + 1, q.prompt)?,
-            Lang::Zh => writeln!(output, "第 {} 题：{}", asked + 1, q.prompt)?,
-        }
+        let heading = msg!(
+            lang,
+            "quiz-question",
+            number = asked + 1,
+            prompt = q.prompt.as_str()
+        );
+        writeln!(output, "{heading}")?;
         for (i, c) in q.choices.iter().enumerate() {
             writeln!(output, "  {}) {c}", (b'a' + i as u8) as char)?;
         }
@@ -288,10 +266,8 @@ pub fn run_plain(
                 Some(a) => break a,
                 None => {
                     let last = (b'a' + q.choices.len() as u8 - 1) as char;
-                    match lang {
-                        Lang::En => writeln!(output, "answer with a letter from a to {last}")?,
-                        Lang::Zh => writeln!(output, "请输入 a 到 {last} 之间的字母")?,
-                    }
+                    let hint = msg!(lang, "quiz-answer-with", last = last.to_string());
+                    writeln!(output, "{hint}")?;
                 }
             }
         };
@@ -299,14 +275,17 @@ pub fn run_plain(
         let step = &tl.steps[q.step];
         if answer == q.answer {
             right += 1;
-            writeln!(output, "{}", explain::tr(lang, "right!", "答对了！"))?;
+            writeln!(output, "{}", text(lang, "quiz-right"))?;
         } else {
             let letter = (b'a' + q.answer as u8) as char;
             let choice = &q.choices[q.answer];
-            match lang {
-                Lang::En => writeln!(output, "no: the answer is {letter}) {choice}")?,
-                Lang::Zh => writeln!(output, "答错了：正确答案是 {letter}) {choice}")?,
-            }
+            let wrong = msg!(
+                lang,
+                "quiz-wrong",
+                letter = letter.to_string(),
+                choice = choice.as_str()
+            );
+            writeln!(output, "{wrong}")?;
         }
         writeln!(output, "    {}", step_line(step, lang))?;
         writeln!(output, "    {}", explain::explain_in(step, lang))?;
@@ -314,10 +293,8 @@ pub fn run_plain(
         shown = q.step + 1;
     }
     writeln!(output)?;
-    match lang {
-        Lang::En => writeln!(output, "final score: {right}/{asked}")?,
-        Lang::Zh => writeln!(output, "最终得分：{right}/{asked}")?,
-    }
+    let final_score = msg!(lang, "quiz-final-score", right = right, asked = asked);
+    writeln!(output, "{final_score}")?;
     Ok((right, asked))
 }
 

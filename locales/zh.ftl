@@ -1,0 +1,201 @@
+### synack 的讲解、套接字调用说明、首部字段和测验，简体中文。
+### 每条消息在 en.ftl 里都有对应的一条（tests/catalogue.rs 会检查）。
+### 协议名、标志位、状态名和套接字调用保持 RFC 与 POSIX 的拼写。
+### 中文句子之间不加空格；Fluent 会去掉消息两端的空格，
+### 需要保留的空格写成字符串字面量（{" "}）。
+
+## 连接的两端
+
+side-client = 客户端
+side-server = 服务端
+
+## 拼接：中文句子之间没有空格，列表用顿号
+
+sentence-separator = {""}
+list-separator = 、
+colon = ：
+
+## 时间线的标题；$name 是用户输入的名字
+
+source-simulation = 模拟：{ $name }
+source-live = 实验：{ $name }
+source-capture = 抓包文件：{ $name }
+source-sniff = 监听网卡：{ $name }
+
+## 层的名字和 Wireshark 分析标记的名字
+
+layer-payload = 载荷
+analysis-retransmission = 重传
+analysis-dup-ack = 重复确认
+analysis-out-of-order = 乱序
+analysis-zero-window = 零窗口
+analysis-spurious-retransmission = 虚假重传
+analysis-keep-alive = 保活
+analysis-keep-alive-ack = 保活确认
+analysis-zero-window-probe = 零窗口探测
+analysis-zero-window-probe-ack = 零窗口探测确认
+analysis-challenge-ack = 挑战确认
+
+## 报文段的简称：标志位和载荷
+
+segment-no-flags = 无标志位
+segment-with-payload = { $name } + { $n } 字节
+
+## 两端的套接字调用看到什么（$call 形如 "read()"）
+
+calls-returns = { $call } 返回 { $n }
+calls-wrote = { $call } 写入 { $n } 字节
+calls-eof = { $call } 返回 0（EOF）
+calls-fails = { $call } 失败：{ $errno }
+calls-aborts = { $call }（以 RST 中止）
+calls-blocks = { $call }（阻塞）
+calls-connect-returns = connect() 返回 0
+calls-accept-queued = 已进入队列：accept() 可以返回
+calls-connect-refused = connect() 失败：ECONNREFUSED
+calls-eof-ahead = read() 将返回 0（EOF）
+calls-readable = read() 可读到 { $n } 字节
+calls-rst-close-wait = write() 失败：EPIPE；read() 返回 0
+calls-rst-established = read() 先读完之前到达的数据，然后失败：ECONNRESET
+
+## 这一步涉及的层
+
+layers-call-app = L7 应用层：程序调用套接字 API
+layers-call-transport = L4 传输层：内核中的 TCP 执行它
+layers-timer = L4 传输层：内核 TCP 的定时器
+layers-segment = L4 传输层：TCP
+layers-span = OSI L{ $osi }，TCP/IP { $tcpip }：{ $name }（字节 { $start }-{ $end }）
+
+## 套接字调用的讲解；$who 是 side-client 或 side-server
+
+explain-listen = { $who }创建套接字，用 bind() 绑定端口，再调用 listen()。这一步不发送任何报文：从此内核会自己应答发往该端口的 SYN。Linux 为它维护两个队列：存放握手进行中连接的半连接队列（SYN 队列），和存放已完成连接的全连接队列（accept 队列，长度上限为 backlog）。
+explain-connect-fails = { $who }调用 connect()：内核选定初始序列号并发送 SYN。收到的回应不是 SYN/ACK，所以 connect() 失败，错误为 { $errno }。
+explain-connect = { $who }调用 connect()：内核选定初始序列号并发送 SYN。connect() 会阻塞，直到收到 SYN/ACK。
+explain-accept = accept() 从全连接队列（accept 队列）中取出已完成握手的连接。握手在这次调用之前就由内核完成了；accept() 不发送任何报文。
+explain-write = write() 把 { $n } 字节复制到{ $who }的发送缓冲区；内核把它们放进报文段发出，并保留副本直到对方确认。
+explain-read = read() 返回{ $who }接收缓冲区中等待的 { $n } 字节。确认（ACK）在数据到达时就由内核发出了，而不是现在。
+explain-read-eof-both = read() 返回 0：文件结束（EOF）。对端发送了 FIN，{ $who }也早已发出自己的 FIN：两个方向都结束了。
+explain-read-eof = read() 返回 0：文件结束（EOF）。对端发送了 FIN，不会再有数据到来。{ $who }在自己关闭之前仍可以发送数据。
+explain-read-fails = read() 失败，错误为 { $errno }：连接已被对端的 RST 重置。
+explain-shutdown = shutdown(SHUT_WR)：{ $who }不再发送数据，于是内核发送 FIN；套接字仍可读取（半关闭）。Node.js 中对应 socket.end()；对端只有在创建时设了 allowHalfOpen: true 才会保持半关闭，默认情况下 Node.js 收到 'end' 后会自己结束它那一端。
+explain-close-unread = 接收缓冲区里还有 { $n } 字节未读就调用了 close()：内核丢弃这些数据，用 RST 而不是 FIN 重置连接（RFC 2525 §2.17），让对端知道数据丢失了。不会进入 TIME_WAIT。
+explain-close-linger = SO_LINGER 设为 0 后调用 close() 会中止连接：内核发送 RST 而不是 FIN，并立即丢弃该连接。不会进入 TIME_WAIT。（Node.js 中对应 socket.resetAndDestroy()。）
+explain-close-active = 在收到对端 FIN 之前调用 close()（主动关闭）：{ $who }的内核发送 FIN，这一端最终会进入 TIME_WAIT。
+explain-close-passive = 收到对端 FIN 之后调用 close()（被动关闭）：{ $who }的内核发送自己的 FIN，并等待最后一个 ACK。
+explain-close-gone = close() 释放{ $who }的文件描述符。连接已经不存在（被拒绝或被重置），所以不发送任何报文：没有 FIN，也没有 TIME_WAIT。
+explain-close-after-shutdown = close() 释放{ $who }的文件描述符。shutdown() 早已发出 FIN，所以不再发送新的报文。
+explain-close = { $who }调用 close()。
+explain-linger-zero = setsockopt(SO_LINGER, {"{"}on, 0{"}"})：之后{ $who }调用 close() 时会用 RST 中止连接，而不是用 FIN 正常关闭。
+explain-call = { $who }调用 { $call }。
+
+## 定时器的讲解（$seconds 已取整）
+
+explain-timer-syn = { $who }在 { $seconds } 秒内没有收到 SYN/ACK，于是内核重发 SYN。Linux 6.5 及以后的内核，前 net.ipv4.tcp_syn_linear_timeouts 次（默认 4 次）重传每次间隔 1 秒，之后才把等待时间加倍；重传次数上限由 net.ipv4.tcp_syn_retries 决定。
+explain-timer-rto = { $who }在重传超时（{ $seconds } 秒）内没有收到 ACK。内核重发最早一个未被确认的报文段，并把超时时间加倍（RFC 6298）。
+explain-timer-delayed-ack = { $who }的延迟确认定时器到期，又没有数据可以捎带，于是单独发送一个 ACK。
+explain-timer-time-wait = { $seconds } 秒已过：{ $who }离开 TIME_WAIT，彻底释放该连接。Linux 固定等待 60 秒（TCP_TIMEWAIT_LEN），用来代替 RFC 的 2*MSL。其实在此之前同一个四元组也能再用：新 SYN 的序列号（或时间戳）比旧连接的大时，Linux 会接受它；开启 net.ipv4.tcp_tw_reuse 后，客户端的 connect() 也可以直接复用。
+
+## 报文段的讲解；$from 发出，$to 接收，$name 是报文段的简称
+
+explain-lost = 这个 { $name } 在传输中丢失了：{ $to }根本收不到。{ $from }的重传定时器正在计时。
+explain-syn-ack-retransmission = 它的 SYN 重复了这一端之前发出的 SYN 的序列号，只是多了 ACK，所以被算作重传。
+explain-spurious-retransmission = 虚假重传：它的每个字节都已经被确认过了。
+explain-retransmission = 这是一次重传：同样的序列号再次发送。
+explain-rst-refused = 端口 { $port } 上没有程序在监听：{ $from }的内核用 RST 回应 SYN。connect() 失败，错误为 ECONNREFUSED。
+explain-rst-time-wait = 发往 TIME_WAIT 连接的 RST：{ $to }立即结束 TIME_WAIT。这就是 TIME_WAIT 暗杀（RFC 1337）；net.ipv4.tcp_rfc1337 为 0（默认值）时 Linux 允许这样做。没有程序会察觉：TIME_WAIT 连接不属于任何文件描述符，谁的 read() 都不会失败。
+explain-rst-close-wait = RST：{ $from }中止了连接，{ $to }立即丢弃该连接。{ $to }之前已经收到 FIN，所以 Linux 不报告 ECONNRESET：read() 仍返回 0，下一次 write() 失败，错误为 EPIPE（若程序没有忽略 SIGPIPE，还会收到 SIGPIPE 信号）。
+explain-rst-both-fins = RST：{ $from }中止了连接，{ $to }立即丢弃该连接。双方的 FIN 都已发出，所以{ $to }的任何调用都不会报告它：read() 早已返回 0，发送也早已结束。
+explain-rst-handshake = RST：{ $from }中止了握手。{ $to }丢弃这个未完成的连接；accept() 永远不会返回它。
+explain-rst-fin-wait = RST：{ $from }中止了连接。{ $to }立即丢弃该连接（不进入 TIME_WAIT）。如果{ $to }只调用了 shutdown(SHUT_WR)，它的 read() 先读出 RST 之前到达的数据，然后失败，错误为 ECONNRESET；如果已经调用了 close()，没有程序会察觉。
+explain-rst-abort = RST：{ $from }中止了连接。{ $to }立即丢弃该连接（没有 FIN 交换，也没有 TIME_WAIT）。RST 之前到达的数据仍然可以读出；读完之后，read() 失败，错误为 ECONNRESET。
+explain-rst-unknown = RST：{ $from }中止了连接。如果{ $to }有这个连接，会立即丢弃它（没有 FIN 交换，也没有 TIME_WAIT）。
+explain-rst-not-trusted = 来自{ $from }的 RST，但序列号不是{ $to }期待的那个：{ $to }不信任它，连接保持不变（RFC 5961）。落在窗口内时，它回一个挑战 ACK；落在窗口外时，直接丢弃。
+explain-rst-ignored = 来自{ $from }的 RST；{ $to }忽略它，或者本来就没有这个连接。
+explain-rst-payload = 它带有 { $n } 字节载荷：供分析抓包的人阅读的诊断文字，应用程序看不到。
+explain-syn-open = { $from }发起连接：SYN 携带初始序列号 { $isn }（相对值 0）和 TCP 选项。SYN 占用一个序列号。{ $to }的内核会自己应答，不需要 accept()。在 Linux 上监听套接字仍处于 LISTEN：由半连接队列中的一个请求套接字记录这个 SYN_RECEIVED 状态（启用 SYN cookies 时连它都没有）。
+explain-syn-simultaneous = 同时打开：{ $to }已经发出了自己的 SYN，现在又收到{ $from }的 SYN。它进入 SYN_RECEIVED，并回复 SYN/ACK。
+explain-syn-again = { $to }之前已经应答过这个 SYN，说明它的 SYN/ACK 丢了：于是再发一次 SYN/ACK。
+explain-syn-closed = 发往端口 { $port } 的 SYN，但那里没有程序在监听。
+explain-syn = 来自{ $from }的 SYN。
+explain-syn-ack = { $from }的内核确认对方的 SYN（ack = ISN+1），同时发送自己的 SYN，初始序列号为 { $isn }。{ $to }进入 ESTABLISHED，connect() 返回。
+explain-syn-ack-simultaneous = 同时打开：这个 SYN/ACK 确认了{ $to }的 SYN，于是{ $to }进入 ESTABLISHED。
+explain-syn-ack-other = 来自{ $from }的 SYN/ACK。
+explain-fin = FIN：{ $from }没有更多数据要发送了。FIN 占用一个序列号。
+explain-fin-close-wait = { $to }确认它并进入 CLOSE_WAIT；读完之前的数据后，read() 会返回 0。它仍然可以发送数据。
+explain-fin-closing = 同时关闭：{ $to }也发出了 FIN 但还没有被确认，所以进入 CLOSING。
+explain-fin-three-way = 它同时确认了{ $to }的 FIN，所以{ $to }跳过 FIN_WAIT_2，直接进入 TIME_WAIT（三次挥手）。Linux 对 FIN 的确认会延迟约 40 毫秒，{ $from }若随即关闭，这个 ACK 就捎带在它的 FIN 上（捎带确认）：实际抓包中最常见的正是这种三个报文段的关闭。
+explain-fin-time-wait = { $to }的 FIN 早已被确认；现在它确认这个 FIN，并在 TIME_WAIT 中等待（RFC 中为 2*MSL，Linux 固定为 60 秒），以防最后这个 ACK 丢失。只有当{ $to }用的是 shutdown() 且仍持有套接字时，read() 才会返回 0；调用 close() 之后已经没有可读的东西了。
+explain-data = 来自{ $from }的 { $n } 字节数据，序列号 { $first } 到 { $last }（相对值），下一个字节的序列号是 { $next }。
+explain-psh = PSH：Linux 在一次 write() 的最后一个报文段上设置它；不论是否设置 PSH，接收方都会让按序到达的字节可读。
+explain-ack-handshake = 握手的第三个报文段：它确认了{ $to }的 SYN。{ $to }进入 ESTABLISHED，连接在全连接队列（accept 队列）中等待被取走。为什么需要第三个报文段：双方都要看到自己的初始序列号被确认；而且{ $from }要能用 RST 拒绝回应旧的重复 SYN 的 SYN/ACK，免得过期的 SYN 建立起连接（RFC 9293 §3.5）。
+explain-ack-fin-wait-2 = { $from }确认了 FIN。{ $to }在 FIN_WAIT_2 中等待{ $from }的 FIN。
+explain-ack-closing = 它确认了{ $to }的 FIN：CLOSING 变为 TIME_WAIT。
+explain-ack-last = 最后一个 ACK：{ $to }的连接关闭并被释放。{ $from }仍停留在 TIME_WAIT。
+explain-ack = { $from }确认了相对序列号 { $ack } 之前的全部数据：它期待的下一个字节是 { $ack }。
+explain-other-flags = 来自{ $from }的报文段，标志位为 { $flags }。
+explain-syn-ack-not-captured = 这份抓包里没有{ $to }的 SYN/ACK，但这个 ACK 表明它已经到达{ $from }：{ $from }处于 ESTABLISHED（仅凭一侧推断）。
+explain-one-direction = 这份抓包里没有{ $to }发出的任何报文段（只抓到了一个方向），但{ $from }确认了它发出的内容：由此推断{ $to }已经同步（仅凭一侧推断）。
+explain-gap = { $to }还没有收到它前面的字节（丢失、延迟或没有被抓到）：它先把这个报文段放在一边，在缺口补上之前 read() 读不到数据。它的 ACK 仍然指向第一个缺失的字节。
+explain-gap-filled = 它补上了缺口，排在后面等待的字节也随之可读：read() 现在可读到 { $n } 字节。
+explain-challenge-ack = 挑战 ACK（RFC 5961）：之前那个 RST 或 SYN 不在这一端期待的位置，所以什么也没有改变；这个 ACK 写明它真正期待的序列号，真的中止了连接的对端会据此回一个序列号正确的 RST。
+explain-keep-alive = 保活探测：序列号比接收方期待的少一，只为换回一个 ACK，确认对端还在。
+explain-keep-alive-ack = 对保活探测的应答 ACK：对端还在。
+explain-zero-window-probe = 零窗口探测：向已经关闭的窗口发送一个字节，探询窗口何时重新打开。它不推进期待的序列号。
+explain-zero-window-probe-ack = 对零窗口探测的应答：窗口仍然关闭。
+explain-fast-open = SYN 上带了数据：TCP 快速打开（RFC 7413）随 SYN 发送 { $n } 字节。服务端如果接受客户端的 Cookie，会在握手完成之前就把数据交给应用，并在 SYN/ACK 中确认它们；否则 SYN/ACK 只确认 SYN，客户端稍后重发这些数据。
+explain-urg = URG：紧急指针标出本报文段中紧急数据结束的位置（RFC 9293 §3.8.5）。协议栈只把最后一个紧急字节作为带外数据交付（用 recv() 加 MSG_OOB 读取），其余的仍在普通字节流中到达。很少有应用使用它（telnet 的中断是一个例子）。
+explain-dup-ack = 重复确认：再次发送相同的确认号，说明中间有数据缺失。
+explain-out-of-order = 乱序：它比后发出的报文段到得更晚。
+explain-zero-window = 零窗口：接收方缓冲区已满，发送方必须等待。
+
+## 本机的 TCP 设置（$setting 形如 "net.ipv4.NAME = VALUE"）
+
+kernel-syn-retries = { $setting }：没有应答的 SYN 会在第一次发送后 { $times } 秒重发，{ $give_up } 秒后 connect() 失败，错误为 ETIMEDOUT。
+kernel-rfc1337-off = net.ipv4.tcp_rfc1337 = 0：到达 TIME_WAIT 连接的 RST 会立即结束 TIME_WAIT（TIME_WAIT 暗杀，RFC 1337）。
+kernel-rfc1337-on = net.ipv4.tcp_rfc1337 = { $v }：到达 TIME_WAIT 连接的 RST 会被忽略（RFC 1337 的修正）。
+kernel-tw-reuse-off = net.ipv4.tcp_tw_reuse = { $v }：connect() 不会复用仍处于 TIME_WAIT 的四元组。
+kernel-tw-reuse-on = net.ipv4.tcp_tw_reuse = { $v }：只要最后一个时间戳已过去 1 秒以上，connect() 就可以复用处于 TIME_WAIT 的四元组。
+kernel-tw-reuse-loopback = net.ipv4.tcp_tw_reuse = { $v }：在回环接口上，只要最后一个时间戳已过去 1 秒以上，connect() 就可以复用处于 TIME_WAIT 的四元组。
+kernel-syncookies-off = net.ipv4.tcp_syncookies = 0：半连接队列满时，新的 SYN 会被丢弃。
+kernel-syncookies-on = net.ipv4.tcp_syncookies = { $v }：半连接队列溢出时，内核用 SYN cookie 应答，不再保存请求套接字。
+
+## 帧各层的首部字段
+
+fields-undecodable = （无法解码：{ $error }）
+fields-macs = 目的 MAC { $dst }   源 MAC { $src }
+fields-address-family = 地址族 { $family } ({ $name })
+fields-other = 其他
+fields-sll = 包类型 { $pkt }{ $outgoing ->
+    [yes] （发出）
+   *[no] {""}
+}   ARPHRD { $arphrd }   协议 0x{ $proto } ({ $name })
+fields-sll2 = 协议 0x{ $proto } ({ $name })   接口索引 { $ifindex }
+fields-bytes = { $n } 字节
+fields-ipv4 = TTL { $ttl }   总长度 { $total }   首部 { $header } 字节   标识 0x{ $id }{ $flags }
+fields-ip-protocol = 协议 { $proto }{ $tcp }   校验和 0x{ $checksum }
+fields-ipv6 = 跳数限制 { $hops }   载荷长度 { $len }   下一首部 { $next }   流标签 0x{ $flow }
+fields-not-ip = （不是 IP）
+fields-ports = 端口 { $src } → { $dst }
+fields-seq-ack = seq { $seq } (相对值 { $seq_rel })   ack { $ack }{ $ack_rel }
+fields-ack-rel = {" "}(相对值 { $ack_rel })
+fields-ack-unused = （未使用：没有 ACK 标志）
+fields-flags = 标志位 0x{ $hex } { $tcpdump } = { $wireshark }
+fields-window = 窗口 { $win }{ $scaled }   首部 { $header } 字节   校验和 0x{ $checksum }   紧急指针 { $urgent }
+fields-window-scaled = {" "}(× { $factor } = { $bytes } 字节)
+fields-options = 选项：{ $options }
+fields-payload = { $n } 字节："{ $preview }"
+
+## 测验
+
+quiz-which-call = { $who }接下来调用哪个套接字函数？
+quiz-which-state = { $from }发送 { $flags } { $name }。{ $to }收到后处于什么状态？
+quiz-which-ack = { $from }发送 { $flags }，seq={ $seq }（相对值）。它的确认号（相对值）是多少？
+quiz-which-flags = { $from }发出的下一个报文段带有哪些标志位？
+quiz-lost = （丢失）
+quiz-timer-fires = 定时器到期
+quiz-score = 得分：{ $right }/{ $asked }
+quiz-title = synack 测验 - { $source }（共 { $count } 题）
+quiz-question = 第 { $number } 题：{ $prompt }
+quiz-answer-with = 请输入 a 到 { $last } 之间的字母
+quiz-right = 答对了！
+quiz-wrong = 答错了：正确答案是 { $letter }) { $choice }
+quiz-final-score = 最终得分：{ $right }/{ $asked }
