@@ -97,6 +97,7 @@ explain-read = read() returns the { $n ->
 explain-read-eof-both = read() returns 0: end of file. The peer sent FIN, and the { $who } has already sent its own: both directions are finished.
 explain-read-eof = read() returns 0: end of file. The peer sent FIN, so no more data will come. The { $who } can still send until it closes too.
 explain-read-fails = read() fails with { $errno }: the connection was reset by an RST from the peer.
+explain-read-eproto = read() fails with EPROTO: the bytes arrived and TCP is fine, but they break the application protocol (here the WebSocket handshake: the Sec-WebSocket-Accept value is not base64(SHA-1(key + GUID))). The program gives up on the connection, as RFC 6455 §4.1 tells a client to.
 explain-shutdown = shutdown(SHUT_WR): the { $who } will send no more data, so its kernel sends FIN; the socket stays open for reading (a half-close). In Node.js this is socket.end(); a Node peer keeps sending after 'end' only if it was made with allowHalfOpen: true: by default Node ends its own side as soon as 'end' comes.
 explain-close-unread = close() with { $n } unread { $n ->
     [one] byte

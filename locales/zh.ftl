@@ -76,6 +76,7 @@ explain-read = read() 返回{ $who }接收缓冲区中等待的 { $n } 字节。
 explain-read-eof-both = read() 返回 0：文件结束（EOF）。对端发送了 FIN，{ $who }也早已发出自己的 FIN：两个方向都结束了。
 explain-read-eof = read() 返回 0：文件结束（EOF）。对端发送了 FIN，不会再有数据到来。{ $who }在自己关闭之前仍可以发送数据。
 explain-read-fails = read() 失败，错误为 { $errno }：连接已被对端的 RST 重置。
+explain-read-eproto = read() 以 EPROTO 失败：字节已经到达，TCP 也没有问题，但内容违反了应用层协议（这里是 WebSocket 握手：Sec-WebSocket-Accept 的值不等于 base64(SHA-1(密钥 + GUID))）。程序按 RFC 6455 §4.1 对客户端的要求放弃这个连接。
 explain-shutdown = shutdown(SHUT_WR)：{ $who }不再发送数据，于是内核发送 FIN；套接字仍可读取（半关闭）。Node.js 中对应 socket.end()；对端只有在创建时设了 allowHalfOpen: true 才会保持半关闭，默认情况下 Node.js 收到 'end' 后会自己结束它那一端。
 explain-close-unread = 接收缓冲区里还有 { $n } 字节未读就调用了 close()：内核丢弃这些数据，用 RST 而不是 FIN 重置连接（RFC 2525 §2.17），让对端知道数据丢失了。不会进入 TIME_WAIT。
 explain-close-linger = SO_LINGER 设为 0 后调用 close() 会中止连接：内核发送 RST 而不是 FIN，并立即丢弃该连接。不会进入 TIME_WAIT。（Node.js 中对应 socket.resetAndDestroy()。）

@@ -148,6 +148,9 @@ pub struct LiveArgs {
     /// Make the client write N bytes instead of a message (1 to 67108864)
     #[arg(long, value_name = "N", value_parser = parse_bytes)]
     pub bytes: Option<usize>,
+    /// With --script http: two requests on one connection, the client closes first
+    #[arg(long)]
+    pub keep_alive: bool,
     /// Run the whole script without waiting for key presses
     #[arg(long)]
     pub auto: bool,

@@ -226,12 +226,7 @@ pub fn run_live(args: &LiveArgs, lang: Lang) -> Result<()> {
     if args.list {
         return print_out(&script::list_in(lang));
     }
-    let Some(script) = script::get(&args.script) else {
-        bail!(
-            "there is no lab script `{}`; run `synack live --list` to list them",
-            args.script
-        );
-    };
+    let script = script::choose(&args.script, args.keep_alive).map_err(anyhow::Error::msg)?;
     let payload = match (&args.bytes, &args.message) {
         (Some(n), _) => (0..*n).map(|i| b'a' + (i % 26) as u8).collect(),
         (None, Some(m)) => m.as_bytes().to_vec(),

@@ -342,6 +342,9 @@ fn explain_call(step: &Step, lang: Lang) -> String {
             msg!(lang, "explain-read-eof-both", who = who)
         }
         (Some(Call::Read), Some(CallResult::Eof)) => msg!(lang, "explain-read-eof", who = who),
+        // The live lab's WebSocket client refusing a wrong accept value:
+        // an application-layer failure, not a reset.
+        (Some(Call::Read), Some(CallResult::Error("EPROTO"))) => msg!(lang, "explain-read-eproto"),
         (Some(Call::Read), Some(CallResult::Error(e))) => {
             msg!(lang, "explain-read-fails", errno = *e)
         }
@@ -739,6 +742,28 @@ mod tests {
         );
         assert_eq!(node_events(&abort)[0], Some("'close'"));
         assert!(explain(&abort).contains("socket.resetAndDestroy()"));
+    }
+
+    #[test]
+    fn a_protocol_error_on_read_is_not_told_as_a_reset() {
+        let eproto = call_step(
+            Side::Client,
+            Call::Read,
+            Some(CallResult::Error("EPROTO")),
+            Established,
+            Established,
+        );
+        let text = explain(&eproto);
+        assert!(text.contains("Sec-WebSocket-Accept"), "{text}");
+        assert!(!text.contains("RST"), "{text}");
+        let reset = call_step(
+            Side::Client,
+            Call::Read,
+            Some(CallResult::Error("ECONNRESET")),
+            Closed,
+            Closed,
+        );
+        assert!(explain(&reset).contains("RST"));
     }
 
     #[test]
