@@ -370,3 +370,56 @@ fn live_save_pcapng_carries_the_lab_steps_as_comments() {
     );
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// Issue 13's "done when": a Node.js program traced gives a ladder whose
+/// calls are its own (Node's non-blocking connect, its fds), with the SYN
+/// given to that connect().
+#[test]
+fn a_node_program_is_traced_with_its_own_calls() {
+    need_trace!();
+    let example = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/node/echo.js");
+    let node = ["/usr/bin/node", "/usr/local/bin/node"]
+        .into_iter()
+        .find(|p| Path::new(p).exists());
+    let Some(node) = node else {
+        eprintln!("SKIP: node is not installed (apt-get install nodejs)");
+        return;
+    };
+    let o = synack_as_nobody(&["trace", "--json", "--", node, example.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let out = String::from_utf8_lossy(&o.stdout);
+    // The program's own output comes first (its stdout is kept), then the steps.
+    assert!(out.contains("[client] 'connect'"), "{out}");
+    let steps: Vec<Value> = out
+        .lines()
+        .filter(|l| l.starts_with('{'))
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    let connect = calls(&steps, "connect()", "client");
+    assert_eq!(connect.len(), 1, "{out}");
+    // Node makes every socket non-blocking: connect() returns EINPROGRESS,
+    // and the explanation must not call that a failure.
+    assert_eq!(connect[0]["result"], "EINPROGRESS");
+    let why = connect[0]["explanation"].as_str().unwrap();
+    assert!(why.contains("non-blocking"), "{why}");
+    assert!(!why.contains("not a SYN/ACK"), "{why}");
+    let cfd = connect[0]["syscall"]["fd"].clone();
+    let listen = calls(&steps, "listen()", "server");
+    assert_eq!(listen.len(), 1);
+    let accept = calls(&steps, "accept()", "server");
+    assert_eq!(accept.len(), 1);
+    // accept() on the listening fd; the data calls on the fds that
+    // connect() and accept() gave.
+    assert_eq!(accept[0]["syscall"]["fd"], listen[0]["syscall"]["fd"]);
+    let writes = calls(&steps, "write()", "client");
+    assert!(!writes.is_empty(), "{out}");
+    assert_eq!(writes[0]["syscall"]["fd"], cfd);
+    let syn = segment(&steps, &["SYN"], "client");
+    assert!(
+        syn["caused_by"].to_string().contains("connect"),
+        "{}",
+        syn["caused_by"]
+    );
+    let syn_ack = segment(&steps, &["SYN", "ACK"], "server");
+    assert_eq!(syn_ack["caused_by"], "kernel");
+}

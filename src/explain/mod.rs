@@ -327,6 +327,11 @@ fn explain_call(step: &Step, lang: Lang) -> String {
     let after = step.after.get(step.side);
     match (step.call, &step.call_result) {
         (Some(Call::Listen), _) => msg!(lang, "explain-listen", who = who),
+        // A non-blocking socket (Node.js makes every socket one): the
+        // SYN is on its way and nothing has failed yet.
+        (Some(Call::Connect), Some(CallResult::Error("EINPROGRESS"))) => {
+            msg!(lang, "explain-connect-in-progress", who = who)
+        }
         (Some(Call::Connect), Some(CallResult::Error(e))) => {
             msg!(lang, "explain-connect-fails", who = who, errno = *e)
         }
