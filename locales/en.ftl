@@ -20,6 +20,8 @@ side-server = server
 sentence-separator = {" "}
 list-separator = {", "}
 colon = {": "}
+comma = {", "}
+semicolon = {"; "}
 
 ## A timeline's heading; $name is what the user typed.
 
@@ -254,3 +256,35 @@ quiz-answer-with = answer with a letter from a to { $last }
 quiz-right = right!
 quiz-wrong = no: the answer is { $letter }) { $choice }
 quiz-final-score = final score: { $right }/{ $asked }
+
+## The text ladder (--plain) and inspect --summary's table
+
+plain-bytes = bytes
+plain-timer-rto = RTO timer fires ({ $seconds } s)
+plain-timer-delayed-ack = delayed-ACK timer fires
+plain-timer-time-wait = TIME_WAIT timer fires ({ $seconds } s)
+plain-stream = stream
+plain-continued = {" "}(continued)
+plain-time = time
+plain-final-states = final states
+plain-states-so-far = states so far
+plain-lost = {" "}(lost)
+plain-snap-cut = {" "}(cut by the snap length: { $captured } of { $orig } bytes captured)
+plain-summary-stream = stream
+plain-summary-client = client
+plain-summary-server = server
+plain-summary-packets = packets
+plain-summary-bytes = bytes
+plain-summary-start = start
+plain-summary-duration = duration
+plain-summary-handshake = handshake
+plain-summary-close = close
+plain-summary-rtt = rtt
+plain-handshake-complete = complete
+plain-handshake-partial = partial
+plain-handshake-simultaneous = simultaneous
+plain-handshake-none = none
+plain-close-fin = fin
+plain-close-rst = rst
+plain-close-half-closed = half_closed
+plain-close-open = open

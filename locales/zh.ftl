@@ -14,6 +14,8 @@ side-server = 服务端
 sentence-separator = {""}
 list-separator = 、
 colon = ：
+comma = ，
+semicolon = ；
 
 ## 时间线的标题；$name 是用户输入的名字
 
@@ -199,3 +201,35 @@ quiz-answer-with = 请输入 a 到 { $last } 之间的字母
 quiz-right = 答对了！
 quiz-wrong = 答错了：正确答案是 { $letter }) { $choice }
 quiz-final-score = 最终得分：{ $right }/{ $asked }
+
+## 文本梯形图（--plain）和 inspect --summary 的表格
+
+plain-bytes = 字节
+plain-timer-rto = RTO 定时器到期（{ $seconds } 秒）
+plain-timer-delayed-ack = 延迟 ACK 定时器到期
+plain-timer-time-wait = TIME_WAIT 定时器到期（{ $seconds } 秒）
+plain-stream = 连接
+plain-continued = （续）
+plain-time = 时间
+plain-final-states = 最终状态
+plain-states-so-far = 目前状态
+plain-lost = （丢失）
+plain-snap-cut = （被抓包长度截断：只抓到 { $captured } 字节，共 { $orig } 字节）
+plain-summary-stream = 流
+plain-summary-client = 客户端
+plain-summary-server = 服务端
+plain-summary-packets = 分组
+plain-summary-bytes = 字节
+plain-summary-start = 开始
+plain-summary-duration = 时长
+plain-summary-handshake = 握手
+plain-summary-close = 关闭
+plain-summary-rtt = RTT
+plain-handshake-complete = 完整
+plain-handshake-partial = 不完整
+plain-handshake-simultaneous = 同时打开
+plain-handshake-none = 无
+plain-close-fin = FIN
+plain-close-rst = RST
+plain-close-half-closed = 半关闭
+plain-close-open = 未关闭
