@@ -288,3 +288,31 @@ plain-close-fin = fin
 plain-close-rst = rst
 plain-close-half-closed = half_closed
 plain-close-open = open
+
+## The slide deck (--format html): the page's own words
+
+html-step = Step
+html-of = of
+html-before = before
+html-after = after
+html-kernel = kernel says
+html-kernel-changes = The kernel's own changes (tracepoints)
+html-states = States
+html-calls = Socket calls
+html-node = Node.js events
+html-layers = Layers
+html-none = —
+html-lost = lost
+html-stream = stream
+html-new-connection = a new connection
+html-prev = ◀ back
+html-next = next ▶
+html-empty = This timeline has no steps.
+html-keys = → / PageDown / space: next · ← / PageUp: back · Home / End · v: show all rows · l: language · b: black screen · links: { $link }
+html-all-rows = all rows shown (v)
+# One of the kernel's own state changes; $socket is one of the three below
+# or the kernel's own name for it.
+html-transition = { $side } ({ $socket }): { $from } → { $to } at { $time } s
+html-socket-listener = listener
+html-socket-connection = connection
+html-socket-time-wait = time_wait

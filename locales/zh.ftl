@@ -233,3 +233,30 @@ plain-close-fin = FIN
 plain-close-rst = RST
 plain-close-half-closed = 半关闭
 plain-close-open = 未关闭
+
+## 幻灯片（--format html）页面本身的文字
+
+html-step = 第
+html-of = 步，共
+html-before = 之前
+html-after = 之后
+html-kernel = 内核报告
+html-kernel-changes = 内核自身的状态变化（跟踪点）
+html-states = 状态
+html-calls = 套接字调用
+html-node = Node.js 事件
+html-layers = 分层
+html-none = —
+html-lost = 丢失
+html-stream = 连接
+html-new-connection = 新的连接
+html-prev = ◀ 上一步
+html-next = 下一步 ▶
+html-empty = 这条时间线没有步骤。
+html-keys = → / PageDown / 空格：下一步 · ← / PageUp：上一步 · Home / End · v：显示全部 · l：切换语言 · b：黑屏 · 链接：{ $link }
+html-all-rows = 已显示全部（v）
+# 内核自己的一次状态变化；$socket 是下面三者之一，或内核自己的名字。
+html-transition = { $side }（{ $socket }）：{ $from } → { $to }，时间 { $time } 秒
+html-socket-listener = 监听套接字
+html-socket-connection = 连接套接字
+html-socket-time-wait = TIME_WAIT 套接字
