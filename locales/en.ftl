@@ -33,6 +33,14 @@ source-sniff = sniff: { $name }
 ## Names of layers and of Wireshark's analysis marks
 
 layer-payload = payload
+layer-osi-link = 2 data link
+layer-osi-network = 3 network
+layer-osi-transport = 4 transport
+layer-osi-application = 5-7 session/presentation/application
+layer-tcpip-link = link
+layer-tcpip-network = internet
+layer-tcpip-transport = transport
+layer-tcpip-application = application
 analysis-retransmission = retransmission
 analysis-dup-ack = dup_ack
 analysis-out-of-order = out_of_order
@@ -261,8 +269,8 @@ quiz-final-score = final score: { $right }/{ $asked }
 
 plain-bytes = bytes
 plain-timer-rto = RTO timer fires ({ $seconds } s)
-plain-timer-delayed-ack = delayed-ACK timer fires
-plain-timer-time-wait = TIME_WAIT timer fires ({ $seconds } s)
+timer-delayed-ack = delayed-ACK timer fires
+timer-time-wait = TIME_WAIT timer fires ({ $seconds } s)
 plain-stream = stream
 plain-continued = {" "}(continued)
 plain-time = time
@@ -316,3 +324,65 @@ html-transition = { $side } ({ $socket }): { $from } → { $to } at { $time } s
 html-socket-listener = listener
 html-socket-connection = connection
 html-socket-time-wait = time_wait
+
+## The terminal UI: the ladder, explain, layers and states panes
+
+tui-analysis-retransmission = retransmission
+tui-analysis-dup-ack = dup ACK
+tui-analysis-out-of-order = out of order
+tui-analysis-zero-window = zero window
+tui-analysis-spurious-retransmission = spurious retransmission
+tui-analysis-keep-alive = keep-alive
+tui-analysis-keep-alive-ack = keep-alive ACK
+tui-analysis-zero-window-probe = zero-window probe
+tui-analysis-zero-window-probe-ack = zero-window probe ACK
+tui-analysis-challenge-ack = challenge ACK
+tui-ladder-lost = {" "}LOST
+tui-ladder-stream = stream
+tui-ladder-what-next = {" "}? what comes next ?{" "}
+tui-ladder-no-steps-yet = No steps yet: press → (or n, space) to make the first one.
+tui-ladder-no-steps = no steps to show
+tui-explain-socket = socket:{" "}
+tui-layers-no-segment = No segment in this step: nothing crosses the wire.
+tui-layers-no-bytes = No frame bytes for this segment.
+tui-states-unchanged = {" "}(unchanged)
+tui-states-kernel = kernel
+tui-states-no-socket = {"  "}kernel: no socket
+tui-states-underlined = underlined
+tui-states-edge-taken = : the edge just taken (RFC 9293 Fig. 5)
+tui-ladder-tag = {" "}({ $name })
+tui-ladder-call-bytes = { $call } { $n } bytes
+tui-timer-rto = RTO timer fires ({ $seconds } s)
+tui-ladder-gap = {" "}⋮ { $seconds } s later{" "}
+tui-explain-segment = { $flags } from the { $who }{ $lost ->
+    [yes] {", LOST"}
+   *[no] {""}
+} (frame { $frame })
+tui-explain-call = socket call by the { $who }
+tui-explain-timer = timer of the { $who }
+tui-explain-head = Step { $n } of { $total } · t = { $time } s
+tui-pane-ladder = Ladder
+tui-pane-states = States
+tui-pane-layers = Layers
+tui-pane-explain = Explain
+tui-present-unchanged = : { $state } (unchanged)
+tui-states-kernel-differs = {"  "}✗ kernel: { $state } (differs!)
+tui-edge-inferred = {" "}(inferred)
+tui-edge-passive-open = passive OPEN (listen())
+tui-edge-active-open = active OPEN (connect())
+tui-edge-ack-of-syn = ACK of SYN
+tui-edge-fin-ack-of-fin = FIN + ACK of FIN
+tui-edge-ack-of-fin = ACK of FIN
+tui-edge-back-to-listen = back to LISTEN
+tui-edge-delete-tcb = delete TCB
+tui-edge-create-tcb = create TCB
+tui-edge-timeout = Timeout = 2MSL
+tui-edge-rcv = rcv{" "}
+tui-edge-snd = snd{" "}
+tui-edge-no-reply = / no reply
+tui-layers-frame = Frame { $frame }: { $captured } bytes captured, { $wire } on the wire, link type { $link } ({ $link_name }){ $lost ->
+    [yes] {", lost on the wire"}
+   *[no] {""}
+}
+tui-layers-span = ▌{ $tag } { $name } · OSI { $osi } · TCP/IP { $tcpip } · bytes { $start }-{ $end } ({ $n } bytes)
+tui-layers-snap-cut = (cut by the snap length: { $n } bytes not captured)

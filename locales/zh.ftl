@@ -27,6 +27,14 @@ source-sniff = 监听网卡：{ $name }
 ## 层的名字和 Wireshark 分析标记的名字
 
 layer-payload = 载荷
+layer-osi-link = 2 数据链路层
+layer-osi-network = 3 网络层
+layer-osi-transport = 4 传输层
+layer-osi-application = 5-7 会话层/表示层/应用层
+layer-tcpip-link = 链路层
+layer-tcpip-network = 网际层
+layer-tcpip-transport = 传输层
+layer-tcpip-application = 应用层
 analysis-retransmission = 重传
 analysis-dup-ack = 重复确认
 analysis-out-of-order = 乱序
@@ -206,8 +214,8 @@ quiz-final-score = 最终得分：{ $right }/{ $asked }
 
 plain-bytes = 字节
 plain-timer-rto = RTO 定时器到期（{ $seconds } 秒）
-plain-timer-delayed-ack = 延迟 ACK 定时器到期
-plain-timer-time-wait = TIME_WAIT 定时器到期（{ $seconds } 秒）
+timer-delayed-ack = 延迟 ACK 定时器到期
+timer-time-wait = TIME_WAIT 定时器到期（{ $seconds } 秒）
 plain-stream = 连接
 plain-continued = （续）
 plain-time = 时间
@@ -260,3 +268,65 @@ html-transition = { $side }（{ $socket }）：{ $from } → { $to }，时间 { 
 html-socket-listener = 监听套接字
 html-socket-connection = 连接套接字
 html-socket-time-wait = TIME_WAIT 套接字
+
+## 终端界面：时序图、讲解、分层和状态窗格
+
+tui-analysis-retransmission = 重传
+tui-analysis-dup-ack = 重复 ACK
+tui-analysis-out-of-order = 乱序
+tui-analysis-zero-window = 零窗口
+tui-analysis-spurious-retransmission = 虚假重传
+tui-analysis-keep-alive = 保活
+tui-analysis-keep-alive-ack = 保活 ACK
+tui-analysis-zero-window-probe = 零窗口探测
+tui-analysis-zero-window-probe-ack = 零窗口探测 ACK
+tui-analysis-challenge-ack = 挑战 ACK
+tui-ladder-lost = {" "}丢失
+tui-ladder-stream = 流
+tui-ladder-what-next = {" "}？接下来是什么？{" "}
+tui-ladder-no-steps-yet = 还没有步骤：按 →（或 n、空格）执行第一步。
+tui-ladder-no-steps = 没有可显示的步骤
+tui-explain-socket = 套接字：
+tui-layers-no-segment = 这一步没有报文段：线路上什么也没有传送。
+tui-layers-no-bytes = 这个报文段没有帧的字节。
+tui-states-unchanged = （未变）
+tui-states-kernel = 内核
+tui-states-no-socket = {"  "}内核：没有套接字
+tui-states-underlined = 下划线
+tui-states-edge-taken = ：刚走过的边（RFC 9293 图 5）
+tui-ladder-tag = （{ $name }）
+tui-ladder-call-bytes = { $call } { $n } 字节
+tui-timer-rto = RTO 重传定时器到期（{ $seconds } 秒）
+tui-ladder-gap = {" "}⋮ { $seconds } 秒后{" "}
+tui-explain-segment = { $who }发出的 { $flags }{ $lost ->
+    [yes] ，丢失
+   *[no] {""}
+}（第 { $frame } 帧）
+tui-explain-call = { $who }的套接字调用
+tui-explain-timer = { $who }的定时器
+tui-explain-head = 第 { $n }/{ $total } 步 · t = { $time } 秒
+tui-pane-ladder = 时序图
+tui-pane-states = 状态
+tui-pane-layers = 分层
+tui-pane-explain = 讲解
+tui-present-unchanged = ：{ $state }（未变）
+tui-states-kernel-differs = {"  "}✗ 内核：{ $state }（不一致！）
+tui-edge-inferred = （推断）
+tui-edge-passive-open = 被动 OPEN（listen()）
+tui-edge-active-open = 主动 OPEN（connect()）
+tui-edge-ack-of-syn = 对 SYN 的 ACK
+tui-edge-fin-ack-of-fin = FIN 及对 FIN 的 ACK
+tui-edge-ack-of-fin = 对 FIN 的 ACK
+tui-edge-back-to-listen = 回到 LISTEN
+tui-edge-delete-tcb = 删除 TCB
+tui-edge-create-tcb = 创建 TCB
+tui-edge-timeout = 超时 2MSL
+tui-edge-rcv = 收到{" "}
+tui-edge-snd = 发送{" "}
+tui-edge-no-reply = / 不回复
+tui-layers-frame = 第 { $frame } 帧：捕获 { $captured } 字节，线路上 { $wire } 字节，链路类型 { $link }（{ $link_name }）{ $lost ->
+    [yes] ，在线路上丢失
+   *[no] {""}
+}
+tui-layers-span = ▌{ $tag } { $name } · OSI { $osi } · TCP/IP { $tcpip } · 字节 { $start }-{ $end }（{ $n } 字节）
+tui-layers-snap-cut = （被快照长度截断：{ $n } 字节未捕获）

@@ -160,13 +160,9 @@ fn timer_text(t: &Timer, lang: Lang) -> String {
         Timer::Retransmission { rto } => {
             msg!(lang, "plain-timer-rto", seconds = format!("{rto:.0}"))
         }
-        Timer::DelayedAck => text(lang, "plain-timer-delayed-ack").to_string(),
+        Timer::DelayedAck => text(lang, "timer-delayed-ack").to_string(),
         Timer::TimeWait { seconds } => {
-            msg!(
-                lang,
-                "plain-timer-time-wait",
-                seconds = format!("{seconds:.0}")
-            )
+            msg!(lang, "timer-time-wait", seconds = format!("{seconds:.0}"))
         }
     }
 }
