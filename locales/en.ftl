@@ -211,6 +211,13 @@ fields-undecodable = (could not decode: { $error })
 fields-macs = dst MAC { $dst }   src MAC { $src }
 fields-address-family = address family { $family } ({ $name })
 fields-other = other
+link-bsd-loopback = BSD loopback
+link-raw-ip = raw IP
+link-openbsd-loopback = OpenBSD loopback
+link-linux-sll = Linux cooked (SLL)
+link-raw-ipv4 = raw IPv4
+link-raw-ipv6 = raw IPv6
+link-linux-sll2 = Linux cooked v2 (SLL2)
 fields-sll = packet type { $pkt }{ $outgoing ->
     [yes] {" "}(outgoing)
    *[no] {""}
@@ -515,3 +522,7 @@ tui-live-error = error: { $error }
 tui-file-damaged = damaged file, read up to the damage: { $damage }
 tui-file-cannot-index = cannot index the file: { $error }
 tui-file-cannot-read = cannot read stream { $stream }: { $error }
+
+## inspect --plain: the counts after the ladder
+
+app-inspect-counts = { $frames } frames, { $segments } TCP segments, { $streams } connection(s)

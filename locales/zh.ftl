@@ -174,6 +174,13 @@ fields-undecodable = （无法解码：{ $error }）
 fields-macs = 目的 MAC { $dst }   源 MAC { $src }
 fields-address-family = 地址族 { $family } ({ $name })
 fields-other = 其他
+link-bsd-loopback = BSD 环回
+link-raw-ip = 原始 IP
+link-openbsd-loopback = OpenBSD 环回
+link-linux-sll = Linux 伪链路头（SLL）
+link-raw-ipv4 = 原始 IPv4
+link-raw-ipv6 = 原始 IPv6
+link-linux-sll2 = Linux 伪链路头第 2 版（SLL2）
 fields-sll = 包类型 { $pkt }{ $outgoing ->
     [yes] （发出）
    *[no] {""}
@@ -459,3 +466,7 @@ tui-live-error = 错误：{ $error }
 tui-file-damaged = 文件已损坏，只读到损坏处：{ $damage }
 tui-file-cannot-index = 无法为文件建立索引：{ $error }
 tui-file-cannot-read = 无法读取流 { $stream }：{ $error }
+
+## inspect --plain：梯形图之后的统计
+
+app-inspect-counts = { $frames } 帧，{ $segments } 个 TCP 报文段，{ $streams } 个连接

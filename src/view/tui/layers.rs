@@ -100,7 +100,7 @@ pub fn lines(app: &App, w: usize) -> Vec<Line<'static>> {
             captured = fb.data.len(),
             wire = fb.orig_len,
             link = fb.link_type,
-            link_name = fields::link_type_name(fb.link_type),
+            link_name = fields::link_type_name_in(fb.link_type, lang),
             lost = if v.lost { "yes" } else { "no" }
         ),
         w,
