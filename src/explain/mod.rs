@@ -16,7 +16,9 @@
 
 use crate::i18n::{msg, text};
 use crate::tcp::state::State;
-use crate::timeline::{Analysis, Call, CallResult, SegmentView, Side, Step, StepKind, Timer};
+use crate::timeline::{
+    Analysis, Call, CallResult, Layer, SegmentView, Side, Step, StepKind, Timer,
+};
 
 pub use crate::i18n::Lang;
 
@@ -64,6 +66,26 @@ pub fn layer_name(name: &str, lang: Lang) -> &str {
     match name {
         "payload" => text(lang, "layer-payload"),
         _ => name,
+    }
+}
+
+/// A layer's place in the OSI model ("4 transport"), in `lang`.
+pub fn osi_name(layer: Layer, lang: Lang) -> &'static str {
+    match layer {
+        Layer::Link => text(lang, "layer-osi-link"),
+        Layer::Network => text(lang, "layer-osi-network"),
+        Layer::Transport => text(lang, "layer-osi-transport"),
+        Layer::Application => text(lang, "layer-osi-application"),
+    }
+}
+
+/// A layer in the four-layer TCP/IP model (RFC 1122), in `lang`.
+pub fn tcpip_name(layer: Layer, lang: Lang) -> &'static str {
+    match layer {
+        Layer::Link => text(lang, "layer-tcpip-link"),
+        Layer::Network => text(lang, "layer-tcpip-network"),
+        Layer::Transport => text(lang, "layer-tcpip-transport"),
+        Layer::Application => text(lang, "layer-tcpip-application"),
     }
 }
 
@@ -288,10 +310,7 @@ pub fn layers_in(step: &Step, lang: Lang) -> Vec<String> {
                 .layers
                 .iter()
                 .map(|l| {
-                    let (osi, tcpip) = match lang {
-                        Lang::En => (l.layer.osi(), l.layer.tcpip()),
-                        Lang::Zh => (l.layer.osi_zh(), l.layer.tcpip_zh()),
-                    };
+                    let (osi, tcpip) = (osi_name(l.layer, lang), tcpip_name(l.layer, lang));
                     msg!(
                         lang,
                         "layers-span",
