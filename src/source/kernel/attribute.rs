@@ -192,6 +192,10 @@ mod tests {
         assert!(!tw);
         let n = note(ks, after, tw, Lang::En).unwrap();
         assert!(n.contains("request socket"), "{n}");
+        // SYN/ACK: the client is connected.
+        let after = est(State::Established, State::SynReceived);
+        let (ks, _) = k.step(after, &[(Side::Client, "connection", 2, 1)], None);
+        assert_eq!(ks, est(State::Established, State::Listen));
         // Third ACK: the connection's socket appears.
         let after = est(State::Established, State::Established);
         let (ks, _) = k.step(after, &[(Side::Server, "connection", 10, 1)], None);
