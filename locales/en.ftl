@@ -277,6 +277,7 @@ quiz-final-score = final score: { $right }/{ $asked }
 ## The kernel's own state changes (tracepoints), in the TUI's explain pane
 kernel-socket-listener = listening socket
 kernel-socket-connection = connection socket
+kernel-note-unseen = no state change of this socket has come from the kernel since synack started: it was made before, so its state is not known (shown as null)
 kernel-socket-time-wait = time-wait socket
 kernel-transition = { $side } ({ $socket }): { $from } → { $to } at { $t } s
 kernel-heading = The kernel's own changes (tracepoints):

@@ -222,6 +222,7 @@ quiz-final-score = 最终得分：{ $right }/{ $asked }
 ## The kernel's own state changes (tracepoints), in the TUI's explain pane
 kernel-socket-listener = 监听套接字
 kernel-socket-connection = 连接套接字
+kernel-note-unseen = 自 synack 启动以来内核没有报告这个套接字的状态变化：它创建得更早，所以状态未知（显示为空）
 kernel-socket-time-wait = TIME_WAIT 套接字
 kernel-transition = { $side }（{ $socket }）：{ $from } → { $to }，时间 { $t } 秒
 kernel-heading = 内核自身的状态变化（跟踪点）：

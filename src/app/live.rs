@@ -61,16 +61,9 @@ fn require_loopback(iface: &str) -> Result<()> {
 /// capture may go; privileges are dropped before any thread exists
 /// (capabilities are per thread); and a bad `--save` path is refused
 /// before anything is captured.
-fn start_capture(
-    iface: &str,
-    save: Option<&Path>,
-    force: bool,
-) -> Result<(sniffer::Sniffer, Option<PcapWriter>)> {
-    start_capture_with(iface, save, force, || Ok(())).map(|(s, w, ())| (s, w))
-}
-
-/// [`start_capture`], running `privileged` (what else needs privilege: the
-/// lab's tracefs instance) after the raw socket is open and before the drop.
+///
+/// `privileged` (what else needs privilege: a tracefs instance) runs after
+/// the raw socket is open and before the drop.
 fn start_capture_with<T>(
     iface: &str,
     save: Option<&Path>,
@@ -430,7 +423,18 @@ fn interactive_plain(lab: &mut lab::Lab) -> Result<()> {
 }
 
 pub fn run_sniff(args: &SniffArgs, lang: Lang) -> Result<()> {
-    let (sniffer, writer) = start_capture(&args.iface, args.save.as_deref(), args.force)?;
+    let port = args.port;
+    let (sniffer, writer, tracer) =
+        start_capture_with(&args.iface, args.save.as_deref(), args.force, || {
+            Ok(match std::env::var_os("SYNACK_NO_TRACEFS") {
+                Some(_) => Err("SYNACK_NO_TRACEFS is set".to_string()),
+                // Without --port every connection's events are read, and
+                // those of connections the tracker does not follow dropped.
+                None => tracefs::Tracer::setup_filtered(
+                    port.map(|p| format!("sport == {p} || dport == {p}")),
+                ),
+            })
+        })?;
     let out_args = &args.output;
     let tui = out_args.format().is_none() && !out_args.brief && io::stdout().is_terminal();
     let keep = if tui {
@@ -438,8 +442,12 @@ pub fn run_sniff(args: &SniffArgs, lang: Lang) -> Result<()> {
     } else {
         sniff::Keep::Nothing
     };
-    let mut src = sniff::SniffSource::new(sniffer, &args.iface, args.port, writer, keep, lang)
+    let src = sniff::SniffSource::new(sniffer, &args.iface, args.port, writer, keep, lang)
         .with_limit(args.count);
+    let (mut src, no_trace) = match tracer {
+        Ok(t) => (src.with_tracer(t), None),
+        Err(why) => (src, Some(why)),
+    };
     // For tests and scripts: the socket is open from here on.
     eprintln!(
         "synack: capturing {} on {}{}",
@@ -455,6 +463,12 @@ pub fn run_sniff(args: &SniffArgs, lang: Lang) -> Result<()> {
     if let Some(n) = src.note() {
         // A note only: a closed stderr must not make it a failure.
         let _ = writeln!(io::stderr(), "synack: note: {n}");
+    }
+    if let Some(why) = no_trace {
+        let _ = writeln!(
+            io::stderr(),
+            "synack: note: no kernel states: tracefs is not available: {why}"
+        );
     }
     // Without --plain/--json on a terminal the terminal UI drives `src` as
     // a Source (until q; --count and --duration are for the text modes).

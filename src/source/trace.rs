@@ -46,7 +46,7 @@
 use super::Source;
 use super::kernel::sniffer::{Frame, RawSocket, Sniffer, now_nanos};
 use super::kernel::tracefs::{self, SysEvent, SysKind, SysTracer, Tracer};
-use super::kernel::{privilege, proc as kproc};
+use super::kernel::{attribute, privilege, proc as kproc};
 use crate::tcp::state::{Event, State};
 use crate::tcp::tracker::Tracker;
 use crate::timeline::{
@@ -1115,27 +1115,7 @@ impl Trace {
             // Which connection and end the event is about.
             let mut hit = None;
             for (i, s) in streams.iter().enumerate().rev() {
-                let ip_c = s.client.ip().to_string();
-                let ip_s = s.server.ip().to_string();
-                let m = if e.sport == s.client.port()
-                    && e.dport == s.server.port()
-                    && e.saddr == ip_c
-                {
-                    Some((Side::Client, "connection"))
-                } else if e.sport == 0 && e.dport == s.server.port() && e.saddr == ip_c {
-                    // CLOSE → SYN_SENT inside connect(), before the local
-                    // port is chosen: the latest connection begun by then.
-                    Some((Side::Client, "connection"))
-                } else if e.sport == s.server.port()
-                    && e.dport == s.client.port()
-                    && e.saddr == ip_s
-                {
-                    Some((Side::Server, "connection"))
-                } else if e.sport == s.server.port() && e.dport == 0 {
-                    Some((Side::Server, "listener"))
-                } else {
-                    None
-                };
+                let m = attribute::end_of(e, s.client, s.server);
                 let Some(m) = m else { continue };
                 let owner = (0..steps.len())
                     .rev()
@@ -1196,83 +1176,17 @@ impl Trace {
         }
         // Kernel states per connection: the client's socket, the server's
         // connection socket, or its listener until that exists.
-        #[derive(Clone, Copy, Default)]
-        struct K {
-            client: Option<u8>,
-            conn: Option<u8>,
-            listener: Option<u8>,
-            tw: [bool; 2],
-        }
-        let mut ks: HashMap<u32, K> = HashMap::new();
+        let mut ks: HashMap<u32, attribute::ConnKernel> = HashMap::new();
         for (j, step) in steps.iter_mut().enumerate() {
             let k = ks.entry(step.stream).or_default();
-            let mut tw_began = false;
-            for &(side, socket, old, new) in &changes[j] {
-                match (side, socket) {
-                    (Side::Client, _) => k.client = Some(new),
-                    (Side::Server, "listener") => k.listener = Some(new),
-                    _ => k.conn = Some(new),
-                }
-                // At TIME_WAIT Linux closes the full socket and a small
-                // time-wait socket, which has no state event, goes on.
-                // After close() that happens at FIN_WAIT_2 already.
-                if new == 7 && matches!(old, 4 | 5 | 11) {
-                    k.tw[side.index()] = matches!(
-                        step.after.get(side),
-                        Some(State::TimeWait | State::FinWait2)
-                    );
-                    tw_began |= k.tw[side.index()];
-                }
-            }
-            let of = |n: Option<u8>| n.and_then(kproc::kernel_state).unwrap_or(State::Closed);
-            let mut kernel = States {
-                client: Some(of(k.client)),
-                server: Some(of(k.conn.or(k.listener))),
-            };
-            // The time-wait socket's own FIN_WAIT_2 → TIME_WAIT has no
-            // event: it is shown as inferred from the segments.
-            for side in [Side::Client, Side::Server] {
-                if k.tw[side.index()] {
-                    let held = match step.after.get(side) {
-                        Some(st @ (State::FinWait2 | State::TimeWait)) => st,
-                        _ => State::TimeWait,
-                    };
-                    kernel.set(side, Some(held));
-                }
-            }
+            let (kernel, tw_began) = k.step(step.after, &changes[j], Some(State::Closed));
             step.kernel = Some(kernel);
             let d = &mut details[j];
-            if kernel != step.after {
-                let half_open = kernel.server == Some(State::Listen)
-                    && step.after.server == Some(State::SynReceived);
-                d.note = Some(if half_open {
-                    if zh {
-                        "Linux 的监听套接字保持 LISTEN，半连接由请求套接字（TCP_NEW_SYN_RECV）保存，直到第三次握手的 ACK".to_string()
-                    } else {
-                        "Linux keeps the listener in LISTEN while a request socket (TCP_NEW_SYN_RECV) holds the half-open connection until the third ACK".to_string()
-                    }
-                } else if zh {
-                    "未解释：内核的状态与从报文段推断的不同".to_string()
-                } else {
-                    "unexplained: the kernel's states differ from those inferred from the segments"
-                        .to_string()
-                });
-            }
-            if tw_began && d.note.is_none() {
-                d.note = Some(if zh {
-                    "进入 TIME_WAIT（close() 之后则在 FIN_WAIT_2）时，Linux 关闭完整的套接字（→ CLOSED），由一个小 time-wait 套接字接管；它的状态没有事件，这里显示的是从报文段推断的状态".to_string()
-                } else {
-                    "at TIME_WAIT (after close(), at FIN_WAIT_2 already) Linux closes the full socket (→ CLOSED) and a small time-wait socket takes over; it has no state event, so its state is shown as inferred from the segments".to_string()
-                });
-            }
+            d.note = attribute::note(kernel, step.after, tw_began, lang);
             step.kernel_detail = Some(Box::new(std::mem::take(d)));
         }
     }
 }
-
-/// Clock slack between a segment's capture time and the state change its
-/// arrival makes (the trace clock prints microseconds).
-const SLACK_NS: i128 = 20_000;
 
 /// The step a state change of `side`'s socket belongs to, by what makes
 /// such a change: the changes only a call makes (listen, connect, close,
@@ -1288,7 +1202,7 @@ fn change_owner(
     (old, new): (u8, u8),
     t: i128,
 ) -> Option<usize> {
-    let calls_only = matches!((old, new), (7, 10) | (7, 2) | (1, 4) | (8, 9) | (10, 7));
+    let calls_only = attribute::made_by_a_call(old, new);
     let last_call = (0..steps.len()).rev().find(|&j| {
         steps[j].stream == stream
             && steps[j].kind == StepKind::Call
@@ -1301,7 +1215,7 @@ fn change_owner(
     let received = (0..steps.len()).rev().find(|&j| {
         steps[j].stream == stream
             && steps[j].segment.as_ref().is_some_and(|v| v.from != side)
-            && starts[j] <= t + SLACK_NS
+            && starts[j] <= t + attribute::SLACK_NS
     });
     // An abort (close() with unread data, SO_LINGER 0) closes the socket
     // inside the call, before its RST is captured.
