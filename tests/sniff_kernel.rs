@@ -29,12 +29,19 @@ fn can_trace() -> bool {
     true
 }
 
-fn start_sniff(port: u16, count: u32, no_trace: bool) -> (Child, BufReader<ChildStderr>) {
+fn start_sniff(
+    port: u16,
+    count: u32,
+    no_trace: bool,
+    save: Option<&std::path::Path>,
+) -> (Child, BufReader<ChildStderr>) {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_synack"));
     cmd.args(["sniff", "--port", &port.to_string(), "--json", "--count"])
-        .arg(count.to_string())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped());
+        .arg(count.to_string());
+    if let Some(p) = save {
+        cmd.arg("--save").arg(p).arg("--force");
+    }
+    cmd.stdout(Stdio::piped()).stderr(Stdio::piped());
     if no_trace {
         cmd.env("SYNACK_NO_TRACEFS", "1");
     }
@@ -62,9 +69,13 @@ fn talk(listener: TcpListener) {
 }
 
 fn run(no_trace: bool) -> (Vec<Value>, String) {
+    run_saving(no_trace, None)
+}
+
+fn run_saving(no_trace: bool, save: Option<&std::path::Path>) -> (Vec<Value>, String) {
     let listener = TcpListener::bind("127.0.0.1:0").unwrap();
     let port = listener.local_addr().unwrap().port();
-    let (child, mut err) = start_sniff(port, 9, no_trace);
+    let (child, mut err) = start_sniff(port, 9, no_trace, save);
     // The tracer's note, if any, is written before the first segment.
     std::thread::sleep(Duration::from_millis(200));
     talk(listener);
@@ -179,4 +190,76 @@ fn without_tracefs_there_are_no_kernel_fields_and_one_note() {
         assert!(s.get("kernel_transitions").is_none(), "{s}");
     }
     assert_eq!(err.matches("tracefs is not available").count(), 1, "{err}");
+}
+
+/// `sniff --save F.pcapng`: each frame whose step has kernel transitions
+/// carries them as its pcapng comment, on the frame NDJSON numbers so.
+#[test]
+fn a_pcapng_save_carries_the_kernels_transitions_as_frame_comments() {
+    if !can_trace() {
+        return;
+    }
+    if Command::new("tshark").arg("-v").output().is_err() {
+        eprintln!("SKIP: tshark is not installed");
+        return;
+    }
+    let dir = std::env::temp_dir().join(format!("synack-sniff-pcapng-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("sniff.pcapng");
+    let (steps, _) = run_saving(false, Some(&path));
+    let out = Command::new("tshark")
+        .arg("-r")
+        .arg(&path)
+        .args([
+            "-Y",
+            "frame.comment",
+            "-T",
+            "fields",
+            "-e",
+            "frame.number",
+            "-e",
+            "frame.comment",
+        ])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = String::from_utf8_lossy(&out.stdout);
+    let comments: std::collections::HashMap<u64, String> = text
+        .lines()
+        .filter_map(|l| {
+            let (n, c) = l.split_once('\t')?;
+            Some((n.parse().ok()?, c.to_string()))
+        })
+        .collect();
+    let with_changes: Vec<&Value> = steps
+        .iter()
+        .filter(|s| !transitions(s).is_empty())
+        .collect();
+    assert!(!with_changes.is_empty());
+    for s in with_changes {
+        let frame = s["frame"].as_u64().unwrap();
+        let c = comments
+            .get(&frame)
+            .unwrap_or_else(|| panic!("frame {frame} has no comment: {text}"));
+        for (side, from, to) in transitions(s) {
+            let want = format!("kernel: {side} ");
+            assert!(
+                c.contains(&want) && c.contains(&format!("{from} -> {to}")),
+                "{c}"
+            );
+        }
+        // The sniffer knows no calls, so it names none.
+        assert!(!c.contains("caused by"), "{c}");
+    }
+    let syn_ack = steps.iter().find(|s| flags(s) == "SYN,ACK").unwrap();
+    let c = &comments[&syn_ack["frame"].as_u64().unwrap()];
+    assert!(
+        c.contains("kernel: client connection SYN_SENT -> ESTABLISHED"),
+        "{c}"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
 }

@@ -300,13 +300,45 @@ pub fn run_live(args: &LiveArgs, lang: Lang) -> Result<()> {
 /// (or that the kernel did on its own) and what the kernel's tracepoints
 /// said at that step, so Wireshark shows the lesson beside the packets.
 fn comment_frames(path: &Path, tl: &Timeline) -> Result<()> {
-    let mut notes: std::collections::HashMap<u64, String> = Default::default();
+    let mut notes = FrameNotes::new(true);
     for s in &tl.steps {
-        let Some(v) = &s.segment else { continue };
-        let mut parts = vec![match s.call {
-            Some(c) => format!("caused by the {}'s {}", v.from, c.name()),
-            None => "sent by the kernel on its own: no call caused it".to_string(),
-        }];
+        notes.add(s);
+    }
+    notes.write_into(path)
+}
+
+/// The comment of each saved frame, by frame number, for a `.pcapng`.
+struct FrameNotes {
+    notes: std::collections::HashMap<u64, String>,
+    /// The lab and trace know which call sent each segment; the sniffer
+    /// does not, and says only what the kernel's tracepoints said.
+    calls_known: bool,
+    /// Frames whose comment was left out to bound memory.
+    left_out: u64,
+}
+
+impl FrameNotes {
+    /// Comments kept at most (about 100 bytes each): a long sniff saves
+    /// every frame but comments only this many.
+    const MAX: usize = 200_000;
+
+    fn new(calls_known: bool) -> FrameNotes {
+        FrameNotes {
+            notes: Default::default(),
+            calls_known,
+            left_out: 0,
+        }
+    }
+
+    fn add(&mut self, s: &Step) {
+        let Some(v) = &s.segment else { return };
+        let mut parts = Vec::new();
+        if self.calls_known {
+            parts.push(match s.call {
+                Some(c) => format!("caused by the {}'s {}", v.from, c.name()),
+                None => "sent by the kernel on its own: no call caused it".to_string(),
+            });
+        }
         if let Some(d) = &s.kernel_detail {
             for t in &d.transitions {
                 parts.push(format!(
@@ -319,10 +351,35 @@ fn comment_frames(path: &Path, tl: &Timeline) -> Result<()> {
             }
             parts.extend(d.events.iter().cloned());
         }
-        notes.insert(v.frame, parts.join("; "));
+        if parts.is_empty() {
+            return;
+        }
+        if self.notes.len() >= Self::MAX {
+            self.left_out += 1;
+            return;
+        }
+        self.notes.insert(v.frame, parts.join("; "));
     }
-    crate::pcap::annotate(path, |n| notes.remove(&n))
-        .map_err(|e| anyhow::anyhow!("cannot add the comments to {}: {e}", path.display()))
+
+    /// Rewrite the finished file at `path` with the comments.
+    fn write_into(mut self, path: &Path) -> Result<()> {
+        if self.left_out > 0 {
+            let _ = writeln!(
+                io::stderr(),
+                "synack: note: only the first {} commented frames of {} carry their comment",
+                Self::MAX,
+                path.display()
+            );
+        }
+        crate::pcap::annotate(path, |n| self.notes.remove(&n))
+            .map_err(|e| anyhow::anyhow!("cannot add the comments to {}: {e}", path.display()))
+    }
+}
+
+/// Whether `--save` asked for pcapng (and so for frame comments).
+fn wants_pcapng(save: Option<&Path>) -> bool {
+    save.and_then(|p| p.extension())
+        .is_some_and(|e| e.eq_ignore_ascii_case("pcapng"))
 }
 
 fn saved_note(p: Option<&Path>) -> String {
@@ -472,11 +529,22 @@ pub fn run_sniff(args: &SniffArgs, lang: Lang) -> Result<()> {
     }
     // Without --plain/--json on a terminal the terminal UI drives `src` as
     // a Source (until q; --count and --duration are for the text modes).
+    // The kernel's transitions go into a .pcapng's frame comments, as the
+    // lab's do (the sniffer knows no calls).
+    let mut notes = wants_pcapng(args.save.as_deref()).then(|| FrameNotes::new(false));
     if tui {
         let run = crate::view::tui::run_live(&mut src, super::tui_options(&args.output, lang));
         let finished = src.finish();
         run?;
-        return finished;
+        finished?;
+        if let (Some(mut notes), Some(p)) = (notes, args.save.as_deref()) {
+            // The TUI keeps the latest steps: those are commented.
+            for s in &src.timeline().steps {
+                notes.add(s);
+            }
+            notes.write_into(p)?;
+        }
+        return Ok(());
     }
     // The CLI keeps --duration finite and in range, so this cannot panic.
     let deadline = args
@@ -489,7 +557,12 @@ pub fn run_sniff(args: &SniffArgs, lang: Lang) -> Result<()> {
         args.count,
         deadline,
         &stopped,
-    )
+        notes.as_mut(),
+    )?;
+    match (notes, args.save.as_deref()) {
+        (Some(notes), Some(p)) => notes.write_into(p),
+        _ => Ok(()),
+    }
 }
 
 /// One line per segment for `sniff --plain`.
@@ -556,10 +629,14 @@ fn stream_out(
     count: Option<u64>,
     deadline: Option<Instant>,
     stopped: &dyn Fn() -> bool,
+    mut notes: Option<&mut FrameNotes>,
 ) -> Result<()> {
     let mut writer = json::StepWriter::new();
     let mut buf: Vec<u8> = Vec::with_capacity(256 << 10);
     let mut format = |buf: &mut Vec<u8>, s: &Step| {
+        if let Some(n) = notes.as_deref_mut() {
+            n.add(s);
+        }
         if json_out {
             writer.push(buf, s, lang);
         } else {
