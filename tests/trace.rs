@@ -423,3 +423,55 @@ fn a_node_program_is_traced_with_its_own_calls() {
     let syn_ack = segment(&steps, &["SYN", "ACK"], "server");
     assert_eq!(syn_ack["caused_by"], "kernel");
 }
+
+/// Another program's loopback connections, made while the command runs,
+/// are not the command's: only its own connections are on the ladder. (A
+/// softirq that handles someone else's packet while the command is in a
+/// call runs in the command's context; trace.rs no longer takes such a
+/// state change as naming one of the command's sockets. Whether the
+/// noise below hits that case in a given run is up to the scheduler, so
+/// this checks the property, not that one path.)
+#[test]
+fn other_programs_connections_are_left_out() {
+    need_trace!();
+    let other = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let other_port = other.local_addr().unwrap().port();
+    let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let noise = {
+        let stop = stop.clone();
+        std::thread::spawn(move || {
+            while !stop.load(std::sync::atomic::Ordering::Relaxed) {
+                if let Ok(c) = std::net::TcpStream::connect(("127.0.0.1", other_port)) {
+                    let _ = other.accept();
+                    drop(c);
+                }
+                std::thread::sleep(std::time::Duration::from_millis(5));
+            }
+        })
+    };
+    let program = "import socket, time\n\
+                   l = socket.create_server(('127.0.0.1', 0))\n\
+                   for _ in range(3):\n\
+                   \x20   c = socket.create_connection(l.getsockname()); s, _ = l.accept()\n\
+                   \x20   time.sleep(0.1); c.close(); s.close()\n";
+    let o = synack_as_nobody(&["trace", "--json", "--", "/usr/bin/python3", "-c", program]);
+    stop.store(true, std::sync::atomic::Ordering::Relaxed);
+    noise.join().unwrap();
+    let steps = ndjson(&o);
+    let ports: std::collections::BTreeSet<u64> = steps
+        .iter()
+        .filter(|s| s["kind"] == "segment")
+        .flat_map(|s| [s["sport"].as_u64().unwrap(), s["dport"].as_u64().unwrap()])
+        .collect();
+    assert!(!ports.contains(&u64::from(other_port)), "{ports:?}");
+    let streams: std::collections::BTreeSet<u64> = steps
+        .iter()
+        .filter(|s| s["kind"] == "segment")
+        .map(|s| s["stream"].as_u64().unwrap())
+        .collect();
+    assert_eq!(
+        streams.len(),
+        3,
+        "the program's three connections only: {streams:?}"
+    );
+}

@@ -795,14 +795,18 @@ impl Trace {
                     }
                 }
                 SysKind::State { src, dst, old, new } => {
-                    if src.port() != 0 {
-                        ours.insert(*src);
-                    }
                     // A softirq that ran while the thread was in a call
                     // (on loopback, the peer's side of the handshake runs
-                    // inside the client's connect()) is not that call's.
+                    // inside the client's connect()) is not that call's,
+                    // and may not even be the command's: any loopback
+                    // connection's packets can be handled in the softirq
+                    // that interrupted it. Only changes made in the
+                    // command's own context name its sockets.
                     if e.irq {
                         continue;
+                    }
+                    if src.port() != 0 {
+                        ours.insert(*src);
                     }
                     let Some(Some(i)) = pending.get(&e.tid) else {
                         continue;
