@@ -8,41 +8,15 @@
 use serde_json::Value;
 use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
+use std::process::{Command, Stdio};
 use std::time::Duration;
 
-fn can_sniff() -> bool {
-    if synack::source::kernel::sniffer::RawSocket::open("lo").is_ok() {
-        return true;
-    }
-    eprintln!("SKIP: needs CAP_NET_RAW (run as root)");
-    false
-}
-
-fn synack(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_synack"))
-        .args(args)
-        .output()
-        .expect("run synack")
-}
+#[path = "common/live.rs"]
+mod live;
+use live::{can_sniff, ndjson, synack};
 
 fn tmp(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("synack-scripts-{}-{name}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
-}
-
-fn ndjson(o: &Output) -> Vec<Value> {
-    assert!(
-        o.status.success(),
-        "synack failed: {}",
-        String::from_utf8_lossy(&o.stderr)
-    );
-    String::from_utf8_lossy(&o.stdout)
-        .lines()
-        .map(|l| serde_json::from_str(l).expect("one JSON object per line"))
-        .collect()
+    live::tmp("scripts", name)
 }
 
 /// tcpdump-style flags: "S", "S.", ".", "P.", "F.", "R.".
