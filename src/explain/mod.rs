@@ -142,7 +142,7 @@ pub fn side_calls_in(step: &Step, lang: Lang) -> [Option<String>; 2] {
             };
             out[step.side.index()] = Some(text);
         }
-        StepKind::Timer => {}
+        StepKind::Timer | StepKind::Datagram => {}
         StepKind::Segment => {
             let to = step.side.other();
             if let Some(c) = step.call {
@@ -232,7 +232,7 @@ pub fn node_events(step: &Step) -> [Option<&'static str>; 2] {
                 _ => None,
             };
         }
-        StepKind::Timer => {}
+        StepKind::Timer | StepKind::Datagram => {}
         StepKind::Segment => {
             let Some(v) = step.segment.as_ref().filter(|v| !v.lost) else {
                 return out;
@@ -283,6 +283,7 @@ pub fn layers_in(step: &Step, lang: Lang) -> Vec<String> {
             msg!(lang, "layers-call-transport"),
         ],
         StepKind::Timer => vec![msg!(lang, "layers-timer")],
+        StepKind::Datagram => Vec::new(),
         StepKind::Segment => match step.segment.as_ref().and_then(|v| v.bytes.as_ref()) {
             Some(b) => b
                 .layers
@@ -318,6 +319,7 @@ pub fn explain_in(step: &Step, lang: Lang) -> String {
         StepKind::Call => explain_call(step, lang),
         StepKind::Timer => explain_timer(step, lang),
         StepKind::Segment => explain_segment(step, lang),
+        StepKind::Datagram => String::new(),
     }
 }
 
@@ -678,6 +680,7 @@ mod tests {
             after,
             kernel: None,
             kernel_detail: None,
+            datagram: None,
         }
     }
 
@@ -699,6 +702,7 @@ mod tests {
             after,
             kernel: None,
             kernel_detail: None,
+            datagram: None,
         }
     }
 

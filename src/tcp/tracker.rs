@@ -679,6 +679,7 @@ impl Tracker {
             after: c.states,
             kernel: None,
             kernel_detail: None,
+            datagram: None,
         };
         let id = self.next_id;
         self.next_id += 1;

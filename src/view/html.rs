@@ -126,6 +126,7 @@ pub fn deck_data(tl: &Timeline, opts: &HtmlOptions) -> Value {
                     StepKind::Segment => "segment",
                     StepKind::Call => "call",
                     StepKind::Timer => "timer",
+                    StepKind::Datagram => "datagram",
                 }),
             );
             m.insert("stream".into(), json!(step.stream));
@@ -171,6 +172,7 @@ pub fn deck_data(tl: &Timeline, opts: &HtmlOptions) -> Value {
                     })
                 }),
                 StepKind::Call => per_lang(&langs, |l| call_text_in(step, l)),
+                StepKind::Datagram => Value::Null,
                 StepKind::Timer => step
                     .timer
                     .as_ref()

@@ -52,7 +52,7 @@ pub fn step_value_in(step: &Step, lang: Lang) -> Value {
                 m.insert("l7".into(), json!(l7));
             }
         }
-        StepKind::Call => {}
+        StepKind::Call | StepKind::Datagram => {}
         StepKind::Timer => {
             let (name, extra) = match step.timer {
                 Some(Timer::Retransmission { rto }) => ("retransmission", json!(rto)),

@@ -94,6 +94,7 @@ fn diagram(out: &mut String, tl: &Timeline, steps: &[&crate::timeline::Step], ti
             StepKind::Timer => {
                 let _ = writeln!(out, "    Note over {}: timer fires", who(step.side));
             }
+            StepKind::Datagram => {}
         }
         for side in [Side::Client, Side::Server] {
             let (b, a) = (step.before.get(side), step.after.get(side));

@@ -564,6 +564,7 @@ fn render_step(
     let middle = match step.kind {
         StepKind::Segment => arrow(step.segment.as_ref().expect("segment step")),
         StepKind::Call => on_lifeline(step.side, &call_text(step, lang)),
+        StepKind::Datagram => on_lifeline(step.side, "UDP"),
         StepKind::Timer => on_lifeline(
             step.side,
             &step

@@ -197,7 +197,7 @@ fn ladder(out: &mut String, tl: &Timeline, steps: &[&Step], off: f64, titled: bo
                     esc(&label)
                 );
             }
-            StepKind::Call | StepKind::Timer => {
+            StepKind::Call | StepKind::Timer | StepKind::Datagram => {
                 let text = if step.kind == StepKind::Call {
                     step.call.map(|c| c.name().to_string()).unwrap_or_default()
                 } else {

@@ -1180,6 +1180,7 @@ impl Source for Lab {
                 after,
                 kernel: None,
                 kernel_detail: None,
+                datagram: None,
             },
             segs: Vec::new(),
             kernel: None,
