@@ -191,7 +191,7 @@ fn scan(
                     report.first_malformed = Some((frame.index, why));
                 }
             }
-            DecodeOutcome::NotTcp | DecodeOutcome::FragmentHeld => {
+            DecodeOutcome::NotTcp | DecodeOutcome::FragmentHeld | DecodeOutcome::Udp(_) => {
                 if let Some(why) = decoder.refused() {
                     report.undecoded.entry(why).or_insert((0, frame.index)).0 += 1;
                 }
