@@ -1446,12 +1446,91 @@ mod tests {
                 self.out.push(s);
             }
         }
+        fn datagram(&mut self, src: &str, dst: &str, len: u32) -> u32 {
+            self.frame += 1;
+            let n = self.t.push_datagram(ObservedDatagram {
+                frame: self.frame,
+                time: self.frame as f64 * 0.01,
+                src: src.parse().unwrap(),
+                dst: dst.parse().unwrap(),
+                len,
+                bytes: None,
+            });
+            while let Some(s) = self.t.pop() {
+                self.out.push(s);
+            }
+            n
+        }
         fn done(mut self) -> Vec<Step> {
             self.t.finish();
             while let Some(s) = self.t.pop() {
                 self.out.push(s);
             }
             self.out
+        }
+    }
+
+    #[test]
+    fn datagrams_wait_behind_a_held_syn_and_change_no_tcp_state() {
+        let handshake = |udp: bool| {
+            let mut f = Feed::new();
+            f.seg(true, Flags::SYN, 100, 0, 0);
+            if udp {
+                assert_eq!(f.datagram("10.0.0.9:5353", "10.0.0.53:53", 30), 0);
+                // The SYN waits for its answer, so the datagram waits too.
+                assert!(f.out.is_empty());
+                assert_eq!(f.datagram("10.0.0.53:53", "10.0.0.9:5353", 90), 0);
+                assert_eq!(f.datagram("10.0.0.9:5354", "10.0.0.53:53", 30), 1);
+            }
+            f.seg(false, Flags::SYN | Flags::ACK, 500, 101, 0);
+            f.seg(true, Flags::ACK, 101, 501, 0);
+            f.done()
+        };
+        let plain = handshake(false);
+        let mixed = handshake(true);
+        // The same TCP steps (only their frame numbers and times moved).
+        let view = |s: &Step| {
+            let v = s.segment.as_ref().unwrap();
+            (
+                s.before,
+                s.after,
+                v.seg.flags,
+                v.seq_rel,
+                v.ack_rel,
+                v.analysis.clone(),
+            )
+        };
+        let tcp: Vec<_> = mixed
+            .iter()
+            .filter(|s| !s.is_datagram())
+            .map(view)
+            .collect();
+        assert_eq!(tcp, plain.iter().map(view).collect::<Vec<_>>());
+        let frames: Vec<u64> = mixed
+            .iter()
+            .map(|s| match (&s.segment, &s.datagram) {
+                (Some(v), _) => v.frame,
+                (_, Some(d)) => d.frame,
+                _ => 0,
+            })
+            .collect();
+        assert_eq!(frames, [1, 2, 3, 4, 5, 6], "frame order");
+        let d: Vec<(u32, Side, u32)> = mixed
+            .iter()
+            .filter_map(|s| s.datagram.as_ref().map(|d| (s.stream, d.from, d.len)))
+            .collect();
+        // The answer belongs to the same conversation, from its other end.
+        assert_eq!(
+            d,
+            [
+                (0, Side::Client, 30),
+                (0, Side::Server, 90),
+                (1, Side::Client, 30)
+            ]
+        );
+        for s in mixed.iter().filter(|s| s.is_datagram()) {
+            assert_eq!((s.before, s.after), (States::default(), States::default()));
+            assert_eq!(s.kind, StepKind::Datagram);
         }
     }
 

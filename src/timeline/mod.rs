@@ -270,6 +270,23 @@ pub struct DatagramView {
     pub l7: Option<l7::L7>,
 }
 
+impl DatagramView {
+    /// The conversation's two ends, as a connection's: the first sender is
+    /// the "client".
+    pub fn ends(&self) -> StreamInfo {
+        match self.from {
+            Side::Client => StreamInfo {
+                client: self.src,
+                server: self.dst,
+            },
+            Side::Server => StreamInfo {
+                client: self.dst,
+                server: self.src,
+            },
+        }
+    }
+}
+
 /// Both endpoints' states; `None` is UNKNOWN (not inferable yet).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
 pub struct States {
