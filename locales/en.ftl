@@ -20,6 +20,8 @@ side-server = server
 sentence-separator = {" "}
 list-separator = {", "}
 colon = {": "}
+comma = {", "}
+semicolon = {"; "}
 
 ## A timeline's heading; $name is what the user typed.
 
@@ -31,6 +33,14 @@ source-sniff = sniff: { $name }
 ## Names of layers and of Wireshark's analysis marks
 
 layer-payload = payload
+layer-osi-link = 2 data link
+layer-osi-network = 3 network
+layer-osi-transport = 4 transport
+layer-osi-application = 5-7 session/presentation/application
+layer-tcpip-link = link
+layer-tcpip-network = internet
+layer-tcpip-transport = transport
+layer-tcpip-application = application
 analysis-retransmission = retransmission
 analysis-dup-ack = dup_ack
 analysis-out-of-order = out_of_order
@@ -84,6 +94,7 @@ layers-span = OSI L{ $osi }, TCP/IP { $tcpip }: { $name } (bytes { $start }-{ $e
 
 explain-listen = The { $who } makes a socket, bind()s it to its port and calls listen(). Nothing is sent: from now on the kernel answers SYNs to this port by itself. Linux keeps two queues for it: the SYN queue of handshakes in progress and the accept queue of finished connections (at most the backlog).
 explain-connect-fails = The { $who } calls connect(): the kernel picks an initial sequence number and sends a SYN. The answer is not a SYN/ACK, so connect() fails with { $errno }.
+explain-connect-in-progress = The { $who } calls connect() on a non-blocking socket (Node.js makes every socket non-blocking): the kernel picks an initial sequence number, sends a SYN, and connect() returns at once with EINPROGRESS. Nothing has failed: the program learns the outcome later, when poll() or epoll says the socket is writable and getsockopt(SO_ERROR) gives 0 (Node then emits 'connect').
 explain-connect = The { $who } calls connect(): the kernel picks an initial sequence number and sends a SYN. connect() blocks until the SYN/ACK arrives.
 explain-accept = accept() takes the finished connection off the accept queue. The kernel completed the handshake before this call; accept() sends nothing.
 explain-write = write() copies { $n ->
@@ -97,6 +108,7 @@ explain-read = read() returns the { $n ->
 explain-read-eof-both = read() returns 0: end of file. The peer sent FIN, and the { $who } has already sent its own: both directions are finished.
 explain-read-eof = read() returns 0: end of file. The peer sent FIN, so no more data will come. The { $who } can still send until it closes too.
 explain-read-fails = read() fails with { $errno }: the connection was reset by an RST from the peer.
+explain-read-eproto = read() fails with EPROTO: the bytes arrived and TCP is fine, but they break the application protocol (here the WebSocket handshake: the Sec-WebSocket-Accept value is not base64(SHA-1(key + GUID))). The program gives up on the connection, as RFC 6455 §4.1 tells a client to.
 explain-shutdown = shutdown(SHUT_WR): the { $who } will send no more data, so its kernel sends FIN; the socket stays open for reading (a half-close). In Node.js this is socket.end(); a Node peer keeps sending after 'end' only if it was made with allowHalfOpen: true: by default Node ends its own side as soon as 'end' comes.
 explain-close-unread = close() with { $n } unread { $n ->
     [one] byte
@@ -201,6 +213,13 @@ fields-undecodable = (could not decode: { $error })
 fields-macs = dst MAC { $dst }   src MAC { $src }
 fields-address-family = address family { $family } ({ $name })
 fields-other = other
+link-bsd-loopback = BSD loopback
+link-raw-ip = raw IP
+link-openbsd-loopback = OpenBSD loopback
+link-linux-sll = Linux cooked (SLL)
+link-raw-ipv4 = raw IPv4
+link-raw-ipv6 = raw IPv6
+link-linux-sll2 = Linux cooked v2 (SLL2)
 fields-sll = packet type { $pkt }{ $outgoing ->
     [yes] {" "}(outgoing)
    *[no] {""}
@@ -254,3 +273,262 @@ quiz-answer-with = answer with a letter from a to { $last }
 quiz-right = right!
 quiz-wrong = no: the answer is { $letter }) { $choice }
 quiz-final-score = final score: { $right }/{ $asked }
+
+## The kernel's own state changes (tracepoints), in the TUI's explain pane
+kernel-socket-listener = listening socket
+kernel-socket-connection = connection socket
+kernel-note-unseen = no state change of this socket has come from the kernel since synack started: it was made before, so its state is not known (shown as null)
+kernel-socket-time-wait = time-wait socket
+kernel-transition = { $side } ({ $socket }): { $from } → { $to } at { $t } s
+kernel-heading = The kernel's own changes (tracepoints):
+
+## The text ladder (--plain) and inspect --summary's table
+
+plain-bytes = bytes
+plain-timer-rto = RTO timer fires ({ $seconds } s)
+timer-delayed-ack = delayed-ACK timer fires
+timer-time-wait = TIME_WAIT timer fires ({ $seconds } s)
+plain-stream = stream
+plain-continued = {" "}(continued)
+plain-time = time
+plain-final-states = final states
+plain-states-so-far = states so far
+plain-lost = {" "}(lost)
+plain-snap-cut = {" "}(cut by the snap length: { $captured } of { $orig } bytes captured)
+plain-summary-stream = stream
+plain-summary-client = client
+plain-summary-server = server
+plain-summary-packets = packets
+plain-summary-bytes = bytes
+plain-summary-start = start
+plain-summary-duration = duration
+plain-summary-handshake = handshake
+plain-summary-close = close
+plain-summary-rtt = rtt
+plain-handshake-complete = complete
+plain-handshake-partial = partial
+plain-handshake-simultaneous = simultaneous
+plain-handshake-none = none
+plain-close-fin = fin
+plain-close-rst = rst
+plain-close-half-closed = half_closed
+plain-close-open = open
+
+## The slide deck (--format html): the page's own words
+
+html-step = Step
+html-of = of
+html-before = before
+html-after = after
+html-kernel = kernel says
+html-kernel-changes = The kernel's own changes (tracepoints)
+html-states = States
+html-calls = Socket calls
+html-node = Node.js events
+html-layers = Layers
+html-none = —
+html-lost = lost
+html-stream = stream
+html-new-connection = a new connection
+html-prev = ◀ back
+html-next = next ▶
+html-empty = This timeline has no steps.
+html-keys = → / PageDown / space: next · ← / PageUp: back · Home / End · v: show all rows · l: language · b: black screen · links: { $link }
+html-all-rows = all rows shown (v)
+# One of the kernel's own state changes; $socket is one of the three below
+# or the kernel's own name for it.
+
+## The terminal UI: the ladder, explain, layers and states panes
+
+tui-analysis-retransmission = retransmission
+tui-analysis-dup-ack = dup ACK
+tui-analysis-out-of-order = out of order
+tui-analysis-zero-window = zero window
+tui-analysis-spurious-retransmission = spurious retransmission
+tui-analysis-keep-alive = keep-alive
+tui-analysis-keep-alive-ack = keep-alive ACK
+tui-analysis-zero-window-probe = zero-window probe
+tui-analysis-zero-window-probe-ack = zero-window probe ACK
+tui-analysis-challenge-ack = challenge ACK
+tui-ladder-lost = {" "}LOST
+tui-ladder-stream = stream
+tui-ladder-what-next = {" "}? what comes next ?{" "}
+tui-ladder-no-steps-yet = No steps yet: press → (or n, space) to make the first one.
+tui-ladder-no-steps = no steps to show
+tui-explain-socket = socket:{" "}
+tui-layers-no-segment = No segment in this step: nothing crosses the wire.
+tui-layers-no-bytes = No frame bytes for this segment.
+tui-states-unchanged = {" "}(unchanged)
+tui-states-kernel = kernel
+tui-states-no-socket = {"  "}kernel: no socket
+tui-states-underlined = underlined
+tui-states-edge-taken = : the edge just taken (RFC 9293 Fig. 5)
+tui-ladder-tag = {" "}({ $name })
+tui-ladder-call-bytes = { $call } { $n } bytes
+tui-timer-rto = RTO timer fires ({ $seconds } s)
+tui-ladder-gap = {" "}⋮ { $seconds } s later{" "}
+tui-explain-segment = { $flags } from the { $who }{ $lost ->
+    [yes] {", LOST"}
+   *[no] {""}
+} (frame { $frame })
+tui-explain-call = socket call by the { $who }
+tui-explain-timer = timer of the { $who }
+tui-explain-head = Step { $n } of { $total } · t = { $time } s
+tui-pane-ladder = Ladder
+tui-pane-states = States
+tui-pane-layers = Layers
+tui-pane-explain = Explain
+tui-present-unchanged = : { $state } (unchanged)
+tui-states-kernel-differs = {"  "}✗ kernel: { $state } (differs!)
+tui-edge-inferred = {" "}(inferred)
+tui-edge-passive-open = passive OPEN (listen())
+tui-edge-active-open = active OPEN (connect())
+tui-edge-ack-of-syn = ACK of SYN
+tui-edge-fin-ack-of-fin = FIN + ACK of FIN
+tui-edge-ack-of-fin = ACK of FIN
+tui-edge-back-to-listen = back to LISTEN
+tui-edge-delete-tcb = delete TCB
+tui-edge-create-tcb = create TCB
+tui-edge-timeout = Timeout = 2MSL
+tui-edge-rcv = rcv{" "}
+tui-edge-snd = snd{" "}
+tui-edge-no-reply = / no reply
+tui-layers-frame = Frame { $frame }: { $captured } bytes captured, { $wire } on the wire, link type { $link } ({ $link_name }){ $lost ->
+    [yes] {", lost on the wire"}
+   *[no] {""}
+}
+tui-layers-span = ▌{ $tag } { $name } · OSI { $osi } · TCP/IP { $tcpip } · bytes { $start }-{ $end } ({ $n } bytes)
+tui-layers-snap-cut = (cut by the snap length: { $n } bytes not captured)
+
+## The terminal UI: the connection list, status line, overlays and quiz
+
+tui-list-handshake-complete = complete
+tui-list-handshake-partial = partial
+tui-list-handshake-simultaneous = simultaneous
+tui-list-handshake-none = none
+tui-list-close-half-closed = half-closed
+tui-list-close-open = open
+tui-list-connections = Connections
+tui-list-indexing = Indexing the file: connections show here as they are found…
+tui-list-waiting = No TCP connection yet: waiting for one to start…
+tui-list-empty = No TCP connections in this capture.
+tui-list-selected = {" "}Selected — Enter steps through it{" "}
+tui-status-no-connections = no connections
+tui-status-list-keys = ↑↓ choose  Enter open  l 中文  ? help  q quit
+tui-status-paused-resumes = ‖ paused (space resumes)
+tui-status-paused = ‖ paused
+tui-status-esc-list = {"  "}Esc list
+tui-status-step = step
+tui-help-title = {" "}Keys (? or Esc to close){" "}
+tui-menu-replayed = {" "}The scenario is played again from here with the change.
+tui-menu-esc-back = {" "}Esc: back
+tui-menu-what-if = {" "}What if?{" "}
+tui-menu-picker-keys = {" "}↑ ↓ choose  Enter play  Esc back
+tui-menu-scenarios = {" "}Scenarios{" "}
+tui-menu-what-if-no-segment = what if: choose a segment's step first
+tui-ui-script-done = {" "}The script has run to its end: ← and → step through it, q quits.
+tui-ui-waiting = {" "}Waiting for the segments of the last call…
+tui-live-lab-done = the lab has nothing more to do (q quits)
+tui-live-sniff-only = sniffing only: the next step shows as soon as it is captured
+tui-quiz-nothing-to-ask = There was nothing to ask about in this connection.
+tui-quiz-all-right = Every answer right: you know how TCP opens and closes a connection.
+tui-quiz-well-done = Well done. Step through the ones you missed with `{ $command }`.
+tui-quiz-try-again = Step through the connection again (the ladder above shows all of it), then try again with r.
+tui-quiz-end-keys = r: play again · q: quit
+tui-quiz-answer-keys = a–d or 1–4 answers; ↑↓ and Enter too
+tui-quiz-to-score = → / space / Enter: the final score
+tui-quiz-to-next = → / space / Enter: next question
+tui-quiz-status-asking = a–d answer  ↑↓ Enter  l 中文  ? help  q quit
+tui-quiz-status-answered = → next  ↑↓ scroll  l 中文  ? help  q quit
+tui-quiz-status-done = r again  l 中文  q quit
+tui-quiz-name = quiz
+tui-help-next-step = next step
+tui-help-at-the-last = {"  "}(at the last step: the next socket call)
+tui-help-previous-step = previous step
+tui-help-first-last-step = first / last step
+tui-help-show-hide-the = show / hide the steps still to come
+tui-help-next-previous-pane = next / previous pane; scroll it
+tui-help-go-to-a = go to a row, focus a pane / scroll it
+tui-help-mouse = click / wheel
+tui-help-autoplay-on-off = autoplay on / off, faster / slower
+tui-help-while-autoplaying-pause = while autoplaying: pause / resume
+tui-help-presenter-layout-large = presenter layout (large, for a projector)
+tui-help-time-proportional-gaps = time-proportional gaps in the ladder
+tui-help-what-if-lose = what if: lose, delay or double this segment
+tui-help-choose-another-scenario = choose another scenario
+tui-help-restart-from-the = restart from the first step
+tui-help-raw-relative-sequence = raw / relative sequence numbers
+tui-help-language-of-the = language of the explanations
+tui-help-this-help-or = this help (? or Esc closes it)
+tui-help-connection-list-choose = connection list: choose, open
+tui-help-back-to-the = back to the connection list (in the list: quit)
+tui-help-quit = quit
+tui-help-quit-always = quit, always
+tui-help-legend = In the state diagram C marks the client, S the server.
+tui-quiz-help-title = {" "}Quiz keys (any key closes){" "}
+tui-quiz-help-answer = answer
+tui-quiz-help-choose = choose an answer, give it
+tui-quiz-help-next-keys = →  space  Enter
+tui-quiz-help-next = next question
+tui-quiz-help-scroll = after an answer: scroll the explanation
+tui-quiz-help-language = language (English / 中文)
+tui-quiz-help-again = start the quiz again
+tui-quiz-help-help = this help (any key closes it)
+tui-quiz-title-done = Quiz · final score { $score }
+tui-quiz-title = Quiz · question { $n } of { $total } · score { $score }
+tui-quiz-final = Final score: { $right } of { $asked } right ({ $pct } %).
+tui-quiz-right = ✓ Right!
+tui-quiz-wrong = ✗ Wrong: the answer is { $answer }
+tui-quiz-step = Step { $n }: { $kind }
+tui-quiz-the-end = the end
+tui-quiz-status-question = question { $n }/{ $total }
+tui-quiz-status-score = score { $right }/{ $asked }
+tui-list-col-client = client
+tui-list-col-server = server
+tui-list-col-packets = packets
+tui-list-col-bytes = bytes
+tui-list-col-handshake = handshake
+tui-list-col-close = close
+tui-list-col-duration = duration
+tui-list-col-flags-seen = flags seen
+tui-list-seconds = { $s } s
+tui-list-microseconds = { $us } µs
+tui-list-detail-head = stream { $stream }: client { $client } → server { $server }
+tui-list-frames = {" "}· { $n } frames
+tui-list-detail-size = { $packets } packets, { $bytes } bytes · starts at { $start } · lasts { $duration }
+tui-list-detail-ends = handshake { $handshake }{ $rtt } · close { $close } · flags seen: { $flags }
+tui-list-detail-states = states at the end: { $client } { $client_state } · { $server } { $server_state }
+tui-list-indexing-bar = {" "}indexing { $pct }% · { $frames } frames · { $conns } connections{" "}
+tui-status-connection = connection { $n }/{ $total }
+tui-status-pending = indexing… stream { $stream } opens when the index is done ({ $pct }%)  Esc cancels
+tui-status-pending-short = stream { $stream } opens once indexed ({ $pct }%)
+tui-status-opening = opening stream { $stream }…
+tui-status-frame = {" "}· frame { $frame }
+tui-status-countdown = ▶ next in { $seconds } s (space pauses)
+tui-status-autoplay = ▶ autoplay { $seconds }s
+tui-status-seq-raw = seq raw
+tui-status-seq-relative = seq relative
+# $back is tui-status-esc-list where there is a list to go back to.
+tui-status-keys = ←/→ step  Tab pane  ↑↓ scroll  a play  s seq  l 中文  ? help{ $back }  q quit
+tui-status-keys-mid = ←/→ step  a play  s seq  l 中文  ? help{ $back }  q quit
+tui-status-keys-short = ←/→ step  ? help{ $back }  q quit
+tui-status-stream = {" "}│ stream { $stream }
+tui-menu-what-if-head = What if this { $flags } segment…
+tui-menu-not-a-segment = This step is not a segment: choose one first.
+tui-menu-lost = were lost on the wire
+tui-menu-late = arrived half a second late
+tui-menu-twice = arrived twice
+tui-menu-cannot-replay = cannot replay: { $error }
+tui-ui-ladder-title-list = { $name } · stream { $stream } of { $total } (Esc: list)
+tui-ui-ladder-title = { $name } · stream { $stream }
+tui-ui-hint-ahead = {" "}→ next step ({ $n } more already made), then the next socket call
+tui-ui-hint-next = {" "}NEXT (→ / space): { $call }
+tui-ui-too-small = Please enlarge the terminal: synack needs at least { $need_w }×{ $need_h }, this one is { $w }×{ $h }. (q quits)
+tui-live-error = error: { $error }
+tui-file-damaged = damaged file, read up to the damage: { $damage }
+tui-file-cannot-index = cannot index the file: { $error }
+tui-file-cannot-read = cannot read stream { $stream }: { $error }
+
+## inspect --plain: the counts after the ladder
+
+app-inspect-counts = { $frames } frames, { $segments } TCP segments, { $streams } connection(s)

@@ -14,6 +14,8 @@ side-server = 服务端
 sentence-separator = {""}
 list-separator = 、
 colon = ：
+comma = ，
+semicolon = ；
 
 ## 时间线的标题；$name 是用户输入的名字
 
@@ -25,6 +27,14 @@ source-sniff = 监听网卡：{ $name }
 ## 层的名字和 Wireshark 分析标记的名字
 
 layer-payload = 载荷
+layer-osi-link = 2 数据链路层
+layer-osi-network = 3 网络层
+layer-osi-transport = 4 传输层
+layer-osi-application = 5-7 会话层/表示层/应用层
+layer-tcpip-link = 链路层
+layer-tcpip-network = 网际层
+layer-tcpip-transport = 传输层
+layer-tcpip-application = 应用层
 analysis-retransmission = 重传
 analysis-dup-ack = 重复确认
 analysis-out-of-order = 乱序
@@ -68,6 +78,7 @@ layers-span = OSI L{ $osi }，TCP/IP { $tcpip }：{ $name }（字节 { $start }-
 ## 套接字调用的讲解；$who 是 side-client 或 side-server
 
 explain-listen = { $who }创建套接字，用 bind() 绑定端口，再调用 listen()。这一步不发送任何报文：从此内核会自己应答发往该端口的 SYN。Linux 为它维护两个队列：存放握手进行中连接的半连接队列（SYN 队列），和存放已完成连接的全连接队列（accept 队列，长度上限为 backlog）。
+explain-connect-in-progress = { $who }在非阻塞套接字上调用 connect()（Node.js 的套接字都是非阻塞的）：内核选定初始序列号并发送 SYN，connect() 立即返回 EINPROGRESS。这并不是失败：程序稍后才知道结果——poll() 或 epoll 报告套接字可写，getsockopt(SO_ERROR) 返回 0（此时 Node 发出 'connect'）。
 explain-connect-fails = { $who }调用 connect()：内核选定初始序列号并发送 SYN。收到的回应不是 SYN/ACK，所以 connect() 失败，错误为 { $errno }。
 explain-connect = { $who }调用 connect()：内核选定初始序列号并发送 SYN。connect() 会阻塞，直到收到 SYN/ACK。
 explain-accept = accept() 从全连接队列（accept 队列）中取出已完成握手的连接。握手在这次调用之前就由内核完成了；accept() 不发送任何报文。
@@ -76,6 +87,7 @@ explain-read = read() 返回{ $who }接收缓冲区中等待的 { $n } 字节。
 explain-read-eof-both = read() 返回 0：文件结束（EOF）。对端发送了 FIN，{ $who }也早已发出自己的 FIN：两个方向都结束了。
 explain-read-eof = read() 返回 0：文件结束（EOF）。对端发送了 FIN，不会再有数据到来。{ $who }在自己关闭之前仍可以发送数据。
 explain-read-fails = read() 失败，错误为 { $errno }：连接已被对端的 RST 重置。
+explain-read-eproto = read() 以 EPROTO 失败：字节已经到达，TCP 也没有问题，但内容违反了应用层协议（这里是 WebSocket 握手：Sec-WebSocket-Accept 的值不等于 base64(SHA-1(密钥 + GUID))）。程序按 RFC 6455 §4.1 对客户端的要求放弃这个连接。
 explain-shutdown = shutdown(SHUT_WR)：{ $who }不再发送数据，于是内核发送 FIN；套接字仍可读取（半关闭）。Node.js 中对应 socket.end()；对端只有在创建时设了 allowHalfOpen: true 才会保持半关闭，默认情况下 Node.js 收到 'end' 后会自己结束它那一端。
 explain-close-unread = 接收缓冲区里还有 { $n } 字节未读就调用了 close()：内核丢弃这些数据，用 RST 而不是 FIN 重置连接（RFC 2525 §2.17），让对端知道数据丢失了。不会进入 TIME_WAIT。
 explain-close-linger = SO_LINGER 设为 0 后调用 close() 会中止连接：内核发送 RST 而不是 FIN，并立即丢弃该连接。不会进入 TIME_WAIT。（Node.js 中对应 socket.resetAndDestroy()。）
@@ -164,6 +176,13 @@ fields-undecodable = （无法解码：{ $error }）
 fields-macs = 目的 MAC { $dst }   源 MAC { $src }
 fields-address-family = 地址族 { $family } ({ $name })
 fields-other = 其他
+link-bsd-loopback = BSD 环回
+link-raw-ip = 原始 IP
+link-openbsd-loopback = OpenBSD 环回
+link-linux-sll = Linux 伪链路头（SLL）
+link-raw-ipv4 = 原始 IPv4
+link-raw-ipv6 = 原始 IPv6
+link-linux-sll2 = Linux 伪链路头第 2 版（SLL2）
 fields-sll = 包类型 { $pkt }{ $outgoing ->
     [yes] （发出）
    *[no] {""}
@@ -199,3 +218,261 @@ quiz-answer-with = 请输入 a 到 { $last } 之间的字母
 quiz-right = 答对了！
 quiz-wrong = 答错了：正确答案是 { $letter }) { $choice }
 quiz-final-score = 最终得分：{ $right }/{ $asked }
+
+## The kernel's own state changes (tracepoints), in the TUI's explain pane
+kernel-socket-listener = 监听套接字
+kernel-socket-connection = 连接套接字
+kernel-note-unseen = 自 synack 启动以来内核没有报告这个套接字的状态变化：它创建得更早，所以状态未知（显示为空）
+kernel-socket-time-wait = TIME_WAIT 套接字
+kernel-transition = { $side }（{ $socket }）：{ $from } → { $to }，时间 { $t } 秒
+kernel-heading = 内核自身的状态变化（跟踪点）：
+
+## 文本梯形图（--plain）和 inspect --summary 的表格
+
+plain-bytes = 字节
+plain-timer-rto = RTO 定时器到期（{ $seconds } 秒）
+timer-delayed-ack = 延迟 ACK 定时器到期
+timer-time-wait = TIME_WAIT 定时器到期（{ $seconds } 秒）
+plain-stream = 连接
+plain-continued = （续）
+plain-time = 时间
+plain-final-states = 最终状态
+plain-states-so-far = 目前状态
+plain-lost = （丢失）
+plain-snap-cut = （被抓包长度截断：只抓到 { $captured } 字节，共 { $orig } 字节）
+plain-summary-stream = 流
+plain-summary-client = 客户端
+plain-summary-server = 服务端
+plain-summary-packets = 分组
+plain-summary-bytes = 字节
+plain-summary-start = 开始
+plain-summary-duration = 时长
+plain-summary-handshake = 握手
+plain-summary-close = 关闭
+plain-summary-rtt = RTT
+plain-handshake-complete = 完整
+plain-handshake-partial = 不完整
+plain-handshake-simultaneous = 同时打开
+plain-handshake-none = 无
+plain-close-fin = FIN
+plain-close-rst = RST
+plain-close-half-closed = 半关闭
+plain-close-open = 未关闭
+
+## 幻灯片（--format html）页面本身的文字
+
+html-step = 第
+html-of = 步，共
+html-before = 之前
+html-after = 之后
+html-kernel = 内核报告
+html-kernel-changes = 内核自身的状态变化（跟踪点）
+html-states = 状态
+html-calls = 套接字调用
+html-node = Node.js 事件
+html-layers = 分层
+html-none = —
+html-lost = 丢失
+html-stream = 连接
+html-new-connection = 新的连接
+html-prev = ◀ 上一步
+html-next = 下一步 ▶
+html-empty = 这条时间线没有步骤。
+html-keys = → / PageDown / 空格：下一步 · ← / PageUp：上一步 · Home / End · v：显示全部 · l：切换语言 · b：黑屏 · 链接：{ $link }
+html-all-rows = 已显示全部（v）
+# 内核自己的一次状态变化；$socket 是下面三者之一，或内核自己的名字。
+
+## 终端界面：时序图、讲解、分层和状态窗格
+
+tui-analysis-retransmission = 重传
+tui-analysis-dup-ack = 重复 ACK
+tui-analysis-out-of-order = 乱序
+tui-analysis-zero-window = 零窗口
+tui-analysis-spurious-retransmission = 虚假重传
+tui-analysis-keep-alive = 保活
+tui-analysis-keep-alive-ack = 保活 ACK
+tui-analysis-zero-window-probe = 零窗口探测
+tui-analysis-zero-window-probe-ack = 零窗口探测 ACK
+tui-analysis-challenge-ack = 挑战 ACK
+tui-ladder-lost = {" "}丢失
+tui-ladder-stream = 流
+tui-ladder-what-next = {" "}？接下来是什么？{" "}
+tui-ladder-no-steps-yet = 还没有步骤：按 →（或 n、空格）执行第一步。
+tui-ladder-no-steps = 没有可显示的步骤
+tui-explain-socket = 套接字：
+tui-layers-no-segment = 这一步没有报文段：线路上什么也没有传送。
+tui-layers-no-bytes = 这个报文段没有帧的字节。
+tui-states-unchanged = （未变）
+tui-states-kernel = 内核
+tui-states-no-socket = {"  "}内核：没有套接字
+tui-states-underlined = 下划线
+tui-states-edge-taken = ：刚走过的边（RFC 9293 图 5）
+tui-ladder-tag = （{ $name }）
+tui-ladder-call-bytes = { $call } { $n } 字节
+tui-timer-rto = RTO 重传定时器到期（{ $seconds } 秒）
+tui-ladder-gap = {" "}⋮ { $seconds } 秒后{" "}
+tui-explain-segment = { $who }发出的 { $flags }{ $lost ->
+    [yes] ，丢失
+   *[no] {""}
+}（第 { $frame } 帧）
+tui-explain-call = { $who }的套接字调用
+tui-explain-timer = { $who }的定时器
+tui-explain-head = 第 { $n }/{ $total } 步 · t = { $time } 秒
+tui-pane-ladder = 时序图
+tui-pane-states = 状态
+tui-pane-layers = 分层
+tui-pane-explain = 讲解
+tui-present-unchanged = ：{ $state }（未变）
+tui-states-kernel-differs = {"  "}✗ 内核：{ $state }（不一致！）
+tui-edge-inferred = （推断）
+tui-edge-passive-open = 被动 OPEN（listen()）
+tui-edge-active-open = 主动 OPEN（connect()）
+tui-edge-ack-of-syn = 对 SYN 的 ACK
+tui-edge-fin-ack-of-fin = FIN 及对 FIN 的 ACK
+tui-edge-ack-of-fin = 对 FIN 的 ACK
+tui-edge-back-to-listen = 回到 LISTEN
+tui-edge-delete-tcb = 删除 TCB
+tui-edge-create-tcb = 创建 TCB
+tui-edge-timeout = 超时 2MSL
+tui-edge-rcv = 收到{" "}
+tui-edge-snd = 发送{" "}
+tui-edge-no-reply = / 不回复
+tui-layers-frame = 第 { $frame } 帧：捕获 { $captured } 字节，线路上 { $wire } 字节，链路类型 { $link }（{ $link_name }）{ $lost ->
+    [yes] ，在线路上丢失
+   *[no] {""}
+}
+tui-layers-span = ▌{ $tag } { $name } · OSI { $osi } · TCP/IP { $tcpip } · 字节 { $start }-{ $end }（{ $n } 字节）
+tui-layers-snap-cut = （被快照长度截断：{ $n } 字节未捕获）
+
+## 终端界面：连接列表、状态栏、浮层和测验
+
+tui-list-handshake-complete = 完整
+tui-list-handshake-partial = 不完整
+tui-list-handshake-simultaneous = 同时打开
+tui-list-handshake-none = 无
+tui-list-close-half-closed = 半关闭
+tui-list-close-open = 未关闭
+tui-list-connections = 连接
+tui-list-indexing = 正在为文件建立索引：找到的连接会显示在这里…
+tui-list-waiting = 还没有 TCP 连接：正在等待连接建立…
+tui-list-empty = 这个捕获文件中没有 TCP 连接。
+tui-list-selected = {" "}选中的连接 — Enter 逐步查看{" "}
+tui-status-no-connections = 没有连接
+tui-status-list-keys = ↑↓ 选择  Enter 打开  l English  ? 帮助  q 退出
+tui-status-paused-resumes = ‖ 已暂停（空格继续）
+tui-status-paused = ‖ 已暂停
+tui-status-esc-list = {"  "}Esc 列表
+tui-status-step = 步骤
+tui-help-title = {" "}按键（? 或 Esc 关闭）{" "}
+tui-menu-replayed = {" "}场景会带着这个改变从这里重新运行。
+tui-menu-esc-back = {" "}Esc：返回
+tui-menu-what-if = {" "}假如？{" "}
+tui-menu-picker-keys = {" "}↑ ↓ 选择  Enter 播放  Esc 返回
+tui-menu-scenarios = {" "}场景{" "}
+tui-menu-what-if-no-segment = 假如：请先选中一个报文段的步骤
+tui-ui-script-done = {" "}脚本已运行完毕：用 ← 和 → 逐步查看，q 退出。
+tui-ui-waiting = {" "}正在等待上一个调用的报文段…
+tui-live-lab-done = 实验已没有更多步骤（q 退出）
+tui-live-sniff-only = 仅监听：下一步一被捕获就会显示
+tui-quiz-nothing-to-ask = 这个连接里没有可以提问的步骤。
+tui-quiz-all-right = 全部答对：你已经掌握了 TCP 如何建立和关闭连接。
+tui-quiz-well-done = 做得不错。可以用 `{ $command }` 逐步查看答错的步骤。
+tui-quiz-try-again = 再逐步看一遍这个连接（上面的时序图显示了全部步骤），然后按 r 重新测验。
+tui-quiz-end-keys = r：再来一次 · q：退出
+tui-quiz-answer-keys = 按 a–d 或 1–4 作答；也可以用 ↑↓ 和 Enter
+tui-quiz-to-score = → / 空格 / Enter：最终得分
+tui-quiz-to-next = → / 空格 / Enter：下一题
+tui-quiz-status-asking = a–d 作答  ↑↓ Enter  l English  ? 帮助  q 退出
+tui-quiz-status-answered = → 下一题  ↑↓ 滚动  l English  ? 帮助  q 退出
+tui-quiz-status-done = r 再来一次  l English  q 退出
+tui-quiz-name = 测验
+tui-help-next-step = 下一步
+tui-help-at-the-last = {"  "}（在最后一步时：执行下一个套接字调用）
+tui-help-previous-step = 上一步
+tui-help-first-last-step = 第一步 / 最后一步
+tui-help-show-hide-the = 显示 / 隐藏后面的步骤
+tui-help-next-previous-pane = 下一个 / 上一个窗格；滚动它
+tui-help-go-to-a = 跳到时序图的一行、选中窗格 / 滚动它
+tui-help-mouse = 鼠标点击 / 滚轮
+tui-help-autoplay-on-off = 自动播放 开 / 关，加快 / 减慢
+tui-help-while-autoplaying-pause = 自动播放时：暂停 / 继续
+tui-help-presenter-layout-large = 演示布局（大字，适合投影）
+tui-help-time-proportional-gaps = 时序图的间隔随步骤之间的时间变长
+tui-help-what-if-lose = 假如这个报文段丢失、迟到或重复？
+tui-help-choose-another-scenario = 选择另一个场景
+tui-help-restart-from-the = 从第一步重新开始
+tui-help-raw-relative-sequence = 原始 / 相对序列号
+tui-help-language-of-the = 切换语言（English / 中文）
+tui-help-this-help-or = 本帮助（? 或 Esc 关闭）
+tui-help-connection-list-choose = 连接列表：选择、打开
+tui-help-back-to-the = 回到连接列表（在列表中：退出）
+tui-help-quit = 退出
+tui-help-quit-always = 退出（任何时候）
+tui-help-legend = 状态图中 C 表示客户端，S 表示服务端。
+tui-quiz-help-title = {" "}测验按键（任意键关闭）{" "}
+tui-quiz-help-answer = 作答
+tui-quiz-help-choose = 选择答案、提交
+tui-quiz-help-next-keys = →  空格  Enter
+tui-quiz-help-next = 下一题
+tui-quiz-help-scroll = 作答后：滚动讲解
+tui-quiz-help-language = 切换语言（English / 中文）
+tui-quiz-help-again = 重新开始测验
+tui-quiz-help-help = 本帮助（任意键关闭）
+tui-quiz-title-done = 测验 · 最终得分 { $score }
+tui-quiz-title = 测验 · 第 { $n } 题，共 { $total } 题 · 得分 { $score }
+tui-quiz-final = 最终得分：{ $asked } 题中答对 { $right } 题（{ $pct }%）。
+tui-quiz-right = ✓ 答对了！
+tui-quiz-wrong = ✗ 答错了：正确答案是 { $answer }
+tui-quiz-step = 第 { $n } 步：{ $kind }
+tui-quiz-the-end = 结束
+tui-quiz-status-question = 第 { $n }/{ $total } 题
+tui-quiz-status-score = 得分 { $right }/{ $asked }
+tui-list-col-client = 客户端
+tui-list-col-server = 服务端
+tui-list-col-packets = 包数
+tui-list-col-bytes = 字节
+tui-list-col-handshake = 握手
+tui-list-col-close = 关闭
+tui-list-col-duration = 时长
+tui-list-col-flags-seen = 出现的标志
+tui-list-seconds = { $s } 秒
+tui-list-microseconds = { $us } 微秒
+tui-list-detail-head = 流 { $stream }：客户端 { $client } → 服务端 { $server }
+tui-list-frames = {" "}· { $n } 帧
+tui-list-detail-size = { $packets } 个包，{ $bytes } 字节 · 开始于 { $start } · 持续 { $duration }
+tui-list-detail-ends = 握手：{ $handshake }{ $rtt } · 关闭：{ $close } · 出现的标志：{ $flags }
+tui-list-detail-states = 结束时的状态：{ $client } { $client_state } · { $server } { $server_state }
+tui-list-indexing-bar = {" "}正在建立索引 { $pct }% · { $frames } 帧 · { $conns } 个连接{" "}
+tui-status-connection = 连接 { $n }/{ $total }
+tui-status-pending = 正在建立索引… 索引完成后打开流 { $stream }（{ $pct }%）  Esc 取消
+tui-status-pending-short = 索引完成后打开流 { $stream }（{ $pct }%）
+tui-status-opening = 正在打开流 { $stream }…
+tui-status-frame = {" "}· 第 { $frame } 帧
+tui-status-countdown = ▶ { $seconds } 秒后下一步（空格暂停）
+tui-status-autoplay = ▶ 自动播放 { $seconds } 秒
+tui-status-seq-raw = seq 原始值
+tui-status-seq-relative = seq 相对值
+# 有列表可返回时，$back 是 tui-status-esc-list。
+tui-status-keys = ←/→ 单步  Tab 窗格  ↑↓ 滚动  a 播放  s seq  l English  ? 帮助{ $back }  q 退出
+tui-status-keys-mid = ←/→ 单步  a 播放  s seq  l English  ? 帮助{ $back }  q 退出
+tui-status-keys-short = ←/→ 单步  ? 帮助{ $back }  q 退出
+tui-status-stream = {" "}│ 流 { $stream }
+tui-menu-what-if-head = 假如这个 { $flags } 报文段……
+tui-menu-not-a-segment = 这一步不是报文段：请先选中一个报文段。
+tui-menu-lost = 在线路上丢失
+tui-menu-late = 晚到半秒
+tui-menu-twice = 到达两次
+tui-menu-cannot-replay = 无法重放：{ $error }
+tui-ui-ladder-title-list = { $name } · 流 { $stream }，共 { $total } 条（Esc：列表）
+tui-ui-ladder-title = { $name } · 流 { $stream }
+tui-ui-hint-ahead = {" "}→ 下一步（已做好 { $n } 步），然后是下一个套接字调用
+tui-ui-hint-next = {" "}下一个（→ / 空格）：{ $call }
+tui-ui-too-small = 请把终端窗口放大：synack 至少需要 { $need_w }×{ $need_h }，当前是 { $w }×{ $h }。（q 退出）
+tui-live-error = 错误：{ $error }
+tui-file-damaged = 文件已损坏，只读到损坏处：{ $damage }
+tui-file-cannot-index = 无法为文件建立索引：{ $error }
+tui-file-cannot-read = 无法读取流 { $stream }：{ $error }
+
+## inspect --plain：梯形图之后的统计
+
+app-inspect-counts = { $frames } 帧，{ $segments } 个 TCP 报文段，{ $streams } 个连接

@@ -71,6 +71,25 @@ Examples:
   sudo synack sniff --port 8080                 then, elsewhere: curl localhost:8080
   sudo synack sniff --port 5432 --json --save db.pcap")]
     Sniff(SniffArgs),
+    /// Run a program and show its own socket calls, its segments and the kernel's states
+    #[command(
+        after_help = "\
+Needs root (sudo): it reads the syscall tracepoints in tracefs and opens a raw socket. \
+The command runs as the user who ran sudo (plain root: uid 0 without any capability).
+
+With --plain, --json or --format the command keeps synack's stdin, stdout and stderr, \
+and synack prints its own output after the command has exited. In the terminal UI the \
+command's output goes to a log file named on exit. synack exits with the command's exit \
+status (128+N if a signal N killed it), or 1 if synack itself failed.
+
+Examples:
+  sudo synack trace -- python3 examples/python/echo.py
+  sudo synack trace --port 8080 --plain -- curl -s http://127.0.0.1:8080/
+  sudo synack trace --json --save echo.pcapng -- python3 examples/python/echo.py
+  tshark -r echo.pcapng -Y frame.comment -T fields -e frame.comment",
+        trailing_var_arg = true
+    )]
+    Trace(TraceArgs),
     /// Test yourself: before each step, say what comes next
     #[command(after_help = "\
 Examples:
@@ -129,10 +148,13 @@ pub struct LiveArgs {
     /// Make the client write N bytes instead of a message (1 to 67108864)
     #[arg(long, value_name = "N", value_parser = parse_bytes)]
     pub bytes: Option<usize>,
+    /// With --script http: two requests on one connection, the client closes first
+    #[arg(long)]
+    pub keep_alive: bool,
     /// Run the whole script without waiting for key presses
     #[arg(long)]
     pub auto: bool,
-    /// Write every frame the sniffer saw to this pcap (also on Ctrl-C)
+    /// Write every frame the sniffer saw to this pcap (also on Ctrl-C); FILE.pcapng: pcapng with each frame's call and kernel changes as comments
     #[arg(long, value_name = "FILE.pcap")]
     pub save: Option<std::path::PathBuf>,
     /// Overwrite the --save file if it exists
@@ -156,7 +178,7 @@ pub struct SniffArgs {
     /// Stop after this many seconds (more than 0, at most 31536000: a year)
     #[arg(long, value_name = "SECONDS", value_parser = parse_duration, allow_hyphen_values = true)]
     pub duration: Option<f64>,
-    /// Write every frame captured to this pcap (also on Ctrl-C)
+    /// Write every frame captured to this pcap (also on Ctrl-C); FILE.pcapng: pcapng instead
     #[arg(long, value_name = "FILE.pcap")]
     pub save: Option<std::path::PathBuf>,
     /// Overwrite the --save file if it exists
@@ -164,6 +186,24 @@ pub struct SniffArgs {
     pub force: bool,
     #[command(flatten)]
     pub output: OutputArgs,
+}
+
+#[derive(Args, Debug, Clone)]
+pub struct TraceArgs {
+    /// Capture only segments with this port at either end
+    #[arg(long, value_name = "N")]
+    pub port: Option<u16>,
+    /// Write the command's frames here: FILE.pcapng carries each frame's call and kernel changes as comments, other names get pcap
+    #[arg(long, value_name = "FILE.pcapng")]
+    pub save: Option<std::path::PathBuf>,
+    /// Overwrite the --save file if it exists
+    #[arg(long)]
+    pub force: bool,
+    #[command(flatten)]
+    pub output: OutputArgs,
+    /// The command to run and its arguments (after `--`)
+    #[arg(required = true, value_name = "CMD", num_args = 1.., allow_hyphen_values = true)]
+    pub command: Vec<std::ffi::OsString>,
 }
 
 #[derive(Args, Debug, Clone)]

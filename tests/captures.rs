@@ -210,6 +210,13 @@ fn expected_live_flags(script: &str) -> Option<&'static [&'static str]> {
         "abort" => &["S", "S.", ".", "P.", ".", "P.", ".", "R."],
         "unread-close" => &["S", "S.", ".", "P.", ".", "R."],
         "time-wait-reuse" => &["S", "S.", ".", "F.", ".", "F.", ".", "S", "S.", "."],
+        // One write's segment and its ACK per message: a request and its
+        // response; the upgrade, the 101, two text frames, two close frames.
+        "http" => &["S", "S.", ".", "P.", ".", "P.", ".", "F.", ".", "F.", "."],
+        "websocket" => &[
+            "S", "S.", ".", "P.", ".", "P.", ".", "P.", ".", "P.", ".", "P.", ".", "P.", ".", "F.",
+            ".", "F.", ".",
+        ],
         _ => return None,
     })
 }

@@ -230,13 +230,13 @@ fn live_auto_makes_a_deck_with_the_kernel_states() {
         assert!(
             changes
                 .iter()
-                .any(|c| c.starts_with("server (connection): LISTEN → SYN_RECEIVED at ")),
+                .any(|c| c.starts_with("server (connection socket): LISTEN → SYN_RECEIVED at ")),
             "{changes:?}"
         );
         assert!(
             changes
                 .iter()
-                .any(|c| c.starts_with("client (connection): CLOSED → SYN_SENT")),
+                .any(|c| c.starts_with("client (connection socket): CLOSED → SYN_SENT")),
             "{changes:?}"
         );
         let zh: Vec<&str> = steps

@@ -76,7 +76,9 @@ fn is_seam_item(path: &str) -> bool {
 }
 
 /// The submodules of source/, which views must not name.
-const SOURCE_MODULES: [&str; 6] = ["capture", "kernel", "lab", "scenario", "sim", "sniff"];
+const SOURCE_MODULES: [&str; 7] = [
+    "capture", "kernel", "lab", "scenario", "sim", "sniff", "trace",
+];
 
 /// The top-level module a file under src/ belongs to.
 fn module_of(src: &Path, file: &Path) -> String {

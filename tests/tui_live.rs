@@ -379,3 +379,55 @@ fn sniffing_shows_the_connection_list_as_it_grows() {
             .all(|&i| app.tl.steps[i].stream == 1)
     );
 }
+
+#[test]
+fn the_explain_pane_says_what_the_kernel_did_and_why_it_differs() {
+    use synack::timeline::{KernelDetail, KernelTransition, Side};
+    let mut tl = timeline("handshake");
+    let syn = 2;
+    tl.steps[syn].kernel = Some(States::new(State::SynSent, State::Listen));
+    tl.steps[syn].kernel_detail = Some(Box::new(KernelDetail {
+        transitions: vec![KernelTransition {
+            side: Side::Server,
+            socket: "listener",
+            from: Some(State::Listen),
+            to: Some(State::Listen),
+            t: 0.004213,
+        }],
+        events: vec!["the kernel retransmitted this SYN/ACK".into()],
+        note: Some("Linux leaves the listener in LISTEN".into()),
+    }));
+    for (lang, heading, line) in [
+        (
+            synack::explain::Lang::En,
+            "The kernel's own changes (tracepoints):",
+            "server (listening socket): LISTEN → LISTEN at 0.004213 s",
+        ),
+        (
+            synack::explain::Lang::Zh,
+            "内核自身的状态变化（跟踪点）：",
+            "服务端（监听套接字）：LISTEN → LISTEN，时间 0.004213 秒",
+        ),
+    ] {
+        let mut app = App::new(&tl);
+        app.theme.color = false;
+        app.lang = lang;
+        app.goto(syn);
+        let text: Vec<String> = synack::view::tui::explain::lines(&app, 200)
+            .iter()
+            .map(|l| l.spans.iter().map(|s| s.content.as_ref()).collect())
+            .collect();
+        let all = text.join("\n");
+        assert!(all.contains(heading), "{all}");
+        assert!(all.contains(line), "{all}");
+        assert!(all.contains("Linux leaves the listener in LISTEN"), "{all}");
+        assert!(all.contains("retransmitted this SYN/ACK"), "{all}");
+        // A step without kernel detail has no such section.
+        app.goto(0);
+        let none: Vec<String> = synack::view::tui::explain::lines(&app, 200)
+            .iter()
+            .map(|l| l.spans.iter().map(|s| s.content.as_ref()).collect())
+            .collect();
+        assert!(!none.join("\n").contains(heading));
+    }
+}

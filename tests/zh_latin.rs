@@ -33,7 +33,7 @@ fn identifiers() -> BTreeSet<String> {
     for name in synack::source::scenario::NAMES {
         ids.insert(name.to_string());
     }
-    for s in synack::source::lab::script::SCRIPTS {
+    for s in synack::source::lab::script::all() {
         ids.insert(s.name.to_string());
     }
     ids
@@ -203,7 +203,7 @@ fn every_live_script_speaks_chinese() {
         return;
     }
     let mut failures = Vec::new();
-    for s in synack::source::lab::script::SCRIPTS {
+    for s in synack::source::lab::script::all() {
         let plain = common::stdout_of(&[
             "live", "--script", s.name, "--auto", "--plain", "--lang", "zh",
         ]);

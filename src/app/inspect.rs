@@ -4,6 +4,7 @@
 
 use super::{Lang, emit};
 use crate::cli::{Format, InspectArgs};
+use crate::i18n::msg;
 use crate::source::capture::{self, ReadOptions};
 use crate::tcp::tracker::Summary;
 use crate::view::{json, plain};
@@ -202,16 +203,16 @@ fn inspect_plain(args: &InspectArgs, lang: Lang) -> Result<()> {
         out.buf.extend_from_slice(source.as_bytes());
     }
     out.buf.extend_from_slice(text.as_bytes());
-    let counts = match lang {
-        Lang::En => format!(
-            "\n{} frames, {} TCP segments, {streams} connection(s)\n",
-            report.frames, report.tcp_frames
-        ),
-        Lang::Zh => format!(
-            "\n{} 帧，{} 个 TCP 报文段，{streams} 个连接\n",
-            report.frames, report.tcp_frames
-        ),
-    };
+    let counts = format!(
+        "\n{}\n",
+        msg!(
+            lang,
+            "app-inspect-counts",
+            frames = report.frames,
+            segments = report.tcp_frames,
+            streams = streams
+        )
+    );
     out.buf.extend_from_slice(counts.as_bytes());
     if !out.finish()? {
         return Ok(());

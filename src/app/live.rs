@@ -61,16 +61,9 @@ fn require_loopback(iface: &str) -> Result<()> {
 /// capture may go; privileges are dropped before any thread exists
 /// (capabilities are per thread); and a bad `--save` path is refused
 /// before anything is captured.
-fn start_capture(
-    iface: &str,
-    save: Option<&Path>,
-    force: bool,
-) -> Result<(sniffer::Sniffer, Option<PcapWriter>)> {
-    start_capture_with(iface, save, force, || Ok(())).map(|(s, w, ())| (s, w))
-}
-
-/// [`start_capture`], running `privileged` (what else needs privilege: the
-/// lab's tracefs instance) after the raw socket is open and before the drop.
+///
+/// `privileged` (what else needs privilege: a tracefs instance) runs after
+/// the raw socket is open and before the drop.
 fn start_capture_with<T>(
     iface: &str,
     save: Option<&Path>,
@@ -226,12 +219,7 @@ pub fn run_live(args: &LiveArgs, lang: Lang) -> Result<()> {
     if args.list {
         return print_out(&script::list_in(lang));
     }
-    let Some(script) = script::get(&args.script) else {
-        bail!(
-            "there is no lab script `{}`; run `synack live --list` to list them",
-            args.script
-        );
-    };
+    let script = script::choose(&args.script, args.keep_alive).map_err(anyhow::Error::msg)?;
     let payload = match (&args.bytes, &args.message) {
         (Some(n), _) => (0..*n).map(|i| b'a' + (i % 26) as u8).collect(),
         (None, Some(m)) => m.as_bytes().to_vec(),
@@ -286,6 +274,13 @@ pub fn run_live(args: &LiveArgs, lang: Lang) -> Result<()> {
     let finished = lab.finish();
     run?;
     finished?;
+    if let Some(p) = args
+        .save
+        .as_deref()
+        .filter(|p| crate::pcap::wants_pcapng(p))
+    {
+        comment_frames(p, lab.timeline())?;
+    }
     if !interactive {
         emit_lab(lab.timeline(), out, lab.traced(), lang)?;
     }
@@ -299,6 +294,35 @@ pub fn run_live(args: &LiveArgs, lang: Lang) -> Result<()> {
         );
     }
     Ok(())
+}
+
+/// A `.pcapng` from the lab: each frame's comment says which call sent it
+/// (or that the kernel did on its own) and what the kernel's tracepoints
+/// said at that step, so Wireshark shows the lesson beside the packets.
+fn comment_frames(path: &Path, tl: &Timeline) -> Result<()> {
+    let mut notes: std::collections::HashMap<u64, String> = Default::default();
+    for s in &tl.steps {
+        let Some(v) = &s.segment else { continue };
+        let mut parts = vec![match s.call {
+            Some(c) => format!("caused by the {}'s {}", v.from, c.name()),
+            None => "sent by the kernel on its own: no call caused it".to_string(),
+        }];
+        if let Some(d) = &s.kernel_detail {
+            for t in &d.transitions {
+                parts.push(format!(
+                    "kernel: {} {} {} -> {}",
+                    t.side,
+                    t.socket,
+                    crate::timeline::state_name(t.from),
+                    crate::timeline::state_name(t.to)
+                ));
+            }
+            parts.extend(d.events.iter().cloned());
+        }
+        notes.insert(v.frame, parts.join("; "));
+    }
+    crate::pcap::annotate(path, |n| notes.remove(&n))
+        .map_err(|e| anyhow::anyhow!("cannot add the comments to {}: {e}", path.display()))
 }
 
 fn saved_note(p: Option<&Path>) -> String {
@@ -399,7 +423,18 @@ fn interactive_plain(lab: &mut lab::Lab) -> Result<()> {
 }
 
 pub fn run_sniff(args: &SniffArgs, lang: Lang) -> Result<()> {
-    let (sniffer, writer) = start_capture(&args.iface, args.save.as_deref(), args.force)?;
+    let port = args.port;
+    let (sniffer, writer, tracer) =
+        start_capture_with(&args.iface, args.save.as_deref(), args.force, || {
+            Ok(match std::env::var_os("SYNACK_NO_TRACEFS") {
+                Some(_) => Err("SYNACK_NO_TRACEFS is set".to_string()),
+                // Without --port every connection's events are read, and
+                // those of connections the tracker does not follow dropped.
+                None => tracefs::Tracer::setup_filtered(
+                    port.map(|p| format!("sport == {p} || dport == {p}")),
+                ),
+            })
+        })?;
     let out_args = &args.output;
     let tui = out_args.format().is_none() && !out_args.brief && io::stdout().is_terminal();
     let keep = if tui {
@@ -407,8 +442,12 @@ pub fn run_sniff(args: &SniffArgs, lang: Lang) -> Result<()> {
     } else {
         sniff::Keep::Nothing
     };
-    let mut src = sniff::SniffSource::new(sniffer, &args.iface, args.port, writer, keep, lang)
+    let src = sniff::SniffSource::new(sniffer, &args.iface, args.port, writer, keep, lang)
         .with_limit(args.count);
+    let (mut src, no_trace) = match tracer {
+        Ok(t) => (src.with_tracer(t), None),
+        Err(why) => (src, Some(why)),
+    };
     // For tests and scripts: the socket is open from here on.
     eprintln!(
         "synack: capturing {} on {}{}",
@@ -424,6 +463,12 @@ pub fn run_sniff(args: &SniffArgs, lang: Lang) -> Result<()> {
     if let Some(n) = src.note() {
         // A note only: a closed stderr must not make it a failure.
         let _ = writeln!(io::stderr(), "synack: note: {n}");
+    }
+    if let Some(why) = no_trace {
+        let _ = writeln!(
+            io::stderr(),
+            "synack: note: no kernel states: tracefs is not available: {why}"
+        );
     }
     // Without --plain/--json on a terminal the terminal UI drives `src` as
     // a Source (until q; --count and --duration are for the text modes).

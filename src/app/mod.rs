@@ -2,6 +2,7 @@
 
 pub mod inspect;
 pub mod live;
+pub mod trace;
 
 use crate::cli::{Cli, Command, Format, OutputArgs, SimulateArgs};
 use crate::explain::Lang;
@@ -32,6 +33,7 @@ pub fn run(cli: Cli) -> Result<()> {
         Some(Command::Inspect(args)) => inspect::inspect(&args, lang),
         Some(Command::Live(args)) => live::run_live(&args, lang),
         Some(Command::Sniff(args)) => live::run_sniff(&args, lang),
+        Some(Command::Trace(args)) => trace::run(&args, lang),
         Some(Command::Quiz(args)) => quiz(&args, lang),
         Some(Command::Completions { shell }) => {
             let mut cmd = <Cli as clap::CommandFactory>::command();

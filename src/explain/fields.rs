@@ -11,16 +11,21 @@ use etherparse::{Ethernet2HeaderSlice, Ipv4HeaderSlice, Ipv6HeaderSlice, TcpHead
 use std::fmt::Write;
 
 pub fn link_type_name(lt: u32) -> &'static str {
+    link_type_name_in(lt, Lang::En)
+}
+
+/// [`link_type_name`] in `lang`, for the layers pane.
+pub fn link_type_name_in(lt: u32, lang: Lang) -> &'static str {
     match lt {
-        0 => "BSD loopback",
+        0 => text(lang, "link-bsd-loopback"),
         1 => "Ethernet",
-        12 | 14 | 101 => "raw IP",
-        108 => "OpenBSD loopback",
-        113 => "Linux cooked (SLL)",
-        228 => "raw IPv4",
-        229 => "raw IPv6",
-        276 => "Linux cooked v2 (SLL2)",
-        _ => "other",
+        12 | 14 | 101 => text(lang, "link-raw-ip"),
+        108 => text(lang, "link-openbsd-loopback"),
+        113 => text(lang, "link-linux-sll"),
+        228 => text(lang, "link-raw-ipv4"),
+        229 => text(lang, "link-raw-ipv6"),
+        276 => text(lang, "link-linux-sll2"),
+        _ => text(lang, "fields-other"),
     }
 }
 

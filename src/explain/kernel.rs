@@ -4,6 +4,7 @@
 
 use super::Lang;
 use crate::i18n::{msg, text};
+use crate::timeline::{KernelTransition, state_name};
 
 /// The `net.ipv4` settings the explanations depend on; `None` when the
 /// kernel does not have it (tcp_syn_linear_timeouts is Linux 6.5+).
@@ -86,6 +87,25 @@ pub fn describe(k: &KernelSettings, lang: Lang) -> Vec<String> {
         });
     }
     out
+}
+
+/// One of the kernel's own state changes, as a tracepoint reported it:
+/// `server (connection socket): LISTEN → SYN_RECEIVED at 0.004213 s`.
+pub fn transition_in(t: &KernelTransition, lang: Lang) -> String {
+    let socket = match t.socket {
+        "listener" => text(lang, "kernel-socket-listener"),
+        "time_wait" => text(lang, "kernel-socket-time-wait"),
+        _ => text(lang, "kernel-socket-connection"),
+    };
+    msg!(
+        lang,
+        "kernel-transition",
+        side = lang.side(t.side),
+        socket = socket,
+        from = state_name(t.from),
+        to = state_name(t.to),
+        t = format!("{:.6}", t.t),
+    )
 }
 
 #[cfg(test)]

@@ -16,7 +16,9 @@
 
 use crate::i18n::{msg, text};
 use crate::tcp::state::State;
-use crate::timeline::{Analysis, Call, CallResult, SegmentView, Side, Step, StepKind, Timer};
+use crate::timeline::{
+    Analysis, Call, CallResult, Layer, SegmentView, Side, Step, StepKind, Timer,
+};
 
 pub use crate::i18n::Lang;
 
@@ -64,6 +66,26 @@ pub fn layer_name(name: &str, lang: Lang) -> &str {
     match name {
         "payload" => text(lang, "layer-payload"),
         _ => name,
+    }
+}
+
+/// A layer's place in the OSI model ("4 transport"), in `lang`.
+pub fn osi_name(layer: Layer, lang: Lang) -> &'static str {
+    match layer {
+        Layer::Link => text(lang, "layer-osi-link"),
+        Layer::Network => text(lang, "layer-osi-network"),
+        Layer::Transport => text(lang, "layer-osi-transport"),
+        Layer::Application => text(lang, "layer-osi-application"),
+    }
+}
+
+/// A layer in the four-layer TCP/IP model (RFC 1122), in `lang`.
+pub fn tcpip_name(layer: Layer, lang: Lang) -> &'static str {
+    match layer {
+        Layer::Link => text(lang, "layer-tcpip-link"),
+        Layer::Network => text(lang, "layer-tcpip-network"),
+        Layer::Transport => text(lang, "layer-tcpip-transport"),
+        Layer::Application => text(lang, "layer-tcpip-application"),
     }
 }
 
@@ -289,10 +311,7 @@ pub fn layers_in(step: &Step, lang: Lang) -> Vec<String> {
                 .layers
                 .iter()
                 .map(|l| {
-                    let (osi, tcpip) = match lang {
-                        Lang::En => (l.layer.osi(), l.layer.tcpip()),
-                        Lang::Zh => (l.layer.osi_zh(), l.layer.tcpip_zh()),
-                    };
+                    let (osi, tcpip) = (osi_name(l.layer, lang), tcpip_name(l.layer, lang));
                     msg!(
                         lang,
                         "layers-span",
@@ -329,6 +348,11 @@ fn explain_call(step: &Step, lang: Lang) -> String {
     let after = step.after.get(step.side);
     match (step.call, &step.call_result) {
         (Some(Call::Listen), _) => msg!(lang, "explain-listen", who = who),
+        // A non-blocking socket (Node.js makes every socket one): the
+        // SYN is on its way and nothing has failed yet.
+        (Some(Call::Connect), Some(CallResult::Error("EINPROGRESS"))) => {
+            msg!(lang, "explain-connect-in-progress", who = who)
+        }
         (Some(Call::Connect), Some(CallResult::Error(e))) => {
             msg!(lang, "explain-connect-fails", who = who, errno = *e)
         }
@@ -344,6 +368,9 @@ fn explain_call(step: &Step, lang: Lang) -> String {
             msg!(lang, "explain-read-eof-both", who = who)
         }
         (Some(Call::Read), Some(CallResult::Eof)) => msg!(lang, "explain-read-eof", who = who),
+        // The live lab's WebSocket client refusing a wrong accept value:
+        // an application-layer failure, not a reset.
+        (Some(Call::Read), Some(CallResult::Error("EPROTO"))) => msg!(lang, "explain-read-eproto"),
         (Some(Call::Read), Some(CallResult::Error(e))) => {
             msg!(lang, "explain-read-fails", errno = *e)
         }
@@ -743,6 +770,28 @@ mod tests {
         );
         assert_eq!(node_events(&abort)[0], Some("'close'"));
         assert!(explain(&abort).contains("socket.resetAndDestroy()"));
+    }
+
+    #[test]
+    fn a_protocol_error_on_read_is_not_told_as_a_reset() {
+        let eproto = call_step(
+            Side::Client,
+            Call::Read,
+            Some(CallResult::Error("EPROTO")),
+            Established,
+            Established,
+        );
+        let text = explain(&eproto);
+        assert!(text.contains("Sec-WebSocket-Accept"), "{text}");
+        assert!(!text.contains("RST"), "{text}");
+        let reset = call_step(
+            Side::Client,
+            Call::Read,
+            Some(CallResult::Error("ECONNRESET")),
+            Closed,
+            Closed,
+        );
+        assert!(explain(&reset).contains("RST"));
     }
 
     #[test]

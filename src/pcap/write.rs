@@ -5,6 +5,11 @@
 //!
 //! Format: pcap 2.4, little-endian, **nanosecond** timestamps (magic
 //! `a1b23c4d`, read by Wireshark, tshark and tcpdump), snap length 262144.
+//! A target whose name ends in `.pcapng` gets pcapng instead (one section,
+//! one interface with nanosecond resolution, one enhanced packet block per
+//! frame), where a frame may carry a comment (`opt_comment`), which
+//! Wireshark shows as `frame.comment`: `synack trace` and the live lab
+//! write there what the step's call and the kernel's tracepoints said.
 
 use super::read::{CaptureError, MAX_RECORD_LEN};
 use std::fs::{File, OpenOptions};
@@ -37,7 +42,39 @@ pub struct PcapWriter {
     path: PathBuf,
     link_type: u32,
     force: bool,
+    /// pcapng rather than pcap (chosen by the target's extension).
+    ng: bool,
 }
+
+/// Whether `path` asks for pcapng: its extension is `pcapng`, in any case.
+pub fn wants_pcapng(path: &Path) -> bool {
+    path.extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("pcapng"))
+}
+
+/// A pcapng block: type, total length, body (padded to 4 bytes), length again.
+fn ng_block(kind: u32, body: &[u8]) -> Vec<u8> {
+    let pad = (4 - body.len() % 4) % 4;
+    let total = (12 + body.len() + pad) as u32;
+    let mut b = Vec::with_capacity(total as usize);
+    b.extend(kind.to_le_bytes());
+    b.extend(total.to_le_bytes());
+    b.extend_from_slice(body);
+    b.extend(std::iter::repeat_n(0u8, pad));
+    b.extend(total.to_le_bytes());
+    b
+}
+
+/// One pcapng option: code, length, value padded to 4 bytes.
+fn ng_option(out: &mut Vec<u8>, code: u16, value: &[u8]) {
+    out.extend(code.to_le_bytes());
+    out.extend((value.len() as u16).to_le_bytes());
+    out.extend_from_slice(value);
+    out.extend(std::iter::repeat_n(0u8, (4 - value.len() % 4) % 4));
+}
+
+/// The longest comment kept (an option's length is 16 bits).
+const MAX_COMMENT: usize = 60_000;
 
 fn werr(e: io::Error) -> CaptureError {
     CaptureError::Write(e)
@@ -155,6 +192,25 @@ pub fn check_target(path: &Path, force: bool) -> Result<(), CaptureError> {
     Ok(())
 }
 
+/// Rewrite the capture at `path` (one synack just wrote) as pcapng with a
+/// comment on each frame `comment` has one for (by 1-based frame number):
+/// read back, written to a temporary file, renamed over it, as any
+/// capture synack writes. Used where the comments are known only once the
+/// capture is over (the live lab explains a frame after its call ends).
+pub fn annotate(
+    path: &Path,
+    mut comment: impl FnMut(u64) -> Option<String>,
+) -> Result<(), CaptureError> {
+    let frames = super::read::CaptureReader::open(path)?.collect::<Result<Vec<_>, _>>()?;
+    let link = frames.first().map_or(1, |f| f.link_type);
+    let mut w = PcapWriter::create_with(path, link, true)?;
+    for f in &frames {
+        let c = comment(f.index);
+        w.write_frame_commented(f.ts_nanos, &f.data, f.orig_len, c.as_deref())?;
+    }
+    w.finish()
+}
+
 impl PcapWriter {
     /// Create the temporary file and write the pcap header; the target is
     /// replaced at [`PcapWriter::finish`] if it is a regular file.
@@ -191,7 +247,27 @@ impl PcapWriter {
             path: path.to_path_buf(),
             link_type,
             force,
+            ng: wants_pcapng(path),
         };
+        if w.ng {
+            // Section header: byte-order magic, version 1.0, length unknown.
+            let mut shb = Vec::new();
+            shb.extend(0x1A2B_3C4Du32.to_le_bytes());
+            shb.extend(1u16.to_le_bytes());
+            shb.extend(0u16.to_le_bytes());
+            shb.extend((-1i64).to_le_bytes());
+            let mut idb = Vec::new();
+            idb.extend((link_type as u16).to_le_bytes());
+            idb.extend(0u16.to_le_bytes());
+            idb.extend(MAX_RECORD_LEN.to_le_bytes());
+            // if_tsresol 9: timestamps in nanoseconds.
+            ng_option(&mut idb, 9, &[9]);
+            ng_option(&mut idb, 0, &[]);
+            let mut h = ng_block(0x0A0D_0D0A, &shb);
+            h.extend(ng_block(1, &idb));
+            w.write_all(&h)?;
+            return Ok(w);
+        }
         let mut h = Vec::with_capacity(24);
         h.extend(NANO_MAGIC.to_le_bytes());
         h.extend(2u16.to_le_bytes());
@@ -224,6 +300,26 @@ impl PcapWriter {
         data: &[u8],
         orig_len: u32,
     ) -> Result<(), CaptureError> {
+        self.write_frame_commented(ts_nanos, data, orig_len, None)
+    }
+
+    /// Whether frames are written as pcapng, where they can carry comments.
+    pub fn is_pcapng(&self) -> bool {
+        self.ng
+    }
+
+    /// [`PcapWriter::write_frame`] with a comment on the frame in pcapng
+    /// (pcap has no place for one: it is left out there).
+    pub fn write_frame_commented(
+        &mut self,
+        ts_nanos: i128,
+        data: &[u8],
+        orig_len: u32,
+        comment: Option<&str>,
+    ) -> Result<(), CaptureError> {
+        if self.ng {
+            return self.write_block(ts_nanos, data, orig_len, comment);
+        }
         let secs = ts_nanos.div_euclid(1_000_000_000);
         let frac = ts_nanos.rem_euclid(1_000_000_000) as u32;
         let secs = u32::try_from(secs).map_err(|_| {
@@ -245,6 +341,46 @@ impl PcapWriter {
         h[12..16].copy_from_slice(&orig_len.max(data.len() as u32).to_le_bytes());
         self.write_all(&h)?;
         self.write_all(data)
+    }
+
+    fn write_block(
+        &mut self,
+        ts_nanos: i128,
+        data: &[u8],
+        orig_len: u32,
+        comment: Option<&str>,
+    ) -> Result<(), CaptureError> {
+        let ts = u64::try_from(ts_nanos).map_err(|_| {
+            werr(io::Error::new(
+                io::ErrorKind::InvalidInput,
+                format!("timestamp {ts_nanos} ns is before 1970"),
+            ))
+        })?;
+        if data.len() > MAX_RECORD_LEN as usize {
+            return Err(werr(io::Error::new(
+                io::ErrorKind::InvalidInput,
+                format!("a frame of {} bytes exceeds the 256 KiB limit", data.len()),
+            )));
+        }
+        let mut b = Vec::with_capacity(data.len() + 64);
+        b.extend(0u32.to_le_bytes());
+        b.extend(((ts >> 32) as u32).to_le_bytes());
+        b.extend((ts as u32).to_le_bytes());
+        b.extend((data.len() as u32).to_le_bytes());
+        b.extend(orig_len.max(data.len() as u32).to_le_bytes());
+        b.extend_from_slice(data);
+        b.extend(std::iter::repeat_n(0u8, (4 - data.len() % 4) % 4));
+        if let Some(c) = comment.filter(|c| !c.is_empty()) {
+            // Cut on a character boundary: the option must stay UTF-8.
+            let mut end = c.len().min(MAX_COMMENT);
+            while !c.is_char_boundary(end) {
+                end -= 1;
+            }
+            ng_option(&mut b, 1, &c.as_bytes()[..end]);
+            ng_option(&mut b, 0, &[]);
+        }
+        let block = ng_block(6, &b);
+        self.write_all(&block)
     }
 
     /// Push buffered frames to the (temporary) file, e.g. after each frame of
@@ -372,6 +508,37 @@ mod tests {
         let _ = std::fs::remove_dir_all(&d);
         std::fs::create_dir_all(&d).unwrap();
         d
+    }
+
+    #[test]
+    fn pcapng_by_extension_round_trips_with_comments() {
+        let d = tmpdir("ng");
+        let p = d.join("out.PcapNG");
+        let mut w = PcapWriter::create(&p, 1).unwrap();
+        assert!(w.is_pcapng());
+        w.write_frame_commented(
+            1_700_000_000_123_456_789,
+            &[1, 2, 3],
+            3,
+            Some("connect() fd 3"),
+        )
+        .unwrap();
+        w.write_frame(1_700_000_001_000_000_001, &[4; 100], 1500)
+            .unwrap();
+        w.finish().unwrap();
+        let bytes = std::fs::read(&p).unwrap();
+        assert_eq!(&bytes[..4], &[0x0A, 0x0D, 0x0D, 0x0A]);
+        // The comment's bytes are in the first packet block.
+        assert!(bytes.windows(14).any(|x| x == b"connect() fd 3"));
+        let got: Vec<_> = CaptureReader::open(&p)
+            .unwrap()
+            .collect::<Result<Vec<_>, _>>()
+            .unwrap();
+        assert_eq!(got.len(), 2);
+        assert_eq!(got[0].ts_nanos, 1_700_000_000_123_456_789);
+        assert_eq!(got[0].data, vec![1, 2, 3]);
+        assert_eq!((got[1].data.len(), got[1].orig_len), (100, 1500));
+        assert!(!wants_pcapng(Path::new("x.pcap")));
     }
 
     #[test]

@@ -15,6 +15,7 @@ pub mod lab;
 pub mod scenario;
 pub mod sim;
 pub mod sniff;
+pub mod trace;
 
 use crate::tcp::tracker::{Summary, summaries_of};
 use crate::timeline::Timeline;

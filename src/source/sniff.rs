@@ -9,15 +9,23 @@
 //! keeps the latest [`MAX_BROWSE_STEPS`] steps and the summaries of at most
 //! [`MAX_BROWSE_SUMMARIES`] forgotten connections ([`Keep::Latest`]), and
 //! says in the status line when older ones were let go.
+//!
+//! With a tracer (root, tracefs), each segment step also gets the kernel's
+//! states and the changes it made on that step ([`KernelFeed`]). A step
+//! then waits until the tracer has delivered events past the next step of
+//! its connection, or [`KERNEL_BOUND`] after its frame, whichever is first.
 
+use super::kernel::attribute::{self, ConnKernel, SLACK_NS};
 use super::kernel::sniffer::{Frame, Sniffer};
+use super::kernel::tracefs::{Event, EventKind, Tracer};
 use crate::pcap::PcapWriter;
 use crate::source::Source;
 use crate::tcp::tracker::{Summary, Tracker};
 use crate::timeline::{Side, Step, StreamInfo, Timeline};
 use crate::wire::decode::{DecodeOutcome, Decoder, Detail};
 use anyhow::{Context, Result};
-use std::collections::VecDeque;
+use std::collections::{HashMap, VecDeque};
+use std::net::SocketAddr;
 use std::sync::mpsc::RecvTimeoutError;
 use std::time::{Duration, Instant};
 
@@ -35,6 +43,12 @@ const MAX_BATCH: usize = 4096;
 /// After Ctrl-C, frames already captured are still taken for this long;
 /// the rest are counted and left.
 const FINISH_BUDGET: Duration = Duration::from_millis(500);
+/// With a tracer, a step waits at most this long after its frame for the
+/// kernel's events of it. The trace pipe's reader polls every 50 ms and
+/// the changes a segment causes come within microseconds of it, so this
+/// is three reader rounds: enough on a busy machine, short enough that
+/// the text modes still read as live.
+pub const KERNEL_BOUND: Duration = Duration::from_millis(150);
 
 /// What the source holds on to.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -77,6 +91,8 @@ pub struct SniffSource {
     /// Frames captured before Ctrl-C that there was no time left to take.
     unshown: u64,
     stopped: bool,
+    /// The kernel's events, when a tracer could be set up.
+    kernel: Option<KernelFeed>,
 }
 
 impl SniffSource {
@@ -130,7 +146,19 @@ impl SniffSource {
             summaries_let_go: 0,
             unshown: 0,
             stopped: false,
+            kernel: None,
         }
+    }
+
+    /// Give every segment step the kernel's states from `tracer`'s events.
+    pub fn with_tracer(mut self, tracer: Tracer) -> SniffSource {
+        self.kernel = Some(KernelFeed::new(tracer, self.lang));
+        self
+    }
+
+    /// True when steps carry the kernel's states.
+    pub fn traced(&self) -> bool {
+        self.kernel.is_some()
     }
 
     /// Take no more than `n` segments (`--count`).
@@ -211,12 +239,40 @@ impl SniffSource {
         ));
         self.conns = self.conns.max(self.tracker.stream_of_last() as u64 + 1);
         while let Some(step) = self.tracker.pop() {
-            self.place(step);
+            self.hold(step);
         }
         while let Some(s) = self.tracker.pop_summary() {
+            if let Some(k) = self.kernel.as_mut() {
+                k.forget(s.stream);
+            }
             self.keep_summary(s);
         }
         true
+    }
+
+    /// A step is placed at once, or, with a tracer, once the kernel's
+    /// events of it can have come.
+    fn hold(&mut self, step: Step) {
+        match self.kernel.as_mut() {
+            None => self.place(step),
+            Some(k) => {
+                let t0 = self.t0.unwrap_or(0);
+                k.hold(step, t0);
+            }
+        }
+    }
+
+    /// Place the held steps that are final (all of them with `all`).
+    fn release(&mut self, all: bool) {
+        let Some(mut k) = self.kernel.take() else {
+            return;
+        };
+        let t0 = self.t0.unwrap_or(0);
+        k.take_events();
+        while let Some(step) = k.next_final(t0, all) {
+            self.place(step);
+        }
+        self.kernel = Some(k);
     }
 
     fn place(&mut self, step: Step) {
@@ -294,6 +350,12 @@ impl SniffSource {
                 Err(_) => break,
             }
         }
+        if self.kernel.is_some() {
+            let before = self.timeline.steps.len() + self.ready.len() + self.steps_let_go as usize;
+            self.release(false);
+            changed |=
+                self.timeline.steps.len() + self.ready.len() + self.steps_let_go as usize != before;
+        }
         Ok(changed)
     }
 
@@ -334,8 +396,16 @@ impl SniffSource {
             }
             self.tracker.finish();
             while let Some(step) = self.tracker.pop() {
-                self.place(step);
+                self.hold(step);
             }
+            // The kernel's events of the last steps are still on their way.
+            if let Some(end) = self.kernel.as_ref().and_then(KernelFeed::last_due) {
+                while Instant::now() < end {
+                    std::thread::sleep(Duration::from_millis(10));
+                    self.release(false);
+                }
+            }
+            self.release(true);
             // Summarise what is left, for the connection list.
             self.tracker.finish();
             while let Some(s) = self.tracker.pop_summary() {
@@ -352,6 +422,315 @@ impl SniffSource {
             anyhow::bail!("writing the --save file failed: {e}");
         }
         Ok(())
+    }
+}
+
+/// One connection the tracker follows, as the kernel's events see it.
+struct Conn {
+    client: SocketAddr,
+    server: SocketAddr,
+    k: ConnKernel,
+    /// Its held steps: frame time and sender.
+    held: VecDeque<(i128, Side)>,
+    /// Its events not yet given to a step.
+    events: Vec<(Event, Side)>,
+    /// The tracker has forgotten it: drop it once its steps are out.
+    done: bool,
+}
+
+/// The tracer's events, matched to the connections the tracker follows and
+/// given to their steps: a change only a call makes (connect, close,
+/// shutdown: `sniff` sees no calls) to the segment that call sends, any
+/// other to the last segment that end received at or before it (as
+/// `synack trace` does), so that on loopback, where the other side's
+/// segment follows within microseconds, the change stays with its cause.
+pub struct KernelFeed {
+    tracer: Tracer,
+    lang: crate::explain::Lang,
+    held: VecDeque<(Step, i128)>,
+    conns: HashMap<u32, Conn>,
+    /// Each end's (local address, local port, remote port) → its stream.
+    ends: HashMap<(std::net::IpAddr, u16, u16), (u32, Side)>,
+    /// Listening sockets' kernel states by port: from `/proc` at the
+    /// start, then from their events.
+    listeners: HashMap<u16, u8>,
+    /// Events of no followed connection (yet): a `connect()`'s
+    /// CLOSE → SYN_SENT comes before its SYN is captured, with no port.
+    loose: Vec<Event>,
+    /// The latest event time seen.
+    latest: i128,
+}
+
+fn realtime_nanos() -> i128 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_nanos() as i128)
+}
+
+impl KernelFeed {
+    fn new(tracer: Tracer, lang: crate::explain::Lang) -> KernelFeed {
+        let mut tracer = tracer;
+        tracer.run();
+        let mut listeners = HashMap::new();
+        for v6 in [false, true] {
+            for s in super::kernel::proc::read_sockets(v6).unwrap_or_default() {
+                if s.st == 10 {
+                    listeners.insert(s.local.port(), 10);
+                }
+            }
+        }
+        KernelFeed {
+            tracer,
+            lang,
+            held: VecDeque::new(),
+            conns: HashMap::new(),
+            ends: HashMap::new(),
+            listeners,
+            loose: Vec::new(),
+            latest: 0,
+        }
+    }
+
+    fn hold(&mut self, step: Step, t0: i128) {
+        let t = t0 + (step.time * 1e9).round() as i128;
+        if let Some(v) = &step.segment {
+            let s = step.stream;
+            if !self.conns.contains_key(&s) {
+                let (client, server) = match v.from {
+                    Side::Client => (v.src, v.dst),
+                    Side::Server => (v.dst, v.src),
+                };
+                self.ends.insert(
+                    (client.ip(), client.port(), server.port()),
+                    (s, Side::Client),
+                );
+                self.ends.insert(
+                    (server.ip(), server.port(), client.port()),
+                    (s, Side::Server),
+                );
+                self.conns.insert(
+                    s,
+                    Conn {
+                        client,
+                        server,
+                        k: ConnKernel::default(),
+                        held: VecDeque::new(),
+                        events: Vec::new(),
+                        done: false,
+                    },
+                );
+                let conn = self.conns.get_mut(&s).expect("just inserted");
+                // Events that came before its first frame was taken.
+                let mut syn_sent = false;
+                self.loose.retain(|e| {
+                    let Some((side, _)) = attribute::end_of(e, client, server) else {
+                        return true;
+                    };
+                    if e.sport == 0 {
+                        // One connect() each: the earliest before this SYN.
+                        if syn_sent || e.t_nanos > t + SLACK_NS {
+                            return true;
+                        }
+                        syn_sent = true;
+                    }
+                    conn.events.push((e.clone(), side));
+                    false
+                });
+            }
+            if let Some(c) = self.conns.get_mut(&s) {
+                c.held.push_back((t, v.from));
+            }
+        }
+        self.held.push_back((step, t));
+    }
+
+    fn forget(&mut self, stream: u32) {
+        if let Some(c) = self.conns.get_mut(&stream) {
+            c.done = true;
+        }
+        self.drop_if_done(stream);
+    }
+
+    fn drop_if_done(&mut self, stream: u32) {
+        let Some(c) = self.conns.get(&stream) else {
+            return;
+        };
+        if !c.done || !c.held.is_empty() {
+            return;
+        }
+        let (client, server) = (c.client, c.server);
+        self.conns.remove(&stream);
+        for key in [
+            (client.ip(), client.port(), server.port()),
+            (server.ip(), server.port(), client.port()),
+        ] {
+            if self.ends.get(&key).is_some_and(|(s, _)| *s == stream) {
+                self.ends.remove(&key);
+            }
+        }
+    }
+
+    /// Take what the tracer has read and give it to its connection.
+    fn take_events(&mut self) {
+        for e in self.tracer.take() {
+            self.latest = self.latest.max(e.t_nanos);
+            if e.dport == 0 && e.sport != 0 {
+                if let EventKind::State { new, .. } = e.kind {
+                    self.listeners.insert(e.sport, new);
+                }
+                continue;
+            }
+            let hit = e
+                .saddr
+                .parse::<std::net::IpAddr>()
+                .ok()
+                .and_then(|ip| self.ends.get(&(ip, e.sport, e.dport)).copied());
+            match hit {
+                Some((s, side)) => {
+                    if let Some(c) = self.conns.get_mut(&s) {
+                        c.events.push((e, side));
+                    }
+                }
+                None if e.sport == 0 => {
+                    // A connect() whose SYN may already be held: the
+                    // earliest such connection still without its change.
+                    let owner = self
+                        .held
+                        .iter()
+                        .filter_map(|(st, t)| {
+                            let v = st.segment.as_ref()?;
+                            let syn = v.seg.flags.syn() && !v.seg.flags.ack();
+                            let c = self.conns.get(&st.stream)?;
+                            (syn && *t + SLACK_NS >= e.t_nanos
+                                && attribute::end_of(&e, c.client, c.server).is_some()
+                                && !c.events.iter().any(|(x, _)| x.sport == 0))
+                            .then_some(st.stream)
+                        })
+                        .next();
+                    match owner.and_then(|s| self.conns.get_mut(&s)) {
+                        Some(c) => c.events.push((e, Side::Client)),
+                        None => self.loose.push(e),
+                    }
+                }
+                None => self.loose.push(e),
+            }
+        }
+        // Events of no followed connection are let go after a while.
+        let old = realtime_nanos() - 4 * KERNEL_BOUND.as_nanos() as i128;
+        self.loose.retain(|e| e.t_nanos >= old);
+    }
+
+    /// When the last held step is due, if any is held.
+    fn last_due(&self) -> Option<Instant> {
+        let (_, t) = self.held.back()?;
+        let left = (t + KERNEL_BOUND.as_nanos() as i128 - realtime_nanos())
+            .clamp(0, KERNEL_BOUND.as_nanos() as i128);
+        Some(Instant::now() + Duration::from_nanos(left as u64))
+    }
+
+    /// The first held step, with the kernel's states, once it is final:
+    /// the tracer has delivered events past the next step of its
+    /// connection, or [`KERNEL_BOUND`] has passed since its frame.
+    fn next_final(&mut self, t0: i128, all: bool) -> Option<Step> {
+        let (step, t) = self.held.front()?;
+        let due = *t + KERNEL_BOUND.as_nanos() as i128 <= realtime_nanos();
+        let next_seen = self
+            .conns
+            .get(&step.stream)
+            .and_then(|c| c.held.get(1))
+            .is_some_and(|(tn, _)| self.latest >= tn + SLACK_NS);
+        if !(all || due || next_seen) {
+            return None;
+        }
+        let (mut step, t) = self.held.pop_front()?;
+        let Some(from) = step.segment.as_ref().map(|v| v.from) else {
+            return Some(step);
+        };
+        let rst = step.segment.as_ref().is_some_and(|v| v.seg.flags.rst());
+        let listener = self
+            .conns
+            .get(&step.stream)
+            .and_then(|c| self.listeners.get(&c.server.port()).copied());
+        let lang = self.lang;
+        let Some(c) = self.conns.get_mut(&step.stream) else {
+            return Some(step);
+        };
+        c.held.pop_front();
+        let later = &c.held;
+        let mut mine: Vec<(Event, Side)> = Vec::new();
+        c.events.retain(|(e, side)| {
+            let side = *side;
+            let sent_first = match &e.kind {
+                EventKind::State { old, new } => {
+                    attribute::made_by_a_call(*old, *new)
+                        || (*new == 7 && matches!(old, 1 | 8) && rst && from == side)
+                }
+                EventKind::ReceiveReset => false,
+                _ => true,
+            };
+            let owned = if sent_first {
+                // Made just before the segment it causes.
+                e.t_nanos <= t + SLACK_NS
+                    && (from == side || !later.iter().any(|(_, f)| *f == side))
+            } else {
+                // Made on the arrival of the last segment that end received,
+                // before the connection's next step (a later one may not
+                // have been taken yet).
+                (from != side || e.t_nanos <= t + SLACK_NS)
+                    && later
+                        .front()
+                        .is_none_or(|(tn, _)| e.t_nanos <= tn + SLACK_NS)
+                    && !later
+                        .iter()
+                        .any(|(tl, f)| *f != side && *tl <= e.t_nanos + SLACK_NS)
+            };
+            if owned {
+                mine.push((e.clone(), side));
+            }
+            !owned
+        });
+        mine.sort_by_key(|(e, _)| e.t_nanos);
+        let mut detail = crate::timeline::KernelDetail::default();
+        let mut changes = Vec::new();
+        for (e, side) in &mine {
+            match e.kind {
+                EventKind::State { old, new } => {
+                    changes.push((*side, "connection", old, new));
+                    detail.transitions.push(crate::timeline::KernelTransition {
+                        side: *side,
+                        socket: "connection",
+                        from: super::kernel::proc::kernel_state(old),
+                        to: super::kernel::proc::kernel_state(new),
+                        t: (e.t_nanos - t0) as f64 / 1e9,
+                    });
+                }
+                ref kind => detail.events.push(event_text(kind, *side, lang)),
+            }
+        }
+        c.k.listener = listener;
+        let (kernel, tw_began) = c.k.step(step.after, &changes, None);
+        detail.note = attribute::note(kernel, step.after, tw_began, lang);
+        step.kernel = Some(kernel);
+        step.kernel_detail = Some(Box::new(detail));
+        let stream = step.stream;
+        self.drop_if_done(stream);
+        Some(step)
+    }
+}
+
+/// What the kernel did on its own, as the lab says it.
+fn event_text(kind: &EventKind, side: Side, lang: crate::explain::Lang) -> String {
+    let zh = lang == crate::explain::Lang::Zh;
+    let who = lang.side(side);
+    match (kind, zh) {
+        (EventKind::Retransmit, false) => format!("the {side}'s kernel retransmitted this segment"),
+        (EventKind::Retransmit, true) => format!("{who}的内核重传了这个报文段"),
+        (EventKind::RetransmitSynAck, false) => "the kernel retransmitted this SYN/ACK".into(),
+        (EventKind::RetransmitSynAck, true) => "内核重传了这个 SYN/ACK".into(),
+        (EventKind::SendReset, false) => format!("the {side}'s kernel sent this RST"),
+        (EventKind::SendReset, true) => format!("{who}的内核发送了这个 RST"),
+        (_, false) => format!("the {side}'s kernel accepted this RST and reset its socket"),
+        (_, true) => format!("{who}的内核接受了这个 RST 并重置了它的套接字"),
     }
 }
 

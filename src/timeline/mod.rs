@@ -154,43 +154,6 @@ pub enum Layer {
     Application,
 }
 
-impl Layer {
-    /// OSI layer number(s).
-    pub fn osi(self) -> &'static str {
-        match self {
-            Layer::Link => "2 data link",
-            Layer::Network => "3 network",
-            Layer::Transport => "4 transport",
-            Layer::Application => "5-7 session/presentation/application",
-        }
-    }
-    pub fn osi_zh(self) -> &'static str {
-        match self {
-            Layer::Link => "2 数据链路层",
-            Layer::Network => "3 网络层",
-            Layer::Transport => "4 传输层",
-            Layer::Application => "5-7 会话层/表示层/应用层",
-        }
-    }
-    pub fn tcpip_zh(self) -> &'static str {
-        match self {
-            Layer::Link => "链路层",
-            Layer::Network => "网际层",
-            Layer::Transport => "传输层",
-            Layer::Application => "应用层",
-        }
-    }
-    /// The layer in the four-layer TCP/IP model (RFC 1122).
-    pub fn tcpip(self) -> &'static str {
-        match self {
-            Layer::Link => "link",
-            Layer::Network => "internet",
-            Layer::Transport => "transport",
-            Layer::Application => "application",
-        }
-    }
-}
-
 /// One header (or the payload) inside a frame: "bytes 14..34 are IPv4".
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct LayerSpan {

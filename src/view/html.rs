@@ -13,7 +13,8 @@
 //! namespace): a classroom machine is often offline, and a file that loads
 //! nothing cannot leak what the students look at.
 
-use crate::explain::{self, Lang, tr};
+use crate::explain::{self, Lang};
+use crate::i18n::{msg, text};
 use crate::timeline::{Side, StepKind, Timeline, state_name};
 use crate::view::tui::ladder::{call_text_in, seg_labels_in, timer_text_in};
 use serde_json::{Map, Value, json};
@@ -53,58 +54,24 @@ fn opt(s: Option<impl Into<String>>) -> Value {
     s.map_or(Value::Null, |s| Value::String(s.into()))
 }
 
-/// One of the kernel's own state changes: `server (connection): LISTEN →
-/// SYN_RECEIVED at 0.004213 s`.
-fn transition_text(t: &crate::timeline::KernelTransition, lang: Lang) -> String {
-    let socket = match (lang, t.socket) {
-        (Lang::Zh, "listener") => "监听套接字",
-        (Lang::Zh, "connection") => "连接套接字",
-        (Lang::Zh, "time_wait") => "TIME_WAIT 套接字",
-        (_, s) => s,
-    };
-    let (from, to) = (state_name(t.from), state_name(t.to));
-    match lang {
-        Lang::En => format!(
-            "{} ({socket}): {from} → {to} at {:.6} s",
-            lang.side(t.side),
-            t.t
-        ),
-        Lang::Zh => format!(
-            "{}（{socket}）：{from} → {to}，时间 {:.6} 秒",
-            lang.side(t.side),
-            t.t
-        ),
-    }
-}
-
 /// The words of the page itself, in one language.
 fn ui_words(lang: Lang) -> Value {
-    match lang {
-        Lang::En => json!({
-            "step": "Step", "of": "of", "client": "client", "server": "server",
-            "before": "before", "after": "after", "kernel": "kernel says",
-            "kchanges": "The kernel's own changes (tracepoints)",
-            "states": "States", "calls": "Socket calls", "node": "Node.js events",
-            "layers": "Layers",
-            "none": "—", "lost": "lost", "stream": "stream",
-            "newconn": "a new connection", "prev": "◀ back", "next": "next ▶",
-            "empty": "This timeline has no steps.",
-            "keys": "→ / PageDown / space: next · ← / PageUp: back · Home / End · v: show all rows · l: language · b: black screen · links: #step=N",
-            "all": "all rows shown (v)", "colon": ": ",
-        }),
-        Lang::Zh => json!({
-            "step": "第", "of": "步，共", "client": "客户端", "server": "服务端",
-            "before": "之前", "after": "之后", "kernel": "内核报告",
-            "kchanges": "内核自身的状态变化（跟踪点）",
-            "states": "状态", "calls": "套接字调用", "node": "Node.js 事件",
-            "layers": "分层",
-            "none": "—", "lost": "丢失", "stream": "连接",
-            "newconn": "新的连接", "prev": "◀ 上一步", "next": "下一步 ▶",
-            "empty": "这条时间线没有步骤。",
-            "keys": "→ / PageDown / 空格：下一步 · ← / PageUp：上一步 · Home / End · v：显示全部 · l：切换语言 · b：黑屏 · 链接：#step=N",
-            "all": "已显示全部（v）", "colon": "：",
-        }),
-    }
+    json!({
+        "step": text(lang, "html-step"), "of": text(lang, "html-of"),
+        "client": text(lang, "side-client"), "server": text(lang, "side-server"),
+        "before": text(lang, "html-before"), "after": text(lang, "html-after"),
+        "kernel": text(lang, "html-kernel"),
+        "kchanges": text(lang, "html-kernel-changes"),
+        "states": text(lang, "html-states"), "calls": text(lang, "html-calls"),
+        "node": text(lang, "html-node"), "layers": text(lang, "html-layers"),
+        "none": text(lang, "html-none"), "lost": text(lang, "html-lost"),
+        "stream": text(lang, "html-stream"),
+        "newconn": text(lang, "html-new-connection"),
+        "prev": text(lang, "html-prev"), "next": text(lang, "html-next"),
+        "empty": text(lang, "html-empty"),
+        "keys": msg!(lang, "html-keys", link = "#step=N"),
+        "all": text(lang, "html-all-rows"), "colon": text(lang, "colon"),
+    })
 }
 
 /// Everything the page shows, as one JSON value.
@@ -155,7 +122,7 @@ pub fn deck_data(tl: &Timeline, opts: &HtmlOptions) -> Value {
                 let lines: Vec<Value> = d
                     .transitions
                     .iter()
-                    .map(|t| per_lang(&langs, |l| transition_text(t, l)))
+                    .map(|t| per_lang(&langs, |l| crate::explain::kernel::transition_in(t, l)))
                     .collect();
                 m.insert("kernel_changes".into(), Value::Array(lines));
                 m.insert("kernel_events".into(), json!(d.events));
@@ -227,7 +194,10 @@ pub fn deck_data(tl: &Timeline, opts: &HtmlOptions) -> Value {
     json!({
         "source": tl.source,
         "title": match opts.titles {
-            Some((en, zh)) => per_lang(&langs, |l| tr(l, en, zh)),
+            Some((en, zh)) => per_lang(&langs, |l| match l {
+                Lang::En => en,
+                Lang::Zh => zh,
+            }),
             None => json!(tl.title),
         },
         "lang": code(opts.lang),

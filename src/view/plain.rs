@@ -2,6 +2,7 @@
 //! timeline; decides nothing.
 
 use crate::explain::{self, Lang};
+use crate::i18n::{msg, text};
 use crate::timeline::{
     Call, CallResult, SegmentView, Side, States, Step, StepKind, StreamInfo, Timeline, Timer,
     state_name,
@@ -143,7 +144,7 @@ fn changed(step: &Step, side: Side) -> String {
 
 fn call_text(step: &Step, lang: Lang) -> String {
     let call = step.call.map(Call::name).unwrap_or("");
-    let bytes = explain::tr(lang, "bytes", "字节");
+    let bytes = text(lang, "plain-bytes");
     match &step.call_result {
         Some(CallResult::Bytes(n)) if step.call == Some(Call::Read) => format!("{call} = {n}"),
         Some(CallResult::Bytes(n)) => format!("{call} {n} {bytes}"),
@@ -155,16 +156,13 @@ fn call_text(step: &Step, lang: Lang) -> String {
 }
 
 fn timer_text(t: &Timer, lang: Lang) -> String {
-    match (lang, t) {
-        (Lang::En, Timer::Retransmission { rto }) => format!("RTO timer fires ({rto:.0} s)"),
-        (Lang::En, Timer::DelayedAck) => "delayed-ACK timer fires".into(),
-        (Lang::En, Timer::TimeWait { seconds }) => {
-            format!("TIME_WAIT timer fires ({seconds:.0} s)")
+    match t {
+        Timer::Retransmission { rto } => {
+            msg!(lang, "plain-timer-rto", seconds = format!("{rto:.0}"))
         }
-        (Lang::Zh, Timer::Retransmission { rto }) => format!("RTO 定时器到期（{rto:.0} 秒）"),
-        (Lang::Zh, Timer::DelayedAck) => "延迟 ACK 定时器到期".into(),
-        (Lang::Zh, Timer::TimeWait { seconds }) => {
-            format!("TIME_WAIT 定时器到期（{seconds:.0} 秒）")
+        Timer::DelayedAck => text(lang, "timer-delayed-ack").to_string(),
+        Timer::TimeWait { seconds } => {
+            msg!(lang, "timer-time-wait", seconds = format!("{seconds:.0}"))
         }
     }
 }
@@ -179,22 +177,19 @@ fn header(
 ) {
     let c = format!("{} {}", lang.side(Side::Client), info.client);
     let s = format!("{} {}", lang.side(Side::Server), info.server);
-    let word = match lang {
-        Lang::En => "stream",
-        Lang::Zh => "连接",
+    let word = text(lang, "plain-stream");
+    let more = if continued {
+        text(lang, "plain-continued")
+    } else {
+        ""
     };
-    let more = match (continued, lang) {
-        (false, _) => "",
-        (true, Lang::En) => " (continued)",
-        (true, Lang::Zh) => "（续）",
-    };
-    let colon = explain::tr(lang, ": ", "：");
+    let colon = text(lang, "colon");
     let _ = writeln!(out, "{word} {stream}{more}{colon}{c} <-> {s}");
     let start = first.map(|s| s.before).unwrap_or_default();
     let _ = writeln!(
         out,
         "  #     {}  {:<STATE$} |{:^w$}| {}",
-        explain::tr(lang, "time", "时间"),
+        text(lang, "plain-time"),
         state_name(start.client),
         "",
         state_name(start.server),
@@ -222,32 +217,18 @@ fn pad(s: &str, w: usize, right: bool) -> String {
 /// words translated, the columns padded by display width.
 pub fn summary_table_in(rows: &[&crate::tcp::tracker::Summary], lang: Lang) -> String {
     use crate::tcp::tracker::{Close, Handshake};
-    let heads: [&str; 10] = match lang {
-        Lang::En => [
-            "stream",
-            "client",
-            "server",
-            "packets",
-            "bytes",
-            "start",
-            "duration",
-            "handshake",
-            "close",
-            "rtt",
-        ],
-        Lang::Zh => [
-            "流",
-            "客户端",
-            "服务端",
-            "分组",
-            "字节",
-            "开始",
-            "时长",
-            "握手",
-            "关闭",
-            "RTT",
-        ],
-    };
+    let heads: [&str; 10] = [
+        text(lang, "plain-summary-stream"),
+        text(lang, "plain-summary-client"),
+        text(lang, "plain-summary-server"),
+        text(lang, "plain-summary-packets"),
+        text(lang, "plain-summary-bytes"),
+        text(lang, "plain-summary-start"),
+        text(lang, "plain-summary-duration"),
+        text(lang, "plain-summary-handshake"),
+        text(lang, "plain-summary-close"),
+        text(lang, "plain-summary-rtt"),
+    ];
     let widths = [6, 22, 22, 7, 9, 10, 9, 12, 11, 9];
     let right = [
         true, false, false, true, true, true, true, false, false, true,
@@ -267,25 +248,17 @@ pub fn summary_table_in(rows: &[&crate::tcp::tracker::Summary], lang: Lang) -> S
     let mut out = String::new();
     let _ = writeln!(out, "{}", line(heads.map(str::to_string)));
     for s in rows {
-        let handshake = match (lang, s.handshake) {
-            (Lang::En, h) => serde_json::to_value(h)
-                .ok()
-                .and_then(|v| v.as_str().map(str::to_string))
-                .unwrap_or_default(),
-            (Lang::Zh, Handshake::Complete) => "完整".into(),
-            (Lang::Zh, Handshake::Partial) => "不完整".into(),
-            (Lang::Zh, Handshake::Simultaneous) => "同时打开".into(),
-            (Lang::Zh, Handshake::None) => "无".into(),
+        let handshake = match s.handshake {
+            Handshake::Complete => text(lang, "plain-handshake-complete"),
+            Handshake::Partial => text(lang, "plain-handshake-partial"),
+            Handshake::Simultaneous => text(lang, "plain-handshake-simultaneous"),
+            Handshake::None => text(lang, "plain-handshake-none"),
         };
-        let close = match (lang, s.close) {
-            (Lang::En, c) => serde_json::to_value(c)
-                .ok()
-                .and_then(|v| v.as_str().map(str::to_string))
-                .unwrap_or_default(),
-            (Lang::Zh, Close::Fin) => "FIN".into(),
-            (Lang::Zh, Close::Rst) => "RST".into(),
-            (Lang::Zh, Close::HalfClosed) => "半关闭".into(),
-            (Lang::Zh, Close::Open) => "未关闭".into(),
+        let close = match s.close {
+            Close::Fin => text(lang, "plain-close-fin"),
+            Close::Rst => text(lang, "plain-close-rst"),
+            Close::HalfClosed => text(lang, "plain-close-half-closed"),
+            Close::Open => text(lang, "plain-close-open"),
         };
         let _ = writeln!(
             out,
@@ -298,8 +271,8 @@ pub fn summary_table_in(rows: &[&crate::tcp::tracker::Summary], lang: Lang) -> S
                 s.bytes.to_string(),
                 format!("{:.6}", s.start),
                 format!("{:.4}", s.duration),
-                handshake,
-                close,
+                handshake.to_string(),
+                close.to_string(),
                 s.handshake_rtt
                     .map_or("-".to_string(), |r| format!("{r:.6}")),
             ])
@@ -533,19 +506,18 @@ impl PlainWriter {
             return;
         };
         let _ = writeln!(out, "{}", "-".repeat(WIDTH));
-        let label = match (self.lang, done) {
-            (Lang::En, true) => "final states",
-            (Lang::En, false) => "states so far",
-            (Lang::Zh, true) => "最终状态",
-            (Lang::Zh, false) => "目前状态",
+        let label = if done {
+            text(self.lang, "plain-final-states")
+        } else {
+            text(self.lang, "plain-states-so-far")
         };
         let _ = writeln!(
             out,
             "{label}{}{} {}{}{} {}",
-            explain::tr(self.lang, ": ", "："),
+            text(self.lang, "colon"),
             self.lang.side(Side::Client),
             state_name(last.client),
-            explain::tr(self.lang, ", ", "，"),
+            text(self.lang, "comma"),
             self.lang.side(Side::Server),
             state_name(last.server)
         );
@@ -594,11 +566,7 @@ fn render_step(
             detail,
             "{}{}: seq {} ack {} win {}",
             v.seg.flags.wireshark(),
-            if v.lost {
-                explain::tr(lang, " (lost)", "（丢失）")
-            } else {
-                ""
-            },
+            if v.lost { text(lang, "plain-lost") } else { "" },
             v.seg.seq,
             if v.seg.flags.ack() {
                 v.seg.ack.to_string()
@@ -616,18 +584,12 @@ fn render_step(
             let _ = write!(detail, " [{}]", names.join(", "));
         }
         if let Some(b) = v.bytes.as_ref().filter(|b| b.truncated()) {
-            let _ = match lang {
-                Lang::En => write!(
-                    detail,
-                    " (cut by the snap length: {} of {} bytes captured)",
-                    b.captured_len, b.orig_len
-                ),
-                Lang::Zh => write!(
-                    detail,
-                    "（被抓包长度截断：只抓到 {} 字节，共 {} 字节）",
-                    b.captured_len, b.orig_len
-                ),
-            };
+            detail.push_str(&msg!(
+                lang,
+                "plain-snap-cut",
+                captured = b.captured_len,
+                orig = b.orig_len
+            ));
         }
         if !v.seg.options.is_empty() && v.seg.flags.syn() {
             let opts: Vec<String> = v.seg.options.iter().map(|o| o.to_string()).collect();
@@ -642,19 +604,11 @@ fn render_step(
             continue;
         }
         if let Some(c) = &calls[side.index()] {
-            notes.push(format!(
-                "{}{}{c}",
-                lang.side(side),
-                explain::tr(lang, ": ", "：")
-            ));
+            notes.push(format!("{}{}{c}", lang.side(side), text(lang, "colon")));
         }
     }
     if !notes.is_empty() {
-        out.push_str(&wrap(
-            &notes.join(explain::tr(lang, "; ", "；")),
-            INDENT,
-            WIDTH,
-        ));
+        out.push_str(&wrap(&notes.join(text(lang, "semicolon")), INDENT, WIDTH));
     }
     if !opts.brief {
         out.push_str(&wrap(&explain::explain_in(step, lang), INDENT, WIDTH));

@@ -342,6 +342,18 @@ impl Tracer {
     /// and before any thread exists (it forks). `Err` is the reason
     /// tracefs cannot be used, for the fallback note.
     pub fn setup(ports: [u16; 2]) -> Result<Tracer, String> {
+        let filter = ports
+            .iter()
+            .map(|p| format!("sport == {p} || dport == {p}"))
+            .collect::<Vec<_>>()
+            .join(" || ");
+        Self::setup_filtered(Some(filter))
+    }
+
+    /// [`Tracer::setup`] with any kernel filter on the port fields, or
+    /// none (`synack trace` learns its ports only as the command runs, and
+    /// keeps the events of its own connections itself).
+    pub fn setup_filtered(filter: Option<String>) -> Result<Tracer, String> {
         // SAFETY: geteuid has no preconditions.
         if unsafe { libc::geteuid() } != 0 {
             return Err("synack does not run as root".into());
@@ -370,18 +382,13 @@ impl Tracer {
             stop: Arc::new(AtomicBool::new(false)),
             thread: None,
         };
-        t.configure(ports)?;
+        t.configure(filter.as_deref())?;
         Ok(t)
     }
 
-    fn configure(&mut self, ports: [u16; 2]) -> Result<(), String> {
+    fn configure(&mut self, filter: Option<&str>) -> Result<(), String> {
         let i = &self.instance;
         write_file(&i.join("trace_clock"), "mono")?;
-        let filter = ports
-            .iter()
-            .map(|p| format!("sport == {p} || dport == {p}"))
-            .collect::<Vec<_>>()
-            .join(" || ");
         for (ev, filtered) in EVENTS {
             let dir = i.join("events").join(ev);
             if !dir.is_dir() {
@@ -390,8 +397,8 @@ impl Tracer {
                 }
                 continue;
             }
-            if filtered {
-                write_file(&dir.join("filter"), &filter)?;
+            if filtered && let Some(filter) = filter {
+                write_file(&dir.join("filter"), filter)?;
             }
             write_file(&dir.join("enable"), "1")?;
         }
@@ -408,45 +415,12 @@ impl Tracer {
     /// Start the reader thread (after privileges are dropped: it is the
     /// first thread besides the main one, which must drop them alone).
     pub fn run(&mut self) {
-        let Some(mut pipe) = self.pipe.take() else {
+        let Some(pipe) = self.pipe.take() else {
             return;
         };
-        let (tx, rx) = mpsc::channel();
+        let (rx, thread) = spawn_reader(pipe, self.offset, self.stop.clone(), parse_line);
         self.rx = Some(rx);
-        let stop = self.stop.clone();
-        let offset = self.offset;
-        self.thread = Some(std::thread::spawn(move || {
-            let mut pending = String::new();
-            let mut buf = vec![0u8; 65_536];
-            while !stop.load(Ordering::Relaxed) {
-                let mut fd = libc::pollfd {
-                    fd: pipe.as_raw_fd(),
-                    events: libc::POLLIN,
-                    revents: 0,
-                };
-                // SAFETY: one valid pollfd.
-                if unsafe { libc::poll(&mut fd, 1, 50) } <= 0 {
-                    continue;
-                }
-                match pipe.read(&mut buf) {
-                    Ok(0) => std::thread::sleep(Duration::from_millis(10)),
-                    Ok(n) => {
-                        pending.push_str(&String::from_utf8_lossy(&buf[..n]));
-                        while let Some(nl) = pending.find('\n') {
-                            let line: String = pending.drain(..=nl).collect();
-                            if let Some(e) = parse_line(&line, offset)
-                                && tx.send(e).is_err()
-                            {
-                                return;
-                            }
-                        }
-                    }
-                    Err(e) if e.kind() == io::ErrorKind::WouldBlock => {}
-                    Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
-                    Err(_) => return,
-                }
-            }
-        }));
+        self.thread = Some(thread);
     }
 
     /// Every event read so far and not yet taken.
@@ -471,6 +445,324 @@ impl Drop for Tracer {
 
 use std::os::unix::fs::OpenOptionsExt;
 
+/// Read `pipe` in a thread of its own until `stop`, sending what `parse`
+/// makes of each line.
+fn spawn_reader<T: Send + 'static>(
+    mut pipe: File,
+    offset: i128,
+    stop: Arc<AtomicBool>,
+    parse: fn(&str, i128) -> Option<T>,
+) -> (mpsc::Receiver<T>, JoinHandle<()>) {
+    let (tx, rx) = mpsc::channel();
+    let thread = std::thread::spawn(move || {
+        let mut pending = String::new();
+        let mut buf = vec![0u8; 65_536];
+        while !stop.load(Ordering::Relaxed) {
+            let mut fd = libc::pollfd {
+                fd: pipe.as_raw_fd(),
+                events: libc::POLLIN,
+                revents: 0,
+            };
+            // SAFETY: one valid pollfd.
+            if unsafe { libc::poll(&mut fd, 1, 50) } <= 0 {
+                continue;
+            }
+            match pipe.read(&mut buf) {
+                Ok(0) => std::thread::sleep(Duration::from_millis(10)),
+                Ok(n) => {
+                    pending.push_str(&String::from_utf8_lossy(&buf[..n]));
+                    while let Some(nl) = pending.find('\n') {
+                        let line: String = pending.drain(..=nl).collect();
+                        if let Some(e) = parse(&line, offset)
+                            && tx.send(e).is_err()
+                        {
+                            return;
+                        }
+                    }
+                }
+                Err(e) if e.kind() == io::ErrorKind::WouldBlock => {}
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+                Err(_) => return,
+            }
+        }
+    });
+    (rx, thread)
+}
+
+/// The socket calls `synack trace` follows, each as its
+/// `syscalls:sys_enter_*` and `sys_exit_*` pair. `writev`/`readv` are
+/// what Node.js writes and reads sockets with.
+pub const SYSCALLS: [&str; 18] = [
+    "socket", "bind", "listen", "connect", "accept", "accept4", "shutdown", "close", "read",
+    "write", "readv", "writev", "sendto", "recvfrom", "sendmsg", "recvmsg", "sendmmsg", "recvmmsg",
+];
+
+/// One line of the traced command's own events.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SysEvent {
+    /// CLOCK_REALTIME nanoseconds, like the packets' timestamps.
+    pub t_nanos: i128,
+    /// The thread that ran it, and its process (the thread's own id when
+    /// the kernel did not print the process).
+    pub tid: i32,
+    pub tgid: i32,
+    /// Run in interrupt context (softirq or hardirq: the `s`/`h` flag),
+    /// on behalf of no call of the thread it interrupted.
+    pub irq: bool,
+    pub kind: SysKind,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum SysKind {
+    /// `sys_enter_NAME`: the arguments as the kernel printed them
+    /// (numbers only: pointer arguments are not followed).
+    Enter {
+        name: String,
+        args: Vec<(String, u64)>,
+    },
+    /// `sys_exit_NAME`: the return value, `-errno` on failure.
+    Exit { name: String, ret: i64 },
+    /// `inet_sock_set_state` in the command's own context (inside its
+    /// `connect()`, `listen()`, `close()`...): the socket's addresses.
+    State {
+        src: std::net::SocketAddr,
+        dst: std::net::SocketAddr,
+        old: u8,
+        new: u8,
+    },
+    /// `sched_process_fork`: a child that inherits the parent's fds.
+    Fork { child: i32 },
+}
+
+fn number(v: &str) -> Option<u64> {
+    let v = v.trim().trim_end_matches(',');
+    match v.strip_prefix("0x") {
+        Some(h) => u64::from_str_radix(h, 16).ok(),
+        None => v
+            .parse::<u64>()
+            .ok()
+            .or_else(|| v.parse::<i64>().ok().map(|n| n as u64)),
+    }
+}
+
+/// Parse one line of the syscall instance's `trace_pipe` (with
+/// `options/record-tgid`): `python3-7401 (   7401) [001] ..... 11068.714496:
+/// sys_connect(fd: 4, uservaddr: 0x7ffc, addrlen: 0x10)`.
+pub fn parse_sys_line(line: &str, offset: i128) -> Option<SysEvent> {
+    let markers = [
+        ": sys_",
+        ": inet_sock_set_state: ",
+        ": sched_process_fork: ",
+    ];
+    let (pos, marker) = markers
+        .iter()
+        .filter_map(|m| line.find(m).map(|p| (p, *m)))
+        .min_by_key(|(p, _)| *p)?;
+    let head = &line[..pos];
+    let stamp = head.rsplit(' ').next()?;
+    let (secs, frac) = stamp.split_once('.')?;
+    let secs: i128 = secs.parse().ok()?;
+    let digits = frac.len().min(9) as u32;
+    let frac: i128 = frac.get(..digits as usize)?.parse().ok()?;
+    let nanos = secs * 1_000_000_000 + frac * 10i128.pow(9 - digits);
+    // The task is `comm-tid`, then `(  tgid)` with record-tgid, then `[cpu]`.
+    let cpu_at = head.rfind(" [")?;
+    let before_cpu = &head[..cpu_at];
+    // The flags after `[cpu]`: the third says softirq (s), hardirq (h) or both (H).
+    let irq = head[cpu_at..]
+        .split_whitespace()
+        .nth(1)
+        .and_then(|f| f.chars().nth(2))
+        .is_some_and(|c| matches!(c, 's' | 'h' | 'H'));
+    let (task, tgid) = match before_cpu.rfind('(') {
+        Some(open) => (
+            &before_cpu[..open],
+            before_cpu[open + 1..]
+                .trim()
+                .trim_end_matches(')')
+                .trim()
+                .parse()
+                .ok(),
+        ),
+        None => (before_cpu, None),
+    };
+    let tid: i32 = task.trim().rsplit_once('-')?.1.parse().ok()?;
+    let body = line[pos + marker.len()..].trim_end();
+    let kind = match marker {
+        ": sys_" => {
+            if let Some((name, ret)) = body.split_once(" -> ") {
+                SysKind::Exit {
+                    name: name.to_string(),
+                    ret: number(ret)? as i64,
+                }
+            } else {
+                let (name, rest) = body.split_once('(')?;
+                let args = rest
+                    .trim_end_matches(')')
+                    .split(", ")
+                    .filter_map(|kv| {
+                        let (k, v) = kv.split_once(": ")?;
+                        Some((k.to_string(), number(v)?))
+                    })
+                    .collect();
+                SysKind::Enter {
+                    name: name.to_string(),
+                    args,
+                }
+            }
+        }
+        ": sched_process_fork: " => SysKind::Fork {
+            child: field(body, "child_pid")?.parse().ok()?,
+        },
+        _ => {
+            let v6 = field(body, "family") == Some("AF_INET6");
+            let addr = |a: &str, p: &str| -> Option<std::net::SocketAddr> {
+                let ip: std::net::IpAddr = field(body, a)?.parse().ok()?;
+                Some(std::net::SocketAddr::new(ip, field(body, p)?.parse().ok()?))
+            };
+            let (sa, da) = if v6 {
+                ("saddrv6", "daddrv6")
+            } else {
+                ("saddr", "daddr")
+            };
+            SysKind::State {
+                src: addr(sa, "sport")?,
+                dst: addr(da, "dport")?,
+                old: state_number(field(body, "oldstate")?)?,
+                new: state_number(field(body, "newstate")?)?,
+            }
+        }
+    };
+    Some(SysEvent {
+        t_nanos: nanos + offset,
+        tid,
+        tgid: tgid.unwrap_or(tid),
+        irq,
+        kind,
+    })
+}
+
+/// A second private instance, `instances/synack-PID-calls`, for
+/// `synack trace`: the command's socket calls, its forks, and the state
+/// changes made in its own context, filtered in the kernel to its process
+/// and every child it forks (`set_event_pid` with `options/event-fork`).
+/// Kept apart from [`Tracer`]'s instance because that pid filter would
+/// hide the changes made on timers and in other processes' context.
+pub struct SysTracer {
+    pub instance: PathBuf,
+    pub offset: i128,
+    pipe: Option<File>,
+    helper: Helper,
+    rx: Option<mpsc::Receiver<SysEvent>>,
+    stop: Arc<AtomicBool>,
+    thread: Option<JoinHandle<()>>,
+}
+
+impl SysTracer {
+    /// Create the instance and check every event exists. Nothing is
+    /// enabled until [`SysTracer::follow`] names the process. Must run as
+    /// root and before any thread exists (it forks the cleaning helper).
+    pub fn setup() -> Result<SysTracer, String> {
+        // SAFETY: geteuid has no preconditions.
+        if unsafe { libc::geteuid() } != 0 {
+            return Err("synack does not run as root".into());
+        }
+        let root = find_tracefs()?;
+        for name in SYSCALLS {
+            for dir in ["sys_enter_", "sys_exit_"] {
+                let ev = root.join(format!("events/syscalls/{dir}{name}"));
+                // sendmmsg/recvmmsg and the old accept are optional extras.
+                if !ev.is_dir() && !matches!(name, "sendmmsg" | "recvmmsg" | "accept") {
+                    return Err(format!(
+                        "this kernel has no syscalls:{dir}{name} tracepoint \
+                         (it needs CONFIG_FTRACE_SYSCALLS)"
+                    ));
+                }
+            }
+        }
+        let instance = root.join(format!("instances/synack-{}-calls", std::process::id()));
+        std::fs::create_dir(&instance)
+            .map_err(|e| format!("cannot create {}: {e}", instance.display()))?;
+        let helper = match Helper::fork(&instance) {
+            Ok(h) => h,
+            Err(e) => {
+                let _ = std::fs::remove_dir(&instance);
+                return Err(e);
+            }
+        };
+        Ok(SysTracer {
+            instance,
+            offset: 0,
+            pipe: None,
+            helper,
+            rx: None,
+            stop: Arc::new(AtomicBool::new(false)),
+            thread: None,
+        })
+    }
+
+    /// Follow `pid` and every process it forks from now on, and enable
+    /// the events. Called while the command waits, before it runs
+    /// anything of its own.
+    pub fn follow(&mut self, pid: libc::pid_t) -> Result<(), String> {
+        let i = &self.instance;
+        write_file(&i.join("trace_clock"), "mono")?;
+        write_file(&i.join("options/record-tgid"), "1")?;
+        write_file(&i.join("options/event-fork"), "1")?;
+        write_file(&i.join("set_event_pid"), &pid.to_string())?;
+        let mut events: Vec<String> = Vec::new();
+        for name in SYSCALLS {
+            events.push(format!("syscalls/sys_enter_{name}"));
+            events.push(format!("syscalls/sys_exit_{name}"));
+        }
+        events.push("sock/inet_sock_set_state".into());
+        events.push("sched/sched_process_fork".into());
+        for ev in events {
+            let dir = i.join("events").join(&ev);
+            if dir.is_dir() {
+                write_file(&dir.join("enable"), "1")?;
+            }
+        }
+        let pipe = OpenOptions::new()
+            .read(true)
+            .custom_flags(libc::O_NONBLOCK)
+            .open(i.join("trace_pipe"))
+            .map_err(|e| format!("cannot open trace_pipe: {e}"))?;
+        self.pipe = Some(pipe);
+        self.offset = realtime_offset();
+        Ok(())
+    }
+
+    /// Start the reader thread (after privileges are dropped).
+    pub fn run(&mut self) {
+        let Some(pipe) = self.pipe.take() else {
+            return;
+        };
+        let (rx, thread) = spawn_reader(pipe, self.offset, self.stop.clone(), parse_sys_line);
+        self.rx = Some(rx);
+        self.thread = Some(thread);
+    }
+
+    /// Every event read so far and not yet taken.
+    pub fn take(&self) -> Vec<SysEvent> {
+        self.rx
+            .as_ref()
+            .map(|rx| rx.try_iter().collect())
+            .unwrap_or_default()
+    }
+}
+
+impl Drop for SysTracer {
+    fn drop(&mut self) {
+        self.stop.store(true, Ordering::Relaxed);
+        if let Some(t) = self.thread.take() {
+            let _ = t.join();
+        }
+        self.pipe = None;
+        self.helper.finish();
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -492,5 +784,55 @@ mod tests {
         assert_eq!((e.sport, e.dport, e.saddr.as_str()), (8080, 5000, "::1"));
         assert_eq!(e.kind, EventKind::SendReset);
         assert!(parse_line("# tracer: nop", 0).is_none());
+    }
+    #[test]
+    fn parses_the_commands_own_events() {
+        let l = "         python3-7401    (   7400) [001] ..... 11068.714496: sys_connect(fd: 4, uservaddr: 0x7ffcaa19d130, addrlen: 0x10)";
+        let e = parse_sys_line(l, 5).unwrap();
+        assert_eq!((e.tid, e.tgid, e.t_nanos), (7401, 7400, 11_068_714_496_005));
+        assert_eq!(
+            e.kind,
+            SysKind::Enter {
+                name: "connect".into(),
+                args: vec![
+                    ("fd".into(), 4),
+                    ("uservaddr".into(), 0x7ffcaa19d130),
+                    ("addrlen".into(), 16)
+                ]
+            }
+        );
+        let l =
+            "   python3-7401 (   7401) [001] .N... 11068.714604: sys_connect -> 0xffffffffffffff91";
+        let e = parse_sys_line(l, 0).unwrap();
+        assert_eq!(
+            e.kind,
+            SysKind::Exit {
+                name: "connect".into(),
+                ret: -111
+            }
+        );
+        let l = " python3-7401 (   7401) [001] ..... 11068.714573: inet_sock_set_state: family=AF_INET protocol=IPPROTO_TCP sport=54430 dport=44885 saddr=127.0.0.1 daddr=127.0.0.1 saddrv6=::ffff:127.0.0.1 daddrv6=::ffff:127.0.0.1 oldstate=TCP_SYN_SENT newstate=TCP_ESTABLISHED";
+        let e = parse_sys_line(l, 0).unwrap();
+        assert!(!e.irq);
+        assert_eq!(
+            e.kind,
+            SysKind::State {
+                src: "127.0.0.1:54430".parse().unwrap(),
+                dst: "127.0.0.1:44885".parse().unwrap(),
+                old: 2,
+                new: 1
+            }
+        );
+        let l = " python3-7401 (   7401) [001] ..s2. 11068.714583: inet_sock_set_state: family=AF_INET protocol=IPPROTO_TCP sport=44885 dport=54430 saddr=127.0.0.1 daddr=127.0.0.1 saddrv6=::ffff:127.0.0.1 daddrv6=::ffff:127.0.0.1 oldstate=TCP_LISTEN newstate=TCP_SYN_RECV";
+        assert!(parse_sys_line(l, 0).unwrap().irq);
+        let l = "  bash-7186 (   7186) [000] ..... 11064.516707: sched_process_fork: comm=bash pid=7186 child_comm=bash child_pid=7190";
+        assert_eq!(
+            parse_sys_line(l, 0).unwrap().kind,
+            SysKind::Fork { child: 7190 }
+        );
+        // A command name with a dash and spaces still gives its ids.
+        let l = " my-app x-12 (   12) [000] ..... 1.000001: sys_close(fd: 3)";
+        assert_eq!(parse_sys_line(l, 0).unwrap().tid, 12);
+        assert!(parse_sys_line("# tracer: nop", 0).is_none());
     }
 }

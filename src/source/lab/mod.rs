@@ -11,6 +11,7 @@
 //! ladder it describes: on loopback the kernel runs a whole handshake
 //! inside `connect()`, faster than any reading could be taken in between.
 
+pub mod message;
 pub mod script;
 
 use super::kernel::proc::{self as kernel, KernelView};
@@ -23,7 +24,7 @@ use crate::tcp::tracker::Tracker;
 use crate::timeline::{Call, CallResult, Side, States, Step, StepKind, Timeline, state_name};
 use crate::wire::decode::{DecodeOutcome, Decoder};
 use anyhow::{Context, Result};
-use script::{Action, Script};
+use script::{Action, Msg, Script};
 use socket2::{Domain, Protocol, Socket, Type};
 use std::collections::HashMap;
 use std::io::{self, Read};
@@ -40,6 +41,12 @@ pub const QUIET: Duration = Duration::from_millis(100);
 pub const SETTLE_MAX: Duration = Duration::from_secs(1);
 /// How long a blocking call may take before the lab gives up on it.
 const CALL_TIMEOUT: Duration = Duration::from_millis(500);
+/// The most one `read()` takes in: the largest `--bytes` write, so a read
+/// after any write of the lab empties the socket.
+const READ_MAX: usize = 64 << 20;
+/// What the lab keeps of a read for the next call to use (a request's
+/// path, a WebSocket key): application messages here are short.
+const READ_KEPT: usize = 64 << 10;
 
 /// One call and the segments it caused.
 struct Group {
@@ -123,6 +130,12 @@ pub struct Lab {
     conn: Option<Socket>,
     linger_zero: bool,
     connecting: bool,
+    /// The start of what each side's last read() returned (client, server).
+    read_back: [Vec<u8>; 2],
+    /// The client's `Sec-WebSocket-Key` (base64 of 16 random bytes).
+    ws_key: String,
+    /// What went wrong at the application layer (a wrong accept value).
+    note: Option<String>,
     sniffer: Sniffer,
     iface: String,
     decoder: Decoder,
@@ -230,29 +243,37 @@ fn rebind(addr: SocketAddr) -> io::Result<Socket> {
     Ok(s)
 }
 
-fn read_call(sock: Option<&Socket>, want: usize) -> CallResult {
+/// One read() as a program would make it: block for the first bytes,
+/// then take in whatever else is already there (a large write arrives as
+/// several segments), up to [`READ_MAX`]. Returns the result and the
+/// first [`READ_KEPT`] bytes read.
+fn read_call(sock: Option<&Socket>) -> (CallResult, Vec<u8>) {
     let Some(sock) = sock else {
-        return CallResult::Error("EBADF");
+        return (CallResult::Error("EBADF"), Vec::new());
     };
     let mut buf = vec![0u8; 65_536];
-    let first = (&*sock).read(&mut buf);
-    let mut total = match first {
-        Ok(0) => return CallResult::Eof,
+    let mut kept = Vec::new();
+    let mut total = match (&*sock).read(&mut buf) {
+        Ok(0) => return (CallResult::Eof, kept),
         Ok(n) => n,
-        Err(e) => return CallResult::Error(errno_name(&e)),
+        Err(e) => return (CallResult::Error(errno_name(&e)), kept),
     };
-    // Take in whatever else of the message is already there (a large
-    // write may arrive as several segments).
+    kept.extend_from_slice(&buf[..total.min(READ_KEPT)]);
     if sock.set_nonblocking(true).is_ok() {
-        while total < want {
-            match (&*sock).read(&mut buf) {
-                Ok(n) if n > 0 => total += n,
+        while total < READ_MAX {
+            let room = (READ_MAX - total).min(buf.len());
+            match (&*sock).read(&mut buf[..room]) {
+                Ok(n) if n > 0 => {
+                    let keep = n.min(READ_KEPT.saturating_sub(kept.len()));
+                    kept.extend_from_slice(&buf[..keep]);
+                    total += n;
+                }
                 _ => break,
             }
         }
         let _ = sock.set_nonblocking(false);
     }
-    CallResult::Bytes(total)
+    (CallResult::Bytes(total), kept)
 }
 
 fn write_call(sock: Option<&Socket>, data: &[u8]) -> CallResult {
@@ -369,6 +390,9 @@ impl Lab {
             conn: None,
             linger_zero: false,
             connecting: false,
+            read_back: [Vec::new(), Vec::new()],
+            ws_key: message::new_ws_key(),
+            note: None,
             sniffer,
             lang,
             iface: iface.to_string(),
@@ -433,6 +457,12 @@ impl Lab {
     /// Number of frames of the lab captured.
     pub fn frames(&self) -> u64 {
         self.frames
+    }
+
+    /// What went wrong at the application layer (a wrong
+    /// `Sec-WebSocket-Accept`), if anything.
+    pub fn note(&self) -> Option<&str> {
+        self.note.as_deref()
     }
 
     /// The first error met while writing `--save`, if any.
@@ -916,13 +946,38 @@ impl Lab {
                 Some(Err(e)) => CallResult::Error(errno_name(&e)),
                 None => CallResult::Error("EBADF"),
             },
-            (side, Call::Write) => {
-                let payload = std::mem::take(&mut self.payload);
-                let r = write_call(self.end(side), &payload);
-                self.payload = payload;
-                r
+            (side, Call::Write) => match action.msg {
+                Some(m) => write_call(self.end(side), &self.message(side, m, true)),
+                None => {
+                    let payload = std::mem::take(&mut self.payload);
+                    let r = write_call(self.end(side), &payload);
+                    self.payload = payload;
+                    r
+                }
+            },
+            (side, Call::Read) => {
+                let (mut result, data) = read_call(self.end(side));
+                if side == Side::Client
+                    && action.msg == Some(Msg::WsSwitching)
+                    && matches!(result, CallResult::Bytes(_))
+                    && let Err(why) = message::check_accept(&data, &self.ws_key)
+                {
+                    // What a WebSocket client does with a wrong accept
+                    // value: fail the connection (RFC 6455 §4.1). The
+                    // errno-like name says it is a protocol error, not TCP's.
+                    result = CallResult::Error("EPROTO");
+                    self.note = Some(match self.lang {
+                        crate::explain::Lang::En => {
+                            format!("the client's read() of the 101 failed its check: {why}")
+                        }
+                        crate::explain::Lang::Zh => {
+                            format!("客户端读到的 101 响应没有通过校验：{why}")
+                        }
+                    });
+                }
+                self.read_back[side.index()] = data;
+                result
             }
-            (side, Call::Read) => read_call(self.end(side), self.payload.len()),
             (side, Call::Shutdown) => match self
                 .end(side)
                 .map(|s| s.shutdown(std::net::Shutdown::Write))
@@ -973,6 +1028,169 @@ impl Lab {
                 result
             }
             (_, _) => CallResult::Error("EINVAL"),
+        }
+    }
+
+    /// The bytes of `msg` as `side` sends it now. `fresh`: new random
+    /// masking keys (a hint only needs the length, which they do not change).
+    fn message(&self, side: Side, msg: Msg, fresh: bool) -> Vec<u8> {
+        let host = self.server_addr.to_string();
+        let read = &self.read_back[side.index()];
+        let mask = (side == Side::Client).then(|| {
+            if fresh {
+                message::random::<4>()
+            } else {
+                [0; 4]
+            }
+        });
+        match msg {
+            Msg::HttpGet { path, close } => message::http_get(&host, path, close),
+            Msg::HttpOk { close } => message::http_ok(message::request_path(read), close),
+            Msg::WsUpgrade => message::ws_upgrade(&host, &self.ws_key),
+            Msg::WsSwitching => message::ws_switching(read),
+            Msg::WsText(t) => message::ws_frame(1, t.as_bytes(), mask),
+            Msg::WsClose(code) => message::ws_frame(8, &code.to_be_bytes(), mask),
+        }
+    }
+
+    /// Why the script calls `msg`, for the hint of a write() or read().
+    fn msg_words(&self, a: Action, msg: Msg) -> String {
+        let zh = self.lang == crate::explain::Lang::Zh;
+        let pick = |en: String, zh_text: String| if zh { zh_text } else { en };
+        let writing = a.call == Call::Write;
+        match msg {
+            Msg::HttpGet { path, close } => {
+                let conn = if close { ", Connection: close" } else { "" };
+                let conn_zh = if close { "、Connection: close" } else { "" };
+                if writing {
+                    pick(
+                        format!(
+                            "the request line `GET {path} HTTP/1.1`, the headers Host, User-Agent, Accept{conn}, then an empty line that ends the request (a GET has no body)"
+                        ),
+                        format!(
+                            "请求行 `GET {path} HTTP/1.1`，首部 Host、User-Agent、Accept{conn_zh}，最后一个空行表示请求结束（GET 没有正文）"
+                        ),
+                    )
+                } else {
+                    pick(
+                        format!("the request `GET {path}`: the server reads up to the empty line"),
+                        format!("请求 `GET {path}`：服务端读到空行为止"),
+                    )
+                }
+            }
+            Msg::HttpOk { close } => {
+                let conn = if close { ", Connection: close" } else { "" };
+                let conn_zh = if close { "、Connection: close" } else { "" };
+                if writing {
+                    let path = message::request_path(&self.read_back[a.side.index()]);
+                    let body = message::http_body(path).len();
+                    pick(
+                        format!(
+                            "`HTTP/1.1 200 OK`, Content-Type, Content-Length: {body}{conn}, an empty line, then the {body}-byte body: Content-Length tells the client where the response ends"
+                        ),
+                        format!(
+                            "`HTTP/1.1 200 OK`，Content-Type、Content-Length: {body}{conn_zh}，一个空行，然后是 {body} 字节的正文：客户端靠 Content-Length 知道响应在哪里结束"
+                        ),
+                    )
+                } else {
+                    pick(
+                        "the response: status line, headers, empty line, then as many body bytes as Content-Length says".to_string(),
+                        "响应：状态行、首部、空行，然后是 Content-Length 所说字节数的正文".to_string(),
+                    )
+                }
+            }
+            Msg::WsUpgrade => {
+                if writing {
+                    pick(
+                        format!(
+                            "`GET /chat HTTP/1.1` with Upgrade: websocket, Connection: Upgrade, Sec-WebSocket-Version: 13 and Sec-WebSocket-Key: {} (16 random bytes in base64)",
+                            self.ws_key
+                        ),
+                        format!(
+                            "`GET /chat HTTP/1.1`，带 Upgrade: websocket、Connection: Upgrade、Sec-WebSocket-Version: 13 和 Sec-WebSocket-Key: {}（16 个随机字节的 base64）",
+                            self.ws_key
+                        ),
+                    )
+                } else {
+                    pick(
+                        "the upgrade request and its Sec-WebSocket-Key".to_string(),
+                        "升级请求及其中的 Sec-WebSocket-Key".to_string(),
+                    )
+                }
+            }
+            Msg::WsSwitching => {
+                if writing {
+                    let key = message::header(&self.read_back[a.side.index()], "sec-websocket-key")
+                        .unwrap_or_default();
+                    let accept = message::ws_accept(key);
+                    pick(
+                        format!(
+                            "`HTTP/1.1 101 Switching Protocols` with Sec-WebSocket-Accept: {accept} = base64(SHA-1(the key read + \"{}\")); from the next byte on, this connection carries WebSocket frames",
+                            message::WS_GUID
+                        ),
+                        format!(
+                            "`HTTP/1.1 101 Switching Protocols`，带 Sec-WebSocket-Accept: {accept} = base64(SHA-1(读到的 key + \"{}\"))；从下一个字节起，这个连接上传的是 WebSocket 帧",
+                            message::WS_GUID
+                        ),
+                    )
+                } else {
+                    let want = message::ws_accept(&self.ws_key);
+                    pick(
+                        format!(
+                            "the 101 response; the client checks Sec-WebSocket-Accept against base64(SHA-1(its own key + the RFC 6455 GUID)) = {want}, and a wrong value fails the read (EPROTO)"
+                        ),
+                        format!(
+                            "101 响应；客户端用 base64(SHA-1(自己的 key + RFC 6455 的 GUID)) = {want} 校验 Sec-WebSocket-Accept，值不对则 read() 失败（EPROTO）"
+                        ),
+                    )
+                }
+            }
+            Msg::WsText(t) => match (writing, a.side) {
+                (true, Side::Client) => pick(
+                    format!(
+                        "a text frame \"{t}\": FIN 1, opcode 1, MASK 1, a random 4-byte masking key, then the text XORed with it (a client masks every frame, RFC 6455 §5.3)"
+                    ),
+                    format!(
+                        "文本帧 \"{t}\"：FIN 1，opcode 1，MASK 1，一个随机的 4 字节掩码键，然后是与它异或后的文本（客户端发送的每一帧都必须加掩码，RFC 6455 §5.3）"
+                    ),
+                ),
+                (true, Side::Server) => pick(
+                    format!(
+                        "a text frame \"{t}\": FIN 1, opcode 1, MASK 0, the text as it is (a server never masks)"
+                    ),
+                    format!(
+                        "文本帧 \"{t}\"：FIN 1，opcode 1，MASK 0，文本原样发送（服务端从不加掩码）"
+                    ),
+                ),
+                (false, _) => pick(
+                    format!("the text frame \"{t}\" (unmasked by the reader when MASK is 1)"),
+                    format!("文本帧 \"{t}\"（MASK 为 1 时由读取方去掉掩码）"),
+                ),
+            },
+            Msg::WsClose(code) => {
+                if writing {
+                    let masked = a.side == Side::Client;
+                    pick(
+                        format!(
+                            "a close frame: opcode 8, status {code} (normal closure){}",
+                            if masked { ", masked" } else { ", unmasked" }
+                        ),
+                        format!(
+                            "关闭帧：opcode 8，状态码 {code}（正常关闭）{}",
+                            if masked {
+                                "，加掩码"
+                            } else {
+                                "，不加掩码"
+                            }
+                        ),
+                    )
+                } else {
+                    pick(
+                        format!("the close frame with status {code}"),
+                        format!("状态码为 {code} 的关闭帧"),
+                    )
+                }
+            }
         }
     }
 
@@ -1037,10 +1255,44 @@ impl Lab {
                 "server: accept(): no segment; the kernel finished the handshake already, accept() only takes the connection from the accept queue".into(),
                 "服务端：accept()：不发送报文；握手已由内核完成，accept() 只是从全连接队列（accept 队列）中取出连接".into(),
             ),
-            Call::Write => pick(
-                format!("{who}: write() of {n} bytes: data →, ← ACK from the {peer}'s kernel"),
-                format!("{who}：write() {n} 字节：数据 →，← {peer}内核的 ACK"),
-            ),
+            Call::Write => match a.msg {
+                Some(m) => {
+                    let n = self.message(a.side, m, false).len();
+                    let what = self.msg_words(a, m);
+                    pick(
+                        format!("{who}: write() of {n} bytes, {what}: data →, ← ACK from the {peer}'s kernel"),
+                        format!("{who}：write() {n} 字节，{what}：数据 →，← {peer}内核的 ACK"),
+                    )
+                }
+                None => pick(
+                    format!("{who}: write() of {n} bytes: data →, ← ACK from the {peer}'s kernel"),
+                    format!("{who}：write() {n} 字节：数据 →，← {peer}内核的 ACK"),
+                ),
+            },
+            Call::Read if a.msg.is_some() || self.script.first_close.is_some() => {
+                // The application scripts' reads, told from what is waiting.
+                let waiting = self.end(a.side).map_or(0, bytes_waiting);
+                let fin = states.get(a.side).is_some_and(State::fin_received);
+                let what = a.msg.map(|m| self.msg_words(a, m));
+                match (waiting, what, fin) {
+                    (0, _, true) => pick(
+                        format!("{who}: read(): returns 0 (EOF): the {peer}'s FIN arrived and every byte before it has been read; no segment"),
+                        format!("{who}：read()：返回 0（EOF）：{peer}的 FIN 已到，之前的字节都已读完；不发送报文"),
+                    ),
+                    (n, Some(what), true) => pick(
+                        format!("{who}: read(): returns the {n} bytes waiting, {what}; the {peer}'s FIN is there too, so the next read() returns 0; no segment"),
+                        format!("{who}：read()：返回已在等待的 {n} 字节，{what}；{peer}的 FIN 也已到达，下一次 read() 返回 0；不发送报文"),
+                    ),
+                    (n, Some(what), false) => pick(
+                        format!("{who}: read(): returns the {n} bytes waiting, {what}; no segment"),
+                        format!("{who}：read()：返回已在等待的 {n} 字节，{what}；不发送报文"),
+                    ),
+                    (_, None, _) => pick(
+                        format!("{who}: read(): returns the bytes already received; no segment"),
+                        format!("{who}：read()：返回已经收到的字节；不发送报文"),
+                    ),
+                }
+            }
             Call::Read => {
                 if states.get(a.side).is_some_and(State::fin_received) {
                     pick(
@@ -1094,6 +1346,11 @@ impl Lab {
                     pick(
                         format!("{who}: close(): the FIN went with shutdown(); no new segment"),
                         format!("{who}：close()：FIN 已随 shutdown() 发出；不再发送新报文"),
+                    )
+                } else if let Some((en, zh_why)) = self.script.first_close {
+                    pick(
+                        format!("{who}: close() first: FIN →, ← ACK; {en}; the {peer}'s read() will return 0"),
+                        format!("{who}：先 close()：FIN →，← ACK；{zh_why}；{peer}的 read() 将返回 0"),
                     )
                 } else {
                     pick(
@@ -1239,6 +1496,10 @@ impl Source for Lab {
         if let Some(k) = self.kernel_line() {
             s.push_str(if zh { "；" } else { "; " });
             s.push_str(&k);
+        }
+        if let Some(note) = &self.note {
+            s.push_str(if zh { "；" } else { "; " });
+            s.push_str(note);
         }
         if !self.mismatches.is_empty() {
             let n = self.mismatches.len();

@@ -30,6 +30,7 @@ pub use super::mode::list::ListMode;
 pub use super::mode::steps::StepMode;
 pub use super::shared::Shared;
 use crate::explain::Lang;
+use crate::i18n::text;
 use crate::source::SimConfig;
 use crate::tcp::tracker::Summary;
 use crate::timeline::Timeline;
@@ -66,22 +67,16 @@ impl Pane {
     }
 
     pub fn title(self) -> &'static str {
-        match self {
-            Pane::Ladder => "Ladder",
-            Pane::States => "States",
-            Pane::Layers => "Layers",
-            Pane::Explain => "Explain",
-        }
+        self.title_in(Lang::En)
     }
 
     /// The title in `lang`.
     pub fn title_in(self, lang: Lang) -> &'static str {
-        match (lang, self) {
-            (Lang::En, p) => p.title(),
-            (Lang::Zh, Pane::Ladder) => "时序图",
-            (Lang::Zh, Pane::States) => "状态",
-            (Lang::Zh, Pane::Layers) => "分层",
-            (Lang::Zh, Pane::Explain) => "讲解",
+        match self {
+            Pane::Ladder => text(lang, "tui-pane-ladder"),
+            Pane::States => text(lang, "tui-pane-states"),
+            Pane::Layers => text(lang, "tui-pane-layers"),
+            Pane::Explain => text(lang, "tui-pane-explain"),
         }
     }
 }

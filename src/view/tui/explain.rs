@@ -2,8 +2,9 @@
 //! Node.js `net` events) and the plain-words explanation of the step.
 
 use super::app::{App, HitMap, Pane};
-use super::text::{fit, pane_block, tr, width, wrapped};
+use super::text::{fit, pane_block, width, wrapped};
 use crate::explain::{self, Lang};
+use crate::i18n::{msg, text};
 use crate::timeline::{Side, StepKind};
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -22,23 +23,17 @@ pub fn step_kind_text(app: &App) -> String {
 /// What kind of step `step` is, in a few words of `lang`.
 pub fn step_kind_in(step: &crate::timeline::Step, lang: Lang) -> String {
     let side = lang.side(step.side);
-    match (lang, step.kind, &step.segment) {
-        (Lang::En, StepKind::Segment, Some(v)) => format!(
-            "{} from the {side}{} (frame {})",
-            v.seg.flags.wireshark(),
-            if v.lost { ", LOST" } else { "" },
-            v.frame
+    match (step.kind, &step.segment) {
+        (StepKind::Segment, Some(v)) => msg!(
+            lang,
+            "tui-explain-segment",
+            flags = v.seg.flags.wireshark(),
+            who = side,
+            lost = if v.lost { "yes" } else { "no" },
+            frame = v.frame
         ),
-        (Lang::Zh, StepKind::Segment, Some(v)) => format!(
-            "{side}发出的 {}{}（第 {} 帧）",
-            v.seg.flags.wireshark(),
-            if v.lost { "，丢失" } else { "" },
-            v.frame
-        ),
-        (Lang::En, StepKind::Call, _) => format!("socket call by the {side}"),
-        (Lang::Zh, StepKind::Call, _) => format!("{side}的套接字调用"),
-        (Lang::En, ..) => format!("timer of the {side}"),
-        (Lang::Zh, ..) => format!("{side}的定时器"),
+        (StepKind::Call, _) => msg!(lang, "tui-explain-call", who = side),
+        _ => msg!(lang, "tui-explain-timer", who = side),
     }
 }
 
@@ -59,10 +54,12 @@ pub fn lines(app: &App, w: usize) -> Vec<Line<'static>> {
         return vec![Line::raw("no steps")];
     };
     let (n, total) = app.position();
-    let head = tr(
+    let head = msg!(
         app.lang,
-        format!("Step {n} of {total} · t = {:.3} s", step.time),
-        format!("第 {n}/{total} 步 · t = {:.3} 秒", step.time),
+        "tui-explain-head",
+        n = n,
+        total = total,
+        time = format!("{:.3}", step.time)
     );
     let mut out = wrapped(
         &format!("{head} · {}", step_kind_text(app)),
@@ -79,7 +76,7 @@ pub fn lines(app: &App, w: usize) -> Vec<Line<'static>> {
         // rather than being cut at the pane's edge; the Node.js event gets
         // a line of its own, and only when there is one.
         let name = Span::styled(fit(app.lang.side(side), col), t.side(side).patch(t.bold()));
-        let socket = format!("{}{call}", tr(app.lang, "socket: ", "套接字："));
+        let socket = format!("{}{call}", text(app.lang, "tui-explain-socket"));
         let indent = " ".repeat(col);
         for (k, text) in super::text::wrap(&socket, w.saturating_sub(col).max(8), "")
             .into_iter()
@@ -109,6 +106,27 @@ pub fn lines(app: &App, w: usize) -> Vec<Line<'static>> {
         "",
         Style::new(),
     ));
+    if let Some(d) = &step.kernel_detail {
+        // What the tracepoints saw during this step (live lab, trace): the
+        // states pane marks a difference with ✗; here is the why.
+        let mut kernel: Vec<String> = d
+            .transitions
+            .iter()
+            .map(|k| explain::kernel::transition_in(k, app.lang))
+            .collect();
+        kernel.extend(d.events.iter().cloned());
+        kernel.extend(d.note.iter().cloned());
+        if !kernel.is_empty() {
+            out.push(Line::raw(""));
+            out.push(Line::styled(
+                crate::i18n::text(app.lang, "kernel-heading").to_string(),
+                t.bold(),
+            ));
+            for line in kernel {
+                out.extend(wrapped(&line, w, "  ", t.dim()));
+            }
+        }
+    }
     out
 }
 

@@ -9,8 +9,8 @@
 //! report returns `ControlFlow::Break` and it ends on its own.
 
 use super::app::App;
-use super::text::tr;
 use crate::explain::Lang;
+use crate::i18n::msg;
 use crate::pcap::CaptureError;
 use crate::source::{CaptureIndex, ReadOptions, index_capture};
 use crate::tcp::tracker::Summary;
@@ -308,10 +308,10 @@ impl App<'_> {
                     Ok(idx) => {
                         file.frames = idx.frames_total;
                         if let Some(d) = &idx.damage {
-                            file.note = Some(tr(
+                            file.note = Some(msg!(
                                 self.shared.lang,
-                                format!("damaged file, read up to the damage: {d}"),
-                                format!("文件已损坏，只读到损坏处：{d}"),
+                                "tui-file-damaged",
+                                damage = d.to_string()
                             ));
                         }
                         file.index = Some(idx);
@@ -326,10 +326,10 @@ impl App<'_> {
                     }
                     Err(e) => {
                         file.pending = None;
-                        file.note = Some(tr(
+                        file.note = Some(msg!(
                             self.shared.lang,
-                            format!("cannot index the file: {e}"),
-                            format!("无法为文件建立索引：{e}"),
+                            "tui-file-cannot-index",
+                            error = e.to_string()
                         ));
                     }
                 }
@@ -371,10 +371,11 @@ impl App<'_> {
                 }
             }
             Err(e) => {
-                file.note = Some(tr(
+                file.note = Some(msg!(
                     self.shared.lang,
-                    format!("cannot read stream {stream}: {e}"),
-                    format!("无法读取流 {stream}：{e}"),
+                    "tui-file-cannot-read",
+                    stream = stream,
+                    error = e.to_string()
                 ));
             }
         }

@@ -1,19 +1,20 @@
 //! The `?` overlay with every key.
 
 use super::app::App;
-use super::text::{fit, tr};
+use super::text::fit;
+use crate::explain::Lang;
+use crate::i18n::text;
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Clear, Paragraph};
 
-/// One row of the overlay: the keys, what they do in English and in
-/// Chinese, and in which screens they mean something.
+/// One row of the overlay: the keys, what they do, and in which screens
+/// they mean something.
 struct Key {
-    /// The keys; "english|中文" where the key's name is a word.
+    /// The keys; a message where the key's name is a word.
     keys: &'static str,
-    en: &'static str,
-    zh: &'static str,
+    what: &'static str,
     when: When,
 }
 
@@ -30,152 +31,127 @@ enum When {
     Sim,
 }
 
-const KEYS: [Key; 22] = [
-    Key {
-        keys: "→  space  n  PgDn  Enter",
-        en: "next step",
-        zh: "下一步",
-        when: When::Always,
-    },
-    Key {
-        keys: "",
-        en: "  (at the last step: the next socket call)",
-        zh: "  （在最后一步时：执行下一个套接字调用）",
-        when: When::Lab,
-    },
-    Key {
-        keys: "←  p  Backspace  PgUp",
-        en: "previous step",
-        zh: "上一步",
-        when: When::Always,
-    },
-    Key {
-        keys: "Home g / End G",
-        en: "first / last step",
-        zh: "第一步 / 最后一步",
-        when: When::Always,
-    },
-    Key {
-        keys: "v",
-        en: "show / hide the steps still to come",
-        zh: "显示 / 隐藏后面的步骤",
-        when: When::Always,
-    },
-    Key {
-        keys: "Tab Shift-Tab  ↑ ↓ j k",
-        en: "next / previous pane; scroll it",
-        zh: "下一个 / 上一个窗格；滚动它",
-        when: When::Always,
-    },
-    Key {
-        keys: "click / wheel|鼠标点击 / 滚轮",
-        en: "go to a row, focus a pane / scroll it",
-        zh: "跳到时序图的一行、选中窗格 / 滚动它",
-        when: When::Always,
-    },
-    Key {
-        keys: "a  + -",
-        en: "autoplay on / off, faster / slower",
-        zh: "自动播放 开 / 关，加快 / 减慢",
-        when: When::Always,
-    },
-    Key {
-        keys: "space",
-        en: "while autoplaying: pause / resume",
-        zh: "自动播放时：暂停 / 继续",
-        when: When::Always,
-    },
-    Key {
-        keys: "P",
-        en: "presenter layout (large, for a projector)",
-        zh: "演示布局（大字，适合投影）",
-        when: When::Always,
-    },
-    Key {
-        keys: "t",
-        en: "time-proportional gaps in the ladder",
-        zh: "时序图的间隔随步骤之间的时间变长",
-        when: When::Always,
-    },
-    Key {
-        keys: "x",
-        en: "what if: lose, delay or double this segment",
-        zh: "假如这个报文段丢失、迟到或重复？",
-        when: When::Sim,
-    },
-    Key {
-        keys: "c",
-        en: "choose another scenario",
-        zh: "选择另一个场景",
-        when: When::Sim,
-    },
-    Key {
-        keys: "r",
-        en: "restart from the first step",
-        zh: "从第一步重新开始",
-        when: When::Always,
-    },
-    Key {
-        keys: "s",
-        en: "raw / relative sequence numbers",
-        zh: "原始 / 相对序列号",
-        when: When::Always,
-    },
-    Key {
-        keys: "l",
-        en: "language of the explanations",
-        zh: "切换语言（English / 中文）",
-        when: When::Always,
-    },
-    Key {
-        keys: "? h F1",
-        en: "this help (? or Esc closes it)",
-        zh: "本帮助（? 或 Esc 关闭）",
-        when: When::Always,
-    },
-    Key {
-        keys: "↑ ↓  Enter",
-        en: "connection list: choose, open",
-        zh: "连接列表：选择、打开",
-        when: When::List,
-    },
-    Key {
-        keys: "Esc",
-        en: "back to the connection list (in the list: quit)",
-        zh: "回到连接列表（在列表中：退出）",
-        when: When::List,
-    },
-    Key {
-        keys: "q  Esc",
-        en: "quit",
-        zh: "退出",
-        when: When::NoList,
-    },
-    Key {
-        keys: "q",
-        en: "quit",
-        zh: "退出",
-        when: When::List,
-    },
-    Key {
-        keys: "Ctrl-C",
-        en: "quit, always",
-        zh: "退出（任何时候）",
-        when: When::Always,
-    },
-];
-
-/// The legend under the keys: what the letters in the panes mean. Not
-/// keys, so not in the key column.
-const LEGEND: (&str, &str) = (
-    "In the state diagram C marks the client, S the server.",
-    "状态图中 C 表示客户端，S 表示服务端。",
-);
+/// The overlay's rows in `lang`.
+fn table(lang: Lang) -> [Key; 22] {
+    [
+        Key {
+            keys: "→  space  n  PgDn  Enter",
+            what: text(lang, "tui-help-next-step"),
+            when: When::Always,
+        },
+        Key {
+            keys: "",
+            what: text(lang, "tui-help-at-the-last"),
+            when: When::Lab,
+        },
+        Key {
+            keys: "←  p  Backspace  PgUp",
+            what: text(lang, "tui-help-previous-step"),
+            when: When::Always,
+        },
+        Key {
+            keys: "Home g / End G",
+            what: text(lang, "tui-help-first-last-step"),
+            when: When::Always,
+        },
+        Key {
+            keys: "v",
+            what: text(lang, "tui-help-show-hide-the"),
+            when: When::Always,
+        },
+        Key {
+            keys: "Tab Shift-Tab  ↑ ↓ j k",
+            what: text(lang, "tui-help-next-previous-pane"),
+            when: When::Always,
+        },
+        Key {
+            keys: text(lang, "tui-help-mouse"),
+            what: text(lang, "tui-help-go-to-a"),
+            when: When::Always,
+        },
+        Key {
+            keys: "a  + -",
+            what: text(lang, "tui-help-autoplay-on-off"),
+            when: When::Always,
+        },
+        Key {
+            keys: "space",
+            what: text(lang, "tui-help-while-autoplaying-pause"),
+            when: When::Always,
+        },
+        Key {
+            keys: "P",
+            what: text(lang, "tui-help-presenter-layout-large"),
+            when: When::Always,
+        },
+        Key {
+            keys: "t",
+            what: text(lang, "tui-help-time-proportional-gaps"),
+            when: When::Always,
+        },
+        Key {
+            keys: "x",
+            what: text(lang, "tui-help-what-if-lose"),
+            when: When::Sim,
+        },
+        Key {
+            keys: "c",
+            what: text(lang, "tui-help-choose-another-scenario"),
+            when: When::Sim,
+        },
+        Key {
+            keys: "r",
+            what: text(lang, "tui-help-restart-from-the"),
+            when: When::Always,
+        },
+        Key {
+            keys: "s",
+            what: text(lang, "tui-help-raw-relative-sequence"),
+            when: When::Always,
+        },
+        Key {
+            keys: "l",
+            what: text(lang, "tui-help-language-of-the"),
+            when: When::Always,
+        },
+        Key {
+            keys: "? h F1",
+            what: text(lang, "tui-help-this-help-or"),
+            when: When::Always,
+        },
+        Key {
+            keys: "↑ ↓  Enter",
+            what: text(lang, "tui-help-connection-list-choose"),
+            when: When::List,
+        },
+        Key {
+            keys: "Esc",
+            what: text(lang, "tui-help-back-to-the"),
+            when: When::List,
+        },
+        Key {
+            keys: "q  Esc",
+            what: text(lang, "tui-help-quit"),
+            when: When::NoList,
+        },
+        Key {
+            keys: "q",
+            what: text(lang, "tui-help-quit"),
+            when: When::List,
+        },
+        Key {
+            keys: "Ctrl-C",
+            what: text(lang, "tui-help-quit-always"),
+            when: When::Always,
+        },
+    ]
+}
 
 /// The keys that mean something in `app`'s mode, in its language.
 pub fn keys(app: &App) -> Vec<(&'static str, &'static str)> {
     let lab = app.live.as_ref().is_some_and(|l| l.drives);
-    KEYS.iter()
+    table(app.lang)
+        .into_iter()
         .filter(|k| match k.when {
             When::Always => true,
             When::List => app.has_list,
@@ -183,23 +159,15 @@ pub fn keys(app: &App) -> Vec<(&'static str, &'static str)> {
             When::Lab => lab,
             When::Sim => app.replay.is_some(),
         })
-        .map(|k| {
-            let keys = match k.keys.split_once('|') {
-                Some((en, zh)) => tr(app.lang, en, zh),
-                None => k.keys,
-            };
-            (keys, tr(app.lang, k.en, k.zh))
-        })
+        .map(|k| (k.keys, k.what))
         .collect()
 }
 
 pub fn render(f: &mut Frame, area: Rect, app: &App) {
-    let title = tr(
-        app.lang,
-        " Keys (? or Esc to close) ",
-        " 按键（? 或 Esc 关闭） ",
-    );
-    let legend = tr(app.lang, LEGEND.0, LEGEND.1);
+    let title = text(app.lang, "tui-help-title");
+    // The legend under the keys: what the letters in the panes mean. Not
+    // keys, so not in the key column.
+    let legend = text(app.lang, "tui-help-legend");
     render_keys(f, area, app, title, &keys(app), Some(legend));
 }
 

@@ -8,8 +8,9 @@
 //! ```
 
 use super::app::{App, HitMap, Pane};
-use super::text::{fit, fit_right, pane_block, tr, truncate, width};
+use super::text::{fit, fit_right, pane_block, truncate, width};
 use crate::explain::Lang;
+use crate::i18n::{msg, text};
 use crate::tcp::state::State;
 use crate::timeline::{
     Analysis, Call, CallResult, SegmentView, Side, Step, StepKind, Timer, state_name,
@@ -34,16 +35,16 @@ pub fn short_state(s: Option<State>) -> &'static str {
 
 fn analysis_name(a: Analysis, lang: Lang) -> &'static str {
     match a {
-        Analysis::Retransmission => tr(lang, "retransmission", "重传"),
-        Analysis::DupAck => tr(lang, "dup ACK", "重复 ACK"),
-        Analysis::OutOfOrder => tr(lang, "out of order", "乱序"),
-        Analysis::ZeroWindow => tr(lang, "zero window", "零窗口"),
-        Analysis::SpuriousRetransmission => tr(lang, "spurious retransmission", "虚假重传"),
-        Analysis::KeepAlive => tr(lang, "keep-alive", "保活"),
-        Analysis::KeepAliveAck => tr(lang, "keep-alive ACK", "保活 ACK"),
-        Analysis::ZeroWindowProbe => tr(lang, "zero-window probe", "零窗口探测"),
-        Analysis::ZeroWindowProbeAck => tr(lang, "zero-window probe ACK", "零窗口探测 ACK"),
-        Analysis::ChallengeAck => tr(lang, "challenge ACK", "挑战 ACK"),
+        Analysis::Retransmission => text(lang, "tui-analysis-retransmission"),
+        Analysis::DupAck => text(lang, "tui-analysis-dup-ack"),
+        Analysis::OutOfOrder => text(lang, "tui-analysis-out-of-order"),
+        Analysis::ZeroWindow => text(lang, "tui-analysis-zero-window"),
+        Analysis::SpuriousRetransmission => text(lang, "tui-analysis-spurious-retransmission"),
+        Analysis::KeepAlive => text(lang, "tui-analysis-keep-alive"),
+        Analysis::KeepAliveAck => text(lang, "tui-analysis-keep-alive-ack"),
+        Analysis::ZeroWindowProbe => text(lang, "tui-analysis-zero-window-probe"),
+        Analysis::ZeroWindowProbeAck => text(lang, "tui-analysis-zero-window-probe-ack"),
+        Analysis::ChallengeAck => text(lang, "tui-analysis-challenge-ack"),
     }
 }
 
@@ -74,16 +75,10 @@ pub fn seg_labels_in(v: &SegmentView, raw: bool, lang: Lang) -> Vec<String> {
     let tags: String = v
         .analysis
         .iter()
-        .map(|a| {
-            tr(
-                lang,
-                format!(" ({})", analysis_name(*a, lang)),
-                format!("（{}）", analysis_name(*a, lang)),
-            )
-        })
+        .map(|a| msg!(lang, "tui-ladder-tag", name = analysis_name(*a, lang)))
         .collect();
     let lost = if v.lost {
-        tr(lang, " LOST", " 丢失")
+        text(lang, "tui-ladder-lost")
     } else {
         ""
     };
@@ -119,11 +114,7 @@ pub fn call_text_in(step: &Step, lang: Lang) -> String {
     let call = step.call.map(Call::name).unwrap_or("");
     match &step.call_result {
         Some(CallResult::Bytes(n)) if step.call == Some(Call::Read) => format!("{call} = {n}"),
-        Some(CallResult::Bytes(n)) => tr(
-            lang,
-            format!("{call} {n} bytes"),
-            format!("{call} {n} 字节"),
-        ),
+        Some(CallResult::Bytes(n)) => msg!(lang, "tui-ladder-call-bytes", call = call, n = *n),
         Some(CallResult::Eof) => format!("{call} = 0 (EOF)"),
         Some(CallResult::Error(e)) => format!("{call} = -1 {e}"),
         Some(CallResult::Abort { .. }) => format!("{call} → RST"),
@@ -137,16 +128,13 @@ pub fn timer_text(t: &Timer) -> String {
 
 /// [`timer_text`] in `lang`.
 pub fn timer_text_in(t: &Timer, lang: Lang) -> String {
-    match (lang, t) {
-        (Lang::En, Timer::Retransmission { rto }) => format!("RTO timer fires ({rto:.0} s)"),
-        (Lang::En, Timer::DelayedAck) => "delayed-ACK timer fires".into(),
-        (Lang::En, Timer::TimeWait { seconds }) => {
-            format!("TIME_WAIT timer fires ({seconds:.0} s)")
+    match t {
+        Timer::Retransmission { rto } => {
+            msg!(lang, "tui-timer-rto", seconds = format!("{rto:.0}"))
         }
-        (Lang::Zh, Timer::Retransmission { rto }) => format!("RTO 重传定时器到期（{rto:.0} 秒）"),
-        (Lang::Zh, Timer::DelayedAck) => "延迟 ACK 定时器到期".into(),
-        (Lang::Zh, Timer::TimeWait { seconds }) => {
-            format!("TIME_WAIT 定时器到期（{seconds:.0} 秒）")
+        Timer::DelayedAck => text(lang, "timer-delayed-ack").to_string(),
+        Timer::TimeWait { seconds } => {
+            msg!(lang, "timer-time-wait", seconds = format!("{seconds:.0}"))
         }
     }
 }
@@ -307,7 +295,7 @@ fn step_line(app: &App, i: usize, n: u64, g: &Geometry) -> Line<'static> {
 }
 
 fn separator(app: &App, stream: u32, w: usize) -> Line<'static> {
-    let name = tr(app.lang, "stream", "流");
+    let name = text(app.lang, "tui-ladder-stream");
     let text = match app.tl.streams.get(stream as usize) {
         Some(info) => format!(" {name} {stream}: {} ↔ {} ", info.client, info.server),
         None => format!(" {name} {stream} "),
@@ -367,11 +355,7 @@ fn gap_rows(app: &App, g: &Geometry, dt: f64) -> Vec<Line<'static>> {
     (0..gap_rows_for(dt))
         .map(|k| {
             let label = if k == 0 {
-                tr(
-                    app.lang,
-                    format!(" ⋮ {dt:.3} s later "),
-                    format!(" ⋮ {dt:.3} 秒后 "),
-                )
+                msg!(app.lang, "tui-ladder-gap", seconds = format!("{dt:.3}"))
             } else {
                 String::new()
             };
@@ -388,7 +372,7 @@ fn gap_rows(app: &App, g: &Geometry, dt: f64) -> Vec<Line<'static>> {
 /// Quiz: the row of the step in question, not shown yet.
 fn pending_line(app: &App, g: &Geometry) -> Line<'static> {
     let t = &app.theme;
-    let q = tr(app.lang, " ? what comes next ? ", " ？接下来是什么？ ");
+    let q = text(app.lang, "tui-ladder-what-next");
     let fill = g.middle.saturating_sub(width(q));
     let middle = fit(
         &format!("{}{q}{}", "┄".repeat(fill / 2), "┄".repeat(fill - fill / 2)),
@@ -461,13 +445,9 @@ pub fn render(f: &mut Frame, area: Rect, app: &App, hits: &mut HitMap, title: &s
     let visible = app.visible_steps();
     if visible.is_empty() && !app.pending {
         let text = if app.live.is_some() {
-            tr(
-                app.lang,
-                "No steps yet: press → (or n, space) to make the first one.",
-                "还没有步骤：按 →（或 n、空格）执行第一步。",
-            )
+            text(app.lang, "tui-ladder-no-steps-yet")
         } else {
-            tr(app.lang, "no steps to show", "没有可显示的步骤")
+            text(app.lang, "tui-ladder-no-steps")
         };
         f.render_widget(
             Paragraph::new(super::text::wrapped(text, w, "", Style::new())),

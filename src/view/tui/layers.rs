@@ -3,8 +3,9 @@
 //! `explain::fields`), and a hex dump coloured by layer to match.
 
 use super::app::{App, HitMap, Pane};
-use super::text::{pane_block, tr, wrapped};
-use crate::explain::{self, Lang, fields};
+use super::text::{pane_block, wrapped};
+use crate::explain::{self, fields};
+use crate::i18n::{msg, text};
 use crate::timeline::{FrameBytes, Layer};
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -78,58 +79,29 @@ pub fn lines(app: &App, w: usize) -> Vec<Line<'static>> {
         return vec![];
     };
     let Some(v) = step.segment.as_ref() else {
-        let mut out = wrapped(
-            tr(
-                lang,
-                "No segment in this step: nothing crosses the wire.",
-                "这一步没有报文段：线路上什么也没有传送。",
-            ),
-            w,
-            "",
-            t.dim(),
-        );
+        let mut out = wrapped(text(lang, "tui-layers-no-segment"), w, "", t.dim());
         for l in explain::layers_in(step, lang) {
             out.extend(wrapped(&l, w, "   ", Style::new()));
         }
         return out;
     };
     let Some(fb) = v.bytes.as_ref() else {
-        let mut out = wrapped(
-            tr(
-                lang,
-                "No frame bytes for this segment.",
-                "这个报文段没有帧的字节。",
-            ),
-            w,
-            "",
-            t.dim(),
-        );
+        let mut out = wrapped(text(lang, "tui-layers-no-bytes"), w, "", t.dim());
         for l in explain::layers_in(step, lang) {
             out.extend(wrapped(&l, w, "   ", Style::new()));
         }
         return out;
     };
     let mut out = wrapped(
-        &tr(
+        &msg!(
             lang,
-            format!(
-                "Frame {}: {} bytes captured, {} on the wire, link type {} ({}){}",
-                v.frame,
-                fb.data.len(),
-                fb.orig_len,
-                fb.link_type,
-                fields::link_type_name(fb.link_type),
-                if v.lost { ", lost on the wire" } else { "" }
-            ),
-            format!(
-                "第 {} 帧：捕获 {} 字节，线路上 {} 字节，链路类型 {}（{}）{}",
-                v.frame,
-                fb.data.len(),
-                fb.orig_len,
-                fb.link_type,
-                fields::link_type_name(fb.link_type),
-                if v.lost { "，在线路上丢失" } else { "" }
-            ),
+            "tui-layers-frame",
+            frame = v.frame,
+            captured = fb.data.len(),
+            wire = fb.orig_len,
+            link = fb.link_type,
+            link_name = fields::link_type_name_in(fb.link_type, lang),
+            lost = if v.lost { "yes" } else { "no" }
         ),
         w,
         "  ",
@@ -138,29 +110,17 @@ pub fn lines(app: &App, w: usize) -> Vec<Line<'static>> {
     for span in &fb.layers {
         let style = t.layer(span.layer).patch(t.bold());
         out.push(Line::raw(""));
-        let (osi, tcpip) = match lang {
-            Lang::En => (span.layer.osi(), span.layer.tcpip()),
-            Lang::Zh => (span.layer.osi_zh(), span.layer.tcpip_zh()),
-        };
         out.extend(wrapped(
-            &tr(
+            &msg!(
                 lang,
-                format!(
-                    "▌{} {} · OSI {osi} · TCP/IP {tcpip} · bytes {}-{} ({} bytes)",
-                    tag(span.layer),
-                    span.name,
-                    span.range.start,
-                    span.range.end.saturating_sub(1),
-                    span.range.len()
-                ),
-                format!(
-                    "▌{} {} · OSI {osi} · TCP/IP {tcpip} · 字节 {}-{}（{} 字节）",
-                    tag(span.layer),
-                    crate::explain::layer_name(&span.name, lang),
-                    span.range.start,
-                    span.range.end.saturating_sub(1),
-                    span.range.len()
-                ),
+                "tui-layers-span",
+                tag = tag(span.layer),
+                name = explain::layer_name(&span.name, lang),
+                osi = explain::osi_name(span.layer, lang),
+                tcpip = explain::tcpip_name(span.layer, lang),
+                start = span.range.start,
+                end = span.range.end.saturating_sub(1),
+                n = span.range.len()
             ),
             w,
             "  ",
@@ -208,11 +168,7 @@ pub fn lines(app: &App, w: usize) -> Vec<Line<'static>> {
     if (fb.orig_len as usize) > fb.data.len() {
         let cut = fb.orig_len as usize - fb.data.len();
         out.push(Line::styled(
-            tr(
-                lang,
-                format!("(cut by the snap length: {cut} bytes not captured)"),
-                format!("（被快照长度截断：{cut} 字节未捕获）"),
-            ),
+            msg!(lang, "tui-layers-snap-cut", n = cut),
             t.dim(),
         ));
     }

@@ -4,8 +4,9 @@
 
 use super::app::{App, HitMap};
 use super::file::{FileState, grouped, short_count};
-use super::text::{fit, fit_right, tr, truncate, width, wrapped};
+use super::text::{fit, fit_right, truncate, width, wrapped};
 use crate::explain::Lang;
+use crate::i18n::{msg, text};
 use crate::tcp::tracker::{Close, Handshake, Summary};
 use crate::timeline::segment::Flags;
 use crate::timeline::{Side, state_name};
@@ -17,10 +18,10 @@ use ratatui::widgets::{Block, Paragraph};
 
 pub fn handshake_name(h: Handshake, lang: Lang) -> &'static str {
     match h {
-        Handshake::Complete => tr(lang, "complete", "完整"),
-        Handshake::Partial => tr(lang, "partial", "不完整"),
-        Handshake::Simultaneous => tr(lang, "simultaneous", "同时打开"),
-        Handshake::None => tr(lang, "none", "无"),
+        Handshake::Complete => text(lang, "tui-list-handshake-complete"),
+        Handshake::Partial => text(lang, "tui-list-handshake-partial"),
+        Handshake::Simultaneous => text(lang, "tui-list-handshake-simultaneous"),
+        Handshake::None => text(lang, "tui-list-handshake-none"),
     }
 }
 
@@ -28,13 +29,13 @@ pub fn close_name(c: Close, lang: Lang) -> &'static str {
     match c {
         Close::Fin => "FIN",
         Close::Rst => "RST",
-        Close::HalfClosed => tr(lang, "half-closed", "半关闭"),
-        Close::Open => tr(lang, "open", "未关闭"),
+        Close::HalfClosed => text(lang, "tui-list-close-half-closed"),
+        Close::Open => text(lang, "tui-list-close-open"),
     }
 }
 
 fn seconds(s: f64, lang: Lang) -> String {
-    tr(lang, format!("{s:.3} s"), format!("{s:.3} 秒"))
+    msg!(lang, "tui-list-seconds", s = format!("{s:.3}"))
 }
 
 /// A round-trip time: below 10 ms (a loopback handshake) in microseconds,
@@ -42,7 +43,7 @@ fn seconds(s: f64, lang: Lang) -> String {
 fn rtt(s: f64, lang: Lang) -> String {
     if s < 0.01 {
         let us = s * 1e6;
-        return tr(lang, format!("{us:.0} µs"), format!("{us:.0} 微秒"));
+        return msg!(lang, "tui-list-microseconds", us = format!("{us:.0}"));
     }
     seconds(s, lang)
 }
@@ -58,8 +59,7 @@ fn flags(s: &Summary) -> String {
 /// A column: heading, right-aligned or not, priority (0 stays longest),
 /// and the cell text.
 struct Col {
-    name: &'static str,
-    name_zh: &'static str,
+    title: fn(Lang) -> &'static str,
     right: bool,
     prio: u8,
     cell: fn(&Summary, Lang) -> String,
@@ -70,64 +70,55 @@ pub const NCOLS: usize = 9;
 
 const COLS: [Col; NCOLS] = [
     Col {
-        name: "#",
-        name_zh: "#",
+        title: |_| "#",
         right: true,
         prio: 0,
         cell: |s, _| s.stream.to_string(),
     },
     Col {
-        name: "client",
-        name_zh: "客户端",
+        title: |l| text(l, "tui-list-col-client"),
         right: false,
         prio: 0,
         cell: |s, _| s.client.to_string(),
     },
     Col {
-        name: "server",
-        name_zh: "服务端",
+        title: |l| text(l, "tui-list-col-server"),
         right: false,
         prio: 0,
         cell: |s, _| s.server.to_string(),
     },
     Col {
-        name: "packets",
-        name_zh: "包数",
+        title: |l| text(l, "tui-list-col-packets"),
         right: true,
         prio: 2,
         cell: |s, _| s.packets.to_string(),
     },
     Col {
-        name: "bytes",
-        name_zh: "字节",
+        title: |l| text(l, "tui-list-col-bytes"),
         right: true,
         prio: 4,
         cell: |s, _| s.bytes.to_string(),
     },
     Col {
-        name: "handshake",
-        name_zh: "握手",
+        title: |l| text(l, "tui-list-col-handshake"),
         right: false,
         prio: 1,
         cell: |s, l| handshake_name(s.handshake, l).to_string(),
     },
     Col {
-        name: "close",
-        name_zh: "关闭",
+        title: |l| text(l, "tui-list-col-close"),
         right: false,
         prio: 1,
         cell: |s, l| close_name(s.close, l).to_string(),
     },
     Col {
-        name: "duration",
-        name_zh: "时长",
+        title: |l| text(l, "tui-list-col-duration"),
         right: true,
         prio: 3,
         cell: |s, l| seconds(s.duration, l),
     },
     Col {
-        name: "flags seen",
-        name_zh: "出现的标志",
+        title: |l| text(l, "tui-list-col-flags-seen"),
         right: false,
         prio: 5,
         cell: |s, _| flags(s),
@@ -140,7 +131,7 @@ const MARK: usize = 2;
 
 impl Col {
     fn title(&self, lang: Lang) -> &'static str {
-        tr(lang, self.name, self.name_zh)
+        (self.title)(lang)
     }
 }
 
@@ -276,64 +267,49 @@ pub fn details(app: &App, w: usize) -> Vec<Line<'static>> {
         .unwrap_or_default();
     let fl = flags(s);
     let fl = if fl.is_empty() {
-        tr(l, "none", "无").to_string()
+        text(l, "tui-list-handshake-none").to_string()
     } else {
         fl
     };
     let (client, server) = (l.side(Side::Client), l.side(Side::Server));
     let mut out = wrapped(
-        &tr(
+        &msg!(
             l,
-            format!(
-                "stream {}: client {} → server {}",
-                s.stream, s.client, s.server
-            ),
-            format!("流 {}：客户端 {} → 服务端 {}", s.stream, s.client, s.server),
+            "tui-list-detail-head",
+            stream = s.stream,
+            client = s.client.to_string(),
+            server = s.server.to_string()
         ),
         w,
         "  ",
         t.bold(),
     );
-    let texts = match l {
-        Lang::En => [
-            format!(
-                "{} packets, {} bytes · starts at {} · lasts {}",
-                s.packets,
-                s.bytes,
-                seconds(s.start, l),
-                seconds(s.duration, l)
-            ),
-            format!(
-                "handshake {}{rtt} · close {} · flags seen: {fl}",
-                handshake_name(s.handshake, l),
-                close_name(s.close, l),
-            ),
-            format!(
-                "states at the end: {client} {} · {server} {}",
-                state_name(s.final_states.client),
-                state_name(s.final_states.server)
-            ),
-        ],
-        Lang::Zh => [
-            format!(
-                "{} 个包，{} 字节 · 开始于 {} · 持续 {}",
-                s.packets,
-                s.bytes,
-                seconds(s.start, l),
-                seconds(s.duration, l)
-            ),
-            format!(
-                "握手：{}{rtt} · 关闭：{} · 出现的标志：{fl}",
-                handshake_name(s.handshake, l),
-                close_name(s.close, l),
-            ),
-            format!(
-                "结束时的状态：{client} {} · {server} {}",
-                state_name(s.final_states.client),
-                state_name(s.final_states.server)
-            ),
-        ],
-    };
+    let texts = [
+        msg!(
+            l,
+            "tui-list-detail-size",
+            packets = s.packets,
+            bytes = s.bytes,
+            start = seconds(s.start, l),
+            duration = seconds(s.duration, l)
+        ),
+        msg!(
+            l,
+            "tui-list-detail-ends",
+            handshake = handshake_name(s.handshake, l),
+            rtt = rtt.as_str(),
+            close = close_name(s.close, l),
+            flags = fl.as_str()
+        ),
+        msg!(
+            l,
+            "tui-list-detail-states",
+            client = client,
+            client_state = state_name(s.final_states.client),
+            server = server,
+            server_state = state_name(s.final_states.server)
+        ),
+    ];
     for text in texts {
         out.extend(wrapped(&text, w, "  ", Style::new()));
     }
@@ -363,14 +339,10 @@ pub fn render(f: &mut Frame, area: Rect, app: &App, hits: &mut HitMap) {
         Constraint::Fill(1),
     ])
     .areas(area);
-    let conns = tr(app.lang, "Connections", "连接");
+    let conns = text(app.lang, "tui-list-connections");
     let title = if let Some(file) = &app.file {
         let frames = match &file.index {
-            Some(idx) => tr(
-                app.lang,
-                format!(" · {} frames", grouped(idx.frames_total)),
-                format!(" · {} 帧", grouped(idx.frames_total)),
-            ),
+            Some(idx) => msg!(app.lang, "tui-list-frames", n = grouped(idx.frames_total)),
             None => String::new(),
         };
         format!(
@@ -401,23 +373,11 @@ pub fn render(f: &mut Frame, area: Rect, app: &App, hits: &mut HitMap) {
     let w = inner.width as usize;
     if n == 0 {
         let text = if app.file.as_ref().is_some_and(|f| !f.done) {
-            tr(
-                app.lang,
-                "Indexing the file: connections show here as they are found…",
-                "正在为文件建立索引：找到的连接会显示在这里…",
-            )
+            text(app.lang, "tui-list-indexing")
         } else if app.live.is_some() {
-            tr(
-                app.lang,
-                "No TCP connection yet: waiting for one to start…",
-                "还没有 TCP 连接：正在等待连接建立…",
-            )
+            text(app.lang, "tui-list-waiting")
         } else {
-            tr(
-                app.lang,
-                "No TCP connections in this capture.",
-                "这个捕获文件中没有 TCP 连接。",
-            )
+            text(app.lang, "tui-list-empty")
         };
         f.render_widget(Paragraph::new(wrapped(text, w, "", t.bold())), inner);
     } else {
@@ -457,14 +417,7 @@ pub fn render(f: &mut Frame, area: Rect, app: &App, hits: &mut HitMap) {
         f.render_widget(Paragraph::new(lines), inner);
     }
     let block = Block::bordered()
-        .title(Span::styled(
-            tr(
-                app.lang,
-                " Selected — Enter steps through it ",
-                " 选中的连接 — Enter 逐步查看 ",
-            ),
-            t.title(),
-        ))
+        .title(Span::styled(text(app.lang, "tui-list-selected"), t.title()))
         .border_style(t.dim());
     let inner = block.inner(bottom);
     f.render_widget(block, bottom);
@@ -476,18 +429,12 @@ pub fn render(f: &mut Frame, area: Rect, app: &App, hits: &mut HitMap) {
 fn gauge_line(app: &App, file: &FileState, w: u16) -> Line<'static> {
     let t = &app.theme;
     let pct = file.percent();
-    let label = tr(
+    let label = msg!(
         app.lang,
-        format!(
-            " indexing {pct}% · {} frames · {} connections ",
-            short_count(file.frames),
-            grouped(app.conns.len() as u64)
-        ),
-        format!(
-            " 正在建立索引 {pct}% · {} 帧 · {} 个连接 ",
-            short_count(file.frames),
-            grouped(app.conns.len() as u64)
-        ),
+        "tui-list-indexing-bar",
+        pct = pct,
+        frames = short_count(file.frames),
+        conns = grouped(app.conns.len() as u64)
     );
     let label = truncate(&label, w as usize);
     let bar = (w as usize).saturating_sub(width(&label) + 1);

@@ -7,7 +7,7 @@
 //! [`advance`] is what [`super::app::Action::Advance`] does.
 
 use super::app::{App, Screen};
-use super::text::tr;
+use crate::i18n::{msg, text};
 use crate::source::Source;
 use std::borrow::Cow;
 
@@ -118,31 +118,17 @@ pub fn advance(app: &mut App, source: &mut dyn Source) -> anyhow::Result<()> {
         Ok(false) if drives => {
             app.steps.autoplay = false;
             app.steps.follow = None;
-            app.message = Some(
-                tr(
-                    lang,
-                    "the lab has nothing more to do (q quits)",
-                    "实验已没有更多步骤（q 退出）",
-                )
-                .into(),
-            );
+            app.message = Some(text(lang, "tui-live-lab-done").into());
         }
         Ok(false) => {
             // The sniffer: the next step shows when it is captured.
             app.steps.autoplay = false;
-            app.message = Some(
-                tr(
-                    lang,
-                    "sniffing only: the next step shows as soon as it is captured",
-                    "仅监听：下一步一被捕获就会显示",
-                )
-                .into(),
-            );
+            app.message = Some(text(lang, "tui-live-sniff-only").into());
         }
         Err(e) => {
             app.steps.autoplay = false;
             app.steps.follow = None;
-            app.message = Some(tr(lang, format!("error: {e:#}"), format!("错误：{e:#}")));
+            app.message = Some(msg!(lang, "tui-live-error", error = format!("{e:#}")));
         }
     }
     source.poll()?;

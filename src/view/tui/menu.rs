@@ -4,7 +4,9 @@
 //! given.
 
 use super::app::{Action, App, Menu};
-use super::text::{fit, tr};
+use super::text::fit;
+use crate::explain::Lang;
+use crate::i18n::{msg, text};
 use crate::source::{SCENARIO_NAMES, SimConfig, WhatIf, WhatIfKind, scenarios};
 use crossterm::event::{KeyCode, KeyEvent};
 use ratatui::Frame;
@@ -24,50 +26,36 @@ pub fn render(f: &mut Frame, area: Rect, app: &App, menu: Menu) {
                 .and_then(|s| s.segment.as_ref())
                 .map(|v| v.seg.flags.wireshark());
             let head = match &which {
-                Some(flags) => tr(
-                    app.lang,
-                    format!("What if this {flags} segment…"),
-                    format!("假如这个 {flags} 报文段……"),
-                ),
-                None => tr(
-                    app.lang,
-                    "This step is not a segment: choose one first.".to_string(),
-                    "这一步不是报文段：请先选中一个报文段。".to_string(),
-                ),
+                Some(flags) => msg!(app.lang, "tui-menu-what-if-head", flags = flags.as_str()),
+                None => text(app.lang, "tui-menu-not-a-segment").to_string(),
             };
             let mut lines = vec![Line::raw(""), Line::styled(format!(" {head}"), t.bold())];
             if which.is_some() {
-                for (k, en, zh) in [
-                    ("1", "were lost on the wire", "在线路上丢失"),
-                    ("2", "arrived half a second late", "晚到半秒"),
-                    ("3", "arrived twice", "到达两次"),
+                for (k, what) in [
+                    ("1", text(app.lang, "tui-menu-lost")),
+                    ("2", text(app.lang, "tui-menu-late")),
+                    ("3", text(app.lang, "tui-menu-twice")),
                 ] {
                     lines.push(Line::from(vec![
                         Span::styled(format!("   {k}  "), t.bold()),
-                        Span::raw(tr(app.lang, en, zh)),
+                        Span::raw(what),
                     ]));
                 }
                 lines.push(Line::raw(""));
-                lines.push(Line::styled(
-                    tr(
-                        app.lang,
-                        " The scenario is played again from here with the change.",
-                        " 场景会带着这个改变从这里重新运行。",
-                    ),
-                    t.dim(),
-                ));
+                lines.push(Line::styled(text(app.lang, "tui-menu-replayed"), t.dim()));
             }
-            lines.push(Line::styled(
-                tr(app.lang, " Esc: back", " Esc：返回"),
-                t.dim(),
-            ));
-            (tr(app.lang, " What if? ", " 假如？ "), lines)
+            lines.push(Line::styled(text(app.lang, "tui-menu-esc-back"), t.dim()));
+            (text(app.lang, "tui-menu-what-if"), lines)
         }
         Menu::Picker(sel) => {
             let all = scenarios();
             let mut lines = vec![Line::raw("")];
             for (i, sc) in all.iter().enumerate() {
-                let summary = tr(app.lang, sc.summary, sc.summary_zh);
+                // The scenario library carries its own summaries in both languages.
+                let summary = match app.lang {
+                    Lang::En => sc.summary,
+                    Lang::Zh => sc.summary_zh,
+                };
                 let marker = if i == sel { "▶" } else { " " };
                 let text = format!("{marker} {} {summary}", fit(sc.name, 22));
                 let style = if i == sel { t.current() } else { t.dim() };
@@ -75,14 +63,10 @@ pub fn render(f: &mut Frame, area: Rect, app: &App, menu: Menu) {
             }
             lines.push(Line::raw(""));
             lines.push(Line::styled(
-                tr(
-                    app.lang,
-                    " ↑ ↓ choose  Enter play  Esc back",
-                    " ↑ ↓ 选择  Enter 播放  Esc 返回",
-                ),
+                text(app.lang, "tui-menu-picker-keys"),
                 t.dim(),
             ));
-            (tr(app.lang, " Scenarios ", " 场景 "), lines)
+            (text(app.lang, "tui-menu-scenarios"), lines)
         }
     };
     let w = area.width.saturating_sub(4).min(100);
@@ -123,10 +107,10 @@ impl App<'_> {
                 true
             }
             Err(e) => {
-                self.shared.message = Some(tr(
+                self.shared.message = Some(msg!(
                     self.shared.lang,
-                    format!("cannot replay: {e:#}"),
-                    format!("无法重放：{e:#}"),
+                    "tui-menu-cannot-replay",
+                    error = format!("{e:#}")
                 ));
                 false
             }
@@ -142,14 +126,8 @@ impl App<'_> {
             return false;
         };
         let Some(Some(sent)) = r.sent.get(at).copied() else {
-            self.shared.message = Some(
-                tr(
-                    self.shared.lang,
-                    "what if: choose a segment's step first",
-                    "假如：请先选中一个报文段的步骤",
-                )
-                .into(),
-            );
+            self.shared.message =
+                Some(text(self.shared.lang, "tui-menu-what-if-no-segment").into());
             return false;
         };
         let mut cfg = r.cfg.clone();

@@ -5,9 +5,10 @@
 
 use super::app::{App, HitMap, Pane};
 use super::ladder::short_state;
-use super::text::{tr, width, wrap};
+use super::text::{width, wrap};
 use super::{ladder, ui};
 use crate::explain;
+use crate::i18n::msg;
 use crate::timeline::{Side, state_name};
 use ratatui::Frame;
 use ratatui::layout::{Alignment, Constraint, Layout, Rect};
@@ -80,11 +81,7 @@ fn render_states(f: &mut Frame, area: Rect, app: &App, big: bool) {
                 state_name(state)
             )
         } else {
-            tr(
-                app.lang,
-                format!(": {} (unchanged)", state_name(state)),
-                format!("：{}（未变）", state_name(state)),
-            )
+            msg!(app.lang, "tui-present-unchanged", state = state_name(state))
         };
         let [label, rest] =
             Layout::vertical([Constraint::Length(1), Constraint::Fill(1)]).areas(*half);

@@ -4,7 +4,8 @@
 
 use super::app::{App, HitMap, Pane};
 use super::explain::side_col;
-use super::text::{fit, pane_block, tr, truncate, width};
+use super::text::{fit, pane_block, truncate, width};
+use crate::i18n::{msg, text};
 use crate::tcp::state::State;
 use crate::timeline::{CallResult, Side, Step, StepKind, state_name};
 use ratatui::Frame;
@@ -84,23 +85,31 @@ pub fn edge_label_in(step: &Step, side: Side, lang: crate::explain::Lang) -> Opt
     if lang == crate::explain::Lang::En {
         return Some(en);
     }
-    const WORDS: [(&str, &str); 14] = [
-        (" (inferred)", "（推断）"),
-        ("passive OPEN (listen())", "被动 OPEN（listen()）"),
-        ("active OPEN (connect())", "主动 OPEN（connect()）"),
-        ("ACK of SYN", "对 SYN 的 ACK"),
-        ("FIN + ACK of FIN", "FIN 及对 FIN 的 ACK"),
-        ("ACK of FIN", "对 FIN 的 ACK"),
-        ("back to LISTEN", "回到 LISTEN"),
-        ("delete TCB", "删除 TCB"),
-        ("create TCB", "创建 TCB"),
-        ("Timeout = 2MSL", "超时 2MSL"),
-        ("rcv ", "收到 "),
-        ("snd ", "发送 "),
-        ("/ no reply", "/ 不回复"),
-        (", ", "，"),
+    // The English fragments are those edge_label writes; each is replaced
+    // by its message, in order (longer fragments before the ones inside them).
+    let words: [(&str, &str); 14] = [
+        (" (inferred)", text(lang, "tui-edge-inferred")),
+        (
+            "passive OPEN (listen())",
+            text(lang, "tui-edge-passive-open"),
+        ),
+        (
+            "active OPEN (connect())",
+            text(lang, "tui-edge-active-open"),
+        ),
+        ("ACK of SYN", text(lang, "tui-edge-ack-of-syn")),
+        ("FIN + ACK of FIN", text(lang, "tui-edge-fin-ack-of-fin")),
+        ("ACK of FIN", text(lang, "tui-edge-ack-of-fin")),
+        ("back to LISTEN", text(lang, "tui-edge-back-to-listen")),
+        ("delete TCB", text(lang, "tui-edge-delete-tcb")),
+        ("create TCB", text(lang, "tui-edge-create-tcb")),
+        ("Timeout = 2MSL", text(lang, "tui-edge-timeout")),
+        ("rcv ", text(lang, "tui-edge-rcv")),
+        ("snd ", text(lang, "tui-edge-snd")),
+        ("/ no reply", text(lang, "tui-edge-no-reply")),
+        (", ", text(lang, "comma")),
     ];
-    Some(WORDS.iter().fold(en, |t, (e, z)| t.replace(e, z)))
+    Some(words.iter().fold(en, |t, (e, z)| t.replace(e, z)))
 }
 
 /// The RFC 9293 Figure 5 label of the edge `side` took in `step`, or None
@@ -166,7 +175,7 @@ pub fn summary(app: &App, w: usize) -> Vec<Line<'static>> {
                     t.side(side).patch(t.bold()),
                 ));
                 spans.push(Span::styled(
-                    tr(app.lang, " (unchanged)", "（未变）"),
+                    text(app.lang, "tui-states-unchanged"),
                     t.dim(),
                 ));
                 spans.extend(kernel);
@@ -193,19 +202,12 @@ pub fn summary(app: &App, w: usize) -> Vec<Line<'static>> {
 /// when it has none for that side.
 fn kernel_span(app: &App, inferred: Option<State>, kernel: Option<State>) -> Span<'static> {
     let t = &app.theme;
-    let kn = tr(app.lang, "kernel", "内核");
+    let kn = text(app.lang, "tui-states-kernel");
     match kernel {
-        None => Span::styled(
-            tr(app.lang, "  kernel: no socket", "  内核：没有套接字"),
-            t.dim(),
-        ),
+        None => Span::styled(text(app.lang, "tui-states-no-socket"), t.dim()),
         Some(k) if Some(k) == inferred => Span::raw(format!("  {kn}: {} ✓", k.name())),
         Some(k) => Span::styled(
-            tr(
-                app.lang,
-                format!("  ✗ kernel: {} (differs!)", k.name()),
-                format!("  ✗ 内核：{}（不一致！）", k.name()),
-            ),
+            msg!(app.lang, "tui-states-kernel-differs", state = k.name()),
             t.lost()
                 .patch(Style::new().add_modifier(ratatui::style::Modifier::REVERSED)),
         ),
@@ -384,12 +386,8 @@ pub fn lines(app: &App, w: usize, with_summary: bool) -> Vec<Line<'static>> {
             Span::raw(format!(" {}  ", app.lang.side(Side::Client))),
             Span::styled("S", t.side_mark(Side::Server)),
             Span::raw(format!(" {}  ", app.lang.side(Side::Server))),
-            Span::styled(tr(app.lang, "underlined", "下划线"), t.edge()),
-            Span::raw(tr(
-                app.lang,
-                ": the edge just taken (RFC 9293 Fig. 5)",
-                "：刚走过的边（RFC 9293 图 5）",
-            )),
+            Span::styled(text(app.lang, "tui-states-underlined"), t.edge()),
+            Span::raw(text(app.lang, "tui-states-edge-taken")),
         ],
         w,
     ));

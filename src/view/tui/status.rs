@@ -2,8 +2,8 @@
 //! a note from the last key, and the main keys.
 
 use super::app::{App, Screen};
-use super::text::{fit, tr, width};
-use crate::explain::Lang;
+use super::text::{fit, width};
+use crate::i18n::{self, msg};
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::style::{Modifier, Style};
@@ -26,12 +26,13 @@ fn list_text(app: &App, w: usize) -> String {
     let n = app.conns.len();
     let lang = app.lang;
     let at = if n == 0 {
-        tr(lang, "no connections", "没有连接").to_string()
+        i18n::text(lang, "tui-status-no-connections").to_string()
     } else {
-        tr(
+        msg!(
             lang,
-            format!("connection {}/{n}", app.list.selected + 1),
-            format!("连接 {}/{n}", app.list.selected + 1),
+            "tui-status-connection",
+            n = app.list.selected + 1,
+            total = n
         )
     };
     // A capture file: waiting for the index, opening, or a lasting note.
@@ -39,25 +40,12 @@ fn list_text(app: &App, w: usize) -> String {
     let file_note = app.file.as_ref().and_then(|f| {
         if let Some(s) = f.pending {
             let pct = f.percent();
-            Some(tr(
-                lang,
-                (
-                    format!(
-                        "indexing… stream {s} opens when the index is done ({pct}%)  Esc cancels"
-                    ),
-                    format!("stream {s} opens once indexed ({pct}%)"),
-                ),
-                (
-                    format!("正在建立索引… 索引完成后打开流 {s}（{pct}%）  Esc 取消"),
-                    format!("索引完成后打开流 {s}（{pct}%）"),
-                ),
+            Some((
+                msg!(lang, "tui-status-pending", stream = s, pct = pct),
+                msg!(lang, "tui-status-pending-short", stream = s, pct = pct),
             ))
         } else if let Some(s) = f.opening {
-            let t = tr(
-                lang,
-                format!("opening stream {s}…"),
-                format!("正在打开流 {s}…"),
-            );
+            let t = msg!(lang, "tui-status-opening", stream = s);
             Some((t.clone(), t))
         } else {
             f.note
@@ -69,12 +57,7 @@ fn list_text(app: &App, w: usize) -> String {
         (Some(m), _) => (m.clone(), m),
         (None, Some(n)) => n,
         (None, None) => {
-            let k: String = tr(
-                lang,
-                "↑↓ choose  Enter open  l 中文  ? help  q quit",
-                "↑↓ 选择  Enter 打开  l English  ? 帮助  q 退出",
-            )
-            .into();
+            let k: String = i18n::text(lang, "tui-status-list-keys").into();
             (k.clone(), k)
         }
     };
@@ -102,69 +85,46 @@ pub fn text(app: &App, w: usize) -> String {
         .get(app.current)
         .and_then(|s| s.segment.as_ref())
         .filter(|_| app.frame_numbers && n > 0)
-        .map(|v| {
-            tr(
-                lang,
-                format!(" · frame {}", v.frame),
-                format!(" · 第 {} 帧", v.frame),
-            )
-        })
+        .map(|v| msg!(lang, "tui-status-frame", frame = v.frame))
         .unwrap_or_default();
     let play = if let (true, Some(left)) = (app.steps.autoplay, app.steps.countdown) {
         // A visible countdown, so the class knows when the next step comes.
         let left = left.as_secs_f64();
-        tr(
-            lang,
-            format!("▶ next in {left:.1} s (space pauses)"),
-            format!("▶ {left:.1} 秒后下一步（空格暂停）"),
-        )
+        msg!(lang, "tui-status-countdown", seconds = format!("{left:.1}"))
     } else if app.steps.autoplay {
-        tr(
+        msg!(
             lang,
-            format!("▶ autoplay {:.2}s", app.interval().as_secs_f64()),
-            format!("▶ 自动播放 {:.2} 秒", app.interval().as_secs_f64()),
+            "tui-status-autoplay",
+            seconds = format!("{:.2}", app.interval().as_secs_f64())
         )
     } else if app.steps.paused {
-        tr(lang, "‖ paused (space resumes)", "‖ 已暂停（空格继续）").into()
+        i18n::text(lang, "tui-status-paused-resumes").into()
     } else {
-        tr(lang, "‖ paused", "‖ 已暂停").into()
+        i18n::text(lang, "tui-status-paused").into()
     };
-    let seq = match (app.raw_seq, lang) {
-        (true, Lang::En) => "seq raw",
-        (false, Lang::En) => "seq relative",
-        (true, Lang::Zh) => "seq 原始值",
-        (false, Lang::Zh) => "seq 相对值",
+    let seq = if app.raw_seq {
+        i18n::text(lang, "tui-status-seq-raw")
+    } else {
+        i18n::text(lang, "tui-status-seq-relative")
     };
     let back = if app.has_list {
-        tr(lang, "  Esc list", "  Esc 列表")
+        i18n::text(lang, "tui-status-esc-list")
     } else {
         ""
     };
     let (keys, mid_keys, short_keys) = match &app.message {
         Some(m) => (m.clone(), m.clone(), m.clone()),
-        None => tr(
-            lang,
-            (
-                format!(
-                    "←/→ step  Tab pane  ↑↓ scroll  a play  s seq  l 中文  ? help{back}  q quit"
-                ),
-                format!("←/→ step  a play  s seq  l 中文  ? help{back}  q quit"),
-                format!("←/→ step  ? help{back}  q quit"),
-            ),
-            (
-                format!(
-                    "←/→ 单步  Tab 窗格  ↑↓ 滚动  a 播放  s seq  l English  ? 帮助{back}  q 退出"
-                ),
-                format!("←/→ 单步  a 播放  s seq  l English  ? 帮助{back}  q 退出"),
-                format!("←/→ 单步  ? 帮助{back}  q 退出"),
-            ),
+        None => (
+            msg!(lang, "tui-status-keys", back = back),
+            msg!(lang, "tui-status-keys-mid", back = back),
+            msg!(lang, "tui-status-keys-short", back = back),
         ),
     };
     let stream = match app.stream {
-        Some(s) if app.has_list => tr(lang, format!(" │ stream {s}"), format!(" │ 流 {s}")),
+        Some(s) if app.has_list => msg!(lang, "tui-status-stream", stream = s),
         _ => String::new(),
     };
-    let step = tr(lang, "step", "步骤");
+    let step = i18n::text(lang, "tui-status-step");
     let full = format!(
         " {}{stream} │ {step} {n}/{total}{frame} │ {play} │ {seq} │ {keys}",
         source(app)

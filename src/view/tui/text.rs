@@ -8,9 +8,6 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, BorderType};
 use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
 
-/// The English or the Chinese text, for `lang`.
-pub use crate::explain::tr;
-
 /// Display width in terminal columns.
 pub fn width(s: &str) -> usize {
     UnicodeWidthStr::width(s)

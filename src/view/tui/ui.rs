@@ -13,8 +13,9 @@
 //! what the next key will do.
 
 use super::app::{App, HitMap, Pane, Screen};
-use super::text::{fit, tr, wrap, wrapped};
+use super::text::{fit, wrap, wrapped};
 use super::{explain, help, ladder, layers, list, menu, present, states, status};
+use crate::i18n::{msg, text};
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::Line;
@@ -99,16 +100,14 @@ pub fn draw(f: &mut Frame, app: &App) -> HitMap {
 pub fn ladder_title(app: &App) -> String {
     let name = Pane::Ladder.title_in(app.lang);
     match app.stream {
-        Some(s) if app.has_list => tr(
+        Some(s) if app.has_list => msg!(
             app.lang,
-            format!("{name} · stream {s} of {} (Esc: list)", app.conns.len()),
-            format!("{name} · 流 {s}，共 {} 条（Esc：列表）", app.conns.len()),
+            "tui-ui-ladder-title-list",
+            name = name,
+            stream = s,
+            total = app.conns.len()
         ),
-        Some(s) => tr(
-            app.lang,
-            format!("{name} · stream {s}"),
-            format!("{name} · 流 {s}"),
-        ),
+        Some(s) => msg!(app.lang, "tui-ui-ladder-title", name = name, stream = s),
         None => name.into(),
     }
 }
@@ -122,37 +121,13 @@ pub fn hint(app: &App) -> Option<String> {
     let lang = app.lang;
     Some(if !app.at_end() {
         let (n, total) = app.position();
-        tr(
-            lang,
-            format!(
-                " → next step ({} more already made), then the next socket call",
-                total - n
-            ),
-            format!(
-                " → 下一步（已做好 {} 步），然后是下一个套接字调用",
-                total - n
-            ),
-        )
+        msg!(lang, "tui-ui-hint-ahead", n = total - n)
     } else if let Some(h) = &live.hint {
-        tr(
-            lang,
-            format!(" NEXT (→ / space): {h}"),
-            format!(" 下一个（→ / 空格）：{h}"),
-        )
+        msg!(lang, "tui-ui-hint-next", call = h.as_str())
     } else if live.finished {
-        tr(
-            lang,
-            " The script has run to its end: ← and → step through it, q quits.",
-            " 脚本已运行完毕：用 ← 和 → 逐步查看，q 退出。",
-        )
-        .to_string()
+        text(lang, "tui-ui-script-done").to_string()
     } else {
-        tr(
-            lang,
-            " Waiting for the segments of the last call…",
-            " 正在等待上一个调用的报文段…",
-        )
-        .to_string()
+        text(lang, "tui-ui-waiting").to_string()
     })
 }
 
@@ -269,18 +244,13 @@ fn compact(f: &mut Frame, area: Rect, app: &App, hits: &mut HitMap) {
 }
 
 pub fn too_small(f: &mut Frame, area: Rect, app: &App) {
-    let text = tr(
+    let text = msg!(
         app.lang,
-        format!(
-            "Please enlarge the terminal: synack needs at least {MIN_WIDTH}×{MIN_HEIGHT}, \
-             this one is {}×{}. (q quits)",
-            area.width, area.height
-        ),
-        format!(
-            "请把终端窗口放大：synack 至少需要 {MIN_WIDTH}×{MIN_HEIGHT}，\
-             当前是 {}×{}。（q 退出）",
-            area.width, area.height
-        ),
+        "tui-ui-too-small",
+        need_w = MIN_WIDTH,
+        need_h = MIN_HEIGHT,
+        w = area.width,
+        h = area.height
     );
     let mut lines: Vec<Line> = wrapped(&text, area.width as usize, "", app.theme.bold());
     let h = lines.len() as u16;

@@ -4,9 +4,10 @@
 
 use super::{Phase, Quiz};
 use crate::explain;
+use crate::i18n::{msg, text};
 use crate::view::tui::app::{HitMap, Pane};
 use crate::view::tui::explain::step_kind_in;
-use crate::view::tui::text::{fit, tr, wrapped};
+use crate::view::tui::text::{fit, wrapped};
 use crate::view::tui::ui::{self, Mode};
 use crate::view::tui::{help, ladder, states};
 use ratatui::Frame;
@@ -15,30 +16,23 @@ use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Paragraph};
 
-/// The quiz's keys for the `?` overlay.
-const KEYS: [(&str, &str); 9] = [
-    ("a b c d / 1 2 3 4", "answer"),
-    ("↑ ↓  Enter", "choose an answer, give it"),
-    ("→  space  Enter", "next question"),
-    ("↑ ↓", "after an answer: scroll the explanation"),
-    ("l", "language (English / 中文)"),
-    ("r", "start the quiz again"),
-    ("? h F1", "this help (any key closes it)"),
-    ("q  Esc", "quit"),
-    ("Ctrl-C", "quit, always"),
-];
-
-const KEYS_ZH: [(&str, &str); 9] = [
-    ("a b c d / 1 2 3 4", "作答"),
-    ("↑ ↓  Enter", "选择答案、提交"),
-    ("→  空格  Enter", "下一题"),
-    ("↑ ↓", "作答后：滚动讲解"),
-    ("l", "切换语言（English / 中文）"),
-    ("r", "重新开始测验"),
-    ("? h F1", "本帮助（任意键关闭）"),
-    ("q  Esc", "退出"),
-    ("Ctrl-C", "退出（任何时候）"),
-];
+/// The quiz's keys for the `?` overlay, in `lang`.
+fn keys(lang: crate::explain::Lang) -> [(&'static str, &'static str); 9] {
+    [
+        ("a b c d / 1 2 3 4", text(lang, "tui-quiz-help-answer")),
+        ("↑ ↓  Enter", text(lang, "tui-quiz-help-choose")),
+        (
+            text(lang, "tui-quiz-help-next-keys"),
+            text(lang, "tui-quiz-help-next"),
+        ),
+        ("↑ ↓", text(lang, "tui-quiz-help-scroll")),
+        ("l", text(lang, "tui-quiz-help-language")),
+        ("r", text(lang, "tui-quiz-help-again")),
+        ("? h F1", text(lang, "tui-quiz-help-help")),
+        ("q  Esc", text(lang, "tui-help-quit")),
+        ("Ctrl-C", text(lang, "tui-help-quit-always")),
+    ]
+}
 
 fn letter(i: usize) -> char {
     (b'a' + i as u8) as char
@@ -50,16 +44,8 @@ pub fn title(quiz: &Quiz) -> String {
     let (n, total) = (quiz.index + 1, quiz.questions.len());
     let score = format!("{}/{}", quiz.right, quiz.asked);
     match quiz.phase {
-        Phase::Done => tr(
-            l,
-            format!("Quiz · final score {score}"),
-            format!("测验 · 最终得分 {score}"),
-        ),
-        _ => tr(
-            l,
-            format!("Quiz · question {n} of {total} · score {score}"),
-            format!("测验 · 第 {n} 题，共 {total} 题 · 得分 {score}"),
-        ),
+        Phase::Done => msg!(l, "tui-quiz-title-done", score = score),
+        _ => msg!(l, "tui-quiz-title", n = n, total = total, score = score),
     }
 }
 
@@ -72,49 +58,24 @@ pub fn lines(quiz: &Quiz, w: usize) -> Vec<Line<'static>> {
         let (r, a) = (quiz.right, quiz.asked);
         let pct = (r * 100).checked_div(a).unwrap_or(0);
         out.extend(wrapped(
-            &tr(
-                l,
-                format!("Final score: {r} of {a} right ({pct} %)."),
-                format!("最终得分：{a} 题中答对 {r} 题（{pct}%）。"),
-            ),
+            &msg!(l, "tui-quiz-final", right = r, asked = a, pct = pct),
             w,
             "  ",
             t.bold(),
         ));
         out.push(Line::raw(""));
         let verdict = if a == 0 {
-            tr(
-                l,
-                "There was nothing to ask about in this connection.",
-                "这个连接里没有可以提问的步骤。",
-            )
+            text(l, "tui-quiz-nothing-to-ask").to_string()
         } else if r == a {
-            tr(
-                l,
-                "Every answer right: you know how TCP opens and closes a connection.",
-                "全部答对：你已经掌握了 TCP 如何建立和关闭连接。",
-            )
+            text(l, "tui-quiz-all-right").to_string()
         } else if r * 10 >= a * 7 {
-            tr(
-                l,
-                "Well done. Step through the ones you missed with `synack simulate`.",
-                "做得不错。可以用 `synack simulate` 逐步查看答错的步骤。",
-            )
+            msg!(l, "tui-quiz-well-done", command = "synack simulate")
         } else {
-            tr(
-                l,
-                "Step through the connection again (the ladder above shows all of it), then try again with r.",
-                "再逐步看一遍这个连接（上面的时序图显示了全部步骤），然后按 r 重新测验。",
-            )
+            text(l, "tui-quiz-try-again").to_string()
         };
-        out.extend(wrapped(verdict, w, "", Style::new()));
+        out.extend(wrapped(&verdict, w, "", Style::new()));
         out.push(Line::raw(""));
-        out.extend(wrapped(
-            tr(l, "r: play again · q: quit", "r：再来一次 · q：退出"),
-            w,
-            "",
-            t.dim(),
-        ));
+        out.extend(wrapped(text(l, "tui-quiz-end-keys"), w, "", t.dim()));
         return out;
     };
     out.extend(wrapped(&q.prompt, w, "", t.bold()));
@@ -141,29 +102,16 @@ pub fn lines(quiz: &Quiz, w: usize) -> Vec<Line<'static>> {
         ));
     }
     let Some(chosen) = revealed else {
-        out.extend(wrapped(
-            tr(
-                l,
-                "a–d or 1–4 answers; ↑↓ and Enter too",
-                "按 a–d 或 1–4 作答；也可以用 ↑↓ 和 Enter",
-            ),
-            w,
-            "",
-            t.dim(),
-        ));
+        out.extend(wrapped(text(l, "tui-quiz-answer-keys"), w, "", t.dim()));
         return out;
     };
     out.push(Line::raw(""));
     let right = chosen == q.answer;
     let answer = format!("{}) {}", letter(q.answer), q.choices[q.answer]);
     let verdict = if right {
-        tr(l, "✓ Right!".to_string(), "✓ 答对了！".to_string())
+        text(l, "tui-quiz-right").to_string()
     } else {
-        tr(
-            l,
-            format!("✗ Wrong: the answer is {answer}"),
-            format!("✗ 答错了：正确答案是 {answer}"),
-        )
+        msg!(l, "tui-quiz-wrong", answer = answer)
     };
     let vstyle = if right {
         t.bold()
@@ -173,10 +121,11 @@ pub fn lines(quiz: &Quiz, w: usize) -> Vec<Line<'static>> {
     out.extend(wrapped(&verdict, w, "  ", vstyle));
     let step = &quiz.app.tl.steps[q.step];
     out.extend(wrapped(
-        &tr(
+        &msg!(
             l,
-            format!("Step {}: {}", quiz.app.position().0, step_kind_in(step, l)),
-            format!("第 {} 步：{}", quiz.app.position().0, step_kind_in(step, l)),
+            "tui-quiz-step",
+            n = quiz.app.position().0,
+            kind = step_kind_in(step, l)
         ),
         w,
         "  ",
@@ -187,17 +136,9 @@ pub fn lines(quiz: &Quiz, w: usize) -> Vec<Line<'static>> {
     let last = quiz.index + 1 >= quiz.questions.len();
     out.extend(wrapped(
         if last {
-            tr(
-                l,
-                "→ / space / Enter: the final score",
-                "→ / 空格 / Enter：最终得分",
-            )
+            text(l, "tui-quiz-to-score")
         } else {
-            tr(
-                l,
-                "→ / space / Enter: next question",
-                "→ / 空格 / Enter：下一题",
-            )
+            text(l, "tui-quiz-to-next")
         },
         w,
         "",
@@ -211,36 +152,21 @@ pub fn status_text(quiz: &Quiz, w: usize) -> String {
     let l = quiz.lang();
     let (n, total) = (quiz.index + 1, quiz.questions.len());
     let at = match quiz.phase {
-        Phase::Done => tr(l, "the end".to_string(), "结束".to_string()),
-        _ => tr(
-            l,
-            format!("question {n}/{total}"),
-            format!("第 {n}/{total} 题"),
-        ),
+        Phase::Done => text(l, "tui-quiz-the-end").to_string(),
+        _ => msg!(l, "tui-quiz-status-question", n = n, total = total),
     };
-    let score = tr(
+    let score = msg!(
         l,
-        format!("score {}/{}", quiz.right, quiz.asked),
-        format!("得分 {}/{}", quiz.right, quiz.asked),
+        "tui-quiz-status-score",
+        right = quiz.right,
+        asked = quiz.asked
     );
     let keys = match quiz.phase {
-        Phase::Asking => tr(
-            l,
-            "a–d answer  ↑↓ Enter  l 中文  ? help  q quit",
-            "a–d 作答  ↑↓ Enter  l English  ? 帮助  q 退出",
-        ),
-        Phase::Revealed { .. } => tr(
-            l,
-            "→ next  ↑↓ scroll  l 中文  ? help  q quit",
-            "→ 下一题  ↑↓ 滚动  l English  ? 帮助  q 退出",
-        ),
-        Phase::Done => tr(
-            l,
-            "r again  l 中文  q quit",
-            "r 再来一次  l English  q 退出",
-        ),
+        Phase::Asking => text(l, "tui-quiz-status-asking"),
+        Phase::Revealed { .. } => text(l, "tui-quiz-status-answered"),
+        Phase::Done => text(l, "tui-quiz-status-done"),
     };
-    let quiz_name = tr(l, "quiz", "测验");
+    let quiz_name = text(l, "tui-quiz-name");
     let full = format!(
         " {} │ {quiz_name} │ {at} │ {score} │ {keys}",
         crate::explain::source_in(&quiz.app.tl.source, l)
@@ -317,12 +243,8 @@ pub fn draw(f: &mut Frame, quiz: &mut Quiz) -> HitMap {
         status_area,
     );
     if app.help {
-        let (title, keys) = tr(
-            app.lang,
-            (" Quiz keys (any key closes) ", &KEYS[..]),
-            (" 测验按键（任意键关闭） ", &KEYS_ZH[..]),
-        );
-        help::render_keys(f, area, app, title, keys, None);
+        let title = text(app.lang, "tui-quiz-help-title");
+        help::render_keys(f, area, app, title, &keys(app.lang), None);
     }
     quiz.max_scroll = max;
     hits
