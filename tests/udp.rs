@@ -325,7 +325,11 @@ fn every_read_path_gives_the_same_datagrams() {
             );
         }
         // Without UDP, the TCP steps are those of a read with UDP.
-        let (tcp, _) = capture::timeline(path, ReadOptions::default()).unwrap();
+        let tcp_only = ReadOptions {
+            tcp_only: true,
+            ..ReadOptions::default()
+        };
+        let (tcp, _) = capture::timeline(path, tcp_only).unwrap();
         let without: Vec<&Step> = tl.steps.iter().filter(|s| !s.is_datagram()).collect();
         assert_eq!(tcp.steps.iter().collect::<Vec<_>>(), without, "{name}");
     }

@@ -72,7 +72,7 @@ impl CaptureReport {
 }
 
 /// How to read a capture.
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone, Copy, Debug, Default)]
 pub struct ReadOptions {
     /// Keep each frame's bytes in its step (for the layers view).
     pub keep_bytes: bool,
@@ -90,20 +90,6 @@ pub struct ReadOptions {
     /// Leave UDP datagrams out, as before synack showed them (what
     /// [`summaries`] always does: UDP has no connections to sum up).
     pub tcp_only: bool,
-}
-
-impl Default for ReadOptions {
-    fn default() -> ReadOptions {
-        ReadOptions {
-            keep_bytes: false,
-            progress: false,
-            parallel: false,
-            stream: None,
-            lang: crate::explain::Lang::default(),
-            // TCP only until every view can show a datagram.
-            tcp_only: true,
-        }
-    }
 }
 
 impl ReadOptions {

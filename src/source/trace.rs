@@ -1005,6 +1005,7 @@ impl Trace {
                     after: States::default(),
                     kernel: None,
                     kernel_detail: None,
+                    datagram: None,
                 },
                 StepInfo {
                     call: Some(ci),
