@@ -212,7 +212,15 @@ fn step_line(step: &Step, lang: Lang) -> String {
             lang.side(step.side),
             text(lang, "quiz-timer-fires")
         ),
-        StepKind::Datagram => String::new(),
+        StepKind::Datagram => match step.datagram.as_deref() {
+            Some(v) => format!(
+                "{} -> {}  {}",
+                lang.side(v.from),
+                lang.side(v.from.other()),
+                msg!(lang, "udp-datagram-label", n = v.len)
+            ),
+            None => String::new(),
+        },
     }
 }
 
