@@ -532,3 +532,19 @@ tui-file-cannot-read = cannot read stream { $stream }: { $error }
 ## inspect --plain: the counts after the ladder
 
 app-inspect-counts = { $frames } frames, { $segments } TCP segments, { $streams } connection(s)
+
+## UDP datagrams (no connection, no states)
+
+layers-datagram = L4 transport: UDP
+explain-datagram = The { $who } sends one UDP datagram of { $n ->
+    [one] { $n } byte
+   *[other] { $n } bytes
+} to port { $port }. UDP has no connection and no states: no handshake comes before it, no ACK answers it, and nothing sends it again. If it is lost on the way it is simply gone, unless the program itself sends it again; it arrives whole or not at all, and datagrams may arrive out of order. (Node.js: the receiver's dgram socket emits 'message'.)
+udp-datagram-label = UDP { $n ->
+    [one] { $n } byte
+   *[other] { $n } bytes
+}
+udp-stream = UDP stream
+udp-no-state = no state
+udp-no-states = UDP has no connection states
+tui-udp-no-states = UDP has no connection states: no handshake, no ACK, no FIN, no TIME_WAIT. A datagram is sent, and either arrives whole or is gone.

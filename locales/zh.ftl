@@ -476,3 +476,13 @@ tui-file-cannot-read = 无法读取流 { $stream }：{ $error }
 ## inspect --plain：梯形图之后的统计
 
 app-inspect-counts = { $frames } 帧，{ $segments } 个 TCP 报文段，{ $streams } 个连接
+
+## UDP datagrams (no connection, no states)
+
+layers-datagram = L4 传输层：UDP
+explain-datagram = { $who }发送一个 UDP 数据报，携带 { $n } 字节数据，发往端口 { $port }。UDP 没有连接，也没有状态：之前没有握手，之后没有 ACK 应答，也没有谁会重传它。数据报在路上丢失就彻底没了，除非程序自己再发一次；它要么完整到达，要么根本不到，多个数据报还可能乱序到达。（Node.js：接收方的 dgram 套接字触发 'message' 事件。）
+udp-datagram-label = UDP { $n } 字节
+udp-stream = UDP 会话
+udp-no-state = 无状态
+udp-no-states = UDP 没有连接状态
+tui-udp-no-states = UDP 没有连接状态：没有握手，没有 ACK，没有 FIN，也没有 TIME_WAIT。数据报发出去后，要么完整到达，要么就丢了。

@@ -165,6 +165,15 @@ pub fn side_calls_in(step: &Step, lang: Lang) -> [Option<String>; 2] {
             out[step.side.index()] = Some(text);
         }
         StepKind::Timer => {}
+        StepKind::Datagram => {
+            // What the two programs' UDP sockets see: one call each, the
+            // whole datagram or nothing.
+            if let Some(v) = step.datagram.as_deref() {
+                out[v.from.index()] = Some(msg!(lang, "calls-wrote", call = "sendto()", n = v.len));
+                out[v.from.other().index()] =
+                    Some(msg!(lang, "calls-returns", call = "recvfrom()", n = v.len));
+            }
+        }
         StepKind::Segment => {
             let to = step.side.other();
             if let Some(c) = step.call {
@@ -255,6 +264,12 @@ pub fn node_events(step: &Step) -> [Option<&'static str>; 2] {
             };
         }
         StepKind::Timer => {}
+        StepKind::Datagram => {
+            // Node's dgram socket: one 'message' per datagram received.
+            if let Some(v) = step.datagram.as_deref() {
+                out[v.from.other().index()] = Some("'message'");
+            }
+        }
         StepKind::Segment => {
             let Some(v) = step.segment.as_ref().filter(|v| !v.lost) else {
                 return out;
@@ -305,26 +320,34 @@ pub fn layers_in(step: &Step, lang: Lang) -> Vec<String> {
             msg!(lang, "layers-call-transport"),
         ],
         StepKind::Timer => vec![msg!(lang, "layers-timer")],
+        StepKind::Datagram => match step.datagram.as_ref().and_then(|v| v.bytes.as_ref()) {
+            Some(b) => spans_in(&b.layers, lang),
+            None => vec![msg!(lang, "layers-datagram")],
+        },
         StepKind::Segment => match step.segment.as_ref().and_then(|v| v.bytes.as_ref()) {
-            Some(b) => b
-                .layers
-                .iter()
-                .map(|l| {
-                    let (osi, tcpip) = (osi_name(l.layer, lang), tcpip_name(l.layer, lang));
-                    msg!(
-                        lang,
-                        "layers-span",
-                        osi = osi,
-                        tcpip = tcpip,
-                        name = layer_name(&l.name, lang),
-                        start = l.range.start,
-                        end = l.range.end.saturating_sub(1),
-                    )
-                })
-                .collect(),
+            Some(b) => spans_in(&b.layers, lang),
             None => vec![msg!(lang, "layers-segment")],
         },
     }
+}
+
+/// Each header's layer, name and bytes, as the layers list shows it.
+fn spans_in(layers: &[crate::timeline::LayerSpan], lang: Lang) -> Vec<String> {
+    layers
+        .iter()
+        .map(|l| {
+            let (osi, tcpip) = (osi_name(l.layer, lang), tcpip_name(l.layer, lang));
+            msg!(
+                lang,
+                "layers-span",
+                osi = osi,
+                tcpip = tcpip,
+                name = layer_name(&l.name, lang),
+                start = l.range.start,
+                end = l.range.end.saturating_sub(1),
+            )
+        })
+        .collect()
 }
 
 /// One or two sentences on what happened and why.
@@ -337,7 +360,22 @@ pub fn explain_in(step: &Step, lang: Lang) -> String {
         StepKind::Call => explain_call(step, lang),
         StepKind::Timer => explain_timer(step, lang),
         StepKind::Segment => explain_segment(step, lang),
+        StepKind::Datagram => explain_datagram(step, lang),
     }
+}
+
+/// UDP in contrast with TCP: what it does not do is the lesson.
+fn explain_datagram(step: &Step, lang: Lang) -> String {
+    let Some(v) = step.datagram.as_deref() else {
+        return String::new();
+    };
+    msg!(
+        lang,
+        "explain-datagram",
+        who = lang.side(v.from),
+        n = v.len,
+        port = v.dst.port()
+    )
 }
 
 fn explain_call(step: &Step, lang: Lang) -> String {
@@ -705,6 +743,7 @@ mod tests {
             after,
             kernel: None,
             kernel_detail: None,
+            datagram: None,
         }
     }
 
@@ -726,6 +765,7 @@ mod tests {
             after,
             kernel: None,
             kernel_detail: None,
+            datagram: None,
         }
     }
 

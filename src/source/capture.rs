@@ -3,21 +3,30 @@
 //!
 //! One reader, one pass ([`scan`]), chosen by what the caller wants and by
 //! [`ReadOptions`] (keep the frames' bytes, use a second thread, one stream
-//! only):
+//! only, UDP or not):
 //!
 //! - [`steps`]: every step, lent and let go (memory bounded by the open
 //!   connections), with an end mark per stream: `inspect --json/--plain`;
-//! - [`summaries`]: one row per connection as it ends: `inspect --summary`;
+//! - [`summaries`]: one row per connection as it ends: `inspect --summary`
+//!   (TCP connections only: UDP has none);
 //! - [`timeline`]: the whole file in memory, every stream kept: the TUI and
 //!   the diagrams on small files;
 //! - [`index`] and [`CaptureIndex::timeline`]: where each stream's frames
-//!   are, then one stream read back by offsets: the TUI on large files.
+//!   are, then one stream read back by offsets: the TUI on large files
+//!   (and [`CaptureIndex::udp_timeline`], one UDP conversation).
+//!
+//! UDP datagrams are steps of their own ([`StepKind::Datagram`]) among the
+//! segments, in frame order; their `stream` numbers UDP conversations apart
+//! from TCP's (tshark's `udp.stream` beside `tcp.stream`), so a filter on
+//! one stream means a TCP stream and [`Step::in_tcp_stream`] tells them apart.
 
 use crate::pcap::read::{FrameRef, ReaderState};
 use crate::pcap::{CaptureError, CaptureReader};
-use crate::tcp::tracker::{Observed, Summary, Tracker};
+use crate::tcp::tracker::{Observed, ObservedDatagram, Summary, Tracker};
+#[cfg(doc)]
+use crate::timeline::StepKind;
 use crate::timeline::{FrameBytes, Step, StreamInfo, Timeline};
-use crate::wire::decode::{DecodeOutcome, Decoder, Detail, Undecoded};
+use crate::wire::decode::{DecodeOutcome, DecodedUdp, Decoder, Detail, Undecoded};
 use std::collections::BTreeMap;
 use std::ops::ControlFlow;
 use std::path::{Path, PathBuf};
@@ -27,6 +36,10 @@ use std::path::{Path, PathBuf};
 pub struct CaptureReport {
     pub frames: u64,
     pub tcp_frames: u64,
+    /// UDP datagrams shown (none when [`ReadOptions::tcp_only`]).
+    pub udp_frames: u64,
+    /// UDP conversations among them.
+    pub udp_streams: u64,
     pub malformed: u64,
     /// The first frame whose TCP header was unusable, and why.
     pub first_malformed: Option<(u64, String)>,
@@ -74,11 +87,24 @@ pub struct ReadOptions {
     pub stream: Option<u32>,
     /// The language of the timeline's title.
     pub lang: crate::explain::Lang,
+    /// Leave UDP datagrams out, as before synack showed them (what
+    /// [`summaries`] always does: UDP has no connections to sum up).
+    pub tcp_only: bool,
 }
 
 impl ReadOptions {
     fn wants(&self, stream: u32) -> bool {
         self.stream.is_none_or(|n| n == stream)
+    }
+
+    /// One stream asked for is a TCP stream: datagrams only come without
+    /// such a filter.
+    fn wants_step(&self, step: &Step) -> bool {
+        if step.is_datagram() {
+            self.stream.is_none()
+        } else {
+            self.wants(step.stream)
+        }
     }
 }
 
@@ -123,26 +149,43 @@ impl Progress {
     }
 }
 
-/// One TCP segment found by [`scan`], with the frame it came from.
+/// What [`scan`] found in a frame.
+enum Packet {
+    Tcp(crate::wire::decode::Decoded),
+    Udp(DecodedUdp),
+}
+
+/// One TCP segment or UDP datagram found by [`scan`], with the frame it
+/// came from.
 struct Found<'a> {
     frame: &'a FrameRef<'a>,
     /// Seconds since the first frame of the file.
     time: f64,
-    decoded: crate::wire::decode::Decoded,
+    packet: Packet,
+}
+
+impl Found<'_> {
+    fn reassembled(&self) -> bool {
+        match &self.packet {
+            Packet::Tcp(d) => d.reassembled,
+            Packet::Udp(d) => d.reassembled,
+        }
+    }
 }
 
 /// The pass shared by every reader of a whole file: frames in, decoded TCP
-/// segments out to `on_tcp`. With `states`, the reader's format state is
-/// recorded wherever it changes (pcapng sections and interfaces), for
-/// reading records at their offsets later. Fails only when the file cannot
-/// be read as a capture at all.
+/// segments (and, with `udp`, UDP datagrams) out to `on_found`. With
+/// `states`, the reader's format state is recorded wherever it changes
+/// (pcapng sections and interfaces), for reading records at their offsets
+/// later. Fails only when the file cannot be read as a capture at all.
 fn scan(
     path: &Path,
     progress: bool,
     detail: Detail,
+    udp: bool,
     report: &mut CaptureReport,
     mut states: Option<&mut Vec<(u64, ReaderState)>>,
-    mut on_tcp: impl FnMut(Found<'_>, u64, &mut Decoder) -> ControlFlow<()>,
+    mut on_found: impl FnMut(Found<'_>, u64, &mut Decoder) -> ControlFlow<()>,
 ) -> Result<Option<i128>, CaptureError> {
     let mut reader = CaptureReader::open(path)?;
     let mut progress = Progress::new(path, progress);
@@ -181,9 +224,18 @@ fn scan(
                 let found = Found {
                     frame: &frame,
                     time,
-                    decoded,
+                    packet: Packet::Tcp(decoded),
                 };
-                stop = on_tcp(found, position, &mut decoder).is_break();
+                stop = on_found(found, position, &mut decoder).is_break();
+            }
+            DecodeOutcome::Udp(decoded) if udp => {
+                report.udp_frames += 1;
+                let found = Found {
+                    frame: &frame,
+                    time,
+                    packet: Packet::Udp(decoded),
+                };
+                stop = on_found(found, position, &mut decoder).is_break();
             }
             DecodeOutcome::Malformed(why) => {
                 report.malformed += 1;
@@ -191,7 +243,7 @@ fn scan(
                     report.first_malformed = Some((frame.index, why));
                 }
             }
-            DecodeOutcome::NotTcp | DecodeOutcome::FragmentHeld => {
+            DecodeOutcome::NotTcp | DecodeOutcome::FragmentHeld | DecodeOutcome::Udp(_) => {
                 if let Some(why) = decoder.refused() {
                     report.undecoded.entry(why).or_insert((0, frame.index)).0 += 1;
                 }
@@ -214,18 +266,68 @@ fn scan(
     Ok(t0)
 }
 
-fn observed(found: Found<'_>, keep_bytes: bool) -> Observed {
+/// Give what `scan` found to the tracker; the stream it went to (a UDP
+/// conversation's number for a datagram) and whether it was one.
+fn feed(tracker: &mut Tracker, found: Found<'_>, keep_bytes: bool) -> (usize, bool) {
     let Found {
         frame,
         time,
-        decoded,
+        packet,
     } = found;
     let data = if keep_bytes {
         frame.data.to_vec()
     } else {
         Vec::new()
     };
-    observe_frame(
+    match packet {
+        Packet::Tcp(decoded) => {
+            tracker.push(observe_frame(
+                frame.index,
+                time,
+                frame.link_type,
+                data,
+                frame.data.len(),
+                frame.orig_len,
+                decoded,
+            ));
+            (tracker.stream_of_last(), false)
+        }
+        Packet::Udp(d) => {
+            let stream = tracker.push_datagram(ObservedDatagram {
+                frame: frame.index,
+                time,
+                src: d.src,
+                dst: d.dst,
+                len: d.len,
+                bytes: Some(FrameBytes {
+                    link_type: frame.link_type,
+                    orig_len: frame.orig_len,
+                    captured_len: frame.data.len() as u32,
+                    data,
+                    layers: d.layers,
+                }),
+            });
+            (stream as usize, true)
+        }
+    }
+}
+
+/// The TCP segment `scan` found, for the paths that read TCP only.
+fn observed(found: Found<'_>, keep_bytes: bool) -> Option<Observed> {
+    let Found {
+        frame,
+        time,
+        packet,
+    } = found;
+    let Packet::Tcp(decoded) = packet else {
+        return None;
+    };
+    let data = if keep_bytes {
+        frame.data.to_vec()
+    } else {
+        Vec::new()
+    };
+    Some(observe_frame(
         frame.index,
         time,
         frame.link_type,
@@ -233,7 +335,7 @@ fn observed(found: Found<'_>, keep_bytes: bool) -> Observed {
         frame.data.len(),
         frame.orig_len,
         decoded,
-    )
+    ))
 }
 
 /// What the tracker takes for one decoded frame: the segment, its lengths
@@ -273,6 +375,9 @@ fn recycle(step: Step, decoder: &mut Decoder) {
     if let Some(v) = step.segment {
         let layers = v.bytes.map(|b| b.layers).unwrap_or_default();
         decoder.recycle(layers, v.seg.options);
+    } else if let Some(v) = step.datagram {
+        let layers = v.bytes.map(|b| b.layers).unwrap_or_default();
+        decoder.recycle(layers, Vec::new());
     }
 }
 
@@ -280,6 +385,8 @@ fn empty_report() -> CaptureReport {
     CaptureReport {
         frames: 0,
         tcp_frames: 0,
+        udp_frames: 0,
+        udp_streams: 0,
         malformed: 0,
         first_malformed: None,
         streams: Vec::new(),
@@ -314,10 +421,11 @@ fn read_all(
         path,
         opts.progress,
         step_detail(opts.keep_bytes),
+        !opts.tcp_only,
         &mut report,
         None,
         |found, _, _| {
-            tracker.push(observed(found, opts.keep_bytes));
+            feed(&mut tracker, found, opts.keep_bytes);
             while let Some(step) = tracker.pop() {
                 on_step(step);
             }
@@ -328,6 +436,7 @@ fn read_all(
     while let Some(step) = tracker.pop() {
         on_step(step);
     }
+    report.udp_streams = u64::from(tracker.udp_streams());
     report.streams = tracker.streams();
     report.summaries = tracker.summaries();
     report.connections = report.streams.len() as u64;
@@ -359,12 +468,18 @@ where
     // Stream numbers are counted before the filter, for `connections`.
     let mut connections = 0u64;
     let mut filtered = |ev: StepEvent<'_>| {
-        let stream = match ev {
-            StepEvent::Step(s) => s.stream,
-            StepEvent::End(n) => n,
+        let wanted = match ev {
+            StepEvent::Step(s) if s.is_datagram() => opts.wants_step(s),
+            StepEvent::Step(s) => {
+                connections = connections.max(u64::from(s.stream) + 1);
+                opts.wants(s.stream)
+            }
+            StepEvent::End(n) => {
+                connections = connections.max(u64::from(n) + 1);
+                opts.wants(n)
+            }
         };
-        connections = connections.max(u64::from(stream) + 1);
-        if opts.wants(stream) {
+        if wanted {
             on_event(ev)
         } else {
             ControlFlow::Continue(())
@@ -392,10 +507,11 @@ fn steps_here(
         path,
         opts.progress,
         step_detail(opts.keep_bytes),
+        !opts.tcp_only,
         &mut report,
         None,
         |found, _, decoder| {
-            tracker.push(observed(found, opts.keep_bytes));
+            feed(&mut tracker, found, opts.keep_bytes);
             while let Some(step) = tracker.pop() {
                 let flow = on_event(StepEvent::Step(&step));
                 recycle(step, decoder);
@@ -431,6 +547,7 @@ fn steps_here(
         }
     }
     report.evicted_open = tracker.evicted_open();
+    report.udp_streams = u64::from(tracker.udp_streams());
     Ok(report)
 }
 
@@ -507,10 +624,11 @@ where
             path,
             opts.progress,
             step_detail(opts.keep_bytes),
+            !opts.tcp_only,
             &mut report,
             None,
             |found, _, decoder| {
-                tracker.push(observed(found, opts.keep_bytes));
+                feed(&mut tracker, found, opts.keep_bytes);
                 while let Some(step) = tracker.pop() {
                     batch.push(Item::Step(step));
                     if batch.len() >= BATCH && !send(&mut batch, Some(decoder)) {
@@ -536,6 +654,7 @@ where
         }
         drop(tx);
         report.evicted_open = tracker.evicted_open();
+        report.udp_streams = u64::from(tracker.udp_streams());
         result.map(|_| report)
     })
 }
@@ -583,10 +702,13 @@ fn summaries_here(
         path,
         opts.progress,
         Detail::LEAN,
+        false,
         &mut report,
         None,
         |found, _, _| {
-            tracker.push(observed(found, false));
+            if let Some(o) = observed(found, false) {
+                tracker.push(o);
+            }
             while let Some(s) = tracker.pop_summary() {
                 if on_summary(s).is_break() {
                     stopped = true;
@@ -668,10 +790,11 @@ where
             path,
             opts.progress,
             Detail::LEAN,
+            false,
             &mut report,
             None,
             |found, _, _| {
-                batch.push(observed(found, false));
+                batch.extend(observed(found, false));
                 if batch.len() >= BATCH {
                     let next = back_rx
                         .try_recv()
@@ -720,12 +843,17 @@ pub struct CaptureIndex {
     /// fragment was reassembled into one of its segments, or the file has
     /// more than 2^32 frames).
     pub needs_full_read: Vec<bool>,
+    /// The frames of each UDP conversation, in frame order (`gap` unused),
+    /// and which of them must be read from the whole file.
+    pub udp_frames: Vec<Vec<FrameLoc>>,
+    pub udp_needs_full_read: Vec<bool>,
     /// Timestamp of the first frame: times are seconds since it.
     pub t0_nanos: i128,
     /// Format state of the reader from each offset on.
     states: Vec<(u64, ReaderState)>,
     pub frames_total: u64,
     pub tcp_frames: u64,
+    pub udp_frames_total: u64,
     pub malformed: u64,
     pub damage: Option<CaptureError>,
     pub evicted_open: u64,
@@ -763,6 +891,8 @@ pub fn index(
     let mut states = Vec::new();
     let mut frames: Vec<Vec<FrameLoc>> = Vec::new();
     let mut full: Vec<bool> = Vec::new();
+    let mut udp_frames: Vec<Vec<FrameLoc>> = Vec::new();
+    let mut udp_full: Vec<bool> = Vec::new();
     let mut summaries: Vec<Summary> = Vec::new();
     let mut reported = 0usize;
     let mut prev_tcp = 0u64;
@@ -772,16 +902,33 @@ pub fn index(
         path,
         false,
         Detail::LEAN,
+        true,
         &mut report,
         Some(&mut states),
-        |found, position, _| {
+        |found: Found<'_>, position, _| {
             let index = found.frame.index;
             let offset = found.frame.offset;
-            let reassembled = found.decoded.reassembled;
-            tracker.push(observed(found, false));
+            let reassembled = found.reassembled();
             // The stream it went to: the tracker numbers streams in order of
             // first appearance, so a new one is `frames.len()`.
-            let stream = tracker.stream_of_last();
+            let (stream, udp) = feed(&mut tracker, found, false);
+            if udp {
+                if stream >= udp_frames.len() {
+                    udp_frames.resize_with(stream + 1, Vec::new);
+                    udp_full.resize(stream + 1, false);
+                }
+                let frame = u32::try_from(index).unwrap_or_else(|_| {
+                    udp_full[stream] = true;
+                    u32::MAX
+                });
+                udp_full[stream] |= reassembled;
+                udp_frames[stream].push(FrameLoc {
+                    offset,
+                    frame,
+                    gap: 0,
+                });
+                return ControlFlow::Continue(());
+            }
             if stream >= frames.len() {
                 frames.resize_with(stream + 1, Vec::new);
                 full.resize(stream + 1, false);
@@ -831,7 +978,7 @@ pub fn index(
     });
     frames.resize_with(summaries.len(), Vec::new);
     full.resize(summaries.len(), false);
-    for f in frames.iter_mut() {
+    for f in frames.iter_mut().chain(udp_frames.iter_mut()) {
         f.shrink_to_fit();
     }
     Ok(CaptureIndex {
@@ -839,10 +986,13 @@ pub fn index(
         summaries,
         frames,
         needs_full_read: full,
+        udp_frames,
+        udp_needs_full_read: udp_full,
         t0_nanos: t0.unwrap_or(0),
         states,
         frames_total: report.frames,
         tcp_frames: report.tcp_frames,
+        udp_frames_total: report.udp_frames,
         malformed: report.malformed,
         damage: report.damage,
         evicted_open: tracker.evicted_open(),
@@ -850,6 +1000,68 @@ pub fn index(
 }
 
 impl CaptureIndex {
+    /// The datagrams of UDP conversation `stream` of the indexed file,
+    /// reading only its frames (by their offsets). `streams` is left empty:
+    /// it lists TCP connections.
+    pub fn udp_timeline(&self, stream: u32, opts: ReadOptions) -> Result<Timeline, CaptureError> {
+        let n = stream as usize;
+        let mut steps = Vec::new();
+        if self.udp_needs_full_read.get(n).copied().unwrap_or(true) {
+            read_all(
+                &self.path,
+                ReadOptions {
+                    progress: false,
+                    tcp_only: false,
+                    ..opts
+                },
+                |s| {
+                    if s.is_datagram() && s.stream == stream {
+                        steps.push(s);
+                    }
+                },
+            )?;
+        } else {
+            let mut reader = CaptureReader::open_for_seeking(&self.path)?;
+            let mut decoder = Decoder::with_detail(step_detail(opts.keep_bytes));
+            let mut tracker = Tracker::new();
+            tracker.start_at_udp_stream(stream);
+            for loc in &self.udp_frames[n] {
+                reader.seek_record(loc.offset, u64::from(loc.frame), self.state_at(loc.offset))?;
+                let frame = match reader.next_frame() {
+                    Some(Ok(f)) => f,
+                    Some(Err(e)) => return Err(e),
+                    None => break,
+                };
+                let time = (frame.ts_nanos - self.t0_nanos) as f64 / 1e9;
+                let DecodeOutcome::Udp(decoded) =
+                    decoder.decode(frame.link_type, frame.data, frame.orig_len)
+                else {
+                    continue;
+                };
+                let found = Found {
+                    frame: &frame,
+                    time,
+                    packet: Packet::Udp(decoded),
+                };
+                feed(&mut tracker, found, opts.keep_bytes);
+                while let Some(s) = tracker.pop() {
+                    steps.push(s);
+                }
+            }
+        }
+        let packets = self.udp_frames.get(n).map_or(0, Vec::len);
+        let title = match opts.lang {
+            crate::explain::Lang::En => format!("UDP stream {stream}: {packets} datagrams"),
+            crate::explain::Lang::Zh => format!("UDP 会话 {stream}：{packets} 个数据报"),
+        };
+        Ok(Timeline {
+            source: format!("capture: {}", self.path.display()),
+            title,
+            streams: Vec::new(),
+            steps,
+        })
+    }
+
     fn state_at(&self, offset: u64) -> &ReaderState {
         let i = self.states.partition_point(|(o, _)| *o <= offset);
         &self.states[i.saturating_sub(1)].1
@@ -881,7 +1093,7 @@ impl CaptureIndex {
                     ..opts
                 },
                 |s| {
-                    if s.stream == stream {
+                    if s.in_tcp_stream(stream) {
                         steps.push(s);
                     }
                 },
@@ -908,14 +1120,15 @@ impl CaptureIndex {
                 while let Some(s) = tracker.pop() {
                     steps.push(s);
                 }
-                tracker.push(observed(
+                feed(
+                    &mut tracker,
                     Found {
                         frame: &frame,
                         time,
-                        decoded,
+                        packet: Packet::Tcp(decoded),
                     },
                     keep_bytes,
-                ));
+                );
                 while let Some(s) = tracker.pop() {
                     steps.push(s);
                 }
@@ -952,7 +1165,7 @@ impl CaptureIndex {
 pub fn timeline(path: &Path, opts: ReadOptions) -> Result<(Timeline, CaptureReport), CaptureError> {
     let mut steps = Vec::new();
     let report = read_all(path, opts, |s| {
-        if opts.wants(s.stream) {
+        if opts.wants_step(&s) {
             steps.push(s);
         }
     })?;
@@ -960,16 +1173,32 @@ pub fn timeline(path: &Path, opts: ReadOptions) -> Result<(Timeline, CaptureRepo
         source: format!("capture: {}", path.display()),
         title: match opts.lang {
             crate::explain::Lang::En => format!(
-                "{} frames, {} TCP segments, {} connection(s)",
+                "{} frames, {} TCP segments, {} connection(s){}",
                 report.frames,
                 report.tcp_frames,
-                report.streams.len()
+                report.streams.len(),
+                if report.udp_frames > 0 {
+                    format!(
+                        ", {} UDP datagram(s) in {} conversation(s)",
+                        report.udp_frames, report.udp_streams
+                    )
+                } else {
+                    String::new()
+                }
             ),
             crate::explain::Lang::Zh => format!(
-                "{} 帧，{} 个 TCP 报文段，{} 个连接",
+                "{} 帧，{} 个 TCP 报文段，{} 个连接{}",
                 report.frames,
                 report.tcp_frames,
-                report.streams.len()
+                report.streams.len(),
+                if report.udp_frames > 0 {
+                    format!(
+                        "，{} 个 UDP 数据报（{} 个会话）",
+                        report.udp_frames, report.udp_streams
+                    )
+                } else {
+                    String::new()
+                }
             ),
         },
         streams: report.streams.clone(),
@@ -1005,26 +1234,44 @@ mod tests {
 
     /// The fast paths (streaming steps, steps on two threads, summaries
     /// without steps, the index and one stream read by offsets) give what
-    /// the plain whole-file read gives.
+    /// the plain whole-file read gives, with UDP datagrams and without.
     #[test]
     fn fast_paths_agree_with_the_plain_read() {
         let mut checked = 0;
         for path in files() {
+            for tcp_only in [true, false] {
+                checked += fast_paths_agree_on(&path, tcp_only);
+            }
+        }
+        assert!(checked > 10, "only {checked} captures read");
+    }
+
+    fn fast_paths_agree_on(path: &Path, tcp_only: bool) -> usize {
+        let base = ReadOptions {
+            tcp_only,
+            ..ReadOptions::default()
+        };
+        {
             let mut all = Vec::new();
-            let Ok(report) = read_all(&path, ReadOptions::default(), |s| all.push(s)) else {
-                continue;
+            let Ok(report) = read_all(path, base, |s| all.push(s)) else {
+                return 0;
             };
-            checked += 1;
-            let name = path.display();
+            let name = format!("{} (tcp_only: {tcp_only})", path.display());
+            assert_eq!(
+                all.iter().filter(|s| s.is_datagram()).count() as u64,
+                report.udp_frames
+            );
+            let frames: Vec<u64> = all
+                .iter()
+                .filter_map(|s| s.datagram.as_ref().map(|d| d.frame))
+                .collect();
+            assert!(frames.is_sorted(), "datagrams in frame order in {name}");
 
             for parallel in [false, true] {
-                let opts = ReadOptions {
-                    parallel,
-                    ..ReadOptions::default()
-                };
+                let opts = ReadOptions { parallel, ..base };
                 let mut streamed = Vec::new();
                 let mut ended = Vec::new();
-                let r = steps(&path, opts, |ev| {
+                let r = steps(path, opts, |ev| {
                     match ev {
                         StepEvent::Step(s) => streamed.push(s.clone()),
                         StepEvent::End(n) => ended.push(n),
@@ -1038,7 +1285,7 @@ mod tests {
                 assert_eq!(r.connections, report.streams.len() as u64);
 
                 let mut sums = Vec::new();
-                summaries(&path, opts, |s| {
+                summaries(path, opts, |s| {
                     sums.push(s);
                     ControlFlow::Continue(())
                 })
@@ -1049,23 +1296,35 @@ mod tests {
                 );
             }
 
-            let idx = index(&path, |_| ControlFlow::Continue(())).unwrap();
+            let idx = index(path, |_| ControlFlow::Continue(())).unwrap();
             assert_eq!(idx.summaries, report.summaries, "index on {name}");
+            if !tcp_only {
+                assert_eq!(idx.udp_frames.len() as u64, report.udp_streams);
+                for n in 0..report.udp_streams as u32 {
+                    let want: Vec<&Step> = all
+                        .iter()
+                        .filter(|x| x.is_datagram() && x.stream == n)
+                        .collect();
+                    let tl = idx.udp_timeline(n, base).unwrap();
+                    let got: Vec<&Step> = tl.steps.iter().collect();
+                    assert_eq!(got, want, "index UDP timeline {n} of {name}");
+                }
+            }
             for s in &report.summaries {
                 let only = ReadOptions {
                     stream: Some(s.stream),
-                    ..ReadOptions::default()
+                    ..base
                 };
-                let want: Vec<&Step> = all.iter().filter(|x| x.stream == s.stream).collect();
+                let want: Vec<&Step> = all.iter().filter(|x| x.in_tcp_stream(s.stream)).collect();
                 let tl = idx.timeline(s.stream, only).unwrap();
                 let got: Vec<&Step> = tl.steps.iter().collect();
                 assert_eq!(got, want, "index timeline {} of {name}", s.stream);
                 assert_eq!(tl.streams.len(), s.stream as usize + 1);
-                let (tl, _) = timeline(&path, only).unwrap();
+                let (tl, _) = timeline(path, only).unwrap();
                 let got: Vec<&Step> = tl.steps.iter().collect();
                 assert_eq!(got, want, "timeline of stream {} of {name}", s.stream);
                 let mut rows = Vec::new();
-                summaries(&path, only, |r| {
+                summaries(path, only, |r| {
                     rows.push(r);
                     ControlFlow::Continue(())
                 })
@@ -1078,6 +1337,6 @@ mod tests {
                 );
             }
         }
-        assert!(checked > 5, "only {checked} captures read");
+        1
     }
 }

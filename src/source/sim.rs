@@ -436,6 +436,7 @@ impl Simulator {
             after,
             kernel: None,
             kernel_detail: None,
+            datagram: None,
         });
         for seg in sent {
             self.send(side, seg, Some(op.call()));
@@ -487,6 +488,7 @@ impl Simulator {
                     after: states,
                     kernel: None,
                     kernel_detail: None,
+                    datagram: None,
                 },
                 sent,
             );
@@ -598,6 +600,7 @@ impl Simulator {
                 after,
                 kernel: None,
                 kernel_detail: None,
+                datagram: None,
             },
             f.sent,
         );
@@ -661,6 +664,7 @@ impl Simulator {
             after,
             kernel: None,
             kernel_detail: None,
+            datagram: None,
         });
         if let Some(seg) = seg {
             let call = self.original_call(side, &seg);

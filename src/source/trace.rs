@@ -1009,6 +1009,7 @@ impl Trace {
                     after: States::default(),
                     kernel: None,
                     kernel_detail: None,
+                    datagram: None,
                 },
                 StepInfo {
                     call: Some(ci),

@@ -8,6 +8,10 @@
 //! it was listening; RST: nothing listened; SYN: it was opening too), so a
 //! SYN step is held back until that answer, or until [`HOLD_FRAMES`] frames
 //! later, when the receiver stays UNKNOWN.
+//!
+//! UDP datagrams go through the same queue, so they come out in frame order
+//! among the segments; their conversations are numbered apart, as tshark's
+//! `udp.stream` (by address and port pair, in order of first appearance).
 
 use super::analysis::Analyzer;
 use super::state::{Event, State};
@@ -15,7 +19,7 @@ use crate::timeline::l7::Protocol;
 use crate::timeline::segment::Segment;
 use crate::timeline::seq::SeqNum;
 use crate::timeline::{
-    Call, FrameBytes, SegmentView, Side, States, Step, StepKind, StreamInfo, Timeline,
+    Call, DatagramView, FrameBytes, SegmentView, Side, States, Step, StepKind, StreamInfo, Timeline,
 };
 use std::collections::{HashMap, VecDeque};
 use std::net::SocketAddr;
@@ -39,6 +43,9 @@ pub const MAX_LIVE_CONNS: usize = 100_000;
 const SWEEP_EVERY: u64 = 32_768;
 
 type Key = (SocketAddr, SocketAddr);
+
+/// The `conn` of a queued datagram step: it belongs to no connection.
+const NO_CONN: usize = usize::MAX;
 type FastMap<K, V> = HashMap<K, V, foldhash::fast::RandomState>;
 
 /// One captured TCP segment, as the decoder found it.
@@ -75,6 +82,27 @@ pub enum Close {
     Rst,
     HalfClosed,
     Open,
+}
+
+/// One captured UDP datagram, as the decoder found it.
+#[derive(Clone, Debug)]
+pub struct ObservedDatagram {
+    pub frame: u64,
+    /// Seconds since the first frame of the capture.
+    pub time: f64,
+    pub src: SocketAddr,
+    pub dst: SocketAddr,
+    /// Payload bytes (the captured payload may be shorter).
+    pub len: u32,
+    pub bytes: Option<FrameBytes>,
+}
+
+/// A UDP conversation: its `udp.stream` number and the end that spoke
+/// first (the "client" of its steps).
+struct UdpConv {
+    stream: u32,
+    first: SocketAddr,
+    last_frame: u64,
 }
 
 /// One row of `inspect --summary`.
@@ -234,6 +262,9 @@ pub struct Tracker {
     evicted_open: u64,
     /// Stream of the latest segment pushed.
     last_conn: usize,
+    /// UDP conversations by address pair; numbered from `udp_next`.
+    udp: FastMap<Key, UdpConv>,
+    udp_next: u32,
 }
 
 impl Default for Tracker {
@@ -253,6 +284,8 @@ impl Default for Tracker {
             pushes: 0,
             evicted_open: 0,
             last_conn: 0,
+            udp: FastMap::default(),
+            udp_next: 0,
         }
     }
 }
@@ -319,6 +352,92 @@ impl Tracker {
             self.conns.resize_with(stream as usize, || None);
             self.emitted = stream as usize;
         }
+    }
+
+    /// Number the next new UDP conversation `stream` (when reading one
+    /// conversation of a file on its own).
+    pub fn start_at_udp_stream(&mut self, stream: u32) {
+        if self.udp.is_empty() {
+            self.udp_next = stream;
+        }
+    }
+
+    /// How many UDP conversations were numbered.
+    pub fn udp_streams(&self) -> u32 {
+        self.udp_next
+    }
+
+    /// Take one UDP datagram: number its conversation and queue its step
+    /// behind the segments before it (none without steps). Returns the
+    /// conversation's number. UDP has no states, so nothing else is
+    /// followed; the frame does not count towards [`HOLD_FRAMES`] either,
+    /// so the TCP steps around it come out exactly as without it.
+    pub fn push_datagram(&mut self, o: ObservedDatagram) -> u32 {
+        let k = key(o.src, o.dst);
+        let next = self.udp_next;
+        let conv = self.udp.entry(k).or_insert(UdpConv {
+            stream: next,
+            first: o.src,
+            last_frame: o.frame,
+        });
+        conv.last_frame = o.frame;
+        let (stream, first) = (conv.stream, conv.first);
+        if stream == next {
+            self.udp_next += 1;
+            if self.streaming && self.udp.len() > MAX_LIVE_CONNS {
+                self.forget_udp();
+            }
+        }
+        if !self.steps {
+            return stream;
+        }
+        let from = if o.src == first {
+            Side::Client
+        } else {
+            Side::Server
+        };
+        let step = Step {
+            kind: StepKind::Datagram,
+            stream,
+            time: o.time,
+            side: from,
+            call: None,
+            call_result: None,
+            timer: None,
+            segment: None,
+            datagram: Some(Box::new(DatagramView {
+                frame: o.frame,
+                from,
+                src: o.src,
+                dst: o.dst,
+                len: o.len,
+                bytes: o.bytes,
+                l7: None,
+            })),
+            before: States::default(),
+            after: States::default(),
+            kernel: None,
+            kernel_detail: None,
+        };
+        let id = self.next_id;
+        self.next_id += 1;
+        self.queue.push_back(Held {
+            id,
+            conn: NO_CONN,
+            step,
+            waiting: None,
+        });
+        stream
+    }
+
+    /// Streaming, past [`MAX_LIVE_CONNS`] UDP conversations: forget the
+    /// quarter silent longest (a later datagram of one starts a new
+    /// conversation; tshark, which keeps all, would number it as before).
+    fn forget_udp(&mut self) {
+        let mut last: Vec<u64> = self.udp.values().map(|c| c.last_frame).collect();
+        let cut = last.len() / 4;
+        let (_, &mut oldest_kept, _) = last.select_nth_unstable(cut);
+        self.udp.retain(|_, c| c.last_frame >= oldest_kept);
     }
 
     pub fn streams(&self) -> Vec<StreamInfo> {
@@ -679,6 +798,7 @@ impl Tracker {
             after: c.states,
             kernel: None,
             kernel_detail: None,
+            datagram: None,
         };
         let id = self.next_id;
         self.next_id += 1;
@@ -1092,7 +1212,7 @@ impl Tracker {
             self.release_front();
         }
         let h = self.queue.pop_front()?;
-        if let Some(c) = self.conns[h.conn].as_mut() {
+        if let Some(c) = self.conns.get_mut(h.conn).and_then(Option::as_mut) {
             c.queued.pop_front();
         }
         Some(h.step)
@@ -1326,12 +1446,91 @@ mod tests {
                 self.out.push(s);
             }
         }
+        fn datagram(&mut self, src: &str, dst: &str, len: u32) -> u32 {
+            self.frame += 1;
+            let n = self.t.push_datagram(ObservedDatagram {
+                frame: self.frame,
+                time: self.frame as f64 * 0.01,
+                src: src.parse().unwrap(),
+                dst: dst.parse().unwrap(),
+                len,
+                bytes: None,
+            });
+            while let Some(s) = self.t.pop() {
+                self.out.push(s);
+            }
+            n
+        }
         fn done(mut self) -> Vec<Step> {
             self.t.finish();
             while let Some(s) = self.t.pop() {
                 self.out.push(s);
             }
             self.out
+        }
+    }
+
+    #[test]
+    fn datagrams_wait_behind_a_held_syn_and_change_no_tcp_state() {
+        let handshake = |udp: bool| {
+            let mut f = Feed::new();
+            f.seg(true, Flags::SYN, 100, 0, 0);
+            if udp {
+                assert_eq!(f.datagram("10.0.0.9:5353", "10.0.0.53:53", 30), 0);
+                // The SYN waits for its answer, so the datagram waits too.
+                assert!(f.out.is_empty());
+                assert_eq!(f.datagram("10.0.0.53:53", "10.0.0.9:5353", 90), 0);
+                assert_eq!(f.datagram("10.0.0.9:5354", "10.0.0.53:53", 30), 1);
+            }
+            f.seg(false, Flags::SYN | Flags::ACK, 500, 101, 0);
+            f.seg(true, Flags::ACK, 101, 501, 0);
+            f.done()
+        };
+        let plain = handshake(false);
+        let mixed = handshake(true);
+        // The same TCP steps (only their frame numbers and times moved).
+        let view = |s: &Step| {
+            let v = s.segment.as_ref().unwrap();
+            (
+                s.before,
+                s.after,
+                v.seg.flags,
+                v.seq_rel,
+                v.ack_rel,
+                v.analysis.clone(),
+            )
+        };
+        let tcp: Vec<_> = mixed
+            .iter()
+            .filter(|s| !s.is_datagram())
+            .map(view)
+            .collect();
+        assert_eq!(tcp, plain.iter().map(view).collect::<Vec<_>>());
+        let frames: Vec<u64> = mixed
+            .iter()
+            .map(|s| match (&s.segment, &s.datagram) {
+                (Some(v), _) => v.frame,
+                (_, Some(d)) => d.frame,
+                _ => 0,
+            })
+            .collect();
+        assert_eq!(frames, [1, 2, 3, 4, 5, 6], "frame order");
+        let d: Vec<(u32, Side, u32)> = mixed
+            .iter()
+            .filter_map(|s| s.datagram.as_ref().map(|d| (s.stream, d.from, d.len)))
+            .collect();
+        // The answer belongs to the same conversation, from its other end.
+        assert_eq!(
+            d,
+            [
+                (0, Side::Client, 30),
+                (0, Side::Server, 90),
+                (1, Side::Client, 30)
+            ]
+        );
+        for s in mixed.iter().filter(|s| s.is_datagram()) {
+            assert_eq!((s.before, s.after), (States::default(), States::default()));
+            assert_eq!(s.kind, StepKind::Datagram);
         }
     }
 

@@ -51,6 +51,8 @@ pub enum StepKind {
     Segment,
     Call,
     Timer,
+    /// A UDP datagram: no connection, so no states before or after it.
+    Datagram,
 }
 
 /// A socket call (BSD sockets / POSIX names).
@@ -212,6 +214,42 @@ pub struct SegmentView {
     pub l7: Option<l7::L7>,
 }
 
+/// A UDP datagram as one step shows it. UDP has no handshake, no sequence
+/// numbers, no acknowledgements and no states: a datagram is sent and
+/// either arrives or is gone, so this is all there is to show.
+#[derive(Clone, Debug, PartialEq)]
+pub struct DatagramView {
+    /// 1-based index of the frame in its source.
+    pub frame: u64,
+    /// `Client` is the end that sent the conversation's first datagram
+    /// (tshark's address A); UDP itself has no such roles.
+    pub from: Side,
+    pub src: SocketAddr,
+    pub dst: SocketAddr,
+    /// Payload bytes, from the UDP header's length (the payload itself may
+    /// be cut short by the snap length).
+    pub len: u32,
+    pub bytes: Option<FrameBytes>,
+    pub l7: Option<l7::L7>,
+}
+
+impl DatagramView {
+    /// The conversation's two ends, as a connection's: the first sender is
+    /// the "client".
+    pub fn ends(&self) -> StreamInfo {
+        match self.from {
+            Side::Client => StreamInfo {
+                client: self.src,
+                server: self.dst,
+            },
+            Side::Server => StreamInfo {
+                client: self.dst,
+                server: self.src,
+            },
+        }
+    }
+}
+
 /// Both endpoints' states; `None` is UNKNOWN (not inferable yet).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
 pub struct States {
@@ -283,6 +321,9 @@ pub struct Step {
     pub call_result: Option<CallResult>,
     pub timer: Option<Timer>,
     pub segment: Option<SegmentView>,
+    /// Boxed: datagrams are rare beside segments, and every other step
+    /// stays as small as before.
+    pub datagram: Option<Box<DatagramView>>,
     pub before: States,
     pub after: States,
     /// The states the kernel itself reported right after the step (live lab
@@ -291,6 +332,19 @@ pub struct Step {
     /// What the kernel's tracepoints said about this step (live lab with
     /// tracefs only).
     pub kernel_detail: Option<Box<KernelDetail>>,
+}
+
+impl Step {
+    /// A UDP datagram's step: its stream is a UDP conversation, numbered
+    /// apart from TCP's connections.
+    pub fn is_datagram(&self) -> bool {
+        self.kind == StepKind::Datagram
+    }
+
+    /// A step of TCP stream `n` (not of UDP conversation `n`).
+    pub fn in_tcp_stream(&self, n: u32) -> bool {
+        self.stream == n && !self.is_datagram()
+    }
 }
 
 /// The kernel's own changes attributed to one step, from its tracepoints.
@@ -333,18 +387,24 @@ pub struct Timeline {
 }
 
 impl Timeline {
+    pub fn datagrams(&self) -> impl Iterator<Item = (&Step, &DatagramView)> {
+        self.steps
+            .iter()
+            .filter_map(|s| s.datagram.as_deref().map(|d| (s, d)))
+    }
+
     pub fn segments(&self) -> impl Iterator<Item = (&Step, &SegmentView)> {
         self.steps
             .iter()
             .filter_map(|s| s.segment.as_ref().map(|g| (s, g)))
     }
 
-    /// The states after the last step of `stream`.
+    /// The states after the last step of TCP stream `stream`.
     pub fn final_states(&self, stream: u32) -> Option<States> {
         self.steps
             .iter()
             .rev()
-            .find(|s| s.stream == stream)
+            .find(|s| s.in_tcp_stream(stream))
             .map(|s| s.after)
     }
 }

@@ -93,6 +93,7 @@ pub fn deck_data(tl: &Timeline, opts: &HtmlOptions) -> Value {
                     StepKind::Segment => "segment",
                     StepKind::Call => "call",
                     StepKind::Timer => "timer",
+                    StepKind::Datagram => "datagram",
                 }),
             );
             m.insert("stream".into(), json!(step.stream));
@@ -138,6 +139,9 @@ pub fn deck_data(tl: &Timeline, opts: &HtmlOptions) -> Value {
                     })
                 }),
                 StepKind::Call => per_lang(&langs, |l| call_text_in(step, l)),
+                StepKind::Datagram => step.datagram.as_ref().map_or(Value::Null, |v| {
+                    per_lang(&langs, |l| msg!(l, "udp-datagram-label", n = v.len))
+                }),
                 StepKind::Timer => step
                     .timer
                     .as_ref()
@@ -160,6 +164,23 @@ pub fn deck_data(tl: &Timeline, opts: &HtmlOptions) -> Value {
                 m.insert("src".into(), json!(v.src.to_string()));
                 m.insert("dst".into(), json!(v.dst.to_string()));
                 m.insert("frame".into(), json!(v.frame));
+            }
+            if let Some(v) = &step.datagram {
+                // A UDP conversation: its own ends and word, no states.
+                m.insert("colour".into(), json!("plain"));
+                m.insert("lost".into(), json!(false));
+                m.insert("src".into(), json!(v.src.to_string()));
+                m.insert("dst".into(), json!(v.dst.to_string()));
+                m.insert("frame".into(), json!(v.frame));
+                let ends = v.ends();
+                m.insert(
+                    "ends".into(),
+                    json!([ends.client.to_string(), ends.server.to_string()]),
+                );
+                m.insert("udp".into(), per_lang(&langs, |l| text(l, "udp-stream")));
+                let none = per_lang(&langs, |l| text(l, "udp-no-state"));
+                m.insert("before".into(), json!([none.clone(), none.clone()]));
+                m.insert("after".into(), json!([none.clone(), none]));
             }
             m.insert(
                 "calls".into(),
@@ -333,6 +354,7 @@ footer { padding: 0.3em 1em; font-size: 0.8em; color: #555; border-top: 1px soli
 .arrow.rst { border-top-width: 5px; }
 .arrow.rst::after { top: -8.5px; }
 .arrow.lost { border-top-style: dashed; right: 40%; }
+.arrow.udp { border-top-style: dashed; }
 .arrow.lost.lft { left: 40%; right: 0; }
 .arrow.lost::after { content: "✕"; border: none; top: -0.75em; color: #b00; font-weight: bold; }
 .arrow.lost.rgt::after { right: -0.9em; }
@@ -399,9 +421,11 @@ function T(v) {
 }
 function side(i) { return D.sides[lang][i]; }
 
-function headRow(stream) {
+function ends(s) { return s.ends || D.streams[s.stream] || ['', '']; }
+function same(a, b) { return a.stream === b.stream && !a.udp === !b.udp; }
+function headRow(step) {
   var r = el('div', 'row head');
-  var addrs = D.streams[stream] || ['', ''];
+  var addrs = ends(step);
   r.appendChild(el('div', 'num'));
   r.appendChild(el('div', 'time'));
   var c = el('div', 'st c'); c.appendChild(el('div', '', side(0))); c.appendChild(el('div', 'addr', addrs[0]));
@@ -413,9 +437,9 @@ function initialRow(step) {
   var r = el('div', 'row');
   r.appendChild(el('div', 'num'));
   r.appendChild(el('div', 'time'));
-  r.appendChild(el('div', 'st c', step.before[0]));
+  r.appendChild(el('div', 'st c', T(step.before[0])));
   r.appendChild(el('div', 'lane'));
-  r.appendChild(el('div', 'st s', step.before[1]));
+  r.appendChild(el('div', 'st s', T(step.before[1])));
   r.style.cursor = 'default';
   return r;
 }
@@ -426,21 +450,22 @@ function stepRow(i, at) {
   r.setAttribute('data-step', String(i + 1));
   r.appendChild(el('div', 'num', i + 1));
   r.appendChild(el('div', 'time', s.time + 's'));
-  r.appendChild(el('div', 'st c', s.before[0] !== s.after[0] ? s.after[0] : ''));
+  r.appendChild(el('div', 'st c', T(s.before[0]) !== T(s.after[0]) ? T(s.after[0]) : ''));
   var lane = el('div', 'lane');
   var label = T(s.label);
-  if (s.kind === 'segment') {
+  if (s.kind === 'segment' || s.kind === 'datagram') {
     var dir = s.side === 'client' ? 'rgt' : 'lft';
     var lab = el('div', 'label ' + s.colour, label);
     lab.title = label;
     lane.appendChild(lab);
-    lane.appendChild(el('div', 'arrow ' + dir + ' ' + s.colour + (s.lost ? ' lost' : '')));
+    lane.appendChild(el('div', 'arrow ' + dir + ' ' + s.colour + (s.lost ? ' lost' : '') +
+      (s.kind === 'datagram' ? ' udp' : '')));
   } else {
     var sc = s.side === 'client' ? 'c' : 's';
     lane.appendChild(el('div', 'mark ' + sc + ' ' + s.kind, label));
   }
   r.appendChild(lane);
-  r.appendChild(el('div', 'st s', s.before[1] !== s.after[1] ? s.after[1] : ''));
+  r.appendChild(el('div', 'st s', T(s.before[1]) !== T(s.after[1]) ? T(s.after[1]) : ''));
   r.addEventListener('click', function () { go(i); });
   return r;
 }
@@ -448,16 +473,17 @@ function buildLadder(at, all, maxRows) {
   var box = el('div', 'ladder-rows');
   if (N === 0) { return box; }
   var first = maxRows && at + 1 > maxRows ? at + 1 - maxRows : 0;
-  box.appendChild(headRow(D.steps[first].stream));
+  box.appendChild(headRow(D.steps[first]));
   if (first > 0) { box.appendChild(el('div', 'sep', '⋮ 1–' + first)); }
   box.appendChild(initialRow(D.steps[first]));
   var last = all ? N - 1 : at;
   for (var i = first; i <= last; i++) {
-    if (i > first && D.steps[i].stream !== D.steps[i - 1].stream) {
+    if (i > first && !same(D.steps[i], D.steps[i - 1])) {
       var st = D.steps[i].stream;
-      var addrs = D.streams[st] || ['', ''];
-      box.appendChild(el('div', 'sep', U('stream') + ' ' + st + U('colon') + U('newconn') +
-        ' (' + addrs[0] + ' → ' + addrs[1] + ')'));
+      var addrs = ends(D.steps[i]);
+      var word = D.steps[i].udp ? T(D.steps[i].udp) + ' ' + st :
+        U('stream') + ' ' + st + U('colon') + U('newconn');
+      box.appendChild(el('div', 'sep', word + ' (' + addrs[0] + ' → ' + addrs[1] + ')'));
       box.appendChild(initialRow(D.steps[i]));
     }
     box.appendChild(stepRow(i, at));
@@ -474,7 +500,7 @@ function buildPanel(at) {
   var s = D.steps[at];
   var who = side(s.side === 'client' ? 0 : 1);
   var head = counterText(at) + ' · ';
-  if (s.kind === 'segment') {
+  if (s.kind === 'segment' || s.kind === 'datagram') {
     head += who + ' → ' + side(s.side === 'client' ? 1 : 0) + U('colon') + T(s.label);
   } else {
     head += who + U('colon') + T(s.label);
@@ -492,8 +518,8 @@ function buildPanel(at) {
     var tr = el('tr');
     tr.appendChild(el('th', '', row[0]));
     for (var k = 0; k < 2; k++) {
-      var changed = row[2] && row[2][k] !== row[1][k];
-      tr.appendChild(el('td', 'mono' + (changed ? ' changed' : ''), row[1][k]));
+      var changed = row[2] && T(row[2][k]) !== T(row[1][k]);
+      tr.appendChild(el('td', 'mono' + (changed ? ' changed' : ''), T(row[1][k])));
     }
     t.appendChild(tr);
   });

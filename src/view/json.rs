@@ -53,6 +53,27 @@ pub fn step_value_in(step: &Step, lang: Lang) -> Value {
             }
         }
         StepKind::Call => {}
+        StepKind::Datagram => {
+            let v = step
+                .datagram
+                .as_ref()
+                .expect("datagram step has a datagram");
+            // Its stream numbers UDP conversations, apart from TCP's.
+            m.insert("protocol".into(), json!("udp"));
+            m.insert("frame".into(), json!(v.frame));
+            m.insert("src".into(), json!(v.src.ip().to_string()));
+            m.insert("sport".into(), json!(v.src.port()));
+            m.insert("dst".into(), json!(v.dst.ip().to_string()));
+            m.insert("dport".into(), json!(v.dst.port()));
+            m.insert("len".into(), json!(v.len));
+            m.insert(
+                "truncated".into(),
+                json!(v.bytes.as_ref().is_some_and(|b| b.truncated())),
+            );
+            if let Some(l7) = &v.l7 {
+                m.insert("l7".into(), json!(l7));
+            }
+        }
         StepKind::Timer => {
             let (name, extra) = match step.timer {
                 Some(Timer::Retransmission { rto }) => ("retransmission", json!(rto)),
@@ -75,8 +96,14 @@ pub fn step_value_in(step: &Step, lang: Lang) -> Value {
         };
         m.insert("result".into(), result);
     }
-    m.insert("state".into(), json!(step.after));
-    m.insert("state_before".into(), json!(step.before));
+    if step.kind == StepKind::Datagram {
+        // UDP has no states: null, not UNKNOWN (which means "not inferable").
+        m.insert("state".into(), Value::Null);
+        m.insert("state_before".into(), Value::Null);
+    } else {
+        m.insert("state".into(), json!(step.after));
+        m.insert("state_before".into(), json!(step.before));
+    }
     if let Some(k) = &step.kernel {
         m.insert("kernel_state".into(), json!(k));
     }
@@ -123,7 +150,7 @@ pub fn write_in(
     out: &mut dyn Write,
 ) -> io::Result<()> {
     for step in &tl.steps {
-        if only_stream.is_some_and(|s| s != step.stream) {
+        if only_stream.is_some_and(|s| !step.in_tcp_stream(s)) {
             continue;
         }
         serde_json::to_writer(&mut *out, &step_value_in(step, lang))?;

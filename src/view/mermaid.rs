@@ -37,11 +37,21 @@ pub fn render(tl: &Timeline, only_stream: Option<u32>) -> String {
 fn diagram(out: &mut String, tl: &Timeline, steps: &[&crate::timeline::Step], titled: bool) {
     out.push_str("sequenceDiagram\n");
     let stream = steps.first().map_or(0, |s| s.stream);
-    let info = tl.streams.get(stream as usize);
+    // A UDP conversation: its ends are its first datagram's; no states.
+    let udp = steps.first().and_then(|s| s.datagram.as_deref());
+    let info = match udp {
+        Some(d) => Some(d.ends()),
+        None => tl.streams.get(stream as usize).copied(),
+    };
+    let word = if udp.is_some() {
+        "UDP stream"
+    } else {
+        "stream"
+    };
     if titled && let Some(info) = info {
         let _ = writeln!(
             out,
-            "    title stream {stream}: {} <-> {}",
+            "    title {word} {stream}: {} <-> {}",
             clean(&info.client.to_string()),
             clean(&info.server.to_string())
         );
@@ -50,7 +60,9 @@ fn diagram(out: &mut String, tl: &Timeline, steps: &[&crate::timeline::Step], ti
         let _ = writeln!(out, "    participant C as client {}", info.client);
         let _ = writeln!(out, "    participant S as server {}", info.server);
     }
-    if let Some(first) = steps.first() {
+    if udp.is_some() {
+        let _ = writeln!(out, "    Note over C,S: UDP: no connection, no states");
+    } else if let Some(first) = steps.first() {
         let _ = writeln!(out, "    Note over C: {}", state_name(first.before.client));
         let _ = writeln!(out, "    Note over S: {}", state_name(first.before.server));
     }
@@ -93,6 +105,21 @@ fn diagram(out: &mut String, tl: &Timeline, steps: &[&crate::timeline::Step], ti
             }
             StepKind::Timer => {
                 let _ = writeln!(out, "    Note over {}: timer fires", who(step.side));
+            }
+            StepKind::Datagram => {
+                let v = step.datagram.as_ref().expect("datagram step");
+                let mut label = format!("UDP {} bytes", v.len);
+                if let Some(l7) = &v.l7 {
+                    label = format!("{} · {label}", l7.label());
+                }
+                // The open arrow: sent, and nothing comes back for it.
+                let _ = writeln!(
+                    out,
+                    "    {}-){}: {}",
+                    who(v.from),
+                    who(v.from.other()),
+                    clean(&label)
+                );
             }
         }
         for side in [Side::Client, Side::Server] {

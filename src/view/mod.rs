@@ -15,14 +15,16 @@ pub fn by_stream(
     tl: &crate::timeline::Timeline,
     only: Option<u32>,
 ) -> Vec<Vec<&crate::timeline::Step>> {
-    let mut index: std::collections::HashMap<u32, usize> = std::collections::HashMap::new();
+    // A UDP conversation's number is apart from TCP's: keyed by both.
+    let mut index: std::collections::HashMap<(bool, u32), usize> = std::collections::HashMap::new();
     let mut groups: Vec<Vec<&crate::timeline::Step>> = Vec::new();
     for step in tl
         .steps
         .iter()
-        .filter(|s| only.is_none_or(|n| n == s.stream))
+        .filter(|s| only.is_none_or(|n| s.in_tcp_stream(n)))
     {
-        let i = *index.entry(step.stream).or_insert_with(|| {
+        let key = (step.is_datagram(), step.stream);
+        let i = *index.entry(key).or_insert_with(|| {
             groups.push(Vec::new());
             groups.len() - 1
         });

@@ -4,8 +4,8 @@
 use crate::explain::{self, Lang};
 use crate::i18n::{msg, text};
 use crate::timeline::{
-    Call, CallResult, SegmentView, Side, States, Step, StepKind, StreamInfo, Timeline, Timer,
-    state_name,
+    Call, CallResult, DatagramView, SegmentView, Side, States, Step, StepKind, StreamInfo,
+    Timeline, Timer, state_name,
 };
 use std::collections::{HashMap, VecDeque};
 use std::fmt::Write;
@@ -112,6 +112,27 @@ fn arrow(v: &SegmentView) -> String {
     }
 }
 
+/// `|- - UDP 4 bytes - ->|`: dashed, as nothing acknowledges it.
+fn datagram_arrow(v: &DatagramView, lang: Lang) -> String {
+    let mut label = msg!(lang, "udp-datagram-label", n = v.len);
+    if let Some(l7) = &v.l7 {
+        label = format!("{} {label}", l7.label());
+    }
+    let inner = ARROW.saturating_sub(2);
+    let text: String = format!(" {label} ")
+        .chars()
+        .take(inner.saturating_sub(2))
+        .collect();
+    let fill = inner.saturating_sub(unicode_width::UnicodeWidthStr::width(text.as_str()) + 1);
+    let (left, right) = (fill / 2, fill - fill / 2);
+    let dashes =
+        |n: usize| -> String { (0..n).map(|i| if i % 2 == 0 { '-' } else { ' ' }).collect() };
+    match v.from {
+        Side::Client => format!("{}{}{}>", dashes(left), text, dashes(right)),
+        Side::Server => format!("<{}{}{}", dashes(left), text, dashes(right)),
+    }
+}
+
 fn on_lifeline(side: Side, text: &str) -> String {
     use unicode_width::UnicodeWidthChar;
     // Padded by display width: a Chinese character takes two columns.
@@ -177,7 +198,12 @@ fn header(
 ) {
     let c = format!("{} {}", lang.side(Side::Client), info.client);
     let s = format!("{} {}", lang.side(Side::Server), info.server);
-    let word = text(lang, "plain-stream");
+    let udp = first.is_some_and(Step::is_datagram);
+    let word = if udp {
+        text(lang, "udp-stream")
+    } else {
+        text(lang, "plain-stream")
+    };
     let more = if continued {
         text(lang, "plain-continued")
     } else {
@@ -186,13 +212,18 @@ fn header(
     let colon = text(lang, "colon");
     let _ = writeln!(out, "{word} {stream}{more}{colon}{c} <-> {s}");
     let start = first.map(|s| s.before).unwrap_or_default();
+    let (client, server) = if udp {
+        (text(lang, "udp-no-state"), text(lang, "udp-no-state"))
+    } else {
+        (state_name(start.client), state_name(start.server))
+    };
     let _ = writeln!(
         out,
         "  #     {}  {:<STATE$} |{:^w$}| {}",
         text(lang, "plain-time"),
-        state_name(start.client),
+        client,
         "",
-        state_name(start.server),
+        server,
         w = ARROW - 2
     );
 }
@@ -319,6 +350,8 @@ struct Block {
     ended: bool,
     /// A later part of a stream whose first part was printed already.
     continued: bool,
+    /// A UDP conversation's: no states to close it with.
+    udp: bool,
 }
 
 /// Stands for a row number in a waiting block.
@@ -345,8 +378,14 @@ pub struct PlainWriter {
     /// Number of blocks ever popped off the front: block `i` (counting
     /// from the first ever) is `blocks[i - popped]`.
     popped: usize,
-    /// Each stream's latest block.
-    newest: HashMap<u32, usize>,
+    /// Each stream's latest block, by whether it is a UDP conversation
+    /// (numbered apart from TCP's) and its number.
+    newest: HashMap<(bool, u32), usize>,
+    /// The UDP conversation's block the latest datagram went to: a UDP
+    /// conversation never ends, so its block ends when another step
+    /// comes (its next datagram then opens a "continued" block), and
+    /// never holds the ladder back.
+    udp_open: Option<(u32, usize)>,
     held: usize,
     /// Highest stream number seen, plus one.
     streams: u32,
@@ -364,6 +403,7 @@ impl PlainWriter {
             blocks: VecDeque::new(),
             popped: 0,
             newest: HashMap::new(),
+            udp_open: None,
             held: 0,
             streams: 0,
         }
@@ -381,11 +421,24 @@ impl PlainWriter {
 
     /// Take one step; what can be printed already is appended to `out`.
     pub fn push(&mut self, out: &mut String, step: &Step) {
-        self.streams = self.streams.max(step.stream + 1);
-        if self.only.is_some_and(|o| o != step.stream) {
+        let udp = step.is_datagram();
+        if !udp {
+            self.streams = self.streams.max(step.stream + 1);
+        }
+        if self.only.is_some_and(|o| !step.in_tcp_stream(o)) {
             return;
         }
-        let idx = match self.newest.get(&step.stream) {
+        if let Some((n, i)) = self.udp_open
+            && !(udp && n == step.stream)
+        {
+            self.udp_open = None;
+            if i >= self.popped {
+                self.blocks[i - self.popped].ended = true;
+                self.advance(out);
+            }
+        }
+        let key = (udp, step.stream);
+        let idx = match self.newest.get(&key) {
             Some(&i) if i >= self.popped && !self.blocks[i - self.popped].ended => i,
             seen => {
                 let continued = seen.is_some();
@@ -395,14 +448,23 @@ impl PlainWriter {
                     last: None,
                     ended: false,
                     continued,
+                    udp,
                 });
                 let i = self.popped + self.blocks.len() - 1;
-                self.newest.insert(step.stream, i);
+                self.newest.insert(key, i);
                 i
             }
         };
+        if udp {
+            self.udp_open = Some((step.stream, idx));
+        }
         let front = idx == self.popped;
-        let info = self.infos.get(step.stream as usize).cloned().or_else(|| {
+        let known = if udp {
+            step.datagram.as_ref().map(|d| d.ends())
+        } else {
+            self.infos.get(step.stream as usize).cloned()
+        };
+        let info = known.or_else(|| {
             step.segment.as_ref().map(|v| match v.from {
                 Side::Client => StreamInfo {
                     client: v.src,
@@ -444,7 +506,7 @@ impl PlainWriter {
 
     /// `stream` will have no more steps.
     pub fn end_stream(&mut self, out: &mut String, stream: u32) {
-        if let Some(&i) = self.newest.get(&stream)
+        if let Some(&i) = self.newest.get(&(false, stream))
             && i >= self.popped
         {
             self.blocks[i - self.popped].ended = true;
@@ -506,6 +568,10 @@ impl PlainWriter {
             return;
         };
         let _ = writeln!(out, "{}", "-".repeat(WIDTH));
+        if b.udp {
+            let _ = writeln!(out, "{}", text(self.lang, "udp-no-states"));
+            return;
+        }
         let label = if done {
             text(self.lang, "plain-final-states")
         } else {
@@ -536,6 +602,7 @@ fn render_step(
     let middle = match step.kind {
         StepKind::Segment => arrow(step.segment.as_ref().expect("segment step")),
         StepKind::Call => on_lifeline(step.side, &call_text(step, lang)),
+        StepKind::Datagram => datagram_arrow(step.datagram.as_ref().expect("datagram step"), lang),
         StepKind::Timer => on_lifeline(
             step.side,
             &step

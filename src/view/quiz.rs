@@ -99,7 +99,7 @@ pub fn question(tl: &Timeline, i: usize, seed: u64, lang: Lang) -> Option<Questi
                 answer,
             })
         }
-        StepKind::Timer => None,
+        StepKind::Timer | StepKind::Datagram => None,
         StepKind::Segment => {
             let v = step.segment.as_ref()?;
             let to = v.from.other();
@@ -212,6 +212,15 @@ fn step_line(step: &Step, lang: Lang) -> String {
             lang.side(step.side),
             text(lang, "quiz-timer-fires")
         ),
+        StepKind::Datagram => match step.datagram.as_deref() {
+            Some(v) => format!(
+                "{} -> {}  {}",
+                lang.side(v.from),
+                lang.side(v.from.other()),
+                msg!(lang, "udp-datagram-label", n = v.len)
+            ),
+            None => String::new(),
+        },
     }
 }
 

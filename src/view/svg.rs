@@ -81,14 +81,25 @@ pub fn render(tl: &Timeline, only_stream: Option<u32>) -> String {
 /// One connection's ladder, `off` below where the first one goes.
 fn ladder(out: &mut String, tl: &Timeline, steps: &[&Step], off: f64, titled: bool) {
     let stream = steps.first().map_or(0, |s| s.stream);
+    // A UDP conversation: its ends are its first datagram's; no states.
+    let udp = steps.first().and_then(|s| s.datagram.as_deref());
     if titled {
+        let word = if udp.is_some() {
+            "UDP stream"
+        } else {
+            "stream"
+        };
         let _ = writeln!(
             out,
-            r##"<text x="8" y="{}" font-weight="bold" fill="#036">stream {stream}</text>"##,
+            r##"<text x="8" y="{}" font-weight="bold" fill="#036">{word} {stream}</text>"##,
             off + 64.0
         );
     }
-    if let Some(info) = tl.streams.get(stream as usize) {
+    let info = match udp {
+        Some(d) => Some(d.ends()),
+        None => tl.streams.get(stream as usize).copied(),
+    };
+    if let Some(info) = info {
         for (side, addr) in [(Side::Client, info.client), (Side::Server, info.server)] {
             let _ = writeln!(
                 out,
@@ -111,12 +122,12 @@ fn ladder(out: &mut String, tl: &Timeline, steps: &[&Step], off: f64, titled: bo
     }
     if let Some(first) = steps.first() {
         for side in [Side::Client, Side::Server] {
-            state_label(
-                out,
-                side,
-                off + TOP - 8.0,
-                state_name(first.before.get(side)),
-            );
+            let name = if udp.is_some() {
+                "no state (UDP)"
+            } else {
+                state_name(first.before.get(side))
+            };
+            state_label(out, side, off + TOP - 8.0, name);
         }
     }
     for (i, step) in steps.iter().enumerate() {
@@ -192,6 +203,27 @@ fn ladder(out: &mut String, tl: &Timeline, steps: &[&Step], off: f64, titled: bo
                 let _ = writeln!(
                     out,
                     r#"<text x="{}" y="{}" text-anchor="middle" fill="{colour}">{}</text>"#,
+                    (LEFT + RIGHT) / 2.0,
+                    y - 3.0,
+                    esc(&label)
+                );
+            }
+            StepKind::Datagram => {
+                let v = step.datagram.as_ref().expect("datagram step");
+                let (x1, x2) = (x_of(v.from), x_of(v.from.other()));
+                // Dashed: nothing acknowledges it or sends it again.
+                let _ = writeln!(
+                    out,
+                    r##"<line x1="{x1}" y1="{y}" x2="{x2}" y2="{}" stroke="#222" stroke-width="1.5" stroke-dasharray="8,4" marker-end="url(#arrow)"/>"##,
+                    y + 10.0
+                );
+                let label = match &v.l7 {
+                    Some(l7) => format!("{} UDP {} bytes", l7.label(), v.len),
+                    None => format!("UDP {} bytes", v.len),
+                };
+                let _ = writeln!(
+                    out,
+                    r##"<text x="{}" y="{}" text-anchor="middle" fill="#222">{}</text>"##,
                     (LEFT + RIGHT) / 2.0,
                     y - 3.0,
                     esc(&label)

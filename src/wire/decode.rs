@@ -1,6 +1,8 @@
-//! Decode captured frames into TCP segments: link layer by LINKTYPE, IPv4
-//! (with options) or IPv6 (with extension headers), IP fragment reassembly,
-//! then the TCP header with its full 12-bit flags field and its options.
+//! Decode captured frames into TCP segments and UDP datagrams: link layer
+//! by LINKTYPE, IPv4 (with options) or IPv6 (with extension headers), IP
+//! fragment reassembly, then the TCP header with its full 12-bit flags
+//! field and its options, or the UDP header (UDP that carries a tunnel the
+//! decoder follows, GTP-U or L2TP, is followed to what it carries instead).
 //!
 //! Parsing is done by hand on byte slices with bounds checks everywhere, so
 //! no input can panic; each header keeps its byte range in the frame so the
@@ -55,11 +57,33 @@ pub struct Decoded {
     pub l7: Option<crate::wire::l7::L7>,
 }
 
+/// A UDP datagram found in a frame.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DecodedUdp {
+    pub src: SocketAddr,
+    pub dst: SocketAddr,
+    /// Payload bytes: the UDP header's length less its 8 bytes (from the IP
+    /// header's lengths where the UDP length field cannot be right), even
+    /// when the capture cut the payload.
+    pub len: u32,
+    /// Byte ranges of the headers in this frame. For a reassembled datagram
+    /// only the link and network headers of the completing frame.
+    pub layers: Vec<LayerSpan>,
+    /// The snap length cut the payload.
+    pub truncated: bool,
+    /// The datagram came out of IP fragment reassembly.
+    pub reassembled: bool,
+}
+
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum DecodeOutcome {
     Tcp(Decoded),
+    Udp(DecodedUdp),
+    /// Neither TCP nor UDP (nor a tunnel to either), or a header too short
+    /// to read.
     NotTcp,
-    /// An IP fragment of a TCP segment, held until the datagram is complete.
+    /// An IP fragment of a TCP segment or UDP datagram, held until the
+    /// datagram is complete.
     FragmentHeld,
     /// TCP, but the header is unusable (e.g. cut before byte 20).
     Malformed(String),
@@ -348,13 +372,13 @@ enum Net {
     Refused(Undecoded),
 }
 
-/// Where the TCP bytes are and what the IP layer said about them.
+/// Where the TCP (or UDP) bytes are and what the IP layer said about them.
 struct TcpInput<'a> {
     src: IpAddr,
     dst: IpAddr,
-    /// Captured TCP bytes (header and payload).
+    /// Captured transport bytes (header and payload).
     bytes: &'a [u8],
-    /// TCP header + payload length according to the IP header.
+    /// Transport header + payload length according to the IP header.
     reported: usize,
     /// Offset of `bytes` in the frame, `None` when reassembled.
     frame_off: Option<usize>,
@@ -491,8 +515,10 @@ impl Decoder {
     }
 
     /// IP protocol `proto` (not TCP) carried in bytes `start..end` of an IP
-    /// datagram: follow it when it is a tunnel (IPv4 or IPv6 in IP, GRE,
-    /// GTP-U or L2TP over UDP) to the TCP segment inside.
+    /// datagram from `src` to `dst`: follow it when it is a tunnel (IPv4 or
+    /// IPv6 in IP, GRE, GTP-U or L2TP over UDP) to the TCP segment inside;
+    /// other UDP is a datagram of its own.
+    #[allow(clippy::too_many_arguments)]
     fn tunnel(
         &mut self,
         proto: u8,
@@ -501,6 +527,7 @@ impl Decoder {
         end: usize,
         mut layers: Sink,
         depth: usize,
+        (src, dst): (IpAddr, IpAddr),
     ) -> DecodeOutcome {
         // The inner datagram ends where the outer one does; what the capture
         // cut of the outer one is missing from the inner one too.
@@ -510,7 +537,28 @@ impl Decoder {
             4 => Net::V4(start),
             41 => Net::V6(start),
             47 => gre(inner, start, &mut layers),
-            17 => udp_tunnel(inner, start, &mut layers),
+            17 => {
+                // A tunnel header that turns out to carry no IP leaves its
+                // spans behind: the datagram's own replace them.
+                let mark = layers.used;
+                match udp_tunnel(inner, start, &mut layers) {
+                    Net::Other => {
+                        layers.used = mark;
+                        return udp(
+                            TcpInput {
+                                src,
+                                dst,
+                                bytes: &inner[start.min(inner.len())..],
+                                reported: end - start,
+                                frame_off: Some(start),
+                            },
+                            layers,
+                            false,
+                        );
+                    }
+                    net => net,
+                }
+            }
             _ => Net::Other,
         };
         if matches!(net, Net::V4(_) | Net::V6(_)) && depth >= MAX_TUNNELS {
@@ -560,11 +608,19 @@ impl Decoder {
         let more = frag & 0x2000 != 0;
         let frag_off = usize::from(frag & 0x1fff) * 8;
         layers.push(Layer::Network, "IPv4", off, off + ihl);
-        if proto != 6 {
+        if proto != 6 && (proto != 17 || !(more || frag_off != 0)) {
             if more || frag_off != 0 {
                 return DecodeOutcome::NotTcp;
             }
-            return self.tunnel(proto, data, off + ihl, off + total, layers, depth);
+            return self.tunnel(
+                proto,
+                data,
+                off + ihl,
+                off + total,
+                layers,
+                depth,
+                (src, dst),
+            );
         }
         let end = data.len().min(off + total);
         let payload = &data[off + ihl..end];
@@ -658,11 +714,11 @@ impl Decoder {
         }
         layers.push(Layer::Network, "IPv6", off, pos);
         let ip_end = off + 40 + plen;
-        if next != 6 {
+        if next != 6 && (next != 17 || fragment.is_none()) {
             if fragment.is_some() {
                 return DecodeOutcome::NotTcp;
             }
-            return self.tunnel(next, data, pos, ip_end, layers, depth);
+            return self.tunnel(next, data, pos, ip_end, layers, depth, (src, dst));
         }
         let reported = ip_end - pos;
         let payload = &data[pos..data.len().min(ip_end)];
@@ -691,7 +747,7 @@ impl Decoder {
     }
 
     /// Keep one fragment; when it completes its datagram, decode the TCP
-    /// segment inside.
+    /// segment or UDP datagram inside.
     #[allow(clippy::too_many_arguments)]
     fn fragment(
         &mut self,
@@ -709,6 +765,7 @@ impl Decoder {
         if bytes.len() < reported || offset + bytes.len() > MAX_DATAGRAM {
             return DecodeOutcome::NotTcp;
         }
+        let proto = key.proto;
         let tick = self.tick;
         let entry = self.frags.entry(key.clone()).or_default();
         if entry.last_used != 0 {
@@ -751,19 +808,17 @@ impl Decoder {
                 pos = end;
             }
         }
-        tcp(
-            TcpInput {
-                src,
-                dst,
-                bytes: &data,
-                reported: total,
-                frame_off: None,
-            },
-            layers,
-            true,
-            self.detail,
-            self.take_options(),
-        )
+        let input = TcpInput {
+            src,
+            dst,
+            bytes: &data,
+            reported: total,
+            frame_off: None,
+        };
+        if proto == 17 {
+            return udp(input, layers, true);
+        }
+        tcp(input, layers, true, self.detail, self.take_options())
     }
 
     fn drop_datagram(&mut self, key: &FragKey) -> Option<FragBuf> {
@@ -1220,6 +1275,42 @@ fn nflog(data: &[u8], layers: &mut Sink) -> Net {
     Net::Other
 }
 
+/// A UDP datagram (RFC 768): an 8-byte header, then the payload.
+fn udp(input: TcpInput<'_>, mut layers: Sink, reassembled: bool) -> DecodeOutcome {
+    let b = input.bytes;
+    let (Some(sport), Some(dport), Some(ulen)) = (be16(b, 0), be16(b, 2), be16(b, 4)) else {
+        // Too short to say where it goes: nothing to show.
+        return DecodeOutcome::NotTcp;
+    };
+    if input.reported < 8 {
+        return DecodeOutcome::NotTcp;
+    }
+    // The length field counts the header. Zero is an IPv6 jumbogram's (RFC
+    // 2675) or an offloaded send's; one beyond the IP datagram is bogus (as
+    // Wireshark, "bad length value"): then the IP header's length counts.
+    let ulen = usize::from(ulen);
+    let total = if (8..=input.reported).contains(&ulen) {
+        ulen
+    } else {
+        input.reported
+    };
+    let captured = b.len().min(total);
+    if let Some(off) = input.frame_off {
+        layers.push(Layer::Transport, "UDP", off, off + 8);
+        if captured > 8 {
+            layers.push(Layer::Application, "payload", off + 8, off + captured);
+        }
+    }
+    DecodeOutcome::Udp(DecodedUdp {
+        src: SocketAddr::new(input.src, sport),
+        dst: SocketAddr::new(input.dst, dport),
+        len: u32::try_from(total - 8).unwrap_or(u32::MAX),
+        layers: layers.into_vec(),
+        truncated: captured < total,
+        reassembled,
+    })
+}
+
 fn tcp(
     input: TcpInput<'_>,
     mut layers: Sink,
@@ -1572,16 +1663,145 @@ mod tests {
                 ]
             );
         }
-        // Other UDP is not a tunnel.
+        // Other UDP is not a tunnel: the IP header inside is just payload.
         let mut f = ip4(17, 28, [192, 0, 2, 1], [192, 0, 2, 2]);
         f.extend_from_slice(&[0, 53, 0, 53, 0, 28, 0, 0]);
         f.extend(ip4_syn());
         let mut d = Decoder::new();
+        let DecodeOutcome::Udp(u) = d.decode(LINKTYPE_RAW, &f, f.len() as u32) else {
+            panic!("not a datagram");
+        };
+        assert_eq!(u.dst.to_string(), "192.0.2.2:53");
+        assert_eq!(u.len, 20);
+        assert_eq!(d.refused(), None);
+    }
+
+    /// A UDP datagram of `payload` bytes from port 5353 to 53.
+    fn udp4(payload: &[u8]) -> Vec<u8> {
+        let mut f = ip4(17, 8 + payload.len(), [10, 0, 0, 1], [10, 0, 0, 2]);
+        f.extend_from_slice(&[0x14, 0xe9, 0, 53]);
+        f.extend_from_slice(&((8 + payload.len()) as u16).to_be_bytes());
+        f.extend_from_slice(&[0, 0]);
+        f.extend_from_slice(payload);
+        f
+    }
+
+    fn datagram(d: &mut Decoder, link: u32, f: &[u8], orig: usize) -> DecodedUdp {
+        match d.decode(link, f, orig as u32) {
+            DecodeOutcome::Udp(u) => u,
+            other => panic!("not a datagram: {other:?}"),
+        }
+    }
+
+    #[test]
+    fn plain_udp_over_ipv4_and_ipv6_with_its_layers() {
+        let mut d = Decoder::new();
+        let mut f = eth(0x0800);
+        f.extend(udp4(b"ping"));
+        let u = datagram(&mut d, LINKTYPE_ETHERNET, &f, f.len());
+        assert_eq!(u.src.to_string(), "10.0.0.1:5353");
+        assert_eq!(u.dst.to_string(), "10.0.0.2:53");
+        assert_eq!((u.len, u.truncated, u.reassembled), (4, false, false));
+        let spans: Vec<_> = u
+            .layers
+            .iter()
+            .map(|l| (l.name.as_str(), l.range.clone()))
+            .collect();
+        assert_eq!(
+            spans,
+            [
+                ("Ethernet II", 0..14),
+                ("IPv4", 14..34),
+                ("UDP", 34..42),
+                ("payload", 42..46)
+            ]
+        );
+        // IPv6, with a hop-by-hop header before the UDP header.
+        let mut udp = vec![0, 7, 0, 7, 0, 11, 0, 0, b'a', b'b', b'c'];
+        let mut f = ip6(0, 8 + udp.len(), 2);
+        f.extend_from_slice(&[17, 0, 1, 4, 0, 0, 0, 0]);
+        f.append(&mut udp);
+        let u = datagram(&mut d, LINKTYPE_RAW, &f, f.len());
+        assert_eq!(u.dst.to_string(), "[2001::2]:7");
+        assert_eq!(u.len, 3);
+        assert_eq!(names(&triples(&u.layers)), ["IPv6", "UDP", "payload"]);
+        assert_eq!(u.layers[1].range, 48..56);
+    }
+
+    fn triples(l: &[LayerSpan]) -> Vec<(String, usize, usize)> {
+        l.iter()
+            .map(|s| (s.name.clone(), s.range.start, s.range.end))
+            .collect()
+    }
+
+    #[test]
+    fn udp_lengths_cut_short_bogus_or_zero() {
+        let mut d = Decoder::new();
+        // Cut by the snap length: the length is still the header's.
+        let f = udp4(&[7; 100]);
+        let u = datagram(&mut d, LINKTYPE_RAW, &f[..40], f.len());
+        assert_eq!((u.len, u.truncated), (100, true));
+        assert_eq!(u.layers[2].range, 28..40);
+        // A length field beyond the IP datagram, or below 8, or zero: the IP
+        // header's length counts.
+        for bogus in [0u16, 3, 500] {
+            let mut f = udp4(b"hello");
+            f[24..26].copy_from_slice(&bogus.to_be_bytes());
+            assert_eq!(datagram(&mut d, LINKTYPE_RAW, &f, f.len()).len, 5);
+        }
+        // A shorter length field than the IP datagram's: padding after it.
+        let mut f = udp4(b"hello");
+        f[24..26].copy_from_slice(&10u16.to_be_bytes());
+        let u = datagram(&mut d, LINKTYPE_RAW, &f, f.len());
+        assert_eq!(u.len, 2);
+        assert_eq!(u.layers[2].range, 28..30);
+        // Cut inside the UDP header: nothing to show.
+        assert_eq!(
+            d.decode(LINKTYPE_RAW, &f[..24], f.len() as u32),
+            DecodeOutcome::NotTcp
+        );
+        // An IP datagram too short for a UDP header.
+        let mut f = ip4(17, 4, [10, 0, 0, 1], [10, 0, 0, 2]);
+        f.extend_from_slice(&[0, 1, 0, 2]);
         assert_eq!(
             d.decode(LINKTYPE_RAW, &f, f.len() as u32),
             DecodeOutcome::NotTcp
         );
-        assert_eq!(d.refused(), None);
+    }
+
+    #[test]
+    fn udp_fragments_are_reassembled_into_one_datagram() {
+        let whole = udp4(&[9; 40]);
+        let udp = &whole[20..];
+        let mut d = Decoder::new();
+        let frag = |offset: usize, more: bool, data: &[u8]| {
+            let mut f = frag4(77, offset, more, data);
+            f[9] = 17;
+            f
+        };
+        let first = frag(0, true, &udp[..24]);
+        assert_eq!(
+            d.decode(LINKTYPE_RAW, &first, first.len() as u32),
+            DecodeOutcome::FragmentHeld
+        );
+        let last = frag(24, false, &udp[24..]);
+        let u = datagram(&mut d, LINKTYPE_RAW, &last, last.len());
+        assert_eq!((u.len, u.reassembled), (40, true));
+        assert_eq!(u.dst.port(), 53);
+        assert_eq!(names(&triples(&u.layers)), ["IPv4"]);
+        assert_eq!(d.held_datagrams(), 0);
+    }
+
+    #[test]
+    fn a_gtp_u_port_without_a_user_packet_is_a_plain_datagram() {
+        // GTP-U echo request (message type 1), not a G-PDU.
+        let mut f = ip4(17, 16, [192, 0, 2, 1], [192, 0, 2, 2]);
+        f.extend_from_slice(&[0x08, 0x68, 0x08, 0x68, 0, 16, 0, 0]);
+        f.extend_from_slice(&[0x30, 0x01, 0, 0, 0, 0, 0, 0]);
+        let mut d = Decoder::new();
+        let u = datagram(&mut d, LINKTYPE_RAW, &f, f.len());
+        assert_eq!(u.len, 8);
+        assert_eq!(names(&triples(&u.layers)), ["IPv4", "UDP", "payload"]);
     }
 
     #[test]

@@ -1437,6 +1437,7 @@ impl Source for Lab {
                 after,
                 kernel: None,
                 kernel_detail: None,
+                datagram: None,
             },
             segs: Vec::new(),
             kernel: None,

@@ -351,7 +351,12 @@ impl<'a> App<'a> {
             .positions
             .get(&stream)
             .copied()
-            .filter(|&i| self.tl.steps.get(i).is_some_and(|s| s.stream == stream))
+            .filter(|&i| {
+                self.tl
+                    .steps
+                    .get(i)
+                    .is_some_and(|s| s.in_tcp_stream(stream))
+            })
             .or_else(|| self.first());
         self.shared.current = to.unwrap_or(0);
         self.steps.reset_view();

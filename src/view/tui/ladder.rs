@@ -184,6 +184,34 @@ pub fn arrow_in(v: &SegmentView, raw: bool, w: usize, lang: Lang) -> String {
     }
 }
 
+/// A datagram's arrow, `w` columns: dashed, as nothing acknowledges it.
+pub fn datagram_arrow(v: &crate::timeline::DatagramView, w: usize, lang: Lang) -> String {
+    if w < 3 {
+        return " ".repeat(w);
+    }
+    let inner = w - 1;
+    let mut label = msg!(lang, "udp-datagram-label", n = v.len);
+    if let Some(l7) = &v.l7 {
+        label = format!("{} {label}", l7.label());
+    }
+    let label = if width(&label) + 2 <= inner {
+        format!(" {label} ")
+    } else {
+        truncate("UDP", inner)
+    };
+    let fill = inner.saturating_sub(width(&label));
+    let (l, r) = (fill / 2, fill - fill / 2);
+    let body = format!("{}{label}{}", "╌".repeat(l), "╌".repeat(r));
+    let drawn = match v.from {
+        Side::Client => format!("{body}▷"),
+        Side::Server => format!("◁{body}"),
+    };
+    match v.from {
+        Side::Client => fit(&drawn, w),
+        Side::Server => fit_right(&drawn, w),
+    }
+}
+
 /// Text on one lifeline (a call or a timer), `w` columns.
 fn on_lifeline(side: Side, text: &str, w: usize) -> String {
     match side {
@@ -247,6 +275,13 @@ fn step_line(app: &App, i: usize, n: u64, g: &Geometry) -> Line<'static> {
             };
             (arrow_in(v, app.raw_seq, g.middle, app.lang), style)
         }
+        (StepKind::Datagram, _) => match step.datagram.as_deref() {
+            Some(v) => (
+                datagram_arrow(v, g.middle, app.lang),
+                t.segment(Default::default()),
+            ),
+            None => (String::new(), t.dim()),
+        },
         (StepKind::Timer, _) => (
             on_lifeline(
                 step.side,
@@ -294,9 +329,16 @@ fn step_line(app: &App, i: usize, n: u64, g: &Geometry) -> Line<'static> {
     Line::from(spans)
 }
 
-fn separator(app: &App, stream: u32, w: usize) -> Line<'static> {
-    let name = text(app.lang, "tui-ladder-stream");
-    let text = match app.tl.streams.get(stream as usize) {
+fn separator(app: &App, step: &crate::timeline::Step, w: usize) -> Line<'static> {
+    let stream = step.stream;
+    let (name, info) = match step.datagram.as_deref() {
+        Some(d) => (text(app.lang, "udp-stream"), Some(d.ends())),
+        None => (
+            text(app.lang, "tui-ladder-stream"),
+            app.tl.streams.get(stream as usize).copied(),
+        ),
+    };
+    let text = match info {
         Some(info) => format!(" {name} {stream}: {} ↔ {} ", info.client, info.server),
         None => format!(" {name} {stream} "),
     };
@@ -310,7 +352,8 @@ fn separator(app: &App, stream: u32, w: usize) -> Line<'static> {
 
 /// All rows: the lines and, for each, the step it shows (None: separator).
 fn rows(app: &App, g: &Geometry, w: usize) -> Vec<(Line<'static>, Option<usize>)> {
-    let multi = app.stream.is_none() && app.tl.streams.len() > 1;
+    let multi = app.stream.is_none()
+        && (app.tl.streams.len() > 1 || app.tl.steps.iter().any(|s| s.is_datagram()));
     let mut out = Vec::new();
     let mut last_stream = None;
     let mut last_time: Option<f64> = None;
@@ -318,9 +361,11 @@ fn rows(app: &App, g: &Geometry, w: usize) -> Vec<(Line<'static>, Option<usize>)
         if !app.revealed(i) {
             break;
         }
-        let stream = app.tl.steps[i].stream;
+        let step = &app.tl.steps[i];
+        // A UDP conversation's number is apart from TCP's.
+        let stream = (step.is_datagram(), step.stream);
         if multi && last_stream != Some(stream) {
-            out.push((separator(app, stream, w), None));
+            out.push((separator(app, step, w), None));
         }
         let time = app.tl.steps[i].time;
         if app.timed
@@ -405,7 +450,14 @@ fn header(app: &App, g: &Geometry, w: usize) -> Line<'static> {
         .stream
         .or_else(|| app.tl.steps.get(app.current).map(|s| s.stream))
         .unwrap_or(0);
-    let Some(info) = app.tl.streams.get(stream as usize) else {
+    let udp = app
+        .tl
+        .steps
+        .get(app.current)
+        .and_then(|s| s.datagram.as_deref())
+        .filter(|_| app.stream.is_none())
+        .map(|d| d.ends());
+    let Some(info) = udp.or_else(|| app.tl.streams.get(stream as usize).copied()) else {
         return Line::from(fit(app.lang.side(Side::Client), w));
     };
     let left = g.num + 1;

@@ -111,7 +111,10 @@ impl<'a> Shared<'a> {
     pub fn visible_steps(&self) -> Vec<usize> {
         let end = self.limit.unwrap_or(usize::MAX).min(self.tl.steps.len());
         (0..end)
-            .filter(|&i| self.stream.is_none_or(|s| self.tl.steps[i].stream == s))
+            .filter(|&i| {
+                self.stream
+                    .is_none_or(|s| self.tl.steps[i].in_tcp_stream(s))
+            })
             .collect()
     }
 
