@@ -958,20 +958,13 @@ pub fn timeline(path: &Path, opts: ReadOptions) -> Result<(Timeline, CaptureRepo
     })?;
     let tl = Timeline {
         source: format!("capture: {}", path.display()),
-        title: match opts.lang {
-            crate::explain::Lang::En => format!(
-                "{} frames, {} TCP segments, {} connection(s)",
-                report.frames,
-                report.tcp_frames,
-                report.streams.len()
-            ),
-            crate::explain::Lang::Zh => format!(
-                "{} 帧，{} 个 TCP 报文段，{} 个连接",
-                report.frames,
-                report.tcp_frames,
-                report.streams.len()
-            ),
-        },
+        title: crate::i18n::msg!(
+            opts.lang,
+            "capture-title",
+            frames = report.frames,
+            segments = report.tcp_frames,
+            streams = report.streams.len(),
+        ),
         streams: report.streams.clone(),
         steps,
     };

@@ -406,16 +406,14 @@ impl Lab {
             frame_group: HashMap::new(),
             timeline: Timeline {
                 source: format!("live lab: {}", script.name),
-                title: match lang {
-                    crate::explain::Lang::En => format!(
-                        "{} (client {client_addr}, server {server_addr}, real sockets, sniffed on {iface})",
-                        script.summary
-                    ),
-                    crate::explain::Lang::Zh => format!(
-                        "{}（客户端 {client_addr}，服务端 {server_addr}，真实套接字，在 {iface} 上抓包）",
-                        script.summary_zh
-                    ),
-                },
+                title: crate::i18n::msg!(
+                    lang,
+                    "lab-title",
+                    summary = script.summary_in(lang),
+                    client = client_addr.to_string(),
+                    server = server_addr.to_string(),
+                    iface = iface,
+                ),
                 streams: Vec::new(),
                 steps: Vec::new(),
             },
@@ -1269,7 +1267,7 @@ impl Lab {
                     format!("{who}：write() {n} 字节：数据 →，← {peer}内核的 ACK"),
                 ),
             },
-            Call::Read if a.msg.is_some() || self.script.first_close.is_some() => {
+            Call::Read if a.msg.is_some() || self.script.first_close_in(lang).is_some() => {
                 // The application scripts' reads, told from what is waiting.
                 let waiting = self.end(a.side).map_or(0, bytes_waiting);
                 let fin = states.get(a.side).is_some_and(State::fin_received);
@@ -1347,7 +1345,10 @@ impl Lab {
                         format!("{who}: close(): the FIN went with shutdown(); no new segment"),
                         format!("{who}：close()：FIN 已随 shutdown() 发出；不再发送新报文"),
                     )
-                } else if let Some((en, zh_why)) = self.script.first_close {
+                } else if let (Some(en), Some(zh_why)) = (
+                    self.script.first_close_in(crate::explain::Lang::En),
+                    self.script.first_close_in(crate::explain::Lang::Zh),
+                ) {
                     pick(
                         format!("{who}: close() first: FIN →, ← ACK; {en}; the {peer}'s read() will return 0"),
                         format!("{who}：先 close()：FIN →，← ACK；{zh_why}；{peer}的 read() 将返回 0"),
