@@ -604,3 +604,13 @@ trace-cause-kernel = sent by the kernel on its own: no call of the program cause
 trace-cause-aside = {" ("}{ $cause })
 trace-calls-heading = the command's socket calls (from the syscalls:sys_enter_*/sys_exit_* tracepoints):
 trace-steps-heading = who sent each segment, and the kernel's states after each step (from its tracepoints):
+
+## trace: the title, the kernel's own acts, the status line
+trace-title = `{ $command }`: its own socket calls, its segments on lo, the kernel's states
+trace-event-retransmit = the { $side }'s kernel retransmitted a segment
+trace-event-retransmit-syn-ack = the kernel retransmitted the SYN/ACK
+trace-event-send-reset = the { $side }'s kernel sent an RST
+trace-event-receive-reset = the { $side }'s kernel accepted an RST and reset its socket
+trace-status-running = running
+trace-status-exited = exited with { $code }
+trace-status = trace `{ $command }` ({ $state }): { $calls } socket calls, { $frames } frames{ $log }

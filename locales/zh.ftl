@@ -547,3 +547,13 @@ trace-cause-kernel = 由内核自行发送：不是程序的任何调用引起�
 trace-cause-aside = （{ $cause }）
 trace-calls-heading = 命令自己的套接字调用（来自 syscalls:sys_enter_*/sys_exit_* 跟踪点）：
 trace-steps-heading = 每个报文段由谁引起，以及每一步之后内核的状态（来自内核跟踪点）：
+
+## trace：标题、内核自己做的事、状态栏
+trace-title = `{ $command }`：它自己的套接字调用、在 lo 上的报文段和内核的状态
+trace-event-retransmit = { $side }的内核重传了一个报文段
+trace-event-retransmit-syn-ack = 内核重传了 SYN/ACK
+trace-event-send-reset = { $side }的内核发送了 RST
+trace-event-receive-reset = { $side }的内核接受了 RST 并重置了它的套接字
+trace-status-running = 运行中
+trace-status-exited = 已退出，退出码 { $code }
+trace-status = trace `{ $command }`（{ $state }）：{ $calls } 个套接字调用，{ $frames } 帧{ $log }
