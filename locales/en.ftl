@@ -574,10 +574,10 @@ capture-title = { $frames } frames, { $segments } TCP segments, { $streams } con
 
 ## sniff: what the kernel did on its own ($side is side-client or
 ## side-server), and the status line
-sniff-event-retransmit = the { $side }'s kernel retransmitted this segment
-sniff-event-retransmit-syn-ack = the kernel retransmitted this SYN/ACK
-sniff-event-send-reset = the { $side }'s kernel sent this RST
-sniff-event-receive-reset = the { $side }'s kernel accepted this RST and reset its socket
+kernel-event-retransmit = the { $side }'s kernel retransmitted this segment
+kernel-event-retransmit-syn-ack = the kernel retransmitted this SYN/ACK
+kernel-event-send-reset = the { $side }'s kernel sent this RST
+kernel-event-receive-reset = the { $side }'s kernel accepted this RST and reset its socket
 sniff-status-port = port { $port }
 sniff-status = capturing { $what } on { $iface }: { $frames } frames, { $segments } TCP segments, { $conns } connection(s)
 sniff-status-steps-let-go = ; keeping the latest { $kept } steps ({ $gone } older let go)
@@ -614,3 +614,8 @@ trace-event-receive-reset = the { $side }'s kernel accepted an RST and reset its
 trace-status-running = running
 trace-status-exited = exited with { $code }
 trace-status = trace `{ $command }` ({ $state }): { $calls } socket calls, { $frames } frames{ $log }
+
+## The live lab: why the kernel differs, a failed WebSocket check
+lab-note-half-open = Linux leaves the listener in LISTEN; the half-open connection is held by a request socket (TCP_NEW_SYN_RECV, shown in /proc/net/tcp but without a state-change event), and the connection's own socket is created, in SYN_RECEIVED and at once ESTABLISHED, when the third segment (ACK) arrives
+lab-note-unexplained = unexplained: the kernel changed state at a different point than the segments suggest
+lab-note-bad-accept = the client's read() of the 101 failed its check: { $why }

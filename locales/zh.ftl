@@ -517,10 +517,10 @@ lab-title = { $summary }（客户端 { $client }，服务端 { $server }，真�
 capture-title = { $frames } 帧，{ $segments } 个 TCP 报文段，{ $streams } 个连接
 
 ## sniff：内核自己做的事（$side 是 side-client 或 side-server），以及状态栏
-sniff-event-retransmit = { $side }的内核重传了这个报文段
-sniff-event-retransmit-syn-ack = 内核重传了这个 SYN/ACK
-sniff-event-send-reset = { $side }的内核发送了这个 RST
-sniff-event-receive-reset = { $side }的内核接受了这个 RST 并重置了它的套接字
+kernel-event-retransmit = { $side }的内核重传了这个报文段
+kernel-event-retransmit-syn-ack = 内核重传了这个 SYN/ACK
+kernel-event-send-reset = { $side }的内核发送了这个 RST
+kernel-event-receive-reset = { $side }的内核接受了这个 RST 并重置了它的套接字
 sniff-status-port = 端口 { $port }
 sniff-status = 正在 { $iface } 上抓取 { $what }：{ $frames } 帧，{ $segments } 个 TCP 报文段，{ $conns } 个连接
 sniff-status-steps-let-go = ；只保留最近 { $kept } 步（已舍弃 { $gone } 步）
@@ -557,3 +557,8 @@ trace-event-receive-reset = { $side }的内核接受了 RST 并重置了它的�
 trace-status-running = 运行中
 trace-status-exited = 已退出，退出码 { $code }
 trace-status = trace `{ $command }`（{ $state }）：{ $calls } 个套接字调用，{ $frames } 帧{ $log }
+
+## 实验：内核为何不同、WebSocket 校验失败
+lab-note-half-open = Linux 让监听套接字保持 LISTEN；半连接由一个请求套接字保存（在 /proc/net/tcp 中可见，但没有状态变化事件），连接自己的套接字要到第三个报文段（ACK）到达时才创建：先是 SYN_RECEIVED，随即 ESTABLISHED
+lab-note-unexplained = 未解释：内核改变状态的时刻与报文段所示的不同
+lab-note-bad-accept = 客户端读到的 101 响应没有通过校验：{ $why }

@@ -723,10 +723,10 @@ impl KernelFeed {
 fn event_text(kind: &EventKind, side: Side, lang: crate::explain::Lang) -> String {
     let side = lang.side(side);
     match kind {
-        EventKind::Retransmit => msg!(lang, "sniff-event-retransmit", side = side),
-        EventKind::RetransmitSynAck => msg!(lang, "sniff-event-retransmit-syn-ack"),
-        EventKind::SendReset => msg!(lang, "sniff-event-send-reset", side = side),
-        _ => msg!(lang, "sniff-event-receive-reset", side = side),
+        EventKind::Retransmit => msg!(lang, "kernel-event-retransmit", side = side),
+        EventKind::RetransmitSynAck => msg!(lang, "kernel-event-retransmit-syn-ack"),
+        EventKind::SendReset => msg!(lang, "kernel-event-send-reset", side = side),
+        _ => msg!(lang, "kernel-event-receive-reset", side = side),
     }
 }
 

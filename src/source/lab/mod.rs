@@ -17,6 +17,7 @@ pub mod script;
 use super::kernel::proc::{self as kernel, KernelView};
 use super::kernel::sniffer::{Frame, Sniffer, now_nanos};
 use super::kernel::tracefs::{self, Tracer};
+use crate::i18n::{msg, text};
 use crate::pcap::PcapWriter;
 use crate::source::Source;
 use crate::tcp::state::{Event, State};
@@ -721,33 +722,21 @@ impl Lab {
                     // captured: they belong to the sender's next segment.
                     // A received reset fires after its RST was captured.
                     let lang = self.lang;
-                    let zh = lang == crate::explain::Lang::Zh;
-                    let who = lang.side(side);
-                    let pick = |en: String, zh_text: String| if zh { zh_text } else { en };
+                    let side_name = lang.side(side);
                     let (text, i) = match kind {
                         tracefs::EventKind::ReceiveReset => (
-                            pick(
-                                format!(
-                                    "the {side}'s kernel accepted this RST and reset its socket"
-                                ),
-                                format!("{who}的内核接受了这个 RST 并重置了它的套接字"),
-                            ),
+                            msg!(lang, "kernel-event-receive-reset", side = side_name),
                             owner(e.t_nanos),
                         ),
                         _ => {
                             let text = match kind {
-                                tracefs::EventKind::Retransmit => pick(
-                                    format!("the {side}'s kernel retransmitted this segment"),
-                                    format!("{who}的内核重传了这个报文段"),
-                                ),
-                                tracefs::EventKind::RetransmitSynAck => pick(
-                                    "the kernel retransmitted this SYN/ACK".to_string(),
-                                    "内核重传了这个 SYN/ACK".to_string(),
-                                ),
-                                _ => pick(
-                                    format!("the {side}'s kernel sent this RST"),
-                                    format!("{who}的内核发送了这个 RST"),
-                                ),
+                                tracefs::EventKind::Retransmit => {
+                                    msg!(lang, "kernel-event-retransmit", side = side_name)
+                                }
+                                tracefs::EventKind::RetransmitSynAck => {
+                                    msg!(lang, "kernel-event-retransmit-syn-ack")
+                                }
+                                _ => msg!(lang, "kernel-event-send-reset", side = side_name),
                             };
                             let next = steps.iter().enumerate().position(|(i, st)| {
                                 starts[i].0 >= e.t_nanos
@@ -880,31 +869,14 @@ impl Lab {
 
     /// Why the kernel's states differ from the inferred ones at `step`.
     fn why_differs(&self, step: &Step, k: States, child: bool) -> String {
-        let zh = self.lang == crate::explain::Lang::Zh;
-        if zh {
-            if k.server == Some(State::Listen)
-                && step.after.server == Some(State::SynReceived)
-                && !child
-            {
-                return "Linux 让监听套接字保持 LISTEN；半连接由一个请求套接字保存（在 /proc/net/tcp \
-                        中可见，但没有状态变化事件），连接自己的套接字要到第三个报文段（ACK）\
-                        到达时才创建：先是 SYN_RECEIVED，随即 ESTABLISHED"
-                    .to_string();
-            }
-            return "未解释：内核改变状态的时刻与报文段所示的不同".to_string();
-        }
+        let lang = self.lang;
         if k.server == Some(State::Listen)
             && step.after.server == Some(State::SynReceived)
             && !child
         {
-            return "Linux leaves the listener in LISTEN; the half-open connection is held by \
-                    a request socket (TCP_NEW_SYN_RECV, shown in /proc/net/tcp but without a \
-                    state-change event), and the connection's own socket is created, in \
-                    SYN_RECEIVED and at once ESTABLISHED, when the third segment (ACK) arrives"
-                .to_string();
+            return text(lang, "lab-note-half-open").to_string();
         }
-        "unexplained: the kernel changed state at a different point than the segments suggest"
-            .to_string()
+        text(lang, "lab-note-unexplained").to_string()
     }
 
     /// Make the socket call of `action`.
@@ -964,14 +936,7 @@ impl Lab {
                     // value: fail the connection (RFC 6455 §4.1). The
                     // errno-like name says it is a protocol error, not TCP's.
                     result = CallResult::Error("EPROTO");
-                    self.note = Some(match self.lang {
-                        crate::explain::Lang::En => {
-                            format!("the client's read() of the 101 failed its check: {why}")
-                        }
-                        crate::explain::Lang::Zh => {
-                            format!("客户端读到的 101 响应没有通过校验：{why}")
-                        }
-                    });
+                    self.note = Some(msg!(self.lang, "lab-note-bad-accept", why = why.as_str()));
                 }
                 self.read_back[side.index()] = data;
                 result
