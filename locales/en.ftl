@@ -619,3 +619,8 @@ trace-status = trace `{ $command }` ({ $state }): { $calls } socket calls, { $fr
 lab-note-half-open = Linux leaves the listener in LISTEN; the half-open connection is held by a request socket (TCP_NEW_SYN_RECV, shown in /proc/net/tcp but without a state-change event), and the connection's own socket is created, in SYN_RECEIVED and at once ESTABLISHED, when the third segment (ACK) arrives
 lab-note-unexplained = unexplained: the kernel changed state at a different point than the segments suggest
 lab-note-bad-accept = the client's read() of the 101 failed its check: { $why }
+
+## The live lab: the next-call hint's frame and the status line
+lab-next-call = next call ({ $n } of { $total }): { $hint }
+lab-status = live lab `{ $script }`: client { $client }, server { $server }, { $frames } frames captured on { $iface }
+lab-status-mismatches = { $n } difference(s) between kernel and inferred states

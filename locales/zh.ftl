@@ -562,3 +562,8 @@ trace-status = trace `{ $command }`（{ $state }）：{ $calls } 个套接字调
 lab-note-half-open = Linux 让监听套接字保持 LISTEN；半连接由一个请求套接字保存（在 /proc/net/tcp 中可见，但没有状态变化事件），连接自己的套接字要到第三个报文段（ACK）到达时才创建：先是 SYN_RECEIVED，随即 ESTABLISHED
 lab-note-unexplained = 未解释：内核改变状态的时刻与报文段所示的不同
 lab-note-bad-accept = 客户端读到的 101 响应没有通过校验：{ $why }
+
+## 实验：下一个调用的提示和状态栏
+lab-next-call = 下一个调用（第 { $n }/{ $total } 个）：{ $hint }
+lab-status = 实验 `{ $script }`：客户端 { $client }，服务端 { $server }，在 { $iface } 上抓到 { $frames } 帧
+lab-status-mismatches = 内核状态与推断状态有 { $n } 处不同

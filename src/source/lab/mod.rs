@@ -1433,12 +1433,15 @@ impl Source for Lab {
         let a = self.script.actions.get(self.next)?;
         let (n, total) = (self.next + 1, self.script.actions.len());
         let hint = self.hint_for(*a);
-        Some(match self.lang {
-            // Counted in calls, not steps: the status line counts steps,
-            // and two "step" counters side by side disagreed.
-            crate::explain::Lang::En => format!("next call ({n} of {total}): {hint}"),
-            crate::explain::Lang::Zh => format!("下一个调用（第 {n}/{total} 个）：{hint}"),
-        })
+        // Counted in calls, not steps: the status line counts steps,
+        // and two "step" counters side by side disagreed.
+        Some(msg!(
+            self.lang,
+            "lab-next-call",
+            n = n,
+            total = total,
+            hint = hint
+        ))
     }
 
     fn finished(&self) -> bool {
@@ -1446,33 +1449,28 @@ impl Source for Lab {
     }
 
     fn status(&self) -> String {
-        let zh = self.lang == crate::explain::Lang::Zh;
-        let mut s = if zh {
-            format!(
-                "实验 `{}`：客户端 {}，服务端 {}，在 {} 上抓到 {} 帧",
-                self.script.name, self.client_addr, self.server_addr, self.iface, self.frames
-            )
-        } else {
-            format!(
-                "live lab `{}`: client {}, server {}, {} frames captured on {}",
-                self.script.name, self.client_addr, self.server_addr, self.frames, self.iface
-            )
-        };
+        let lang = self.lang;
+        let mut s = msg!(
+            lang,
+            "lab-status",
+            script = self.script.name,
+            client = self.client_addr.to_string(),
+            server = self.server_addr.to_string(),
+            iface = self.iface.as_str(),
+            frames = self.frames,
+        );
         if let Some(k) = self.kernel_line() {
-            s.push_str(if zh { "；" } else { "; " });
+            s.push_str(text(lang, "semicolon"));
             s.push_str(&k);
         }
         if let Some(note) = &self.note {
-            s.push_str(if zh { "；" } else { "; " });
+            s.push_str(text(lang, "semicolon"));
             s.push_str(note);
         }
         if !self.mismatches.is_empty() {
             let n = self.mismatches.len();
-            s.push_str(&if zh {
-                format!("；内核状态与推断状态有 {n} 处不同")
-            } else {
-                format!("; {n} difference(s) between kernel and inferred states")
-            });
+            s.push_str(text(lang, "semicolon"));
+            s.push_str(&msg!(lang, "lab-status-mismatches", n = n));
         }
         s
     }
