@@ -624,3 +624,4 @@ lab-note-bad-accept = the client's read() of the 101 failed its check: { $why }
 lab-next-call = next call ({ $n } of { $total }): { $hint }
 lab-status = live lab `{ $script }`: client { $client }, server { $server }, { $frames } frames captured on { $iface }
 lab-status-mismatches = { $n } difference(s) between kernel and inferred states
+lab-time-left = {" ("}{ $left } s left)

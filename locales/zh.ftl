@@ -567,3 +567,4 @@ lab-note-bad-accept = 客户端读到的 101 响应没有通过校验：{ $why }
 lab-next-call = 下一个调用（第 { $n }/{ $total } 个）：{ $hint }
 lab-status = 实验 `{ $script }`：客户端 { $client }，服务端 { $server }，在 { $iface } 上抓到 { $frames } 帧
 lab-status-mismatches = 内核状态与推断状态有 { $n } 处不同
+lab-time-left = （还剩 { $left } 秒）

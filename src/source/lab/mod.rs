@@ -1332,21 +1332,16 @@ impl Lab {
     pub fn kernel_line(&self) -> Option<String> {
         let k = self.kernel_now?;
         let lang = self.lang;
-        let zh = lang == crate::explain::Lang::Zh;
         let part = |side: Side, s: Option<State>, tw: Option<f64>| {
             let mut t = format!("{} {}", lang.side(side), state_name(s));
             if let Some(left) = tw {
-                t.push_str(&if zh {
-                    format!("（还剩 {left:.1} 秒）")
-                } else {
-                    format!(" ({left:.1} s left)")
-                });
+                t.push_str(&msg!(lang, "lab-time-left", left = format!("{left:.1}")));
             }
             t
         };
         Some(format!(
             "{} (/proc/net/tcp{}): {}, {}",
-            if zh { "内核" } else { "kernel" },
+            text(lang, "live-kernel"),
             if self.ipv6 { "6" } else { "" },
             part(Side::Client, k.client, k.client_time_wait),
             part(Side::Server, k.server, k.server_time_wait)
