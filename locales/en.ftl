@@ -278,6 +278,9 @@ quiz-final-score = final score: { $right }/{ $asked }
 kernel-socket-listener = listening socket
 kernel-socket-connection = connection socket
 kernel-note-unseen = no state change of this socket has come from the kernel since synack started: it was made before, so its state is not known (shown as null)
+kernel-note-half-open = Linux keeps the listener in LISTEN while a request socket (TCP_NEW_SYN_RECV) holds the half-open connection until the third ACK
+kernel-note-unexplained = unexplained: the kernel's states differ from those inferred from the segments
+kernel-note-time-wait-socket = at TIME_WAIT (after close(), at FIN_WAIT_2 already) Linux closes the full socket (→ CLOSED) and a small time-wait socket takes over; it has no state event, so its state is shown as inferred from the segments
 kernel-socket-time-wait = time-wait socket
 kernel-transition = { $side } ({ $socket }): { $from } → { $to } at { $t } s
 kernel-heading = The kernel's own changes (tracepoints):
@@ -548,3 +551,94 @@ udp-stream = UDP stream
 udp-no-state = no state
 udp-no-states = UDP has no connection states
 tui-udp-no-states = UDP has no connection states: no handshake, no ACK, no FIN, no TIME_WAIT. A datagram is sent, and either arrives whole or is gone.
+
+## The scenario library (synack scenarios, the menu, the deck's titles)
+scenario-handshake-summary = listen, connect, accept, "hello" each way, the client closes, then the server
+scenario-server-closes-first-summary = the server closes first, so the server ends in TIME_WAIT
+scenario-three-way-close-summary = the server's FIN rides on the delayed ACK of the client's FIN: FIN, FIN/ACK, ACK (the usual close)
+scenario-simultaneous-open-summary = both ends call connect() at once: SYN, SYN, SYN/ACK, SYN/ACK
+scenario-simultaneous-close-summary = both ends call close() at once: both pass through CLOSING to TIME_WAIT
+scenario-half-close-summary = the client calls shutdown(SHUT_WR); the server keeps sending, then closes
+scenario-refused-summary = SYN to a port with no listener: RST/ACK, connect() fails with ECONNREFUSED
+scenario-abort-summary = SO_LINGER 0 then close(): RST instead of FIN, no TIME_WAIT
+scenario-close-with-unread-data-summary = the server close()s with unread data in its receive buffer: RST, not FIN
+scenario-syn-lost-summary = the first SYN is lost; connect()'s retransmission timer resends it after 1 s
+scenario-syn-ack-lost-summary = the SYN/ACK is lost; the client's SYN is resent and the server repeats its SYN/ACK
+scenario-fin-lost-summary = the client's FIN is lost; the retransmission timer resends it after 1 s
+scenario-time-wait-summary = Linux holds TIME_WAIT a fixed 60 s (its 2*MSL); then the client connects again from the same port
+scenario-reorder-summary = two writes; the wire delays the first, so the second arrives first and waits
+
+## The live lab's scripts (synack live --list, the title, close() hints)
+script-default-summary = handshake, hello each way, the client closes first (four-way close)
+script-refused-summary = connect() to a port where nothing listens: the kernel answers RST, ECONNREFUSED
+script-half-close-summary = the client shutdown(SHUT_WR)s, the server keeps writing, then closes
+script-abort-summary = the client sets SO_LINGER 0 and closes: RST instead of FIN, no TIME_WAIT
+script-unread-close-summary = the server closes with the client's data still unread: RST, not FIN
+script-server-closes-first-summary = the server closes first, so the server ends in TIME_WAIT
+script-time-wait-reuse-summary = the server closes first and sits in TIME_WAIT; the client connects again from the same port at once, and Linux accepts the new SYN
+script-http-summary = an HTTP/1.1 GET and its 200 OK with `Connection: close`: the server closes first, so the server waits in TIME_WAIT
+script-http-first-close = with `Connection: close` the server ends the connection once its response is written, so the server, not the client, waits in TIME_WAIT
+script-http-list-note = with --keep-alive: two GETs on one connection; the client closes first and waits in TIME_WAIT
+script-websocket-summary = a WebSocket upgrade (Sec-WebSocket-Accept computed and checked), a masked text frame from the client, an unmasked one from the server, close frames (1000), then the server closes first and waits in TIME_WAIT
+script-websocket-first-close = after the close frames the server closes the TCP connection first, as RFC 6455 §7.1.1 asks, so the server, not the client, waits in TIME_WAIT
+script-http-keep-alive-summary = two HTTP/1.1 GETs on one kept-alive connection, then the client closes first, so the client waits in TIME_WAIT
+script-http-keep-alive-first-close = HTTP/1.1 keeps the connection open after each response; the client, done with it, closes first, so the client waits in TIME_WAIT
+lab-title = { $summary } (client { $client }, server { $server }, real sockets, sniffed on { $iface })
+
+## A capture file read whole: its title
+capture-title = { $frames } frames, { $segments } TCP segments, { $streams } connection(s)
+
+## sniff: what the kernel did on its own ($side is side-client or
+## side-server), and the status line
+kernel-event-retransmit = the { $side }'s kernel retransmitted this segment
+kernel-event-retransmit-syn-ack = the kernel retransmitted this SYN/ACK
+kernel-event-send-reset = the { $side }'s kernel sent this RST
+kernel-event-receive-reset = the { $side }'s kernel accepted this RST and reset its socket
+sniff-status-port = port { $port }
+sniff-status = capturing { $what } on { $iface }: { $frames } frames, { $segments } TCP segments, { $conns } connection(s)
+sniff-status-steps-let-go = ; keeping the latest { $kept } steps ({ $gone } older let go)
+sniff-status-summaries-let-go = ; { $gone } old connections off the list
+sniff-status-dropped = ; { $dropped } frames dropped by the kernel (not read in time)
+
+## live and trace --plain: the kernel's states beside the inferred ones
+live-kernel-states-traced = kernel states (from the kernel's tracepoints, each change given to the step that caused it):
+live-kernel-states-proc = kernel states (read from /proc/net/tcp after each call's segments):
+live-kernel-agrees = agrees
+live-kernel-differs-known = differs, see below
+live-kernel-differs = DIFFERS
+live-kernel = kernel
+live-socket-listener = listener
+live-socket-connection = connection
+live-socket-time-wait = time_wait
+live-settings-heading = this machine's settings (read from /proc/sys/net/ipv4):
+live-plain-states = client { $client } / server { $server }
+
+## trace: each segment's cause, and the --plain tables
+trace-cause-step = , step { $step }
+trace-cause-call = caused by the { $side }'s { $call }() on fd { $fd } (pid { $pid }{ $step })
+trace-cause-kernel = sent by the kernel on its own: no call of the program caused it
+trace-cause-aside = {" ("}{ $cause })
+trace-calls-heading = the command's socket calls (from the syscalls:sys_enter_*/sys_exit_* tracepoints):
+trace-steps-heading = who sent each segment, and the kernel's states after each step (from its tracepoints):
+
+## trace: the title, the kernel's own acts, the status line
+trace-title = `{ $command }`: its own socket calls, its segments on lo, the kernel's states
+trace-event-retransmit = the { $side }'s kernel retransmitted a segment
+trace-event-retransmit-syn-ack = the kernel retransmitted the SYN/ACK
+trace-event-send-reset = the { $side }'s kernel sent an RST
+trace-event-receive-reset = the { $side }'s kernel accepted an RST and reset its socket
+trace-status-running = running
+trace-status-exited = exited with { $code }
+trace-status = trace `{ $command }` ({ $state }): { $calls } socket calls, { $frames } frames{ $log }
+
+## The live lab: why the kernel differs, a failed WebSocket check
+lab-note-half-open = Linux leaves the listener in LISTEN; the half-open connection is held by a request socket (TCP_NEW_SYN_RECV, shown in /proc/net/tcp but without a state-change event), and the connection's own socket is created, in SYN_RECEIVED and at once ESTABLISHED, when the third segment (ACK) arrives
+lab-note-unexplained = unexplained: the kernel changed state at a different point than the segments suggest
+lab-note-bad-accept = the client's read() of the 101 failed its check: { $why }
+
+## The live lab: the next-call hint's frame and the status line
+lab-next-call = next call ({ $n } of { $total }): { $hint }
+lab-status = live lab `{ $script }`: client { $client }, server { $server }, { $frames } frames captured on { $iface }
+lab-status-mismatches = { $n } difference(s) between kernel and inferred states
+lab-time-left = {" ("}{ $left } s left)
+capture-title-udp = , { $datagrams } UDP datagram(s) in { $conversations } conversation(s)

@@ -223,6 +223,9 @@ quiz-final-score = 最终得分：{ $right }/{ $asked }
 kernel-socket-listener = 监听套接字
 kernel-socket-connection = 连接套接字
 kernel-note-unseen = 自 synack 启动以来内核没有报告这个套接字的状态变化：它创建得更早，所以状态未知（显示为空）
+kernel-note-half-open = Linux 的监听套接字保持 LISTEN，半连接由请求套接字（TCP_NEW_SYN_RECV）保存，直到第三次握手的 ACK
+kernel-note-unexplained = 未解释：内核的状态与从报文段推断的不同
+kernel-note-time-wait-socket = 进入 TIME_WAIT（close() 之后则在 FIN_WAIT_2）时，Linux 关闭完整的套接字（→ CLOSED），由一个小 time-wait 套接字接管；它的状态没有事件，这里显示的是从报文段推断的状态
 kernel-socket-time-wait = TIME_WAIT 套接字
 kernel-transition = { $side }（{ $socket }）：{ $from } → { $to }，时间 { $t } 秒
 kernel-heading = 内核自身的状态变化（跟踪点）：
@@ -486,3 +489,93 @@ udp-stream = UDP 会话
 udp-no-state = 无状态
 udp-no-states = UDP 没有连接状态
 tui-udp-no-states = UDP 没有连接状态：没有握手，没有 ACK，没有 FIN，也没有 TIME_WAIT。数据报发出去后，要么完整到达，要么就丢了。
+
+## 场景库（synack scenarios、菜单、幻灯片标题）
+scenario-handshake-summary = listen、connect、accept，双方各发一次 "hello"，客户端先关闭，然后服务端关闭
+scenario-server-closes-first-summary = 服务端先关闭，所以进入 TIME_WAIT 的是服务端
+scenario-three-way-close-summary = 对客户端 FIN 的延迟确认捎带在服务端的 FIN 上：FIN、FIN/ACK、ACK（最常见的关闭方式）
+scenario-simultaneous-open-summary = 双方同时调用 connect()：SYN、SYN、SYN/ACK、SYN/ACK
+scenario-simultaneous-close-summary = 双方同时调用 close()：都经过 CLOSING 进入 TIME_WAIT
+scenario-half-close-summary = 客户端调用 shutdown(SHUT_WR)；服务端继续发送，然后关闭
+scenario-refused-summary = SYN 发往没有监听的端口：RST/ACK，connect() 以 ECONNREFUSED 失败
+scenario-abort-summary = SO_LINGER 设为 0 后 close()：用 RST 代替 FIN，不进入 TIME_WAIT
+scenario-close-with-unread-data-summary = 服务端在接收缓冲区还有未读数据时 close()：发送 RST 而不是 FIN
+scenario-syn-lost-summary = 第一个 SYN 丢失；connect() 的重传定时器在 1 秒后重发
+scenario-syn-ack-lost-summary = SYN/ACK 丢失；客户端重发 SYN，服务端再次发送 SYN/ACK
+scenario-fin-lost-summary = 客户端的 FIN 丢失；重传定时器在 1 秒后重发
+scenario-time-wait-summary = Linux 把 TIME_WAIT 固定为 60 秒（即它的 2*MSL）；之后客户端从同一端口再次连接
+scenario-reorder-summary = 两次 write()；线路延迟了第一个报文段，第二个先到并等待
+
+## 实验脚本（synack live --list、标题、close() 提示）
+script-default-summary = 三次握手，双方各发一次 hello，客户端先关闭（四次挥手）
+script-refused-summary = connect() 连向没有程序监听的端口：内核回应 RST，ECONNREFUSED
+script-half-close-summary = 客户端调用 shutdown(SHUT_WR)（半关闭），服务端继续写，然后关闭
+script-abort-summary = 客户端把 SO_LINGER 设为 0 再关闭：发出 RST 而不是 FIN，没有 TIME_WAIT
+script-unread-close-summary = 服务端在客户端的数据还没读时关闭：发出 RST，而不是 FIN
+script-server-closes-first-summary = 服务端先关闭，所以进入 TIME_WAIT 的是服务端
+script-time-wait-reuse-summary = 服务端先关闭并停在 TIME_WAIT；客户端立即从同一端口再次连接，Linux 接受这个新的 SYN
+script-http-summary = 一次 HTTP/1.1 GET 和带 `Connection: close` 的 200 OK：服务端先关闭，所以在 TIME_WAIT 中等待的是服务端
+script-http-first-close = 因为 `Connection: close`，服务端写完响应就结束连接，所以在 TIME_WAIT 中等待的是服务端而不是客户端
+script-http-list-note = 加 --keep-alive：同一连接上两次 GET；客户端先关闭并在 TIME_WAIT 中等待
+script-websocket-summary = WebSocket 升级（计算并校验 Sec-WebSocket-Accept），客户端发一个加掩码的文本帧，服务端回一个不加掩码的文本帧，双方交换关闭帧（1000），然后服务端先关闭并在 TIME_WAIT 中等待
+script-websocket-first-close = 交换完关闭帧后，按 RFC 6455 §7.1.1 的要求由服务端先关闭 TCP 连接，所以在 TIME_WAIT 中等待的是服务端而不是客户端
+script-http-keep-alive-summary = 在同一个保持（keep-alive）的连接上两次 HTTP/1.1 GET，然后客户端先关闭，所以在 TIME_WAIT 中等待的是客户端
+script-http-keep-alive-first-close = HTTP/1.1 在每次响应后保持连接；客户端用完后先关闭，所以在 TIME_WAIT 中等待的是客户端
+lab-title = { $summary }（客户端 { $client }，服务端 { $server }，真实套接字，在 { $iface } 上抓包）
+
+## 整个抓包文件：标题
+capture-title = { $frames } 帧，{ $segments } 个 TCP 报文段，{ $streams } 个连接
+
+## sniff：内核自己做的事（$side 是 side-client 或 side-server），以及状态栏
+kernel-event-retransmit = { $side }的内核重传了这个报文段
+kernel-event-retransmit-syn-ack = 内核重传了这个 SYN/ACK
+kernel-event-send-reset = { $side }的内核发送了这个 RST
+kernel-event-receive-reset = { $side }的内核接受了这个 RST 并重置了它的套接字
+sniff-status-port = 端口 { $port }
+sniff-status = 正在 { $iface } 上抓取 { $what }：{ $frames } 帧，{ $segments } 个 TCP 报文段，{ $conns } 个连接
+sniff-status-steps-let-go = ；只保留最近 { $kept } 步（已舍弃 { $gone } 步）
+sniff-status-summaries-let-go = ；{ $gone } 个旧连接已从列表移除
+sniff-status-dropped = ；内核丢弃了 { $dropped } 帧（读取跟不上）
+
+## live 和 trace --plain：内核报告的状态与推断的状态并列
+live-kernel-states-traced = 内核报告的状态（来自内核跟踪点，每次变化归于引起它的那一步）：
+live-kernel-states-proc = 内核报告的状态（每次调用的报文段抓到后读取 /proc/net/tcp）：
+live-kernel-agrees = 一致
+live-kernel-differs-known = 不同，见下
+live-kernel-differs = 不一致
+live-kernel = 内核
+live-socket-listener = 监听套接字
+live-socket-connection = 连接套接字
+live-socket-time-wait = TIME_WAIT 套接字
+live-settings-heading = 本机的设置（读自 /proc/sys/net/ipv4）：
+live-plain-states = 客户端 { $client } / 服务端 { $server }
+
+## trace：每个报文段的起因，以及 --plain 的表格
+trace-cause-step = ，第 { $step } 步
+trace-cause-call = 由{ $side }在 fd { $fd } 上的 { $call }() 引起（pid { $pid }{ $step }）
+trace-cause-kernel = 由内核自行发送：不是程序的任何调用引起的
+trace-cause-aside = （{ $cause }）
+trace-calls-heading = 命令自己的套接字调用（来自 syscalls:sys_enter_*/sys_exit_* 跟踪点）：
+trace-steps-heading = 每个报文段由谁引起，以及每一步之后内核的状态（来自内核跟踪点）：
+
+## trace：标题、内核自己做的事、状态栏
+trace-title = `{ $command }`：它自己的套接字调用、在 lo 上的报文段和内核的状态
+trace-event-retransmit = { $side }的内核重传了一个报文段
+trace-event-retransmit-syn-ack = 内核重传了 SYN/ACK
+trace-event-send-reset = { $side }的内核发送了 RST
+trace-event-receive-reset = { $side }的内核接受了 RST 并重置了它的套接字
+trace-status-running = 运行中
+trace-status-exited = 已退出，退出码 { $code }
+trace-status = trace `{ $command }`（{ $state }）：{ $calls } 个套接字调用，{ $frames } 帧{ $log }
+
+## 实验：内核为何不同、WebSocket 校验失败
+lab-note-half-open = Linux 让监听套接字保持 LISTEN；半连接由一个请求套接字保存（在 /proc/net/tcp 中可见，但没有状态变化事件），连接自己的套接字要到第三个报文段（ACK）到达时才创建：先是 SYN_RECEIVED，随即 ESTABLISHED
+lab-note-unexplained = 未解释：内核改变状态的时刻与报文段所示的不同
+lab-note-bad-accept = 客户端读到的 101 响应没有通过校验：{ $why }
+
+## 实验：下一个调用的提示和状态栏
+lab-next-call = 下一个调用（第 { $n }/{ $total } 个）：{ $hint }
+lab-status = 实验 `{ $script }`：客户端 { $client }，服务端 { $server }，在 { $iface } 上抓到 { $frames } 帧
+lab-status-mismatches = 内核状态与推断状态有 { $n } 处不同
+lab-time-left = （还剩 { $left } 秒）
+capture-title-udp = ，{ $datagrams } 个 UDP 数据报（{ $conversations } 个会话）

@@ -98,20 +98,13 @@ fn print_out(text: &str) -> Result<()> {
 
 /// The kernel's states beside the inferred ones, for the plain views.
 fn kernel_table(tl: &Timeline, lang: crate::explain::Lang, traced: bool) -> String {
-    use crate::explain::{Lang, tr};
-    let mut out = String::from(if traced {
-        tr(
-            lang,
-            "\nkernel states (from the kernel's tracepoints, each change given to the step that caused it):\n",
-            "\n内核报告的状态（来自内核跟踪点，每次变化归于引起它的那一步）：\n",
-        )
+    use crate::i18n::text;
+    let heading = if traced {
+        text(lang, "live-kernel-states-traced")
     } else {
-        tr(
-            lang,
-            "\nkernel states (read from /proc/net/tcp after each call's segments):\n",
-            "\n内核报告的状态（每次调用的报文段抓到后读取 /proc/net/tcp）：\n",
-        )
-    });
+        text(lang, "live-kernel-states-proc")
+    };
+    let mut out = format!("\n{heading}\n");
     let (client, server) = (
         lang.side(crate::timeline::Side::Client),
         lang.side(crate::timeline::Side::Server),
@@ -129,15 +122,12 @@ fn kernel_table(tl: &Timeline, lang: crate::explain::Lang, traced: bool) -> Stri
             .as_ref()
             .and_then(|d| d.note.as_deref())
             .is_some_and(|n| !n.starts_with("unexplained") && !n.starts_with("未解释"));
-        let agree = match (lang, k == s.after, known) {
-            (Lang::En, true, _) => "agrees",
-            (Lang::En, false, true) => "differs, see below",
-            (Lang::En, false, false) => "DIFFERS",
-            (Lang::Zh, true, _) => "一致",
-            (Lang::Zh, false, true) => "不同，见下",
-            (Lang::Zh, false, false) => "不一致",
+        let agree = match (k == s.after, known) {
+            (true, _) => text(lang, "live-kernel-agrees"),
+            (false, true) => text(lang, "live-kernel-differs-known"),
+            (false, false) => text(lang, "live-kernel-differs"),
         };
-        let kernel = tr(lang, "kernel: ", "内核：");
+        let kernel = format!("{}{}", text(lang, "live-kernel"), text(lang, "colon"));
         // Padded by display width: Chinese side names take two columns each.
         let pad = " "
             .repeat(28usize.saturating_sub(unicode_width::UnicodeWidthStr::width(what.as_str())));
@@ -152,12 +142,7 @@ fn kernel_table(tl: &Timeline, lang: crate::explain::Lang, traced: bool) -> Stri
                 out.push_str(&format!(
                     "       {} {} {} → {}\n",
                     lang.side(t.side),
-                    match (lang, t.socket) {
-                        (Lang::Zh, "listener") => "监听套接字",
-                        (Lang::Zh, "connection") => "连接套接字",
-                        (Lang::Zh, _) => "TIME_WAIT 套接字",
-                        (_, s) => s,
-                    },
+                    socket_name(lang, t.socket),
                     crate::timeline::state_name(t.from),
                     crate::timeline::state_name(t.to)
                 ));
@@ -173,13 +158,20 @@ fn kernel_table(tl: &Timeline, lang: crate::explain::Lang, traced: bool) -> Stri
     out
 }
 
+/// Which socket a kernel change was on, as the kernel table names it
+/// ("listener", "connection" or "time_wait", Chinese for the last).
+pub(crate) fn socket_name(lang: crate::explain::Lang, socket: &str) -> &'static str {
+    use crate::i18n::text;
+    match socket {
+        "listener" => text(lang, "live-socket-listener"),
+        "connection" => text(lang, "live-socket-connection"),
+        _ => text(lang, "live-socket-time-wait"),
+    }
+}
+
 /// What this machine's sysctls make its TCP do, with the values read.
 fn settings_note(lang: crate::explain::Lang) -> String {
-    let mut out = String::from(crate::explain::tr(
-        lang,
-        "\nthis machine's settings (read from /proc/sys/net/ipv4):\n",
-        "\n本机的设置（读自 /proc/sys/net/ipv4）：\n",
-    ));
+    let mut out = format!("\n{}\n", crate::i18n::text(lang, "live-settings-heading"));
     for line in crate::explain::kernel::describe(&crate::source::kernel::proc::sysctls(), lang) {
         out.push_str(&plain::wrap(&line, "  ", 79));
     }
@@ -567,13 +559,12 @@ pub fn run_sniff(args: &SniffArgs, lang: Lang) -> Result<()> {
 
 /// One line per segment for `sniff --plain`.
 fn sniff_line(s: &Step, lang: Lang) -> String {
-    use crate::explain::tr;
     use crate::timeline::Side;
     let Some(v) = &s.segment else {
         return String::new();
     };
     let calls = crate::explain::side_calls_in(s, lang);
-    let colon = tr(lang, ": ", "：");
+    let colon = crate::i18n::text(lang, "colon");
     let note: Vec<String> = [Side::Client, Side::Server]
         .iter()
         .filter_map(|side| {
@@ -586,10 +577,7 @@ fn sniff_line(s: &Step, lang: Lang) -> String {
         crate::timeline::state_name(s.after.client),
         crate::timeline::state_name(s.after.server),
     );
-    let states = match lang {
-        Lang::En => format!("client {client} / server {server}"),
-        Lang::Zh => format!("客户端 {client} / 服务端 {server}"),
-    };
+    let states = crate::i18n::msg!(lang, "live-plain-states", client = client, server = server);
     format!(
         "#{:<3} s{} {:>10.6}  {} > {}  {:<4} seq {} ack {} len {} win {}  {states}{}{}",
         v.frame,
@@ -603,7 +591,7 @@ fn sniff_line(s: &Step, lang: Lang) -> String {
         v.len,
         v.seg.win,
         if note.is_empty() { "" } else { "  " },
-        note.join(tr(lang, "; ", "；"))
+        note.join(crate::i18n::text(lang, "semicolon"))
     )
 }
 

@@ -53,11 +53,7 @@ pub fn run(cli: Cli) -> Result<()> {
 fn list_scenarios(lang: Lang) -> Result<()> {
     let mut out = io::stdout().lock();
     for s in scenario::all() {
-        let summary = match lang {
-            Lang::En => s.summary,
-            Lang::Zh => s.summary_zh,
-        };
-        writeln!(out, "{:<24} {summary}", s.name)?;
+        writeln!(out, "{:<24} {}", s.name, scenario::summary(lang, s.name))?;
     }
     Ok(())
 }

@@ -11,7 +11,8 @@
 //! status (128+N when signal N killed it); an error of synack's own is 1.
 
 use crate::cli::{Format, TraceArgs};
-use crate::explain::{Lang, tr};
+use crate::explain::Lang;
+use crate::i18n::{msg, text};
 use crate::pcap::PcapWriter;
 use crate::source::Source;
 use crate::source::trace::{Cause, Options, Trace};
@@ -132,33 +133,19 @@ fn cause_text(trace: &Trace, i: usize, lang: Lang) -> Option<String> {
         Cause::Call(c) => {
             let call = trace.calls().get(c)?;
             let step = call_step(trace, c).map_or(String::new(), |s| {
-                tr(lang, ", step ", "，第 ").to_string()
-                    + &(s + 1).to_string()
-                    + tr(lang, "", " 步")
+                msg!(lang, "trace-cause-step", step = (s + 1).to_string())
             });
-            match lang {
-                Lang::En => format!(
-                    "caused by the {}'s {}() on fd {} (pid {}{step})",
-                    trace.timeline().steps[i].side,
-                    call.name,
-                    call.fd.unwrap_or(-1),
-                    call.pid
-                ),
-                Lang::Zh => format!(
-                    "由{}在 fd {} 上的 {}() 引起（pid {}{step}）",
-                    lang.side(trace.timeline().steps[i].side),
-                    call.fd.unwrap_or(-1),
-                    call.name,
-                    call.pid
-                ),
-            }
+            msg!(
+                lang,
+                "trace-cause-call",
+                side = lang.side(trace.timeline().steps[i].side),
+                call = call.name.as_str(),
+                fd = call.fd.unwrap_or(-1).to_string(),
+                pid = call.pid.to_string(),
+                step = step,
+            )
         }
-        Cause::Kernel => tr(
-            lang,
-            "sent by the kernel on its own: no call of the program caused it",
-            "由内核自行发送：不是程序的任何调用引起的",
-        )
-        .to_string(),
+        Cause::Kernel => text(lang, "trace-cause-kernel").to_string(),
     })
 }
 
@@ -218,9 +205,7 @@ fn step_json(trace: &Trace, i: usize, step: &Step, lang: Lang) -> Value {
         if let (Some(text), Some(Value::String(e))) =
             (cause_text(trace, i, lang), m.get_mut("explanation"))
         {
-            e.push_str(if lang == Lang::Zh { "（" } else { " (" });
-            e.push_str(&text);
-            e.push_str(if lang == Lang::Zh { "）" } else { ")" });
+            e.push_str(&msg!(lang, "trace-cause-aside", cause = text));
         }
     }
     v
@@ -238,11 +223,7 @@ fn print_out(text: &str) -> Result<()> {
 /// below the plain ladder.
 fn trace_table(trace: &Trace, lang: Lang) -> String {
     let tl = trace.timeline();
-    let mut out = String::from(tr(
-        lang,
-        "\nthe command's socket calls (from the syscalls:sys_enter_*/sys_exit_* tracepoints):\n",
-        "\n命令自己的套接字调用（来自 syscalls:sys_enter_*/sys_exit_* 跟踪点）：\n",
-    ));
+    let mut out = format!("\n{}\n", text(lang, "trace-calls-heading"));
     for (c, call) in trace.calls().iter().enumerate() {
         let step = call_step(trace, c).map_or("   ".to_string(), |s| format!("{:>3}", s + 1));
         out.push_str(&format!(
@@ -252,11 +233,7 @@ fn trace_table(trace: &Trace, lang: Lang) -> String {
             call.describe()
         ));
     }
-    out.push_str(tr(
-        lang,
-        "\nwho sent each segment, and the kernel's states after each step (from its tracepoints):\n",
-        "\n每个报文段由谁引起，以及每一步之后内核的状态（来自内核跟踪点）：\n",
-    ));
+    out.push_str(&format!("\n{}\n", text(lang, "trace-steps-heading")));
     for (i, s) in tl.steps.iter().enumerate() {
         let what = match (&s.segment, s.call) {
             (Some(v), _) => format!("{} {}", lang.side(v.from), v.seg.flags.wireshark()),
@@ -268,7 +245,7 @@ fn trace_table(trace: &Trace, lang: Lang) -> String {
         let k = s.kernel.map_or(String::new(), |k| {
             format!(
                 "{}{} {} {} {}",
-                tr(lang, "kernel: ", "内核："),
+                text(lang, "live-kernel").to_string() + text(lang, "colon"),
                 lang.side(crate::timeline::Side::Client),
                 state_name(k.client),
                 lang.side(crate::timeline::Side::Server),
@@ -284,12 +261,7 @@ fn trace_table(trace: &Trace, lang: Lang) -> String {
                 out.push_str(&format!(
                     "       {} {} {} → {}\n",
                     lang.side(t.side),
-                    match (lang, t.socket) {
-                        (Lang::Zh, "listener") => "监听套接字",
-                        (Lang::Zh, "connection") => "连接套接字",
-                        (Lang::Zh, _) => "TIME_WAIT 套接字",
-                        (_, s) => s,
-                    },
+                    super::live::socket_name(lang, t.socket),
                     state_name(t.from),
                     state_name(t.to)
                 ));

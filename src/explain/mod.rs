@@ -32,15 +32,6 @@ impl Lang {
     }
 }
 
-/// Pick `en` or `zh` for `lang` (both already built). For the views'
-/// labels that are not in the catalogues yet; explanations use `msg!`.
-pub fn tr<T>(lang: Lang, en: T, zh: T) -> T {
-    match lang {
-        Lang::En => en,
-        Lang::Zh => zh,
-    }
-}
-
 pub mod fields;
 pub mod kernel;
 

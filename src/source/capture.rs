@@ -1171,35 +1171,23 @@ pub fn timeline(path: &Path, opts: ReadOptions) -> Result<(Timeline, CaptureRepo
     })?;
     let tl = Timeline {
         source: format!("capture: {}", path.display()),
-        title: match opts.lang {
-            crate::explain::Lang::En => format!(
-                "{} frames, {} TCP segments, {} connection(s){}",
-                report.frames,
-                report.tcp_frames,
-                report.streams.len(),
-                if report.udp_frames > 0 {
-                    format!(
-                        ", {} UDP datagram(s) in {} conversation(s)",
-                        report.udp_frames, report.udp_streams
-                    )
-                } else {
-                    String::new()
-                }
-            ),
-            crate::explain::Lang::Zh => format!(
-                "{} 帧，{} 个 TCP 报文段，{} 个连接{}",
-                report.frames,
-                report.tcp_frames,
-                report.streams.len(),
-                if report.udp_frames > 0 {
-                    format!(
-                        "，{} 个 UDP 数据报（{} 个会话）",
-                        report.udp_frames, report.udp_streams
-                    )
-                } else {
-                    String::new()
-                }
-            ),
+        title: {
+            let mut title = crate::i18n::msg!(
+                opts.lang,
+                "capture-title",
+                frames = report.frames,
+                segments = report.tcp_frames,
+                streams = report.streams.len(),
+            );
+            if report.udp_frames > 0 {
+                title.push_str(&crate::i18n::msg!(
+                    opts.lang,
+                    "capture-title-udp",
+                    datagrams = report.udp_frames,
+                    conversations = report.udp_streams,
+                ));
+            }
+            title
         },
         streams: report.streams.clone(),
         steps,

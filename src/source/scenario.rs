@@ -5,6 +5,7 @@ use super::sim::{
     CallOp, Match, Op, SimConfig, Simulator, WhatIf, WhatIfKind, WireAction, WireRule,
 };
 use crate::explain::Lang;
+use crate::i18n::text;
 use crate::timeline::Side::{Client, Server};
 use crate::timeline::Timeline;
 use crate::timeline::state::State;
@@ -13,7 +14,8 @@ use anyhow::{Context, Result, bail};
 pub struct Scenario {
     pub name: &'static str,
     pub summary: &'static str,
-    /// The same one-line description in Simplified Chinese.
+    /// The same one-line description in Simplified Chinese (both come
+    /// from the catalogues; the menu and the deck show the pair).
     pub summary_zh: &'static str,
     pub ops: Vec<Op>,
     /// (client, server) after the last step of the last connection.
@@ -90,49 +92,42 @@ pub fn all() -> Vec<Scenario> {
     NAMES.iter().map(|n| get(n).expect("listed")).collect()
 }
 
-fn summary_zh(name: &str) -> &'static str {
+/// A scenario's one-line description, from the catalogues.
+pub fn summary(lang: Lang, name: &str) -> &'static str {
     match name {
-        "handshake" => {
-            "listen、connect、accept，双方各发一次 \"hello\"，客户端先关闭，然后服务端关闭"
-        }
-        "server-closes-first" => "服务端先关闭，所以进入 TIME_WAIT 的是服务端",
-        "three-way-close" => {
-            "对客户端 FIN 的延迟确认捎带在服务端的 FIN 上：FIN、FIN/ACK、ACK（最常见的关闭方式）"
-        }
-        "simultaneous-open" => "双方同时调用 connect()：SYN、SYN、SYN/ACK、SYN/ACK",
-        "simultaneous-close" => "双方同时调用 close()：都经过 CLOSING 进入 TIME_WAIT",
-        "half-close" => "客户端调用 shutdown(SHUT_WR)；服务端继续发送，然后关闭",
-        "refused" => "SYN 发往没有监听的端口：RST/ACK，connect() 以 ECONNREFUSED 失败",
-        "abort" => "SO_LINGER 设为 0 后 close()：用 RST 代替 FIN，不进入 TIME_WAIT",
-        "close-with-unread-data" => "服务端在接收缓冲区还有未读数据时 close()：发送 RST 而不是 FIN",
-        "syn-lost" => "第一个 SYN 丢失；connect() 的重传定时器在 1 秒后重发",
-        "syn-ack-lost" => "SYN/ACK 丢失；客户端重发 SYN，服务端再次发送 SYN/ACK",
-        "fin-lost" => "客户端的 FIN 丢失；重传定时器在 1 秒后重发",
-        "time-wait" => {
-            "Linux 把 TIME_WAIT 固定为 60 秒（即它的 2*MSL）；之后客户端从同一端口再次连接"
-        }
-        "reorder" => "两次 write()；线路延迟了第一个报文段，第二个先到并等待",
+        "handshake" => text(lang, "scenario-handshake-summary"),
+        "server-closes-first" => text(lang, "scenario-server-closes-first-summary"),
+        "three-way-close" => text(lang, "scenario-three-way-close-summary"),
+        "simultaneous-open" => text(lang, "scenario-simultaneous-open-summary"),
+        "simultaneous-close" => text(lang, "scenario-simultaneous-close-summary"),
+        "half-close" => text(lang, "scenario-half-close-summary"),
+        "refused" => text(lang, "scenario-refused-summary"),
+        "abort" => text(lang, "scenario-abort-summary"),
+        "close-with-unread-data" => text(lang, "scenario-close-with-unread-data-summary"),
+        "syn-lost" => text(lang, "scenario-syn-lost-summary"),
+        "syn-ack-lost" => text(lang, "scenario-syn-ack-lost-summary"),
+        "fin-lost" => text(lang, "scenario-fin-lost-summary"),
+        "time-wait" => text(lang, "scenario-time-wait-summary"),
+        "reorder" => text(lang, "scenario-reorder-summary"),
         _ => "",
     }
 }
 
 pub fn get(name: &str) -> Option<Scenario> {
     use State::*;
-    let s = |summary, ops, ends_in| Scenario {
+    let s = |ops, ends_in| Scenario {
         name: NAMES.iter().find(|n| **n == name).copied().unwrap_or("?"),
-        summary,
-        summary_zh: summary_zh(name),
+        summary: summary(Lang::En, name),
+        summary_zh: summary(Lang::Zh, name),
         ops,
         ends_in,
     };
     Some(match name {
         "handshake" => s(
-            "listen, connect, accept, \"hello\" each way, the client closes, then the server",
             chain(vec![open(), exchange(), client_closes()]),
             (TimeWait, Closed),
         ),
         "server-closes-first" => s(
-            "the server closes first, so the server ends in TIME_WAIT",
             chain(vec![
                 open(),
                 exchange(),
@@ -145,7 +140,6 @@ pub fn get(name: &str) -> Option<Scenario> {
             (Closed, TimeWait),
         ),
         "three-way-close" => s(
-            "the server's FIN rides on the delayed ACK of the client's FIN: FIN, FIN/ACK, ACK (the usual close)",
             chain(vec![
                 vec![Op::DelayedAck(Server)],
                 open(),
@@ -155,7 +149,6 @@ pub fn get(name: &str) -> Option<Scenario> {
             (TimeWait, Closed),
         ),
         "simultaneous-open" => s(
-            "both ends call connect() at once: SYN, SYN, SYN/ACK, SYN/ACK",
             chain(vec![
                 vec![Op::Together(vec![
                     (Client, CallOp::Connect),
@@ -167,7 +160,6 @@ pub fn get(name: &str) -> Option<Scenario> {
             (TimeWait, Closed),
         ),
         "simultaneous-close" => s(
-            "both ends call close() at once: both pass through CLOSING to TIME_WAIT",
             chain(vec![
                 open(),
                 exchange(),
@@ -179,7 +171,6 @@ pub fn get(name: &str) -> Option<Scenario> {
             (TimeWait, TimeWait),
         ),
         "half-close" => s(
-            "the client calls shutdown(SHUT_WR); the server keeps sending, then closes",
             chain(vec![
                 open(),
                 vec![
@@ -196,13 +187,8 @@ pub fn get(name: &str) -> Option<Scenario> {
             ]),
             (TimeWait, Closed),
         ),
-        "refused" => s(
-            "SYN to a port with no listener: RST/ACK, connect() fails with ECONNREFUSED",
-            vec![call(Client, CallOp::Connect)],
-            (Closed, Closed),
-        ),
+        "refused" => s(vec![call(Client, CallOp::Connect)], (Closed, Closed)),
         "abort" => s(
-            "SO_LINGER 0 then close(): RST instead of FIN, no TIME_WAIT",
             chain(vec![
                 open(),
                 exchange(),
@@ -215,7 +201,6 @@ pub fn get(name: &str) -> Option<Scenario> {
             (Closed, Closed),
         ),
         "close-with-unread-data" => s(
-            "the server close()s with unread data in its receive buffer: RST, not FIN",
             chain(vec![
                 open(),
                 vec![
@@ -227,7 +212,6 @@ pub fn get(name: &str) -> Option<Scenario> {
             (Closed, Closed),
         ),
         "syn-lost" => s(
-            "the first SYN is lost; connect()'s retransmission timer resends it after 1 s",
             chain(vec![
                 vec![call(Server, CallOp::Listen), drop_first(Client, Match::Syn)],
                 vec![
@@ -241,7 +225,6 @@ pub fn get(name: &str) -> Option<Scenario> {
             (TimeWait, Closed),
         ),
         "syn-ack-lost" => s(
-            "the SYN/ACK is lost; the client's SYN is resent and the server repeats its SYN/ACK",
             chain(vec![
                 vec![
                     call(Server, CallOp::Listen),
@@ -258,7 +241,6 @@ pub fn get(name: &str) -> Option<Scenario> {
             (TimeWait, Closed),
         ),
         "fin-lost" => s(
-            "the client's FIN is lost; the retransmission timer resends it after 1 s",
             chain(vec![
                 open(),
                 exchange(),
@@ -273,7 +255,6 @@ pub fn get(name: &str) -> Option<Scenario> {
             (TimeWait, Closed),
         ),
         "time-wait" => s(
-            "Linux holds TIME_WAIT a fixed 60 s (its 2*MSL); then the client connects again from the same port",
             chain(vec![
                 open(),
                 client_closes(),
@@ -286,7 +267,6 @@ pub fn get(name: &str) -> Option<Scenario> {
             (Established, Established),
         ),
         "reorder" => s(
-            "two writes; the wire delays the first, so the second arrives first and waits",
             chain(vec![
                 open(),
                 vec![
@@ -324,10 +304,7 @@ pub fn run(name: &str, cfg: SimConfig, lang: Lang) -> Result<(Timeline, Vec<Opti
     let changed = !cfg.what_if.is_empty();
     let sim = Simulator::run(cfg, &sc.ops)
         .with_context(|| format!("scenario `{}` could not run", sc.name))?;
-    let summary = match lang {
-        Lang::En => sc.summary,
-        Lang::Zh => sc.summary_zh,
-    };
+    let summary = summary(lang, sc.name);
     let numbers = sim.sent_numbers().to_vec();
     let source = if changed {
         format!("simulation: {} (what if)", sc.name)

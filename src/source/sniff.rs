@@ -18,6 +18,7 @@
 use super::kernel::attribute::{self, ConnKernel, SLACK_NS};
 use super::kernel::sniffer::{Frame, Sniffer};
 use super::kernel::tracefs::{Event, EventKind, Tracer};
+use crate::i18n::msg;
 use crate::pcap::PcapWriter;
 use crate::source::Source;
 use crate::tcp::tracker::{Summary, Tracker};
@@ -720,17 +721,12 @@ impl KernelFeed {
 
 /// What the kernel did on its own, as the lab says it.
 fn event_text(kind: &EventKind, side: Side, lang: crate::explain::Lang) -> String {
-    let zh = lang == crate::explain::Lang::Zh;
-    let who = lang.side(side);
-    match (kind, zh) {
-        (EventKind::Retransmit, false) => format!("the {side}'s kernel retransmitted this segment"),
-        (EventKind::Retransmit, true) => format!("{who}的内核重传了这个报文段"),
-        (EventKind::RetransmitSynAck, false) => "the kernel retransmitted this SYN/ACK".into(),
-        (EventKind::RetransmitSynAck, true) => "内核重传了这个 SYN/ACK".into(),
-        (EventKind::SendReset, false) => format!("the {side}'s kernel sent this RST"),
-        (EventKind::SendReset, true) => format!("{who}的内核发送了这个 RST"),
-        (_, false) => format!("the {side}'s kernel accepted this RST and reset its socket"),
-        (_, true) => format!("{who}的内核接受了这个 RST 并重置了它的套接字"),
+    let side = lang.side(side);
+    match kind {
+        EventKind::Retransmit => msg!(lang, "kernel-event-retransmit", side = side),
+        EventKind::RetransmitSynAck => msg!(lang, "kernel-event-retransmit-syn-ack"),
+        EventKind::SendReset => msg!(lang, "kernel-event-send-reset", side = side),
+        _ => msg!(lang, "kernel-event-receive-reset", side = side),
     }
 }
 
@@ -767,53 +763,38 @@ impl Source for SniffSource {
     }
 
     fn status(&self) -> String {
-        let zh = self.lang == crate::explain::Lang::Zh;
-        let what = match (self.port, zh) {
-            (None, _) => "TCP".to_string(),
-            (Some(p), false) => format!("port {p}"),
-            (Some(p), true) => format!("端口 {p}"),
+        let lang = self.lang;
+        let what = match self.port {
+            None => "TCP".to_string(),
+            Some(p) => msg!(lang, "sniff-status-port", port = p.to_string()),
         };
-        let conns = self.conns;
-        let mut s = if zh {
-            format!(
-                "正在 {} 上抓取 {what}：{} 帧，{} 个 TCP 报文段，{conns} 个连接",
-                self.iface, self.frames, self.segments
-            )
-        } else {
-            format!(
-                "capturing {what} on {}: {} frames, {} TCP segments, {conns} connection(s)",
-                self.iface, self.frames, self.segments
-            )
-        };
+        let mut s = msg!(
+            lang,
+            "sniff-status",
+            what = what,
+            iface = self.iface.as_str(),
+            frames = self.frames,
+            segments = self.segments,
+            conns = self.conns,
+        );
         if self.steps_let_go > 0 {
-            s.push_str(&if zh {
-                format!(
-                    "；只保留最近 {} 步（已舍弃 {} 步）",
-                    self.timeline.steps.len(),
-                    self.steps_let_go
-                )
-            } else {
-                format!(
-                    "; keeping the latest {} steps ({} older let go)",
-                    self.timeline.steps.len(),
-                    self.steps_let_go
-                )
-            });
+            s.push_str(&msg!(
+                lang,
+                "sniff-status-steps-let-go",
+                kept = self.timeline.steps.len(),
+                gone = self.steps_let_go,
+            ));
         }
         if self.summaries_let_go > 0 {
-            s.push_str(&if zh {
-                format!("；{} 个旧连接已从列表移除", self.summaries_let_go)
-            } else {
-                format!("; {} old connections off the list", self.summaries_let_go)
-            });
+            s.push_str(&msg!(
+                lang,
+                "sniff-status-summaries-let-go",
+                gone = self.summaries_let_go
+            ));
         }
         let dropped = self.dropped();
         if dropped > 0 {
-            s.push_str(&if zh {
-                format!("；内核丢弃了 {dropped} 帧（读取跟不上）")
-            } else {
-                format!("; {dropped} frames dropped by the kernel (not read in time)")
-            });
+            s.push_str(&msg!(lang, "sniff-status-dropped", dropped = dropped));
         }
         s
     }

@@ -47,6 +47,7 @@ use super::Source;
 use super::kernel::sniffer::{Frame, RawSocket, Sniffer, now_nanos};
 use super::kernel::tracefs::{self, SysEvent, SysKind, SysTracer, Tracer};
 use super::kernel::{attribute, privilege, proc as kproc};
+use crate::i18n::msg;
 use crate::tcp::state::{Event, State};
 use crate::tcp::tracker::Tracker;
 use crate::timeline::{
@@ -527,16 +528,7 @@ impl Trace {
         child.release()?;
         let timeline = Timeline {
             source: format!("trace: {command}"),
-            title: match opts.lang {
-                crate::explain::Lang::En => {
-                    format!(
-                        "`{command}`: its own socket calls, its segments on lo, the kernel's states"
-                    )
-                }
-                crate::explain::Lang::Zh => {
-                    format!("`{command}`：它自己的套接字调用、在 lo 上的报文段和内核的状态")
-                }
-            },
+            title: msg!(opts.lang, "trace-title", command = command.as_str()),
             streams: Vec::new(),
             steps: Vec::new(),
         };
@@ -1112,7 +1104,6 @@ impl Trace {
         let mut events: Vec<&tracefs::Event> = self.events.iter().collect();
         events.sort_by_key(|e| e.t_nanos);
         let lang = self.lang;
-        let zh = lang == crate::explain::Lang::Zh;
         let mut details: Vec<KernelDetail> = vec![KernelDetail::default(); steps.len()];
         // (step, side, socket, old, new)
         let mut changes: Vec<Vec<(Side, &'static str, u8, u8)>> = vec![Vec::new(); steps.len()];
@@ -1152,28 +1143,18 @@ impl Trace {
                     });
                 }
                 kind => {
-                    let who = lang.side(side);
-                    let text = match (kind, zh) {
-                        (tracefs::EventKind::Retransmit, false) => {
-                            format!("the {side}'s kernel retransmitted a segment")
+                    let side = lang.side(side);
+                    let text = match kind {
+                        tracefs::EventKind::Retransmit => {
+                            msg!(lang, "trace-event-retransmit", side = side)
                         }
-                        (tracefs::EventKind::Retransmit, true) => {
-                            format!("{who}的内核重传了一个报文段")
+                        tracefs::EventKind::RetransmitSynAck => {
+                            msg!(lang, "trace-event-retransmit-syn-ack")
                         }
-                        (tracefs::EventKind::RetransmitSynAck, false) => {
-                            "the kernel retransmitted the SYN/ACK".to_string()
+                        tracefs::EventKind::SendReset => {
+                            msg!(lang, "trace-event-send-reset", side = side)
                         }
-                        (tracefs::EventKind::RetransmitSynAck, true) => {
-                            "内核重传了 SYN/ACK".to_string()
-                        }
-                        (tracefs::EventKind::SendReset, false) => {
-                            format!("the {side}'s kernel sent an RST")
-                        }
-                        (tracefs::EventKind::SendReset, true) => format!("{who}的内核发送了 RST"),
-                        (_, false) => {
-                            format!("the {side}'s kernel accepted an RST and reset its socket")
-                        }
-                        (_, true) => format!("{who}的内核接受了 RST 并重置了它的套接字"),
+                        _ => msg!(lang, "trace-event-receive-reset", side = side),
                     };
                     details[j].events.push(text);
                 }
@@ -1285,29 +1266,25 @@ impl Source for Trace {
     }
 
     fn status(&self) -> String {
-        let zh = self.lang == crate::explain::Lang::Zh;
+        let lang = self.lang;
         let frames = self.shown_frames.len();
         let calls = self.calls.len();
-        let state = match (self.child.code(), zh) {
-            (None, false) => "running".to_string(),
-            (None, true) => "运行中".to_string(),
-            (Some(c), false) => format!("exited with {c}"),
-            (Some(c), true) => format!("已退出，退出码 {c}"),
+        let state = match self.child.code() {
+            None => msg!(lang, "trace-status-running"),
+            Some(c) => msg!(lang, "trace-status-exited", code = c.to_string()),
         };
         let log = self
             .log
             .as_ref()
             .map_or(String::new(), |p| format!("; output: {}", p.display()));
-        if zh {
-            format!(
-                "trace `{}`（{state}）：{calls} 个套接字调用，{frames} 帧{log}",
-                self.command
-            )
-        } else {
-            format!(
-                "trace `{}` ({state}): {calls} socket calls, {frames} frames{log}",
-                self.command
-            )
-        }
+        msg!(
+            lang,
+            "trace-status",
+            command = self.command.as_str(),
+            state = state,
+            calls = calls,
+            frames = frames,
+            log = log,
+        )
     }
 }

@@ -9,6 +9,7 @@
 use super::proc::kernel_state;
 use super::tracefs::Event;
 use crate::explain::Lang;
+use crate::i18n::text;
 use crate::tcp::state::State;
 use crate::timeline::{Side, States};
 use std::net::SocketAddr;
@@ -107,7 +108,6 @@ impl ConnKernel {
 /// Why the kernel's states differ from the inferred ones (or, when a
 /// time-wait socket took over, what is shown), if there is something to say.
 pub fn note(kernel: States, after: States, tw_began: bool, lang: Lang) -> Option<String> {
-    let zh = lang == Lang::Zh;
     let mut note = None;
     if kernel != after {
         let half_open =
@@ -118,28 +118,17 @@ pub fn note(kernel: States, after: States, tw_began: bool, lang: Lang) -> Option
             .iter()
             .all(|&s| kernel.get(s) == after.get(s) || kernel.get(s).is_none());
         note = Some(if half_open {
-            if zh {
-                "Linux 的监听套接字保持 LISTEN，半连接由请求套接字（TCP_NEW_SYN_RECV）保存，直到第三次握手的 ACK".to_string()
-            } else {
-                "Linux keeps the listener in LISTEN while a request socket (TCP_NEW_SYN_RECV) holds the half-open connection until the third ACK".to_string()
-            }
+            text(lang, "kernel-note-half-open")
         } else if unseen {
-            crate::i18n::text(lang, "kernel-note-unseen").to_string()
-        } else if zh {
-            "未解释：内核的状态与从报文段推断的不同".to_string()
+            text(lang, "kernel-note-unseen")
         } else {
-            "unexplained: the kernel's states differ from those inferred from the segments"
-                .to_string()
+            text(lang, "kernel-note-unexplained")
         });
     }
     if tw_began && note.is_none() {
-        note = Some(if zh {
-            "进入 TIME_WAIT（close() 之后则在 FIN_WAIT_2）时，Linux 关闭完整的套接字（→ CLOSED），由一个小 time-wait 套接字接管；它的状态没有事件，这里显示的是从报文段推断的状态".to_string()
-        } else {
-            "at TIME_WAIT (after close(), at FIN_WAIT_2 already) Linux closes the full socket (→ CLOSED) and a small time-wait socket takes over; it has no state event, so its state is shown as inferred from the segments".to_string()
-        });
+        note = Some(text(lang, "kernel-note-time-wait-socket"));
     }
-    note
+    note.map(str::to_string)
 }
 
 #[cfg(test)]

@@ -17,6 +17,7 @@ pub mod script;
 use super::kernel::proc::{self as kernel, KernelView};
 use super::kernel::sniffer::{Frame, Sniffer, now_nanos};
 use super::kernel::tracefs::{self, Tracer};
+use crate::i18n::{msg, text};
 use crate::pcap::PcapWriter;
 use crate::source::Source;
 use crate::tcp::state::{Event, State};
@@ -406,16 +407,14 @@ impl Lab {
             frame_group: HashMap::new(),
             timeline: Timeline {
                 source: format!("live lab: {}", script.name),
-                title: match lang {
-                    crate::explain::Lang::En => format!(
-                        "{} (client {client_addr}, server {server_addr}, real sockets, sniffed on {iface})",
-                        script.summary
-                    ),
-                    crate::explain::Lang::Zh => format!(
-                        "{}（客户端 {client_addr}，服务端 {server_addr}，真实套接字，在 {iface} 上抓包）",
-                        script.summary_zh
-                    ),
-                },
+                title: crate::i18n::msg!(
+                    lang,
+                    "lab-title",
+                    summary = script.summary_in(lang),
+                    client = client_addr.to_string(),
+                    server = server_addr.to_string(),
+                    iface = iface,
+                ),
                 streams: Vec::new(),
                 steps: Vec::new(),
             },
@@ -723,33 +722,21 @@ impl Lab {
                     // captured: they belong to the sender's next segment.
                     // A received reset fires after its RST was captured.
                     let lang = self.lang;
-                    let zh = lang == crate::explain::Lang::Zh;
-                    let who = lang.side(side);
-                    let pick = |en: String, zh_text: String| if zh { zh_text } else { en };
+                    let side_name = lang.side(side);
                     let (text, i) = match kind {
                         tracefs::EventKind::ReceiveReset => (
-                            pick(
-                                format!(
-                                    "the {side}'s kernel accepted this RST and reset its socket"
-                                ),
-                                format!("{who}的内核接受了这个 RST 并重置了它的套接字"),
-                            ),
+                            msg!(lang, "kernel-event-receive-reset", side = side_name),
                             owner(e.t_nanos),
                         ),
                         _ => {
                             let text = match kind {
-                                tracefs::EventKind::Retransmit => pick(
-                                    format!("the {side}'s kernel retransmitted this segment"),
-                                    format!("{who}的内核重传了这个报文段"),
-                                ),
-                                tracefs::EventKind::RetransmitSynAck => pick(
-                                    "the kernel retransmitted this SYN/ACK".to_string(),
-                                    "内核重传了这个 SYN/ACK".to_string(),
-                                ),
-                                _ => pick(
-                                    format!("the {side}'s kernel sent this RST"),
-                                    format!("{who}的内核发送了这个 RST"),
-                                ),
+                                tracefs::EventKind::Retransmit => {
+                                    msg!(lang, "kernel-event-retransmit", side = side_name)
+                                }
+                                tracefs::EventKind::RetransmitSynAck => {
+                                    msg!(lang, "kernel-event-retransmit-syn-ack")
+                                }
+                                _ => msg!(lang, "kernel-event-send-reset", side = side_name),
                             };
                             let next = steps.iter().enumerate().position(|(i, st)| {
                                 starts[i].0 >= e.t_nanos
@@ -882,31 +869,14 @@ impl Lab {
 
     /// Why the kernel's states differ from the inferred ones at `step`.
     fn why_differs(&self, step: &Step, k: States, child: bool) -> String {
-        let zh = self.lang == crate::explain::Lang::Zh;
-        if zh {
-            if k.server == Some(State::Listen)
-                && step.after.server == Some(State::SynReceived)
-                && !child
-            {
-                return "Linux 让监听套接字保持 LISTEN；半连接由一个请求套接字保存（在 /proc/net/tcp \
-                        中可见，但没有状态变化事件），连接自己的套接字要到第三个报文段（ACK）\
-                        到达时才创建：先是 SYN_RECEIVED，随即 ESTABLISHED"
-                    .to_string();
-            }
-            return "未解释：内核改变状态的时刻与报文段所示的不同".to_string();
-        }
+        let lang = self.lang;
         if k.server == Some(State::Listen)
             && step.after.server == Some(State::SynReceived)
             && !child
         {
-            return "Linux leaves the listener in LISTEN; the half-open connection is held by \
-                    a request socket (TCP_NEW_SYN_RECV, shown in /proc/net/tcp but without a \
-                    state-change event), and the connection's own socket is created, in \
-                    SYN_RECEIVED and at once ESTABLISHED, when the third segment (ACK) arrives"
-                .to_string();
+            return text(lang, "lab-note-half-open").to_string();
         }
-        "unexplained: the kernel changed state at a different point than the segments suggest"
-            .to_string()
+        text(lang, "lab-note-unexplained").to_string()
     }
 
     /// Make the socket call of `action`.
@@ -966,14 +936,7 @@ impl Lab {
                     // value: fail the connection (RFC 6455 §4.1). The
                     // errno-like name says it is a protocol error, not TCP's.
                     result = CallResult::Error("EPROTO");
-                    self.note = Some(match self.lang {
-                        crate::explain::Lang::En => {
-                            format!("the client's read() of the 101 failed its check: {why}")
-                        }
-                        crate::explain::Lang::Zh => {
-                            format!("客户端读到的 101 响应没有通过校验：{why}")
-                        }
-                    });
+                    self.note = Some(msg!(self.lang, "lab-note-bad-accept", why = why.as_str()));
                 }
                 self.read_back[side.index()] = data;
                 result
@@ -1269,7 +1232,7 @@ impl Lab {
                     format!("{who}：write() {n} 字节：数据 →，← {peer}内核的 ACK"),
                 ),
             },
-            Call::Read if a.msg.is_some() || self.script.first_close.is_some() => {
+            Call::Read if a.msg.is_some() || self.script.first_close_in(lang).is_some() => {
                 // The application scripts' reads, told from what is waiting.
                 let waiting = self.end(a.side).map_or(0, bytes_waiting);
                 let fin = states.get(a.side).is_some_and(State::fin_received);
@@ -1347,7 +1310,10 @@ impl Lab {
                         format!("{who}: close(): the FIN went with shutdown(); no new segment"),
                         format!("{who}：close()：FIN 已随 shutdown() 发出；不再发送新报文"),
                     )
-                } else if let Some((en, zh_why)) = self.script.first_close {
+                } else if let (Some(en), Some(zh_why)) = (
+                    self.script.first_close_in(crate::explain::Lang::En),
+                    self.script.first_close_in(crate::explain::Lang::Zh),
+                ) {
                     pick(
                         format!("{who}: close() first: FIN →, ← ACK; {en}; the {peer}'s read() will return 0"),
                         format!("{who}：先 close()：FIN →，← ACK；{zh_why}；{peer}的 read() 将返回 0"),
@@ -1366,21 +1332,16 @@ impl Lab {
     pub fn kernel_line(&self) -> Option<String> {
         let k = self.kernel_now?;
         let lang = self.lang;
-        let zh = lang == crate::explain::Lang::Zh;
         let part = |side: Side, s: Option<State>, tw: Option<f64>| {
             let mut t = format!("{} {}", lang.side(side), state_name(s));
             if let Some(left) = tw {
-                t.push_str(&if zh {
-                    format!("（还剩 {left:.1} 秒）")
-                } else {
-                    format!(" ({left:.1} s left)")
-                });
+                t.push_str(&msg!(lang, "lab-time-left", left = format!("{left:.1}")));
             }
             t
         };
         Some(format!(
             "{} (/proc/net/tcp{}): {}, {}",
-            if zh { "内核" } else { "kernel" },
+            text(lang, "live-kernel"),
             if self.ipv6 { "6" } else { "" },
             part(Side::Client, k.client, k.client_time_wait),
             part(Side::Server, k.server, k.server_time_wait)
@@ -1468,12 +1429,15 @@ impl Source for Lab {
         let a = self.script.actions.get(self.next)?;
         let (n, total) = (self.next + 1, self.script.actions.len());
         let hint = self.hint_for(*a);
-        Some(match self.lang {
-            // Counted in calls, not steps: the status line counts steps,
-            // and two "step" counters side by side disagreed.
-            crate::explain::Lang::En => format!("next call ({n} of {total}): {hint}"),
-            crate::explain::Lang::Zh => format!("下一个调用（第 {n}/{total} 个）：{hint}"),
-        })
+        // Counted in calls, not steps: the status line counts steps,
+        // and two "step" counters side by side disagreed.
+        Some(msg!(
+            self.lang,
+            "lab-next-call",
+            n = n,
+            total = total,
+            hint = hint
+        ))
     }
 
     fn finished(&self) -> bool {
@@ -1481,33 +1445,28 @@ impl Source for Lab {
     }
 
     fn status(&self) -> String {
-        let zh = self.lang == crate::explain::Lang::Zh;
-        let mut s = if zh {
-            format!(
-                "实验 `{}`：客户端 {}，服务端 {}，在 {} 上抓到 {} 帧",
-                self.script.name, self.client_addr, self.server_addr, self.iface, self.frames
-            )
-        } else {
-            format!(
-                "live lab `{}`: client {}, server {}, {} frames captured on {}",
-                self.script.name, self.client_addr, self.server_addr, self.frames, self.iface
-            )
-        };
+        let lang = self.lang;
+        let mut s = msg!(
+            lang,
+            "lab-status",
+            script = self.script.name,
+            client = self.client_addr.to_string(),
+            server = self.server_addr.to_string(),
+            iface = self.iface.as_str(),
+            frames = self.frames,
+        );
         if let Some(k) = self.kernel_line() {
-            s.push_str(if zh { "；" } else { "; " });
+            s.push_str(text(lang, "semicolon"));
             s.push_str(&k);
         }
         if let Some(note) = &self.note {
-            s.push_str(if zh { "；" } else { "; " });
+            s.push_str(text(lang, "semicolon"));
             s.push_str(note);
         }
         if !self.mismatches.is_empty() {
             let n = self.mismatches.len();
-            s.push_str(&if zh {
-                format!("；内核状态与推断状态有 {n} 处不同")
-            } else {
-                format!("; {n} difference(s) between kernel and inferred states")
-            });
+            s.push_str(text(lang, "semicolon"));
+            s.push_str(&msg!(lang, "lab-status-mismatches", n = n));
         }
         s
     }

@@ -1,5 +1,7 @@
 //! The lab's scripts: which socket call each step makes, on which side.
 
+use crate::explain::Lang;
+use crate::i18n::text;
 use crate::timeline::{Call, Side};
 
 /// One scripted socket call.
@@ -64,16 +66,9 @@ const fn sm(call: Call, msg: Msg) -> Action {
 
 pub struct Script {
     pub name: &'static str,
-    pub summary: &'static str,
-    pub summary_zh: &'static str,
     /// False for `refused`: the server's socket is bound but never listens.
     pub listens: bool,
     pub actions: &'static [Action],
-    /// Why the side that closes first does so (and so waits in
-    /// TIME_WAIT), added to that close()'s hint: (en, zh).
-    pub first_close: Option<(&'static str, &'static str)>,
-    /// A line `--list` adds under the script (its flags): (en, zh).
-    pub list_note: Option<(&'static str, &'static str)>,
 }
 
 use Call::*;
@@ -81,8 +76,6 @@ use Call::*;
 pub const SCRIPTS: &[Script] = &[
     Script {
         name: "default",
-        summary: "handshake, hello each way, the client closes first (four-way close)",
-        summary_zh: "三次握手，双方各发一次 hello，客户端先关闭（四次挥手）",
         listens: true,
         actions: &[
             s(Listen),
@@ -96,22 +89,14 @@ pub const SCRIPTS: &[Script] = &[
             s(Read),
             s(Close),
         ],
-        first_close: None,
-        list_note: None,
     },
     Script {
         name: "refused",
-        summary: "connect() to a port where nothing listens: the kernel answers RST, ECONNREFUSED",
-        summary_zh: "connect() 连向没有程序监听的端口：内核回应 RST，ECONNREFUSED",
         listens: false,
         actions: &[c(Connect), c(Close)],
-        first_close: None,
-        list_note: None,
     },
     Script {
         name: "half-close",
-        summary: "the client shutdown(SHUT_WR)s, the server keeps writing, then closes",
-        summary_zh: "客户端调用 shutdown(SHUT_WR)（半关闭），服务端继续写，然后关闭",
         listens: true,
         actions: &[
             s(Listen),
@@ -127,13 +112,9 @@ pub const SCRIPTS: &[Script] = &[
             c(Read),
             c(Close),
         ],
-        first_close: None,
-        list_note: None,
     },
     Script {
         name: "abort",
-        summary: "the client sets SO_LINGER 0 and closes: RST instead of FIN, no TIME_WAIT",
-        summary_zh: "客户端把 SO_LINGER 设为 0 再关闭：发出 RST 而不是 FIN，没有 TIME_WAIT",
         listens: true,
         actions: &[
             s(Listen),
@@ -148,13 +129,9 @@ pub const SCRIPTS: &[Script] = &[
             s(Read),
             s(Close),
         ],
-        first_close: None,
-        list_note: None,
     },
     Script {
         name: "unread-close",
-        summary: "the server closes with the client's data still unread: RST, not FIN",
-        summary_zh: "服务端在客户端的数据还没读时关闭：发出 RST，而不是 FIN",
         listens: true,
         actions: &[
             s(Listen),
@@ -165,13 +142,9 @@ pub const SCRIPTS: &[Script] = &[
             c(Read),
             c(Close),
         ],
-        first_close: None,
-        list_note: None,
     },
     Script {
         name: "server-closes-first",
-        summary: "the server closes first, so the server ends in TIME_WAIT",
-        summary_zh: "服务端先关闭，所以进入 TIME_WAIT 的是服务端",
         listens: true,
         actions: &[
             s(Listen),
@@ -185,13 +158,9 @@ pub const SCRIPTS: &[Script] = &[
             c(Read),
             c(Close),
         ],
-        first_close: None,
-        list_note: None,
     },
     Script {
         name: "time-wait-reuse",
-        summary: "the server closes first and sits in TIME_WAIT; the client connects again from the same port at once, and Linux accepts the new SYN",
-        summary_zh: "服务端先关闭并停在 TIME_WAIT；客户端立即从同一端口再次连接，Linux 接受这个新的 SYN",
         listens: true,
         actions: &[
             s(Listen),
@@ -203,8 +172,6 @@ pub const SCRIPTS: &[Script] = &[
             c(Connect),
             s(Accept),
         ],
-        first_close: None,
-        list_note: None,
     },
 ];
 
@@ -215,8 +182,6 @@ pub const SCRIPTS: &[Script] = &[
 pub const APP_SCRIPTS: &[Script] = &[
     Script {
         name: "http",
-        summary: "an HTTP/1.1 GET and its 200 OK with `Connection: close`: the server closes first, so the server waits in TIME_WAIT",
-        summary_zh: "一次 HTTP/1.1 GET 和带 `Connection: close` 的 200 OK：服务端先关闭，所以在 TIME_WAIT 中等待的是服务端",
         listens: true,
         actions: &[
             s(Listen),
@@ -242,19 +207,9 @@ pub const APP_SCRIPTS: &[Script] = &[
             c(Read),
             c(Close),
         ],
-        first_close: Some((
-            "with `Connection: close` the server ends the connection once its response is written, so the server, not the client, waits in TIME_WAIT",
-            "因为 `Connection: close`，服务端写完响应就结束连接，所以在 TIME_WAIT 中等待的是服务端而不是客户端",
-        )),
-        list_note: Some((
-            "with --keep-alive: two GETs on one connection; the client closes first and waits in TIME_WAIT",
-            "加 --keep-alive：同一连接上两次 GET；客户端先关闭并在 TIME_WAIT 中等待",
-        )),
     },
     Script {
         name: "websocket",
-        summary: "a WebSocket upgrade (Sec-WebSocket-Accept computed and checked), a masked text frame from the client, an unmasked one from the server, close frames (1000), then the server closes first and waits in TIME_WAIT",
-        summary_zh: "WebSocket 升级（计算并校验 Sec-WebSocket-Accept），客户端发一个加掩码的文本帧，服务端回一个不加掩码的文本帧，双方交换关闭帧（1000），然后服务端先关闭并在 TIME_WAIT 中等待",
         listens: true,
         actions: &[
             s(Listen),
@@ -276,11 +231,6 @@ pub const APP_SCRIPTS: &[Script] = &[
             c(Read),
             c(Close),
         ],
-        first_close: Some((
-            "after the close frames the server closes the TCP connection first, as RFC 6455 §7.1.1 asks, so the server, not the client, waits in TIME_WAIT",
-            "交换完关闭帧后，按 RFC 6455 §7.1.1 的要求由服务端先关闭 TCP 连接，所以在 TIME_WAIT 中等待的是服务端而不是客户端",
-        )),
-        list_note: None,
     },
 ];
 
@@ -288,8 +238,6 @@ pub const APP_SCRIPTS: &[Script] = &[
 /// variant of `http` chosen by the flag.
 pub const HTTP_KEEP_ALIVE: Script = Script {
     name: "http --keep-alive",
-    summary: "two HTTP/1.1 GETs on one kept-alive connection, then the client closes first, so the client waits in TIME_WAIT",
-    summary_zh: "在同一个保持（keep-alive）的连接上两次 HTTP/1.1 GET，然后客户端先关闭，所以在 TIME_WAIT 中等待的是客户端",
     listens: true,
     actions: &[
         s(Listen),
@@ -331,11 +279,6 @@ pub const HTTP_KEEP_ALIVE: Script = Script {
         s(Read),
         s(Close),
     ],
-    first_close: Some((
-        "HTTP/1.1 keeps the connection open after each response; the client, done with it, closes first, so the client waits in TIME_WAIT",
-        "HTTP/1.1 在每次响应后保持连接；客户端用完后先关闭，所以在 TIME_WAIT 中等待的是客户端",
-    )),
-    list_note: None,
 };
 
 /// Every script `--script` accepts, as `--list` shows them.
@@ -344,8 +287,40 @@ pub fn all() -> impl Iterator<Item = &'static Script> {
 }
 
 impl Script {
-    pub fn summary_in(&self, lang: crate::explain::Lang) -> &'static str {
-        crate::explain::tr(lang, self.summary, self.summary_zh)
+    /// The script's one-line description, as `--list` and the title show it.
+    pub fn summary_in(&self, lang: Lang) -> &'static str {
+        match self.name {
+            "default" => text(lang, "script-default-summary"),
+            "refused" => text(lang, "script-refused-summary"),
+            "half-close" => text(lang, "script-half-close-summary"),
+            "abort" => text(lang, "script-abort-summary"),
+            "unread-close" => text(lang, "script-unread-close-summary"),
+            "server-closes-first" => text(lang, "script-server-closes-first-summary"),
+            "time-wait-reuse" => text(lang, "script-time-wait-reuse-summary"),
+            "http" => text(lang, "script-http-summary"),
+            "websocket" => text(lang, "script-websocket-summary"),
+            "http --keep-alive" => text(lang, "script-http-keep-alive-summary"),
+            _ => "",
+        }
+    }
+
+    /// Why the side that closes first does so (and so waits in
+    /// TIME_WAIT), added to that close()'s hint.
+    pub fn first_close_in(&self, lang: Lang) -> Option<&'static str> {
+        match self.name {
+            "http" => Some(text(lang, "script-http-first-close")),
+            "websocket" => Some(text(lang, "script-websocket-first-close")),
+            "http --keep-alive" => Some(text(lang, "script-http-keep-alive-first-close")),
+            _ => None,
+        }
+    }
+
+    /// A line `--list` adds under the script (its flags).
+    pub fn list_note_in(&self, lang: Lang) -> Option<&'static str> {
+        match self.name {
+            "http" => Some(text(lang, "script-http-list-note")),
+            _ => None,
+        }
     }
 }
 
@@ -371,17 +346,17 @@ pub fn choose(name: &str, keep_alive: bool) -> Result<&'static Script, String> {
 
 /// `synack live --list`.
 pub fn list() -> String {
-    list_in(crate::explain::Lang::En)
+    list_in(Lang::En)
 }
 
-pub fn list_in(lang: crate::explain::Lang) -> String {
+pub fn list_in(lang: Lang) -> String {
     let mut out = String::new();
     for s in all() {
         // One line a script: tests and completion read the first word.
         out.push_str(&format!("{:<22} {}", s.name, s.summary_in(lang)));
-        if let Some((en, zh)) = s.list_note {
-            out.push_str(crate::explain::tr(lang, "; ", "；"));
-            out.push_str(crate::explain::tr(lang, en, zh));
+        if let Some(note) = s.list_note_in(lang) {
+            out.push_str(text(lang, "semicolon"));
+            out.push_str(note);
         }
         out.push('\n');
     }
