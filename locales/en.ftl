@@ -642,3 +642,29 @@ lab-status = live lab `{ $script }`: client { $client }, server { $server }, { $
 lab-status-mismatches = { $n } difference(s) between kernel and inferred states
 lab-time-left = {" ("}{ $left } s left)
 capture-title-udp = , { $datagrams } UDP datagram(s) in { $conversations } conversation(s)
+
+
+## The live lab's hint for the next call (source/lab/mod.rs hint_for)
+lab-hint-1 = server: socket(), bind(), listen(): no segment; the socket waits in LISTEN
+lab-hint-2 = client: connect() again from the same port while the server's old connection is in TIME_WAIT: SYN →; Linux accepts it because its sequence number and timestamp are above the old connection's (RFC 9293 §3.6.1, RFC 6191): ← SYN/ACK, ACK →
+lab-hint-3 = client: connect(): SYN →, ← SYN/ACK (sent by the server's kernel, no accept() needed), ACK →; connect() returns when the SYN/ACK arrives
+lab-hint-4 = client: connect() to port { $port } where nothing listens: SYN →, ← RST; connect() fails with ECONNREFUSED
+lab-hint-5 = server: accept(): no segment; the kernel finished the handshake already, accept() only takes the connection from the accept queue
+lab-hint-6 = { $who }: write() of { $n } bytes, { $what }: data →, ← ACK from the { $peer }'s kernel
+lab-hint-7 = { $who }: write() of { $n } bytes: data →, ← ACK from the { $peer }'s kernel
+lab-hint-8 = { $who }: read(): returns 0 (EOF): the { $peer }'s FIN arrived and every byte before it has been read; no segment
+lab-hint-9 = { $who }: read(): returns the { $n } bytes waiting, { $what }; the { $peer }'s FIN is there too, so the next read() returns 0; no segment
+lab-hint-10 = { $who }: read(): returns the { $n } bytes waiting, { $what }; no segment
+lab-hint-11 = { $who }: read(): returns the bytes already received; no segment
+lab-hint-12 = { $who }: read(): the data first, then 0 (EOF) as the { $peer }'s FIN arrived; no segment
+lab-hint-13 = { $who }: read() on a reset connection: fails; no segment
+lab-hint-14 = { $who }: read(): returns the bytes already received; no segment
+lab-hint-15 = { $who }: shutdown(SHUT_WR): FIN →, ← ACK; the { $who } can still read
+lab-hint-16 = { $who }: setsockopt(SO_LINGER, {"{"}on, 0{"}"}): no segment; the next close() will send RST
+lab-hint-17 = { $who }: close(): no segment, the connection is gone
+lab-hint-18 = { $who }: close() with SO_LINGER 0: RST →, no FIN, no TIME_WAIT
+lab-hint-19 = { $who }: close() with { $unread } bytes unread: RST →, not FIN
+lab-hint-20 = { $who }: close(): FIN →, ← ACK; the { $who } goes LAST_ACK then CLOSED
+lab-hint-21 = { $who }: close(): the FIN went with shutdown(); no new segment
+lab-hint-22 = { $who }: close() first: FIN →, ← ACK; { $why }; the { $peer }'s read() will return 0
+lab-hint-23 = { $who }: close(): FIN →, ← ACK; the { $peer }'s read() will return 0 and the { $who } will wait in TIME_WAIT

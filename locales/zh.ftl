@@ -579,3 +579,29 @@ lab-status = 实验 `{ $script }`：客户端 { $client }，服务端 { $server 
 lab-status-mismatches = 内核状态与推断状态有 { $n } 处不同
 lab-time-left = （还剩 { $left } 秒）
 capture-title-udp = ，{ $datagrams } 个 UDP 数据报（{ $conversations } 个会话）
+
+
+## The live lab's hint for the next call (source/lab/mod.rs hint_for)
+lab-hint-1 = 服务端：socket()、bind()、listen()：不发送报文；套接字在 LISTEN 中等待
+lab-hint-2 = 客户端：在服务端的旧连接仍处于 TIME_WAIT 时，从同一端口再次 connect()：SYN →；它的序列号和时间戳都比旧连接的大，所以 Linux 接受它（RFC 9293 §3.6.1，RFC 6191）：← SYN/ACK，ACK →
+lab-hint-3 = 客户端：connect()：SYN →，← SYN/ACK（由服务端内核发出，不需要 accept()），ACK →；收到 SYN/ACK 时 connect() 返回
+lab-hint-4 = 客户端：connect() 到没有监听的端口 { $port }：SYN →，← RST；connect() 以 ECONNREFUSED 失败
+lab-hint-5 = 服务端：accept()：不发送报文；握手已由内核完成，accept() 只是从全连接队列（accept 队列）中取出连接
+lab-hint-6 = { $who }：write() { $n } 字节，{ $what }：数据 →，← { $peer }内核的 ACK
+lab-hint-7 = { $who }：write() { $n } 字节：数据 →，← { $peer }内核的 ACK
+lab-hint-8 = { $who }：read()：返回 0（EOF）：{ $peer }的 FIN 已到，之前的字节都已读完；不发送报文
+lab-hint-9 = { $who }：read()：返回已在等待的 { $n } 字节，{ $what }；{ $peer }的 FIN 也已到达，下一次 read() 返回 0；不发送报文
+lab-hint-10 = { $who }：read()：返回已在等待的 { $n } 字节，{ $what }；不发送报文
+lab-hint-11 = { $who }：read()：返回已经收到的字节；不发送报文
+lab-hint-12 = { $who }：read()：先读到数据，然后因为{ $peer }的 FIN 已到而返回 0（EOF）；不发送报文
+lab-hint-13 = { $who }：在已被重置的连接上 read()：失败；不发送报文
+lab-hint-14 = { $who }：read()：返回已经收到的字节；不发送报文
+lab-hint-15 = { $who }：shutdown(SHUT_WR)：FIN →，← ACK；{ $who }仍然可以读
+lab-hint-16 = { $who }：setsockopt(SO_LINGER, {"{"}on, 0{"}"})：不发送报文；之后的 close() 会发送 RST
+lab-hint-17 = { $who }：close()：不发送报文，连接已经不存在
+lab-hint-18 = { $who }：SO_LINGER 为 0 时 close()：RST →，没有 FIN，也没有 TIME_WAIT
+lab-hint-19 = { $who }：还有 { $unread } 字节未读时 close()：RST →，而不是 FIN
+lab-hint-20 = { $who }：close()：FIN →，← ACK；{ $who }进入 LAST_ACK，然后 CLOSED
+lab-hint-21 = { $who }：close()：FIN 已随 shutdown() 发出；不再发送新报文
+lab-hint-22 = { $who }：先 close()：FIN →，← ACK；{ $why }；{ $peer }的 read() 将返回 0
+lab-hint-23 = { $who }：close()：FIN →，← ACK；{ $peer }的 read() 将返回 0，{ $who }将在 TIME_WAIT 中等待

@@ -1186,51 +1186,37 @@ impl Lab {
 
     fn hint_for(&self, a: Action) -> String {
         let lang = self.lang;
-        let zh = lang == crate::explain::Lang::Zh;
         // Side names in the chosen language; calls and segments stay as
         // POSIX and the RFC spell them.
         let who = lang.side(a.side);
         let peer = lang.side(a.side.other());
         let states = self.current_states();
         let n = self.payload.len();
-        let pick = |en: String, zh_text: String| if zh { zh_text } else { en };
         match a.call {
-            Call::Listen => pick(
-                "server: socket(), bind(), listen(): no segment; the socket waits in LISTEN".into(),
-                "服务端：socket()、bind()、listen()：不发送报文；套接字在 LISTEN 中等待".into(),
-            ),
-            Call::Connect if self.script.listens && self.client.is_none() => pick(
-                "client: connect() again from the same port while the server's old connection is in TIME_WAIT: SYN →; Linux accepts it because its sequence number and timestamp are above the old connection's (RFC 9293 §3.6.1, RFC 6191): ← SYN/ACK, ACK →".into(),
-                "客户端：在服务端的旧连接仍处于 TIME_WAIT 时，从同一端口再次 connect()：SYN →；它的序列号和时间戳都比旧连接的大，所以 Linux 接受它（RFC 9293 §3.6.1，RFC 6191）：← SYN/ACK，ACK →".into(),
-            ),
-            Call::Connect if self.script.listens => pick(
-                "client: connect(): SYN →, ← SYN/ACK (sent by the server's kernel, no accept() needed), ACK →; connect() returns when the SYN/ACK arrives".into(),
-                "客户端：connect()：SYN →，← SYN/ACK（由服务端内核发出，不需要 accept()），ACK →；收到 SYN/ACK 时 connect() 返回".into(),
-            ),
+            Call::Listen => msg!(lang, "lab-hint-1"),
+            Call::Connect if self.script.listens && self.client.is_none() => {
+                msg!(lang, "lab-hint-2")
+            }
+            Call::Connect if self.script.listens => msg!(lang, "lab-hint-3"),
             Call::Connect => {
                 let port = self.server_addr.port();
-                pick(
-                    format!("client: connect() to port {port} where nothing listens: SYN →, ← RST; connect() fails with ECONNREFUSED"),
-                    format!("客户端：connect() 到没有监听的端口 {port}：SYN →，← RST；connect() 以 ECONNREFUSED 失败"),
-                )
+                msg!(lang, "lab-hint-4", port = port)
             }
-            Call::Accept => pick(
-                "server: accept(): no segment; the kernel finished the handshake already, accept() only takes the connection from the accept queue".into(),
-                "服务端：accept()：不发送报文；握手已由内核完成，accept() 只是从全连接队列（accept 队列）中取出连接".into(),
-            ),
+            Call::Accept => msg!(lang, "lab-hint-5"),
             Call::Write => match a.msg {
                 Some(m) => {
                     let n = self.message(a.side, m, false).len();
                     let what = self.msg_words(a, m);
-                    pick(
-                        format!("{who}: write() of {n} bytes, {what}: data →, ← ACK from the {peer}'s kernel"),
-                        format!("{who}：write() {n} 字节，{what}：数据 →，← {peer}内核的 ACK"),
+                    msg!(
+                        lang,
+                        "lab-hint-6",
+                        n = n,
+                        peer = peer,
+                        what = what.as_ref() as &str,
+                        who = who
                     )
                 }
-                None => pick(
-                    format!("{who}: write() of {n} bytes: data →, ← ACK from the {peer}'s kernel"),
-                    format!("{who}：write() {n} 字节：数据 →，← {peer}内核的 ACK"),
-                ),
+                None => msg!(lang, "lab-hint-7", n = n, peer = peer, who = who),
             },
             Call::Read if a.msg.is_some() || self.script.first_close_in(lang).is_some() => {
                 // The application scripts' reads, told from what is waiting.
@@ -1238,91 +1224,59 @@ impl Lab {
                 let fin = states.get(a.side).is_some_and(State::fin_received);
                 let what = a.msg.map(|m| self.msg_words(a, m));
                 match (waiting, what, fin) {
-                    (0, _, true) => pick(
-                        format!("{who}: read(): returns 0 (EOF): the {peer}'s FIN arrived and every byte before it has been read; no segment"),
-                        format!("{who}：read()：返回 0（EOF）：{peer}的 FIN 已到，之前的字节都已读完；不发送报文"),
+                    (0, _, true) => msg!(lang, "lab-hint-8", peer = peer, who = who),
+                    (n, Some(what), true) => msg!(
+                        lang,
+                        "lab-hint-9",
+                        n = n,
+                        peer = peer,
+                        what = what.as_ref() as &str,
+                        who = who
                     ),
-                    (n, Some(what), true) => pick(
-                        format!("{who}: read(): returns the {n} bytes waiting, {what}; the {peer}'s FIN is there too, so the next read() returns 0; no segment"),
-                        format!("{who}：read()：返回已在等待的 {n} 字节，{what}；{peer}的 FIN 也已到达，下一次 read() 返回 0；不发送报文"),
+                    (n, Some(what), false) => msg!(
+                        lang,
+                        "lab-hint-10",
+                        n = n,
+                        what = what.as_ref() as &str,
+                        who = who
                     ),
-                    (n, Some(what), false) => pick(
-                        format!("{who}: read(): returns the {n} bytes waiting, {what}; no segment"),
-                        format!("{who}：read()：返回已在等待的 {n} 字节，{what}；不发送报文"),
-                    ),
-                    (_, None, _) => pick(
-                        format!("{who}: read(): returns the bytes already received; no segment"),
-                        format!("{who}：read()：返回已经收到的字节；不发送报文"),
-                    ),
+                    (_, None, _) => msg!(lang, "lab-hint-11", who = who),
                 }
             }
             Call::Read => {
                 if states.get(a.side).is_some_and(State::fin_received) {
-                    pick(
-                        format!("{who}: read(): the data first, then 0 (EOF) as the {peer}'s FIN arrived; no segment"),
-                        format!("{who}：read()：先读到数据，然后因为{peer}的 FIN 已到而返回 0（EOF）；不发送报文"),
-                    )
+                    msg!(lang, "lab-hint-12", peer = peer, who = who)
                 } else if states.get(a.side) == Some(State::Closed) {
-                    pick(
-                        format!("{who}: read() on a reset connection: fails; no segment"),
-                        format!("{who}：在已被重置的连接上 read()：失败；不发送报文"),
-                    )
+                    msg!(lang, "lab-hint-13", who = who)
                 } else {
-                    pick(
-                        format!("{who}: read(): returns the bytes already received; no segment"),
-                        format!("{who}：read()：返回已经收到的字节；不发送报文"),
-                    )
+                    msg!(lang, "lab-hint-14", who = who)
                 }
             }
-            Call::Shutdown => pick(
-                format!("{who}: shutdown(SHUT_WR): FIN →, ← ACK; the {who} can still read"),
-                format!("{who}：shutdown(SHUT_WR)：FIN →，← ACK；{who}仍然可以读"),
-            ),
-            Call::LingerZero => pick(
-                format!("{who}: setsockopt(SO_LINGER, {{on, 0}}): no segment; the next close() will send RST"),
-                format!("{who}：setsockopt(SO_LINGER, {{on, 0}})：不发送报文；之后的 close() 会发送 RST"),
-            ),
+            Call::Shutdown => msg!(lang, "lab-hint-15", who = who),
+            Call::LingerZero => msg!(lang, "lab-hint-16", who = who),
             Call::Close => {
                 let st = states.get(a.side);
                 let unread = self.end(a.side).map_or(0, bytes_waiting);
                 if !st.is_some_and(State::is_synchronized) {
-                    pick(
-                        format!("{who}: close(): no segment, the connection is gone"),
-                        format!("{who}：close()：不发送报文，连接已经不存在"),
-                    )
+                    msg!(lang, "lab-hint-17", who = who)
                 } else if self.linger_zero && a.side == Side::Client {
-                    pick(
-                        format!("{who}: close() with SO_LINGER 0: RST →, no FIN, no TIME_WAIT"),
-                        format!("{who}：SO_LINGER 为 0 时 close()：RST →，没有 FIN，也没有 TIME_WAIT"),
-                    )
+                    msg!(lang, "lab-hint-18", who = who)
                 } else if unread > 0 {
-                    pick(
-                        format!("{who}: close() with {unread} bytes unread: RST →, not FIN"),
-                        format!("{who}：还有 {unread} 字节未读时 close()：RST →，而不是 FIN"),
-                    )
+                    msg!(lang, "lab-hint-19", unread = unread, who = who)
                 } else if matches!(st, Some(State::CloseWait)) {
-                    pick(
-                        format!("{who}: close(): FIN →, ← ACK; the {who} goes LAST_ACK then CLOSED"),
-                        format!("{who}：close()：FIN →，← ACK；{who}进入 LAST_ACK，然后 CLOSED"),
-                    )
+                    msg!(lang, "lab-hint-20", who = who)
                 } else if matches!(st, Some(State::FinWait1 | State::FinWait2)) {
-                    pick(
-                        format!("{who}: close(): the FIN went with shutdown(); no new segment"),
-                        format!("{who}：close()：FIN 已随 shutdown() 发出；不再发送新报文"),
-                    )
-                } else if let (Some(en), Some(zh_why)) = (
-                    self.script.first_close_in(crate::explain::Lang::En),
-                    self.script.first_close_in(crate::explain::Lang::Zh),
-                ) {
-                    pick(
-                        format!("{who}: close() first: FIN →, ← ACK; {en}; the {peer}'s read() will return 0"),
-                        format!("{who}：先 close()：FIN →，← ACK；{zh_why}；{peer}的 read() 将返回 0"),
+                    msg!(lang, "lab-hint-21", who = who)
+                } else if let Some(why) = self.script.first_close_in(lang) {
+                    msg!(
+                        lang,
+                        "lab-hint-22",
+                        peer = peer,
+                        who = who,
+                        why = why.as_ref() as &str
                     )
                 } else {
-                    pick(
-                        format!("{who}: close(): FIN →, ← ACK; the {peer}'s read() will return 0 and the {who} will wait in TIME_WAIT"),
-                        format!("{who}：close()：FIN →，← ACK；{peer}的 read() 将返回 0，{who}将在 TIME_WAIT 中等待"),
-                    )
+                    msg!(lang, "lab-hint-23", peer = peer, who = who)
                 }
             }
         }
