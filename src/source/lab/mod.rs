@@ -1212,7 +1212,7 @@ impl Lab {
                         "lab-hint-6",
                         n = n,
                         peer = peer,
-                        what = what.as_ref() as &str,
+                        what = what.as_str(),
                         who = who
                     )
                 }
@@ -1230,16 +1230,12 @@ impl Lab {
                         "lab-hint-9",
                         n = n,
                         peer = peer,
-                        what = what.as_ref() as &str,
+                        what = what.as_str(),
                         who = who
                     ),
-                    (n, Some(what), false) => msg!(
-                        lang,
-                        "lab-hint-10",
-                        n = n,
-                        what = what.as_ref() as &str,
-                        who = who
-                    ),
+                    (n, Some(what), false) => {
+                        msg!(lang, "lab-hint-10", n = n, what = what.as_str(), who = who)
+                    }
                     (_, None, _) => msg!(lang, "lab-hint-11", who = who),
                 }
             }
@@ -1268,13 +1264,7 @@ impl Lab {
                 } else if matches!(st, Some(State::FinWait1 | State::FinWait2)) {
                     msg!(lang, "lab-hint-21", who = who)
                 } else if let Some(why) = self.script.first_close_in(lang) {
-                    msg!(
-                        lang,
-                        "lab-hint-22",
-                        peer = peer,
-                        who = who,
-                        why = why.as_ref() as &str
-                    )
+                    msg!(lang, "lab-hint-22", peer = peer, who = who, why = why)
                 } else {
                     msg!(lang, "lab-hint-23", peer = peer, who = who)
                 }
