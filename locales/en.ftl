@@ -668,3 +668,8 @@ lab-hint-20 = { $who }: close(): FIN →, ← ACK; the { $who } goes LAST_ACK th
 lab-hint-21 = { $who }: close(): the FIN went with shutdown(); no new segment
 lab-hint-22 = { $who }: close() first: FIN →, ← ACK; { $why }; the { $peer }'s read() will return 0
 lab-hint-23 = { $who }: close(): FIN →, ← ACK; the { $peer }'s read() will return 0 and the { $who } will wait in TIME_WAIT
+
+## One stream of an indexed capture, read back by its offsets (the TUI on large files)
+capture-stream-title = stream { $stream }: { $client } -> { $server }, { $packets } packets
+capture-stream-title-bare = stream { $stream }
+capture-udp-stream-title = UDP stream { $stream }: { $packets } datagrams

@@ -605,3 +605,8 @@ lab-hint-20 = { $who }：close()：FIN →，← ACK；{ $who }进入 LAST_ACK�
 lab-hint-21 = { $who }：close()：FIN 已随 shutdown() 发出；不再发送新报文
 lab-hint-22 = { $who }：先 close()：FIN →，← ACK；{ $why }；{ $peer }的 read() 将返回 0
 lab-hint-23 = { $who }：close()：FIN →，← ACK；{ $peer }的 read() 将返回 0，{ $who }将在 TIME_WAIT 中等待
+
+## One stream of an indexed capture, read back by its offsets (the TUI on large files)
+capture-stream-title = 连接 { $stream }：{ $client } -> { $server }，{ $packets } 个数据包
+capture-stream-title-bare = 连接 { $stream }
+capture-udp-stream-title = UDP 会话 { $stream }：{ $packets } 个数据报

@@ -1050,10 +1050,12 @@ impl CaptureIndex {
             }
         }
         let packets = self.udp_frames.get(n).map_or(0, Vec::len);
-        let title = match opts.lang {
-            crate::explain::Lang::En => format!("UDP stream {stream}: {packets} datagrams"),
-            crate::explain::Lang::Zh => format!("UDP 会话 {stream}：{packets} 个数据报"),
-        };
+        let title = crate::i18n::msg!(
+            opts.lang,
+            "capture-udp-stream-title",
+            stream = stream,
+            packets = packets,
+        );
         Ok(Timeline {
             source: format!("capture: {}", self.path.display()),
             title,
@@ -1138,18 +1140,16 @@ impl CaptureIndex {
                 steps.push(s);
             }
         }
-        let zh = opts.lang == crate::explain::Lang::Zh;
-        let title = match (idx.summaries.get(n), zh) {
-            (Some(s), false) => format!(
-                "stream {stream}: {} -> {}, {} packets",
-                s.client, s.server, s.packets
+        let title = match idx.summaries.get(n) {
+            Some(s) => crate::i18n::msg!(
+                opts.lang,
+                "capture-stream-title",
+                stream = stream,
+                client = s.client.to_string(),
+                server = s.server.to_string(),
+                packets = s.packets,
             ),
-            (Some(s), true) => format!(
-                "连接 {stream}：{} -> {}，{} 个数据包",
-                s.client, s.server, s.packets
-            ),
-            (None, false) => format!("stream {stream}"),
-            (None, true) => format!("连接 {stream}"),
+            None => crate::i18n::msg!(opts.lang, "capture-stream-title-bare", stream = stream),
         };
         Ok(Timeline {
             source: format!("capture: {}", idx.path.display()),
