@@ -318,13 +318,69 @@ unsafe fn helper_main(rfd: RawFd, enable: &CString, dir: &CString) -> ! {
 /// The instance set up, before its reader runs.
 pub struct Tracer {
     pub instance: PathBuf,
-    /// CLOCK_REALTIME − the trace clock, in nanoseconds.
-    pub offset: i128,
-    pipe: Option<File>,
     helper: Helper,
-    rx: Option<mpsc::Receiver<Event>>,
+    reader: Reader<Event>,
+}
+
+/// An instance's `trace_pipe` and the thread that reads it: opened while
+/// privileged, read after the drop, stopped before the instance goes.
+struct Reader<T> {
+    pipe: Option<File>,
+    /// CLOCK_REALTIME − the trace clock, in nanoseconds.
+    offset: i128,
+    parse: fn(&str, i128) -> Option<T>,
+    rx: Option<mpsc::Receiver<T>>,
     stop: Arc<AtomicBool>,
     thread: Option<JoinHandle<()>>,
+}
+
+impl<T: Send + 'static> Reader<T> {
+    fn new(parse: fn(&str, i128) -> Option<T>) -> Reader<T> {
+        Reader {
+            pipe: None,
+            offset: 0,
+            parse,
+            rx: None,
+            stop: Arc::new(AtomicBool::new(false)),
+            thread: None,
+        }
+    }
+
+    /// Open `instance`'s trace_pipe (events must be enabled already).
+    fn open(&mut self, instance: &Path) -> Result<(), String> {
+        let pipe = OpenOptions::new()
+            .read(true)
+            .custom_flags(libc::O_NONBLOCK)
+            .open(instance.join("trace_pipe"))
+            .map_err(|e| format!("cannot open trace_pipe: {e}"))?;
+        self.pipe = Some(pipe);
+        self.offset = realtime_offset();
+        Ok(())
+    }
+
+    fn run(&mut self) {
+        let Some(pipe) = self.pipe.take() else {
+            return;
+        };
+        let (rx, thread) = spawn_reader(pipe, self.offset, self.stop.clone(), self.parse);
+        self.rx = Some(rx);
+        self.thread = Some(thread);
+    }
+
+    fn take(&self) -> Vec<T> {
+        self.rx
+            .as_ref()
+            .map(|rx| rx.try_iter().collect())
+            .unwrap_or_default()
+    }
+
+    fn stop(&mut self) {
+        self.stop.store(true, Ordering::Relaxed);
+        if let Some(t) = self.thread.take() {
+            let _ = t.join();
+        }
+        self.pipe = None;
+    }
 }
 
 /// The events read, and whether the kernel filters each on the lab's ports.
@@ -375,12 +431,8 @@ impl Tracer {
         };
         let mut t = Tracer {
             instance,
-            offset: 0,
-            pipe: None,
             helper,
-            rx: None,
-            stop: Arc::new(AtomicBool::new(false)),
-            thread: None,
+            reader: Reader::new(parse_line),
         };
         t.configure(filter.as_deref())?;
         Ok(t)
@@ -402,43 +454,24 @@ impl Tracer {
             }
             write_file(&dir.join("enable"), "1")?;
         }
-        let pipe = OpenOptions::new()
-            .read(true)
-            .custom_flags(libc::O_NONBLOCK)
-            .open(i.join("trace_pipe"))
-            .map_err(|e| format!("cannot open trace_pipe: {e}"))?;
-        self.pipe = Some(pipe);
-        self.offset = realtime_offset();
-        Ok(())
+        self.reader.open(i)
     }
 
     /// Start the reader thread (after privileges are dropped: it is the
     /// first thread besides the main one, which must drop them alone).
     pub fn run(&mut self) {
-        let Some(pipe) = self.pipe.take() else {
-            return;
-        };
-        let (rx, thread) = spawn_reader(pipe, self.offset, self.stop.clone(), parse_line);
-        self.rx = Some(rx);
-        self.thread = Some(thread);
+        self.reader.run();
     }
 
     /// Every event read so far and not yet taken.
     pub fn take(&self) -> Vec<Event> {
-        self.rx
-            .as_ref()
-            .map(|rx| rx.try_iter().collect())
-            .unwrap_or_default()
+        self.reader.take()
     }
 }
 
 impl Drop for Tracer {
     fn drop(&mut self) {
-        self.stop.store(true, Ordering::Relaxed);
-        if let Some(t) = self.thread.take() {
-            let _ = t.join();
-        }
-        self.pipe = None;
+        self.reader.stop();
         self.helper.finish();
     }
 }
@@ -650,12 +683,8 @@ pub fn parse_sys_line(line: &str, offset: i128) -> Option<SysEvent> {
 /// hide the changes made on timers and in other processes' context.
 pub struct SysTracer {
     pub instance: PathBuf,
-    pub offset: i128,
-    pipe: Option<File>,
     helper: Helper,
-    rx: Option<mpsc::Receiver<SysEvent>>,
-    stop: Arc<AtomicBool>,
-    thread: Option<JoinHandle<()>>,
+    reader: Reader<SysEvent>,
 }
 
 impl SysTracer {
@@ -692,12 +721,8 @@ impl SysTracer {
         };
         Ok(SysTracer {
             instance,
-            offset: 0,
-            pipe: None,
             helper,
-            rx: None,
-            stop: Arc::new(AtomicBool::new(false)),
-            thread: None,
+            reader: Reader::new(parse_sys_line),
         })
     }
 
@@ -723,42 +748,23 @@ impl SysTracer {
                 write_file(&dir.join("enable"), "1")?;
             }
         }
-        let pipe = OpenOptions::new()
-            .read(true)
-            .custom_flags(libc::O_NONBLOCK)
-            .open(i.join("trace_pipe"))
-            .map_err(|e| format!("cannot open trace_pipe: {e}"))?;
-        self.pipe = Some(pipe);
-        self.offset = realtime_offset();
-        Ok(())
+        self.reader.open(i)
     }
 
     /// Start the reader thread (after privileges are dropped).
     pub fn run(&mut self) {
-        let Some(pipe) = self.pipe.take() else {
-            return;
-        };
-        let (rx, thread) = spawn_reader(pipe, self.offset, self.stop.clone(), parse_sys_line);
-        self.rx = Some(rx);
-        self.thread = Some(thread);
+        self.reader.run();
     }
 
     /// Every event read so far and not yet taken.
     pub fn take(&self) -> Vec<SysEvent> {
-        self.rx
-            .as_ref()
-            .map(|rx| rx.try_iter().collect())
-            .unwrap_or_default()
+        self.reader.take()
     }
 }
 
 impl Drop for SysTracer {
     fn drop(&mut self) {
-        self.stop.store(true, Ordering::Relaxed);
-        if let Some(t) = self.thread.take() {
-            let _ = t.join();
-        }
-        self.pipe = None;
+        self.reader.stop();
         self.helper.finish();
     }
 }
