@@ -681,6 +681,44 @@ fn render_step(
     }
 }
 
+/// One line per segment for `sniff --plain`.
+pub fn sniff_line(s: &Step, lang: Lang) -> String {
+    use crate::timeline::Side;
+    let Some(v) = &s.segment else {
+        return String::new();
+    };
+    let calls = crate::explain::side_calls_in(s, lang);
+    let colon = crate::i18n::text(lang, "colon");
+    let note: Vec<String> = [Side::Client, Side::Server]
+        .iter()
+        .filter_map(|side| {
+            calls[side.index()]
+                .as_ref()
+                .map(|c| format!("{}{colon}{c}", lang.side(*side)))
+        })
+        .collect();
+    let (client, server) = (
+        crate::timeline::state_name(s.after.client),
+        crate::timeline::state_name(s.after.server),
+    );
+    let states = crate::i18n::msg!(lang, "live-plain-states", client = client, server = server);
+    format!(
+        "#{:<3} s{} {:>10.6}  {} > {}  {:<4} seq {} ack {} len {} win {}  {states}{}{}",
+        v.frame,
+        s.stream,
+        s.time,
+        v.src,
+        v.dst,
+        v.seg.flags.wireshark(),
+        v.seq_rel,
+        v.ack_rel,
+        v.len,
+        v.seg.win,
+        if note.is_empty() { "" } else { "  " },
+        note.join(crate::i18n::text(lang, "semicolon"))
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
