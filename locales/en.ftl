@@ -68,6 +68,8 @@ calls-wrote = { $call } of { $n ->
    *[other] { $n } bytes
 }
 calls-eof = { $call } returns 0 (EOF)
+call-text-timed-out = { $call } = 0 (timed out)
+calls-timed-out = { $call } returns 0 (timed out)
 calls-fails = { $call } fails: { $errno }
 calls-aborts = { $call } (aborts with RST)
 calls-blocks = { $call } (blocks)
@@ -122,6 +124,17 @@ explain-close-after-shutdown = close() releases the { $who }'s descriptor. shutd
 explain-close = The { $who } calls close().
 explain-linger-zero = setsockopt(SO_LINGER, {"{"}on, 0{"}"}): a later close() on the { $who } will abort the connection with RST instead of closing it with FIN.
 explain-call = The { $who } calls { $call }.
+explain-sendto = The { $who } calls sendto() on its UDP socket, naming where the datagram goes: the kernel puts the { $n ->
+    [one] { $n } byte
+   *[other] { $n } bytes
+} into one datagram and sends it at once. There was no connect(), no handshake, and there will be no ACK: sendto() returns as soon as the datagram has left, whether or not anybody receives it.
+explain-recvfrom = The { $who } calls recvfrom() on its UDP socket: it returns one whole datagram ({ $n ->
+    [one] { $n } byte
+   *[other] { $n } bytes
+}) and the address of whoever sent it, which is where an answer has to go. Nothing is acknowledged: the sender will never know it arrived unless the program answers.
+explain-poll-ready = The { $who } calls poll() and waits for its non-blocking connect() to finish: poll() returns when the socket is writable, that is when the handshake is complete (getsockopt(SO_ERROR) then gives 0).
+explain-poll-timeout = The { $who } calls poll() to wait for its non-blocking connect(), and poll() returns 0: the time ran out and the handshake is still not complete. connect() has not failed; the kernel keeps retransmitting the SYN until it is answered or the retries run out.
+explain-close-udp = The { $who } closes its UDP socket. Nothing is sent: there is no connection to end, so there is no FIN, no ACK and no TIME_WAIT, and the port is free at once.
 
 ## Explanations of timers ($seconds is already rounded)
 
@@ -633,6 +646,7 @@ trace-status = trace `{ $command }` ({ $state }): { $calls } socket calls, { $fr
 
 ## The live lab: why the kernel differs, a failed WebSocket check
 lab-note-half-open = Linux leaves the listener in LISTEN; the half-open connection is held by a request socket (TCP_NEW_SYN_RECV, shown in /proc/net/tcp but without a state-change event), and the connection's own socket is created, in SYN_RECEIVED and at once ESTABLISHED, when the third segment (ACK) arrives
+lab-note-syn-dropped = the accept queue was full, so the server's kernel dropped this SYN without making a request socket: the listener stays LISTEN and nothing of this connection exists on the server yet. The segments alone cannot tell a dropped SYN from one whose SYN/ACK was lost, so synack's inference moves the server to SYN_RECEIVED at the first SYN
 lab-note-unexplained = unexplained: the kernel changed state at a different point than the segments suggest
 lab-note-bad-accept = the client's read() of the 101 failed its check: { $why }
 
@@ -673,3 +687,27 @@ lab-hint-23 = { $who }: close(): FIN →, ← ACK; the { $peer }'s read() will r
 capture-stream-title = stream { $stream }: { $client } -> { $server }, { $packets } packets
 capture-stream-title-bare = stream { $stream }
 capture-udp-stream-title = UDP stream { $stream }: { $packets } datagrams
+
+## The lab's udp, chat and backlog scripts
+
+script-udp-summary = two UDP sockets: a datagram each way (no handshake, no states, no ACKs, no FIN), then one sent after the server closed its socket: it is simply gone
+script-chat-summary = a chat server and three clients: each line one client writes goes to the two others; then the clients leave one by one (each waits in TIME_WAIT)
+script-backlog-summary = listen(fd, 1) and four non-blocking clients, no accept(): two connections fill the accept queue, the other SYNs are dropped and retransmitted, then accept() drains the queue
+script-chat-first-close = a chat client ends its own session, so each client that leaves first waits in TIME_WAIT, not the server
+lab-client-n = client { $n }
+lab-udp-gone = no socket is bound to port { $port } any more: the kernel drops this datagram and answers with ICMP port unreachable, which the sender's unconnected UDP socket never sees
+lab-queues = listener: { $accept } in the accept queue (full above the backlog: at most { $most } wait), { $syn } in the SYN queue; ListenOverflows since the lab began: { $overflows }
+lab-hint-listen-backlog = server: listen(fd, { $backlog }): no segment; the accept queue may hold { $most } finished connections (Linux calls it full only when it holds more than the backlog)
+lab-hint-connect-room = { $who }: connect() on a non-blocking socket returns EINPROGRESS at once: SYN →, ← SYN/ACK, ACK →; the accept queue holds { $queued } of { $most }, so the kernel answers and queues the connection
+lab-hint-connect-full = { $who }: connect() on a non-blocking socket returns EINPROGRESS at once: SYN →, but the accept queue is full ({ $queued } of { $most } waiting for accept()): the server's kernel drops the SYN without a word, and the client's kernel will send it again (1 s later, then again)
+lab-hint-poll = { $who }: poll() for up to { $ms } ms until connect() finishes (its connection is { $state }); the accept queue holds { $queued } of { $most }: each SYN retransmitted while it is full is dropped again, one that comes when there is room is answered
+lab-hint-accept-queue = server: accept(): no segment; takes the oldest of the { $queued } connections off the accept queue, which makes room for one more handshake
+lab-hint-sendto = { $who }: sendto(): { $what }, { $n } bytes in one datagram to the { $peer }: no connect() before it, no ACK after it
+lab-hint-sendto-gone = { $who }: sendto() of { $n } bytes again, but the server has closed its socket and nothing is bound to port { $port }: sendto() still succeeds, the datagram goes out and is simply gone: no ACK, no retransmission, and no error for an unconnected socket
+lab-hint-recvfrom = { $who }: recvfrom(): takes { $what } whole, with the sender's address; no segment, nothing acknowledged
+lab-hint-close-udp = { $who }: close(): no segment; a UDP socket has no connection to end, so no FIN and no TIME_WAIT
+lab-words-line-write = the line "{ $line }" and its newline (TCP carries bytes, not messages: the server finds the end of a line by the newline)
+lab-words-line-read = the line "{ $line }" from { $from }
+lab-words-relay-write = "{ $line }": the line read from { $from }, with its name in front; the server writes it to every client but the one it came from
+lab-words-relay-read = the line the server relayed, with the sender's name in front
+lab-words-datagram = "{ $text }"

@@ -56,6 +56,8 @@ segment-with-payload = { $name } + { $n } 字节
 calls-returns = { $call } 返回 { $n }
 calls-wrote = { $call } 写入 { $n } 字节
 calls-eof = { $call } 返回 0（EOF）
+call-text-timed-out = { $call } = 0（超时）
+calls-timed-out = { $call } 返回 0（超时）
 calls-fails = { $call } 失败：{ $errno }
 calls-aborts = { $call }（以 RST 中止）
 calls-blocks = { $call }（阻塞）
@@ -98,6 +100,11 @@ explain-close-after-shutdown = close() 释放{ $who }的文件描述符。shutdo
 explain-close = { $who }调用 close()。
 explain-linger-zero = setsockopt(SO_LINGER, {"{"}on, 0{"}"})：之后{ $who }调用 close() 时会用 RST 中止连接，而不是用 FIN 正常关闭。
 explain-call = { $who }调用 { $call }。
+explain-sendto = { $who }在 UDP 套接字上调用 sendto()，并在调用里写明数据报发往哪里：内核把 { $n } 字节装进一个数据报，立即发出。之前没有 connect()，没有握手，之后也不会有 ACK：数据报一离开，sendto() 就返回，不管有没有谁收到它。
+explain-recvfrom = { $who }在 UDP 套接字上调用 recvfrom()：它返回一个完整的数据报（{ $n } 字节）以及发送方的地址——回复就要发往这个地址。没有任何确认：除非程序作答，发送方永远不知道它到了。
+explain-poll-ready = { $who }调用 poll()，等待非阻塞的 connect() 完成：套接字变为可写时 poll() 返回，这时握手已经完成（随后 getsockopt(SO_ERROR) 返回 0）。
+explain-poll-timeout = { $who }调用 poll() 等待非阻塞的 connect()，poll() 返回 0：时间到了，握手仍未完成。connect() 并没有失败；内核会继续重传 SYN，直到得到应答或重试次数用完。
+explain-close-udp = { $who }关闭它的 UDP 套接字。这一步不发送任何报文：没有连接需要结束，所以没有 FIN、没有 ACK，也没有 TIME_WAIT，端口立即可以再用。
 
 ## 定时器的讲解（$seconds 已取整）
 
@@ -570,6 +577,7 @@ trace-status = trace `{ $command }`（{ $state }）：{ $calls } 个套接字调
 
 ## 实验：内核为何不同、WebSocket 校验失败
 lab-note-half-open = Linux 让监听套接字保持 LISTEN；半连接由一个请求套接字保存（在 /proc/net/tcp 中可见，但没有状态变化事件），连接自己的套接字要到第三个报文段（ACK）到达时才创建：先是 SYN_RECEIVED，随即 ESTABLISHED
+lab-note-syn-dropped = 全连接队列已满，所以服务端内核丢弃了这个 SYN，也没有创建请求套接字：监听套接字仍处于 LISTEN，服务端上还没有这个连接的任何东西。仅凭报文段分不清是 SYN 被丢弃，还是它的 SYN/ACK 丢失了，所以 synack 的推断在第一个 SYN 处就把服务端移到了 SYN_RECEIVED
 lab-note-unexplained = 未解释：内核改变状态的时刻与报文段所示的不同
 lab-note-bad-accept = 客户端读到的 101 响应没有通过校验：{ $why }
 
@@ -610,3 +618,27 @@ lab-hint-23 = { $who }：close()：FIN →，← ACK；{ $peer }的 read() 将�
 capture-stream-title = 连接 { $stream }：{ $client } -> { $server }，{ $packets } 个数据包
 capture-stream-title-bare = 连接 { $stream }
 capture-udp-stream-title = UDP 会话 { $stream }：{ $packets } 个数据报
+
+## 实验的 udp、chat 与 backlog 脚本
+
+script-udp-summary = 两个 UDP 套接字：各向对方发一个数据报（没有握手、没有状态、没有 ACK、没有 FIN），然后在服务端关闭套接字之后再发一个：它就这样消失了
+script-chat-summary = 一个聊天服务端和三个客户端：一个客户端写的每一行都转发给另外两个；然后客户端一个个离开（各自在 TIME_WAIT 中等待）
+script-backlog-summary = listen(fd, 1) 和四个非阻塞客户端，不调用 accept()：两个连接占满全连接队列，其余的 SYN 被丢弃并重传，随后 accept() 腾空队列
+script-chat-first-close = 聊天客户端自己结束会话，所以先离开的客户端在 TIME_WAIT 中等待，而不是服务端
+lab-client-n = 客户端 { $n }
+lab-udp-gone = 端口 { $port } 上已经没有绑定的套接字：内核丢弃这个数据报，并回一个 ICMP 端口不可达，而发送方未连接的 UDP 套接字永远看不到它
+lab-queues = 监听套接字：全连接队列中有 { $accept } 个（超过 backlog 才算满：最多 { $most } 个等待），半连接队列中有 { $syn } 个；实验开始以来的 ListenOverflows：{ $overflows }
+lab-hint-listen-backlog = 服务端：listen(fd, { $backlog })：不发送报文；全连接队列最多容纳 { $most } 个已完成的连接（Linux 只在队列长度超过 backlog 时才认为它满了）
+lab-hint-connect-room = { $who }：在非阻塞套接字上 connect()，立即返回 EINPROGRESS：SYN →，← SYN/ACK，ACK →；全连接队列中有 { $queued } 个（上限 { $most }），所以内核应答并把连接放入队列
+lab-hint-connect-full = { $who }：在非阻塞套接字上 connect()，立即返回 EINPROGRESS：SYN →，但全连接队列已满（{ $queued } 个，上限 { $most }，都在等 accept()）：服务端内核悄悄丢弃这个 SYN，客户端内核会再发一次（1 秒后，然后再发）
+lab-hint-poll = { $who }：poll() 最多等 { $ms } 毫秒，直到 connect() 完成（它的连接处于 { $state }）；全连接队列中有 { $queued } 个（上限 { $most }）：队列满时重传的 SYN 会再次被丢弃，有空位时到达的 SYN 会得到应答
+lab-hint-accept-queue = 服务端：accept()：不发送报文；从全连接队列的 { $queued } 个连接中取走最早的一个，为下一次握手腾出位置
+lab-hint-sendto = { $who }：sendto()：{ $what }，{ $n } 字节装在一个数据报里发给{ $peer }：之前没有 connect()，之后也没有 ACK
+lab-hint-sendto-gone = { $who }：再 sendto() { $n } 字节，但服务端已经关闭了套接字，端口 { $port } 上没有绑定任何套接字：sendto() 照样成功，数据报照样发出，然后就这样消失了：没有 ACK，没有重传，未连接的套接字也收不到任何错误
+lab-hint-recvfrom = { $who }：recvfrom()：完整取出{ $what }，连同发送方的地址；不发送报文，也不确认任何东西
+lab-hint-close-udp = { $who }：close()：不发送报文；UDP 套接字没有连接需要结束，所以没有 FIN，也没有 TIME_WAIT
+lab-words-line-write = 一行 "{ $line }" 和它的换行符（TCP 传的是字节而不是消息：服务端靠换行符找到一行的结尾）
+lab-words-line-read = 来自{ $from }的一行 "{ $line }"
+lab-words-relay-write = "{ $line }"：从{ $from }读到的那一行，前面加上它的名字；服务端把它写给除发送者以外的每个客户端
+lab-words-relay-read = 服务端转发的那一行，前面带着发送者的名字
+lab-words-datagram = "{ $text }"

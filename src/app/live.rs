@@ -200,8 +200,11 @@ fn emit_lab(tl: &Timeline, output: &OutputArgs, traced: bool, lang: Lang) -> Res
                 },
                 lang,
             );
-            text.push_str(&kernel_table(tl, lang, traced));
-            text.push_str(&settings_note(lang));
+            if !tl.steps.iter().all(|s| s.is_udp()) {
+                // UDP has no kernel states and no TCP settings to show.
+                text.push_str(&kernel_table(tl, lang, traced));
+                text.push_str(&settings_note(lang));
+            }
             print_out(&text)
         }
     }
@@ -225,10 +228,15 @@ pub fn run_live(args: &LiveArgs, lang: Lang) -> Result<()> {
     let ipv6 = args.ipv6;
     let (sniffer, writer, (ends, tracer)) =
         start_capture_with("lo", args.save.as_deref(), args.force, || {
-            let ends = lab::bind_ends(ipv6)?;
+            let ends = lab::bind_ends(ipv6, script)?;
             let tracer = match std::env::var_os("SYNACK_NO_TRACEFS") {
                 // For tests and for comparing with the /proc reading.
                 Some(_) => Err("SYNACK_NO_TRACEFS is set".to_string()),
+                _ if script.proto == script::Proto::Udp => {
+                    Err("UDP sockets have no states to trace".to_string())
+                }
+                // The server's port is in every event of every client's
+                // connection (as source or destination).
                 None => tracefs::Tracer::setup([ends.client_addr.port(), ends.server_addr.port()]),
             };
             Ok((ends, tracer))
@@ -240,7 +248,10 @@ pub fn run_live(args: &LiveArgs, lang: Lang) -> Result<()> {
         tracer,
     };
     let mut lab = lab::Lab::new(script, ends, payload, opened, lang)?;
-    if let Some(why) = lab.trace_unavailable() {
+    if let Some(why) = lab
+        .trace_unavailable()
+        .filter(|_| script.proto == script::Proto::Tcp)
+    {
         let _ = writeln!(
             io::stderr(),
             "synack: note: kernel states from /proc/net/tcp, read once per call: \

@@ -143,11 +143,12 @@ pub fn side_calls_in(step: &Step, lang: Lang) -> [Option<String>; 2] {
         StepKind::Call => {
             let call = step.call.map(|c| c.name()).unwrap_or_default();
             let text = match &step.call_result {
-                Some(CallResult::Bytes(n)) if step.call == Some(Call::Read) => {
+                Some(CallResult::Bytes(n)) if step.call.is_some_and(Call::receives) => {
                     msg!(lang, "calls-returns", call = call, n = *n)
                 }
                 Some(CallResult::Bytes(n)) => msg!(lang, "calls-wrote", call = call, n = *n),
                 Some(CallResult::Eof) => msg!(lang, "calls-eof", call = call),
+                Some(CallResult::TimedOut) => msg!(lang, "calls-timed-out", call = call),
                 Some(CallResult::Error(e)) => msg!(lang, "calls-fails", call = call, errno = *e),
                 Some(CallResult::Abort { .. }) => msg!(lang, "calls-aborts", call = call),
                 _ if step.call == Some(Call::Connect) => msg!(lang, "calls-blocks", call = call),
@@ -158,8 +159,12 @@ pub fn side_calls_in(step: &Step, lang: Lang) -> [Option<String>; 2] {
         StepKind::Timer => {}
         StepKind::Datagram => {
             // What the two programs' UDP sockets see: one call each, the
-            // whole datagram or nothing.
-            if let Some(v) = step.datagram.as_deref() {
+            // whole datagram or nothing. Where the calls are steps of their
+            // own (the live lab), the datagram names only the call that sent
+            // it, as a segment does.
+            if let (Some(c), Some(v)) = (step.call, step.datagram.as_deref()) {
+                out[v.from.index()] = Some(c.name().to_string());
+            } else if let Some(v) = step.datagram.as_deref() {
                 out[v.from.index()] = Some(msg!(lang, "calls-wrote", call = "sendto()", n = v.len));
                 out[v.from.other().index()] =
                     Some(msg!(lang, "calls-returns", call = "recvfrom()", n = v.len));
@@ -412,6 +417,10 @@ fn explain_call(step: &Step, lang: Lang) -> String {
         (Some(Call::Close), _) if after == Some(State::LastAck) => {
             msg!(lang, "explain-close-passive", who = who)
         }
+        // A UDP socket: no connection, so no states before or after.
+        (Some(Call::Close), _) if before.is_none() && after.is_none() => {
+            msg!(lang, "explain-close-udp", who = who)
+        }
         // Nothing to send: either the connection is gone already (refused,
         // reset, aborted), or shutdown() sent the FIN before.
         (Some(Call::Close), _) if before == after && before == Some(State::Closed) => {
@@ -422,6 +431,16 @@ fn explain_call(step: &Step, lang: Lang) -> String {
         }
         (Some(Call::Close), _) => msg!(lang, "explain-close", who = who),
         (Some(Call::LingerZero), _) => msg!(lang, "explain-linger-zero", who = who),
+        (Some(Call::SendTo), Some(CallResult::Bytes(n))) => {
+            msg!(lang, "explain-sendto", who = who, n = *n)
+        }
+        (Some(Call::RecvFrom), Some(CallResult::Bytes(n))) => {
+            msg!(lang, "explain-recvfrom", who = who, n = *n)
+        }
+        (Some(Call::Poll), Some(CallResult::TimedOut)) => {
+            msg!(lang, "explain-poll-timeout", who = who)
+        }
+        (Some(Call::Poll), Some(CallResult::Done)) => msg!(lang, "explain-poll-ready", who = who),
         (Some(c), _) => msg!(lang, "explain-call", who = who, call = c.name()),
         (None, _) => String::new(),
     }

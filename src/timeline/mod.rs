@@ -66,6 +66,12 @@ pub enum Call {
     Shutdown,
     Close,
     LingerZero,
+    /// A UDP socket's `sendto()`: one datagram, sent whole or not at all.
+    SendTo,
+    /// A UDP socket's `recvfrom()`: one whole datagram and who sent it.
+    RecvFrom,
+    /// `poll()` for a non-blocking `connect()` to finish (POLLOUT).
+    Poll,
 }
 
 impl Call {
@@ -79,7 +85,15 @@ impl Call {
             Call::Shutdown => "shutdown()",
             Call::Close => "close()",
             Call::LingerZero => "setsockopt(SO_LINGER, 0)",
+            Call::SendTo => "sendto()",
+            Call::RecvFrom => "recvfrom()",
+            Call::Poll => "poll()",
         }
+    }
+
+    /// True for the calls that take bytes in (their result is a count).
+    pub fn receives(self) -> bool {
+        matches!(self, Call::Read | Call::RecvFrom)
     }
 }
 
@@ -306,6 +320,8 @@ pub enum CallResult {
     /// `close()` reset the connection: `unread` bytes were waiting unread
     /// (otherwise `SO_LINGER` 0 asked for it).
     Abort { unread: u32 },
+    /// `poll()` returned 0: nothing happened before its timeout.
+    TimedOut,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -321,8 +337,9 @@ pub struct Step {
     pub call_result: Option<CallResult>,
     pub timer: Option<Timer>,
     pub segment: Option<SegmentView>,
-    /// Boxed: datagrams are rare beside segments, and every other step
-    /// stays as small as before.
+    /// The datagram of a `Datagram` step; on a call on a UDP socket, the
+    /// conversation's ends (`frame` 0, no bytes). Boxed: datagrams are rare
+    /// beside segments, and every other step stays as small as before.
     pub datagram: Option<Box<DatagramView>>,
     pub before: States,
     pub after: States,
@@ -341,9 +358,15 @@ impl Step {
         self.kind == StepKind::Datagram
     }
 
+    /// A step of a UDP conversation: a datagram, or a call on a UDP
+    /// socket (the live lab's), which carries its conversation's ends.
+    pub fn is_udp(&self) -> bool {
+        self.datagram.is_some()
+    }
+
     /// A step of TCP stream `n` (not of UDP conversation `n`).
     pub fn in_tcp_stream(&self, n: u32) -> bool {
-        self.stream == n && !self.is_datagram()
+        self.stream == n && !self.is_udp()
     }
 }
 

@@ -89,7 +89,8 @@ pub fn step_value_in(step: &Step, lang: Lang) -> Value {
     if step.kind == StepKind::Call {
         let result = match &step.call_result {
             Some(CallResult::Bytes(n)) => json!(n),
-            Some(CallResult::Eof) => json!(0),
+            Some(CallResult::Eof | CallResult::TimedOut) => json!(0),
+            Some(CallResult::Done) if step.call == Some(crate::timeline::Call::Poll) => json!(1),
             Some(CallResult::Error(e)) => json!(e),
             Some(CallResult::Abort { .. }) => json!("RST"),
             _ => Value::Null,

@@ -23,7 +23,7 @@ pub fn by_stream(
         .iter()
         .filter(|s| only.is_none_or(|n| s.in_tcp_stream(n)))
     {
-        let key = (step.is_datagram(), step.stream);
+        let key = (step.is_udp(), step.stream);
         let i = *index.entry(key).or_insert_with(|| {
             groups.push(Vec::new());
             groups.len() - 1

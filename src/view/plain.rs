@@ -167,9 +167,14 @@ fn call_text(step: &Step, lang: Lang) -> String {
     let call = step.call.map(Call::name).unwrap_or("");
     let bytes = text(lang, "plain-bytes");
     match &step.call_result {
-        Some(CallResult::Bytes(n)) if step.call == Some(Call::Read) => format!("{call} = {n}"),
+        Some(CallResult::Bytes(n)) if step.call.is_some_and(Call::receives) => {
+            format!("{call} = {n}")
+        }
         Some(CallResult::Bytes(n)) => format!("{call} {n} {bytes}"),
         Some(CallResult::Eof) => format!("{call} = 0 (EOF)"),
+        Some(CallResult::TimedOut) => msg!(lang, "call-text-timed-out", call = call),
+        // poll() returns how many of its descriptors are ready: the one.
+        Some(CallResult::Done) if step.call == Some(Call::Poll) => format!("{call} = 1"),
         Some(CallResult::Error(e)) => format!("{call} = -1 {e}"),
         Some(CallResult::Abort { .. }) => format!("{call} -> RST"),
         _ => call.to_string(),
@@ -198,7 +203,7 @@ fn header(
 ) {
     let c = format!("{} {}", lang.side(Side::Client), info.client);
     let s = format!("{} {}", lang.side(Side::Server), info.server);
-    let udp = first.is_some_and(Step::is_datagram);
+    let udp = first.is_some_and(Step::is_udp);
     let word = if udp {
         text(lang, "udp-stream")
     } else {
@@ -421,7 +426,7 @@ impl PlainWriter {
 
     /// Take one step; what can be printed already is appended to `out`.
     pub fn push(&mut self, out: &mut String, step: &Step) {
-        let udp = step.is_datagram();
+        let udp = step.is_udp();
         if !udp {
             self.streams = self.streams.max(step.stream + 1);
         }

@@ -22,6 +22,9 @@ pub struct KernelSocket {
     pub timer: u8,
     /// Time left on that timer, in seconds.
     pub timer_left: f64,
+    /// `rx_queue`: for a listener, the connections in its accept queue
+    /// (`sk_ack_backlog`); for a connection, the bytes not yet read.
+    pub rx_queue: u32,
 }
 
 impl KernelSocket {
@@ -85,7 +88,8 @@ pub fn parse_table(text: &str) -> Vec<KernelSocket> {
             let local = parse_addr(f.next()?)?;
             let remote = parse_addr(f.next()?)?;
             let st = u8::from_str_radix(f.next()?, 16).ok()?;
-            let _queues = f.next()?;
+            let (_tx, rx) = f.next()?.split_once(':')?;
+            let rx_queue = u32::from_str_radix(rx, 16).ok()?;
             let (tr, when) = f.next()?.split_once(':')?;
             let timer = u8::from_str_radix(tr, 16).ok()?;
             let ticks = u64::from_str_radix(when, 16).unwrap_or(0);
@@ -95,6 +99,7 @@ pub fn parse_table(text: &str) -> Vec<KernelSocket> {
                 st,
                 timer,
                 timer_left: ticks as f64 / 100.0,
+                rx_queue,
             })
         })
         .collect()
@@ -164,6 +169,58 @@ pub fn view(
     v
 }
 
+/// A listener's two queues, as the kernel reports them.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct ListenQueues {
+    /// Finished connections waiting for accept() (the listener's
+    /// `rx_queue`). Linux calls the queue full when it holds more than the
+    /// backlog, so `listen(fd, 1)` lets two wait.
+    pub accept: u32,
+    /// Handshakes in progress: request sockets in SYN_RECV for the port.
+    pub syn: u32,
+    /// TcpExt ListenOverflows of this network namespace (SYNs and third
+    /// ACKs dropped because an accept queue was full), when readable.
+    pub overflows: Option<u64>,
+}
+
+/// The queues of the listener on `server`.
+pub fn listen_queues(sockets: &[KernelSocket], server: SocketAddr) -> ListenQueues {
+    ListenQueues {
+        accept: sockets
+            .iter()
+            .find(|s| s.st == 10 && s.local == server)
+            .map_or(0, |s| s.rx_queue),
+        syn: sockets
+            .iter()
+            .filter(|s| matches!(s.st, 3 | 12) && s.local == server)
+            .count() as u32,
+        overflows: listen_overflows(),
+    }
+}
+
+/// TcpExt ListenOverflows from `/proc/net/netstat`.
+pub fn listen_overflows() -> Option<u64> {
+    parse_netstat(
+        &std::fs::read_to_string("/proc/net/netstat").ok()?,
+        "ListenOverflows",
+    )
+}
+
+/// One TcpExt counter of `/proc/net/netstat`: a line of names followed by
+/// a line of values.
+pub fn parse_netstat(text: &str, name: &str) -> Option<u64> {
+    let mut lines = text.lines();
+    while let Some(names) = lines.next() {
+        let values = lines.next()?;
+        if !names.starts_with("TcpExt:") {
+            continue;
+        }
+        let i = names.split_whitespace().position(|n| n == name)?;
+        return values.split_whitespace().nth(i)?.parse().ok();
+    }
+    None
+}
+
 /// This machine's TCP settings that the explanations depend on, from
 /// `/proc/sys/net/ipv4`; a setting the kernel lacks stays `None`.
 pub fn sysctls() -> crate::explain::kernel::KernelSettings {
@@ -192,6 +249,32 @@ mod tests {
    1: 0100007F:9C40 0100007F:1F90 06 00000000:00000000 03:00001770 00000000     0        0 0 3 0000000000000000
    2: 0100007F:1F90 0100007F:9C41 03 00000000:00000000 01:00000064 00000000     0        0 0 1 0000000000000000
 ";
+
+    #[test]
+    fn counts_the_listeners_queues() {
+        let t = parse_table(
+            "  sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt
+   0: 0100007F:1F90 00000000:0000 0A 00000000:00000002 00:00000000 00000000     0
+   1: 0100007F:1F90 0100007F:9C41 03 00000000:00000000 01:00000064 00000000     0
+   2: 0100007F:9C40 0100007F:1F90 01 00000000:00000005 00:00000000 00000000     0
+",
+        );
+        let q = listen_queues(&t, "127.0.0.1:8080".parse().unwrap());
+        assert_eq!((q.accept, q.syn), (2, 1));
+        assert_eq!(t[2].rx_queue, 5);
+        let q = listen_queues(&t, "127.0.0.1:8081".parse().unwrap());
+        assert_eq!((q.accept, q.syn), (0, 0));
+    }
+
+    #[test]
+    fn reads_a_tcpext_counter() {
+        let text = "TcpExt: SyncookiesSent ListenOverflows ListenDrops\nTcpExt: 0 7 9\n\
+                    IpExt: InNoRoutes\nIpExt: 0\n";
+        assert_eq!(parse_netstat(text, "ListenOverflows"), Some(7));
+        assert_eq!(parse_netstat(text, "ListenDrops"), Some(9));
+        assert_eq!(parse_netstat(text, "Nope"), None);
+        assert_eq!(parse_netstat("", "ListenOverflows"), None);
+    }
 
     #[test]
     fn parses_addresses_states_and_time_wait_left() {

@@ -158,6 +158,14 @@ pub fn ws_frame(opcode: u8, payload: &[u8], mask: Option<[u8; 4]>) -> Vec<u8> {
     f
 }
 
+/// What the chat server writes to the other clients: the line it read,
+/// prefixed with the name of the client it came from (`from`, 0-based).
+pub fn chat_relay(from: usize, line: &[u8]) -> Vec<u8> {
+    let mut out = format!("client {}: ", from + 1).into_bytes();
+    out.extend_from_slice(line);
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

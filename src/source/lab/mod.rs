@@ -21,11 +21,13 @@ use crate::i18n::{msg, text};
 use crate::pcap::PcapWriter;
 use crate::source::Source;
 use crate::tcp::state::{Event, State};
-use crate::tcp::tracker::Tracker;
-use crate::timeline::{Call, CallResult, Side, States, Step, StepKind, Timeline, state_name};
+use crate::tcp::tracker::{ObservedDatagram, Tracker};
+use crate::timeline::{
+    Call, CallResult, FrameBytes, Side, States, Step, StepKind, Timeline, state_name,
+};
 use crate::wire::decode::{DecodeOutcome, Decoder};
 use anyhow::{Context, Result};
-use script::{Action, Msg, Script};
+use script::{Action, Msg, Proto, Script};
 use socket2::{Domain, Protocol, Socket, Type};
 use std::collections::HashMap;
 use std::io::{self, Read};
@@ -52,6 +54,9 @@ const READ_KEPT: usize = 64 << 10;
 /// One call and the segments it caused.
 struct Group {
     action: Action,
+    /// The client whose connection the call is about (for accept(): the
+    /// one it returned).
+    who: usize,
     call: Step,
     segs: Vec<Step>,
     kernel: Option<States>,
@@ -59,20 +64,24 @@ struct Group {
     call_ns: i128,
     /// `/proc/net/tcp` after the call's segments (TIME_WAIT sockets).
     proc_view: Option<KernelView>,
+    /// The listener's queues after the call (scripts that show them).
+    queues: Option<kernel::ListenQueues>,
 }
 
-/// The lab's two sockets, bound before privileges are dropped so the
+/// The lab's sockets, bound before privileges are dropped so the
 /// tracefs filter can name their ports.
 pub struct Ends {
     listener: Socket,
-    client: Socket,
+    clients: Vec<Socket>,
     pub server_addr: SocketAddr,
+    /// The first client's address (the only one in most scripts).
     pub client_addr: SocketAddr,
+    client_addrs: Vec<SocketAddr>,
 }
 
-/// Bind the lab's server and client sockets on loopback (not yet
-/// listening or connected).
-pub fn bind_ends(ipv6: bool) -> Result<Ends> {
+/// Bind the server's socket and the script's client sockets on loopback
+/// (not yet listening or connected): TCP or UDP as the script says.
+pub fn bind_ends(ipv6: bool, script: &Script) -> Result<Ends> {
     let ip: IpAddr = if ipv6 {
         Ipv6Addr::LOCALHOST.into()
     } else {
@@ -80,7 +89,10 @@ pub fn bind_ends(ipv6: bool) -> Result<Ends> {
     };
     let domain = if ipv6 { Domain::IPV6 } else { Domain::IPV4 };
     let make = || -> io::Result<(Socket, SocketAddr)> {
-        let s = Socket::new(domain, Type::STREAM, Some(Protocol::TCP))?;
+        let s = match script.proto {
+            Proto::Tcp => Socket::new(domain, Type::STREAM, Some(Protocol::TCP))?,
+            Proto::Udp => Socket::new(domain, Type::DGRAM, Some(Protocol::UDP))?,
+        };
         if ipv6 {
             s.set_only_v6(true)?;
         }
@@ -96,18 +108,25 @@ pub fn bind_ends(ipv6: bool) -> Result<Ends> {
     let what = if ipv6 { "::1" } else { "127.0.0.1" };
     let (listener, server_addr) =
         make().with_context(|| format!("cannot bind the lab's server socket on {what}"))?;
-    let (client, client_addr) =
-        make().with_context(|| format!("cannot bind the lab's client socket on {what}"))?;
+    let mut clients = Vec::new();
+    let mut client_addrs = Vec::new();
+    for _ in 0..script.clients.max(1) {
+        let (client, addr) =
+            make().with_context(|| format!("cannot bind the lab's client socket on {what}"))?;
+        clients.push(client);
+        client_addrs.push(addr);
+    }
     Ok(Ends {
         listener,
-        client,
+        clients,
         server_addr,
-        client_addr,
+        client_addr: client_addrs[0],
+        client_addrs,
     })
 }
 
-/// One traced state change: side, socket, old and new `TCP_*`, time.
-type Change = (Side, &'static str, u8, u8, i128);
+/// One traced state change: side, socket, client, old and new `TCP_*`, time.
+type Change = (Side, &'static str, usize, u8, u8, i128);
 
 /// A difference between the kernel's states and synack's inference.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -124,15 +143,32 @@ pub struct Lab {
     next: usize,
     ipv6: bool,
     payload: Vec<u8>,
+    /// The first client's address.
     pub client_addr: SocketAddr,
     pub server_addr: SocketAddr,
-    client: Option<Socket>,
+    /// Every client's address, by client number.
+    client_addrs: Vec<SocketAddr>,
+    /// Each client's socket (None once closed).
+    clients: Vec<Option<Socket>>,
+    /// The server's listening socket (the bound socket with UDP).
     listener: Option<Socket>,
-    conn: Option<Socket>,
+    /// The server's connection with each client, once accepted.
+    conns: Vec<Option<Socket>>,
     linger_zero: bool,
-    connecting: bool,
+    /// Per client: connect() was called (for reading /proc).
+    connecting: Vec<bool>,
     /// The start of what each side's last read() returned (client, server).
     read_back: [Vec<u8>; 2],
+    /// The client the server read from last (whose line it relays).
+    read_from: usize,
+    /// Where the UDP server's answer goes: who its recvfrom() returned.
+    udp_peer: Option<SocketAddr>,
+    /// Which client each frame of the lab belongs to.
+    frame_client: HashMap<u64, usize>,
+    /// Which client each step of the timeline belongs to.
+    step_client: Vec<usize>,
+    /// ListenOverflows from /proc/net/netstat when the lab began.
+    overflows_at_start: Option<u64>,
     /// The client's `Sec-WebSocket-Key` (base64 of 16 random bytes).
     ws_key: String,
     /// What went wrong at the application layer (a wrong accept value).
@@ -149,6 +185,8 @@ pub struct Lab {
     frame_group: HashMap<u64, usize>,
     timeline: Timeline,
     kernel_now: Option<KernelView>,
+    /// Whose connection `kernel_now` is.
+    kernel_who: usize,
     kernel_read_at: Option<Instant>,
     mismatches: Vec<Mismatch>,
     tracer: Option<Tracer>,
@@ -197,32 +235,29 @@ fn bytes_waiting(sock: &Socket) -> u32 {
     if r < 0 { 0 } else { n.max(0) as u32 }
 }
 
-/// A call step moved to the connection it belongs to. Calls are recorded
-/// before their segments are seen, as stream 0; after a second connect()
-/// on the same ports (a new stream) its calls take that stream, and the
-/// states they start from are the new connection's, not the old one's.
-fn restream(g: &Group, prev: Option<&Step>) -> Step {
+/// A call step placed on the connection it belongs to, with its states.
+/// Calls are recorded before their segments are seen; their states are
+/// worked out here, when the timeline is rebuilt, because the tracker
+/// holds a SYN's step (and every step after it) until the SYN is answered,
+/// so what was known when the call was made may be behind. `first`: the
+/// call's first segment on its client's connection; `prev`: that client's
+/// step before the call. A connect() that opens a new stream (a second
+/// connect() on the same ports) starts from the new connection's states.
+fn place_call(g: &Group, first: Option<&Step>, prev: Option<&Step>) -> Step {
     let mut call = g.call.clone();
     let side = call.side;
-    let base = match (g.segs.first(), prev) {
-        (Some(first), _) => first.before,
+    let new_stream = first.filter(|f| prev.is_none_or(|p| p.stream != f.stream));
+    let base = match (new_stream, prev) {
+        (Some(f), _) => f.before,
         (None, Some(p)) => p.after,
-        (None, None) => return call,
+        (None, None) => call.before,
     };
-    let stream = g.segs.first().or(prev).map_or(0, |s| s.stream);
-    if stream == call.stream {
-        return call;
-    }
-    call.stream = stream;
-    if g.segs.is_empty() {
-        call.before = base;
-        call.after = base;
-    } else {
-        let (b, a) = (call.before.get(side), call.after.get(side));
-        call.before = base;
-        call.before.set(side, b);
-        call.after = base;
-        call.after.set(side, a);
+    call.stream = new_stream.or(prev).map_or(call.stream, |s| s.stream);
+    call.before = base;
+    call.after = base;
+    let result = call.call_result.clone().unwrap_or(CallResult::Done);
+    if let Some(c) = call.call {
+        call.after.set(side, after_call(base.get(side), c, &result));
     }
     call
 }
@@ -275,6 +310,71 @@ fn read_call(sock: Option<&Socket>) -> (CallResult, Vec<u8>) {
         let _ = sock.set_nonblocking(false);
     }
     (CallResult::Bytes(total), kept)
+}
+
+/// One recvfrom() on a UDP socket: one whole datagram and its sender.
+fn recv_from_call(sock: Option<&Socket>) -> (CallResult, Vec<u8>, Option<SocketAddr>) {
+    let Some(sock) = sock else {
+        return (CallResult::Error("EBADF"), Vec::new(), None);
+    };
+    let mut buf = [std::mem::MaybeUninit::<u8>::uninit(); 65_536];
+    match sock.recv_from(&mut buf) {
+        Ok((n, from)) => {
+            // SAFETY: recv_from initialised the first n bytes.
+            let data = buf[..n]
+                .iter()
+                .map(|b| unsafe { b.assume_init() })
+                .collect();
+            (CallResult::Bytes(n), data, from.as_socket())
+        }
+        Err(e) => (CallResult::Error(errno_name(&e)), Vec::new(), None),
+    }
+}
+
+/// One sendto() on a UDP socket.
+fn send_to_call(sock: Option<&Socket>, data: &[u8], to: Option<SocketAddr>) -> CallResult {
+    let (Some(sock), Some(to)) = (sock, to) else {
+        return CallResult::Error(if sock.is_none() {
+            "EBADF"
+        } else {
+            "EDESTADDRREQ"
+        });
+    };
+    match sock.send_to(data, &to.into()) {
+        Ok(n) => CallResult::Bytes(n),
+        Err(e) => CallResult::Error(errno_name(&e)),
+    }
+}
+
+/// poll() for POLLOUT: a non-blocking connect() finishing, or `limit`
+/// running out (checked against a stopping signal every 100 ms).
+fn poll_call(sock: Option<&Socket>, limit: Duration) -> CallResult {
+    let Some(sock) = sock else {
+        return CallResult::Error("EBADF");
+    };
+    let end = Instant::now() + limit;
+    loop {
+        if crate::signals::stopped() {
+            return CallResult::Error("EINTR");
+        }
+        let now = Instant::now();
+        if now >= end {
+            return CallResult::TimedOut;
+        }
+        let mut fd = libc::pollfd {
+            fd: sock.as_raw_fd(),
+            events: libc::POLLOUT,
+            revents: 0,
+        };
+        let ms = (end - now).min(Duration::from_millis(100)).as_millis() as libc::c_int;
+        // SAFETY: one valid pollfd.
+        if unsafe { libc::poll(&mut fd, 1, ms) } > 0 {
+            return match sock.take_error() {
+                Ok(None) => CallResult::Done,
+                Ok(Some(e)) | Err(e) => CallResult::Error(errno_name(&e)),
+            };
+        }
+    }
 }
 
 fn write_call(sock: Option<&Socket>, data: &[u8]) -> CallResult {
@@ -338,6 +438,21 @@ fn connect_stoppable(sock: &Socket, to: SocketAddr, limit: Duration) -> io::Resu
     result
 }
 
+/// connect() on a non-blocking socket: EINPROGRESS at once, as Node.js
+/// and every program with several connections see it. The socket is made
+/// blocking again afterwards; the handshake goes on in the kernel.
+fn connect_nonblocking(sock: &Socket, to: SocketAddr) -> CallResult {
+    if let Err(e) = sock.set_nonblocking(true) {
+        return CallResult::Error(errno_name(&e));
+    }
+    let result = match sock.connect(&to.into()) {
+        Ok(()) => CallResult::Done,
+        Err(e) => CallResult::Error(errno_name(&e)),
+    };
+    let _ = sock.set_nonblocking(false);
+    result
+}
+
 /// What the lab opened while it held privilege: the running sniffer, the
 /// `--save` file, and the tracer (or why there is none).
 pub struct Opened {
@@ -366,10 +481,12 @@ impl Lab {
         let iface = iface.as_str();
         let Ends {
             listener,
-            client,
+            clients,
             server_addr,
             client_addr,
+            client_addrs,
         } = ends;
+        let n = clients.len();
         let ipv6 = server_addr.is_ipv6();
         let (mut tracer, trace_unavailable) = match tracer {
             Ok(t) => (Some(t), None),
@@ -386,12 +503,18 @@ impl Lab {
             payload,
             client_addr,
             server_addr,
-            client: Some(client),
+            client_addrs,
+            clients: clients.into_iter().map(Some).collect(),
             listener: Some(listener),
-            conn: None,
+            conns: (0..n).map(|_| None).collect(),
             linger_zero: false,
-            connecting: false,
+            connecting: vec![false; n],
             read_back: [Vec::new(), Vec::new()],
+            read_from: 0,
+            udp_peer: None,
+            frame_client: HashMap::new(),
+            step_client: Vec::new(),
+            overflows_at_start: kernel::listen_overflows(),
             ws_key: message::new_ws_key(),
             note: None,
             sniffer,
@@ -419,6 +542,7 @@ impl Lab {
                 steps: Vec::new(),
             },
             kernel_now: None,
+            kernel_who: 0,
             kernel_read_at: None,
             mismatches: Vec::new(),
             tracer,
@@ -476,12 +600,17 @@ impl Lab {
     /// Take one frame from the sniffer. True when it belonged to the lab.
     fn take(&mut self, f: Frame) -> bool {
         let link = self.sniffer.link_type;
-        let DecodeOutcome::Tcp(d) = self.decoder.decode(link, &f.data, f.orig_len) else {
+        let decoded = self.decoder.decode(link, &f.data, f.orig_len);
+        let (src, dst) = match &decoded {
+            DecodeOutcome::Tcp(d) if self.script.proto == Proto::Tcp => (d.src, d.dst),
+            DecodeOutcome::Udp(d) if self.script.proto == Proto::Udp => (d.src, d.dst),
+            _ => return false,
+        };
+        let client = if src == self.server_addr { dst } else { src };
+        let Some(who) = self.client_addrs.iter().position(|a| *a == client) else {
             return false;
         };
-        let ours = (d.src == self.client_addr && d.dst == self.server_addr)
-            || (d.src == self.server_addr && d.dst == self.client_addr);
-        if !ours {
+        if src != self.server_addr && dst != self.server_addr {
             return false;
         }
         self.frames += 1;
@@ -496,12 +625,32 @@ impl Lab {
         }
         let group = self.groups.len().saturating_sub(1);
         self.frame_group.insert(frame, group);
+        self.frame_client.insert(frame, who);
         self.frame_ns.insert(frame, f.ts_nanos);
         let time = (f.ts_nanos - self.t0) as f64 / 1e9;
         let captured = f.data.len();
-        self.tracker.push(crate::source::capture::observe_frame(
-            frame, time, link, f.data, captured, f.orig_len, d,
-        ));
+        match decoded {
+            DecodeOutcome::Tcp(d) => self.tracker.push(crate::source::capture::observe_frame(
+                frame, time, link, f.data, captured, f.orig_len, d,
+            )),
+            DecodeOutcome::Udp(d) => {
+                self.tracker.push_datagram(ObservedDatagram {
+                    frame,
+                    time,
+                    src: d.src,
+                    dst: d.dst,
+                    len: d.len,
+                    bytes: Some(FrameBytes {
+                        link_type: link,
+                        orig_len: f.orig_len,
+                        captured_len: captured as u32,
+                        data: f.data,
+                        layers: d.layers,
+                    }),
+                });
+            }
+            _ => {}
+        }
         self.place_ready();
         true
     }
@@ -509,7 +658,15 @@ impl Lab {
     /// Move the steps the tracker has settled into their call's group.
     fn place_ready(&mut self) {
         while let Some(mut step) = self.tracker.pop() {
-            let frame = step.segment.as_ref().map_or(0, |v| v.frame);
+            let frame = step
+                .segment
+                .as_ref()
+                .map(|v| v.frame)
+                .or(step.datagram.as_ref().map(|v| v.frame))
+                .unwrap_or(0);
+            let who = self.frame_client.get(&frame).copied().unwrap_or(0);
+            let server_gone = self.listener.is_none();
+            let lang = self.lang;
             let Some(g) = self
                 .frame_group
                 .get(&frame)
@@ -518,10 +675,27 @@ impl Lab {
             else {
                 continue;
             };
+            if let Some(d) = step.datagram.as_ref() {
+                if d.from == Side::Client && server_gone {
+                    // Nobody is bound to the port any more: the kernel
+                    // drops the datagram (and answers with ICMP port
+                    // unreachable, which an unconnected sender never sees).
+                    step.kernel_detail = Some(Box::new(crate::timeline::KernelDetail {
+                        events: vec![msg!(lang, "lab-udp-gone", port = d.dst.port())],
+                        ..Default::default()
+                    }));
+                }
+                if g.action.call == Call::SendTo && g.action.side == d.from {
+                    step.call = Some(Call::SendTo);
+                }
+                g.segs.push(step);
+                continue;
+            }
             let v = step.segment.as_ref().expect("a segment step");
             let f = v.seg.flags;
             let caller = g.action.side;
             let caused = v.from == caller
+                && who == g.who
                 && match g.action.call {
                     Call::Connect => f.syn() && !f.ack(),
                     Call::Write => v.len > 0,
@@ -530,12 +704,6 @@ impl Lab {
                     _ => false,
                 };
             step.call = caused.then_some(g.action.call);
-            let call_after = g.call.after.get(caller);
-            if caused && step.after.get(caller) == call_after {
-                // The call itself moved its caller (as in the simulation);
-                // the segment leaves it there.
-                step.before.set(caller, call_after);
-            }
             g.segs.push(step);
         }
     }
@@ -596,30 +764,90 @@ impl Lab {
         }
     }
 
-    fn read_kernel(&mut self) -> Option<KernelView> {
+    /// The kernel's view of client `who`'s connection, and the
+    /// listener's queues (UDP has neither).
+    fn read_kernel(&mut self, who: usize) -> Option<(KernelView, kernel::ListenQueues)> {
+        if self.script.proto == Proto::Udp {
+            return None;
+        }
         let socks = kernel::read_sockets(self.ipv6).ok()?;
-        let v = kernel::view(&socks, self.client_addr, self.server_addr, self.connecting);
+        let v = kernel::view(
+            &socks,
+            self.client_addrs[who],
+            self.server_addr,
+            self.connecting[who],
+        );
         self.kernel_now = Some(v);
+        self.kernel_who = who;
         self.kernel_read_at = Some(Instant::now());
-        Some(v)
+        Some((v, kernel::listen_queues(&socks, self.server_addr)))
     }
 
-    /// The inferred states at the end of the timeline so far.
-    fn current_states(&self) -> States {
+    /// The inferred states of client `who`'s connection so far (before
+    /// its first step: closed, and the server listening if it does).
+    fn current_states(&self, who: usize) -> States {
+        let last = self
+            .timeline
+            .steps
+            .iter()
+            .zip(&self.step_client)
+            .rev()
+            .find(|(_, c)| **c == who);
+        match last {
+            Some((s, _)) => s.after,
+            None if self.script.proto == Proto::Udp => States::default(),
+            None => {
+                let listening = self
+                    .timeline
+                    .steps
+                    .iter()
+                    .any(|s| s.call == Some(Call::Listen))
+                    && self.listener.is_some();
+                let server = if listening {
+                    State::Listen
+                } else {
+                    State::Closed
+                };
+                States::new(State::Closed, server)
+            }
+        }
+    }
+
+    /// The stream of client `who`'s last step (0 before any).
+    fn current_stream(&self, who: usize) -> u32 {
         self.timeline
             .steps
-            .last()
-            .map_or(States::new(State::Closed, State::Closed), |s| s.after)
+            .iter()
+            .zip(&self.step_client)
+            .rev()
+            .find(|(_, c)| **c == who)
+            .map_or(0, |(s, _)| s.stream)
     }
 
     /// Rebuild the timeline from the groups and compare with the kernel.
     fn rebuild(&mut self) {
-        let mut steps = Vec::new();
+        let mut steps: Vec<Step> = Vec::new();
+        let mut step_client: Vec<usize> = Vec::new();
         let mut mismatches = Vec::new();
         // Per step: when it began (CLOCK_REALTIME ns) and its group.
         let mut starts: Vec<(i128, usize)> = Vec::new();
+        let frame_of = |s: &Step| {
+            s.segment
+                .as_ref()
+                .map(|v| v.frame)
+                .or(s.datagram.as_ref().map(|v| v.frame))
+                .unwrap_or(0)
+        };
+        let client_of = |s: &Step| self.frame_client.get(&frame_of(s)).copied().unwrap_or(0);
         for (gi, g) in self.groups.iter().enumerate() {
-            let mut call = restream(g, steps.last());
+            let first = g.segs.iter().find(|s| client_of(s) == g.who);
+            let prev = steps
+                .iter()
+                .zip(&step_client)
+                .rev()
+                .find(|(_, c)| **c == g.who)
+                .map(|(s, _)| s);
+            let mut call = place_call(g, first, prev);
             // connect() blocks until the answer comes back: when the answer
             // is an RST, it fails after that segment, not before the SYN.
             // The RST step tells the failure (as in the simulation), so the
@@ -634,20 +862,66 @@ impl Lab {
             if refused_by_rst {
                 call.call_result = None;
             }
+            if let Some(q) = g.queues.filter(|_| self.script.backlog < 16) {
+                // The backlog script shows the listener's queues after
+                // every call, as the kernel reports them.
+                let lang = self.lang;
+                let mut detail = call.kernel_detail.take().unwrap_or_default();
+                let overflows = match (q.overflows, self.overflows_at_start) {
+                    (Some(now), Some(then)) => now.saturating_sub(then).to_string(),
+                    _ => "?".to_string(),
+                };
+                detail.events.push(msg!(
+                    lang,
+                    "lab-queues",
+                    accept = q.accept,
+                    most = self.script.backlog + 1,
+                    syn = q.syn,
+                    overflows = overflows
+                ));
+                call.kernel_detail = Some(detail);
+            }
+            let side = call.side;
+            let call_after = call.after.get(side);
+            let caused = |s: &Step| {
+                s.segment.is_some()
+                    && s.call == g.call.call
+                    && s.side == side
+                    && client_of(s) == g.who
+                    && s.after.get(side) == call_after
+            };
             steps.push(call);
-            steps.extend(g.segs.iter().cloned());
+            step_client.push(g.who);
+            steps.extend(g.segs.iter().map(|s| {
+                let mut s = s.clone();
+                if caused(&s) {
+                    // The call itself moved its caller (as in the
+                    // simulation); the segment leaves it there.
+                    s.before.set(side, call_after);
+                }
+                s
+            }));
+            step_client.extend(g.segs.iter().map(client_of));
             starts.push((g.call_ns, gi));
             for seg in &g.segs {
-                let frame = seg.segment.as_ref().map_or(0, |v| v.frame);
-                let t = self.frame_ns.get(&frame).copied().unwrap_or(g.call_ns);
+                let t = self
+                    .frame_ns
+                    .get(&frame_of(seg))
+                    .copied()
+                    .unwrap_or(g.call_ns);
                 starts.push((t, gi));
             }
             if self.tracer.is_some() {
                 continue;
             }
             if let Some(k) = g.kernel {
-                let n = steps.len();
-                let last = steps.last_mut().expect("the call step");
+                // The reading describes the caller's connection after the
+                // call's segments: its last step in the group.
+                let Some(n) = step_client.iter().rposition(|c| *c == g.who) else {
+                    continue;
+                };
+                let last = &mut steps[n];
+                let n = n + 1;
                 last.kernel = Some(k);
                 if k != last.after {
                     let what = match last.kind {
@@ -672,25 +946,29 @@ impl Lab {
             }
         }
         if self.tracer.is_some() {
-            mismatches = self.apply_trace(&mut steps, &starts);
+            mismatches = self.apply_trace(&mut steps, &starts, &step_client);
         }
         self.timeline.steps = steps;
+        self.step_client = step_client;
         self.timeline.streams = self.tracker.streams();
         self.mismatches = mismatches;
     }
 
-    /// Which socket of the lab a tracepoint event is about, if any.
-    fn socket_of(&self, e: &tracefs::Event) -> Option<(Side, &'static str)> {
-        let (c, s) = (self.client_addr.port(), self.server_addr.port());
+    /// Which socket of the lab a tracepoint event is about, if any:
+    /// side, socket, and the client whose connection it is (0 for the
+    /// listener).
+    fn socket_of(&self, e: &tracefs::Event) -> Option<(Side, &'static str, usize)> {
+        let s = self.server_addr.port();
         let ip = self.server_addr.ip().to_string();
         // Another lab may use the same port numbers in the other family.
         if e.saddr != ip {
             return None;
         }
+        let client = |p: u16| self.client_addrs.iter().position(|a| a.port() == p);
         match (e.sport, e.dport) {
-            (p, q) if p == c && (q == s || q == 0) => Some((Side::Client, "connection")),
-            (p, 0) if p == s => Some((Side::Server, "listener")),
-            (p, q) if p == s && q == c => Some((Side::Server, "connection")),
+            (p, 0) if p == s => Some((Side::Server, "listener", 0)),
+            (p, q) if p == s => client(q).map(|i| (Side::Server, "connection", i)),
+            (p, q) if q == s || q == 0 => client(p).map(|i| (Side::Client, "connection", i)),
             _ => None,
         }
     }
@@ -700,7 +978,12 @@ impl Lab {
     /// (a segment at its capture time, a call when it was made), so a
     /// change made inside `connect()` before the SYN is the call's, and
     /// one made on the SYN/ACK's arrival is the SYN/ACK's.
-    fn apply_trace(&self, steps: &mut [Step], starts: &[(i128, usize)]) -> Vec<Mismatch> {
+    fn apply_trace(
+        &self,
+        steps: &mut [Step],
+        starts: &[(i128, usize)],
+        step_client: &[usize],
+    ) -> Vec<Mismatch> {
         let mut events: Vec<&tracefs::Event> = self.events.iter().collect();
         events.sort_by_key(|e| e.t_nanos);
         let owner = |t: i128| -> Option<usize> { starts.iter().rposition(|(s, _)| *s <= t) };
@@ -708,13 +991,13 @@ impl Lab {
         let mut details: Vec<crate::timeline::KernelDetail> = vec![Default::default(); steps.len()];
         let mut changes: Vec<Vec<Change>> = vec![Vec::new(); steps.len()];
         for e in events {
-            let Some((side, socket)) = self.socket_of(e) else {
+            let Some((side, socket, who)) = self.socket_of(e) else {
                 continue;
             };
             match &e.kind {
                 tracefs::EventKind::State { old, new } => {
                     if let Some(i) = owner(e.t_nanos) {
-                        changes[i].push((side, socket, *old, *new, e.t_nanos));
+                        changes[i].push((side, socket, who, *old, *new, e.t_nanos));
                     }
                 }
                 kind => {
@@ -740,6 +1023,7 @@ impl Lab {
                             };
                             let next = steps.iter().enumerate().position(|(i, st)| {
                                 starts[i].0 >= e.t_nanos
+                                    && step_client[i] == who
                                     && st.segment.as_ref().is_some_and(|v| v.from == side)
                             });
                             (text, next)
@@ -751,22 +1035,28 @@ impl Lab {
                 }
             }
         }
-        let mut client: Option<State> = Some(State::Closed);
+        // Per client: its socket, the server's connection with it, and
+        // the two time-wait sockets; the listener is shared.
+        let n = self.client_addrs.len();
+        let mut client: Vec<Option<State>> = vec![Some(State::Closed); n];
         let mut listener: Option<State> = Some(State::Closed);
-        let mut conn: Option<State> = None;
-        let mut tw: [Option<State>; 2] = [None, None];
+        let mut conn: Vec<Option<State>> = vec![None; n];
+        let mut tw: Vec<[Option<State>; 2]> = vec![[None, None]; n];
         let side_index = |s: Side| match s {
             Side::Client => 0,
             Side::Server => 1,
         };
         let mut mismatches = Vec::new();
         for (i, step) in steps.iter_mut().enumerate() {
-            let proc_view = self
-                .groups
-                .get(starts[i].1)
-                .and_then(|g| g.proc_view)
-                .or(self.kernel_now);
-            for &(side, socket, old, new, t) in &changes[i] {
+            let me = step_client[i];
+            // /proc was read for the group's own client only.
+            let proc_view = match self.groups.get(starts[i].1) {
+                Some(g) if g.who == me => g.proc_view,
+                Some(_) => None,
+                None => self.kernel_now.filter(|_| self.kernel_who == me),
+            };
+            for &(side, socket, who, old, new, t) in &changes[i] {
+                let proc_view = proc_view.filter(|_| who == me);
                 let (from, mut to) = (kernel::kernel_state(old), kernel::kernel_state(new));
                 details[i]
                     .transitions
@@ -787,7 +1077,7 @@ impl Lab {
                     && matches!(shown, Some(State::FinWait2 | State::TimeWait))
                 {
                     to = shown;
-                    tw[side_index(side)] = shown;
+                    tw[who][side_index(side)] = shown;
                     details[i]
                         .transitions
                         .push(crate::timeline::KernelTransition {
@@ -802,13 +1092,13 @@ impl Lab {
                     // A new connection: its server end is the listener until
                     // the third segment creates the connection's socket (the
                     // old connection's time-wait socket goes silently).
-                    conn = None;
-                    tw = [None, None];
+                    conn[who] = None;
+                    tw[who] = [None, None];
                 }
                 match (side, socket) {
-                    (Side::Client, _) => client = to,
+                    (Side::Client, _) => client[who] = to,
                     (Side::Server, "listener") => listener = to,
-                    _ => conn = to,
+                    _ => conn[who] = to,
                 }
             }
             // A time-wait socket in FIN_WAIT_2 goes to TIME_WAIT when the
@@ -819,11 +1109,11 @@ impl Lab {
                     .as_ref()
                     .is_some_and(|v| v.from == side.other() && v.seg.flags.fin());
                 let shown = proc_view.and_then(|v| v.get(side));
-                if tw[side_index(side)] == Some(State::FinWait2)
+                if tw[me][side_index(side)] == Some(State::FinWait2)
                     && fin_from_peer
                     && shown == Some(State::TimeWait)
                 {
-                    tw[side_index(side)] = shown;
+                    tw[me][side_index(side)] = shown;
                     details[i]
                         .transitions
                         .push(crate::timeline::KernelTransition {
@@ -834,19 +1124,27 @@ impl Lab {
                             t: secs(starts[i].0),
                         });
                     match side {
-                        Side::Client => client = shown,
-                        Side::Server => conn = shown,
+                        Side::Client => client[me] = shown,
+                        Side::Server => conn[me] = shown,
                     }
                 }
             }
             let k = States {
-                client,
-                server: if conn.is_some() { conn } else { listener },
+                client: client[me],
+                server: conn[me].or(listener),
             };
             step.kernel = Some(k);
             if k != step.after {
                 let n = i + 1;
-                let why = self.why_differs(step, k, conn.is_some());
+                // The queue as the step found it: read after the call
+                // before this step's own.
+                let full = starts[i]
+                    .1
+                    .checked_sub(1)
+                    .and_then(|g| self.groups.get(g))
+                    .and_then(|g| g.queues)
+                    .is_some_and(|q| q.accept as i32 > self.script.backlog);
+                let why = self.why_differs(step, k, conn[me].is_some(), full);
                 mismatches.push(Mismatch {
                     step: n,
                     what: format!(
@@ -861,72 +1159,124 @@ impl Lab {
                 details[i].note = Some(why);
             }
         }
-        for (step, d) in steps.iter_mut().zip(details) {
+        for (step, mut d) in steps.iter_mut().zip(details) {
+            // What the lab noted itself (the listener's queues) comes first.
+            if let Some(own) = step.kernel_detail.take() {
+                d.events.splice(0..0, own.events);
+            }
             step.kernel_detail = Some(Box::new(d));
         }
         mismatches
     }
 
     /// Why the kernel's states differ from the inferred ones at `step`.
-    fn why_differs(&self, step: &Step, k: States, child: bool) -> String {
+    /// `full`: the listener's accept queue was full around this step.
+    fn why_differs(&self, step: &Step, k: States, child: bool, full: bool) -> String {
         let lang = self.lang;
         if k.server == Some(State::Listen)
             && step.after.server == Some(State::SynReceived)
             && !child
         {
+            if full {
+                return text(lang, "lab-note-syn-dropped").to_string();
+            }
             return text(lang, "lab-note-half-open").to_string();
         }
         text(lang, "lab-note-unexplained").to_string()
     }
 
-    /// Make the socket call of `action`.
-    fn perform(&mut self, action: Action) -> CallResult {
-        match (action.side, action.call) {
-            (Side::Server, Call::Listen) => match self.listener.as_ref().map(|l| l.listen(16)) {
-                Some(Ok(())) => CallResult::Done,
-                Some(Err(e)) => CallResult::Error(errno_name(&e)),
-                None => CallResult::Error("EBADF"),
-            },
+    /// Make the socket call of `action`. Returns its result and the
+    /// client whose connection it is about (for accept(): the one the
+    /// kernel handed over, whatever the script expected).
+    fn perform(&mut self, action: Action) -> (CallResult, usize) {
+        let who = (action.who as usize).min(self.clients.len() - 1);
+        let result = match (action.side, action.call) {
+            (Side::Server, Call::Listen) => {
+                let backlog = self.script.backlog;
+                match self.listener.as_ref().map(|l| l.listen(backlog)) {
+                    Some(Ok(())) => CallResult::Done,
+                    Some(Err(e)) => CallResult::Error(errno_name(&e)),
+                    None => CallResult::Error("EBADF"),
+                }
+            }
             (Side::Client, Call::Connect) => {
-                self.connecting = true;
-                if self.client.is_none() {
+                self.connecting[who] = true;
+                if self.clients[who].is_none() {
                     // A second connect() after close(): a fresh socket on the
                     // same port, to show the four-tuple reused while the
                     // server's old connection is still in TIME_WAIT.
-                    match rebind(self.client_addr) {
-                        Ok(s) => self.client = Some(s),
-                        Err(e) => return CallResult::Error(errno_name(&e)),
+                    match rebind(self.client_addrs[who]) {
+                        Ok(s) => self.clients[who] = Some(s),
+                        Err(e) => return (CallResult::Error(errno_name(&e)), who),
                     }
                 }
-                let Some(c) = self.client.as_ref() else {
-                    return CallResult::Error("EBADF");
+                let Some(c) = self.clients[who].as_ref() else {
+                    return (CallResult::Error("EBADF"), who);
                 };
-                match connect_stoppable(c, self.server_addr, Duration::from_secs(2)) {
-                    Ok(()) => CallResult::Done,
-                    Err(e) => CallResult::Error(errno_name(&e)),
+                if self.script.nonblocking {
+                    connect_nonblocking(c, self.server_addr)
+                } else {
+                    match connect_stoppable(c, self.server_addr, Duration::from_secs(2)) {
+                        Ok(()) => CallResult::Done,
+                        Err(e) => CallResult::Error(errno_name(&e)),
+                    }
                 }
             }
+            (Side::Client, Call::Poll) => {
+                let ms = match action.msg {
+                    Some(Msg::Within(ms)) => ms,
+                    _ => 1000,
+                };
+                poll_call(self.clients[who].as_ref(), Duration::from_millis(ms.into()))
+            }
             (Side::Server, Call::Accept) => match self.listener.as_ref().map(|l| l.accept()) {
-                Some(Ok((s, _))) => {
+                Some(Ok((s, peer))) => {
                     let _ = s.set_read_timeout(Some(CALL_TIMEOUT));
                     let _ = s.set_write_timeout(Some(CALL_TIMEOUT));
-                    self.conn = Some(s);
-                    CallResult::Done
+                    let from = peer
+                        .as_socket()
+                        .and_then(|p| self.client_addrs.iter().position(|a| *a == p))
+                        .unwrap_or(who);
+                    self.conns[from] = Some(s);
+                    return (CallResult::Done, from);
                 }
                 Some(Err(e)) => CallResult::Error(errno_name(&e)),
                 None => CallResult::Error("EBADF"),
             },
+            (side, Call::SendTo) => {
+                let data = action
+                    .msg
+                    .map(|m| self.message(side, m, true))
+                    .unwrap_or_default();
+                let (sock, to) = match side {
+                    Side::Client => (self.clients[who].as_ref(), Some(self.server_addr)),
+                    Side::Server => (self.listener.as_ref(), self.udp_peer),
+                };
+                send_to_call(sock, &data, to)
+            }
+            (side, Call::RecvFrom) => {
+                let sock = match side {
+                    Side::Client => self.clients[who].as_ref(),
+                    Side::Server => self.listener.as_ref(),
+                };
+                let (result, data, from) = recv_from_call(sock);
+                if side == Side::Server && from.is_some() {
+                    self.udp_peer = from;
+                }
+                self.read_back[side.index()] = data;
+                result
+            }
             (side, Call::Write) => match action.msg {
-                Some(m) => write_call(self.end(side), &self.message(side, m, true)),
+                Some(m) => write_call(self.end(side, who), &self.message(side, m, true)),
                 None => {
                     let payload = std::mem::take(&mut self.payload);
-                    let r = write_call(self.end(side), &payload);
+                    let r = write_call(self.end(side, who), &payload);
                     self.payload = payload;
                     r
                 }
             },
             (side, Call::Read) => {
-                let (mut result, data) = read_call(self.end(side));
+                let (mut result, data) = read_call(self.end(side, who));
                 if side == Side::Client
                     && action.msg == Some(Msg::WsSwitching)
                     && matches!(result, CallResult::Bytes(_))
@@ -938,11 +1288,14 @@ impl Lab {
                     result = CallResult::Error("EPROTO");
                     self.note = Some(msg!(self.lang, "lab-note-bad-accept", why = why.as_str()));
                 }
+                if side == Side::Server {
+                    self.read_from = who;
+                }
                 self.read_back[side.index()] = data;
                 result
             }
             (side, Call::Shutdown) => match self
-                .end(side)
+                .end(side, who)
                 .map(|s| s.shutdown(std::net::Shutdown::Write))
             {
                 Some(Ok(())) => CallResult::Done,
@@ -950,7 +1303,10 @@ impl Lab {
                 None => CallResult::Error("EBADF"),
             },
             (side, Call::LingerZero) => {
-                match self.end(side).map(|s| s.set_linger(Some(Duration::ZERO))) {
+                match self
+                    .end(side, who)
+                    .map(|s| s.set_linger(Some(Duration::ZERO)))
+                {
                     Some(Ok(())) => {
                         self.linger_zero = true;
                         CallResult::Done
@@ -959,10 +1315,14 @@ impl Lab {
                     None => CallResult::Error("EBADF"),
                 }
             }
+            (Side::Server, Call::Close) if self.script.proto == Proto::Udp => {
+                self.listener = None;
+                CallResult::Done
+            }
             (side, Call::Close) => {
                 let sock = match side {
-                    Side::Client => self.client.take(),
-                    Side::Server => self.conn.take(),
+                    Side::Client => self.clients[who].take(),
+                    Side::Server => self.conns[who].take(),
                 };
                 let result = match &sock {
                     None => CallResult::Done,
@@ -970,7 +1330,7 @@ impl Lab {
                         let unread = bytes_waiting(s);
                         let linger = s.linger().ok().flatten() == Some(Duration::ZERO);
                         let open = matches!(
-                            self.current_states().get(side),
+                            self.current_states(who).get(side),
                             Some(st) if st.is_synchronized()
                         );
                         if open && (unread > 0 || linger) {
@@ -984,14 +1344,16 @@ impl Lab {
                 let accepts_again = self.script.actions[self.next..]
                     .iter()
                     .any(|a| a.side == Side::Server && a.call == Call::Accept);
-                if side == Side::Server && !accepts_again {
+                if side == Side::Server && !accepts_again && self.conns.iter().all(Option::is_none)
+                {
                     // The listener goes too: the server is done.
                     self.listener = None;
                 }
                 result
             }
             (_, _) => CallResult::Error("EINVAL"),
-        }
+        };
+        (result, who)
     }
 
     /// The bytes of `msg` as `side` sends it now. `fresh`: new random
@@ -1013,14 +1375,18 @@ impl Lab {
             Msg::WsSwitching => message::ws_switching(read),
             Msg::WsText(t) => message::ws_frame(1, t.as_bytes(), mask),
             Msg::WsClose(code) => message::ws_frame(8, &code.to_be_bytes(), mask),
+            Msg::Line(text) | Msg::Datagram(text) => text.as_bytes().to_vec(),
+            Msg::Relay => message::chat_relay(self.read_from, read),
+            Msg::Within(_) => Vec::new(),
         }
     }
 
     /// Why the script calls `msg`, for the hint of a write() or read().
     fn msg_words(&self, a: Action, msg: Msg) -> String {
+        let lang = self.lang;
         let zh = self.lang == crate::explain::Lang::Zh;
         let pick = |en: String, zh_text: String| if zh { zh_text } else { en };
-        let writing = a.call == Call::Write;
+        let writing = matches!(a.call, Call::Write | Call::SendTo);
         match msg {
             Msg::HttpGet { path, close } => {
                 let conn = if close { ", Connection: close" } else { "" };
@@ -1130,6 +1496,37 @@ impl Lab {
                     format!("文本帧 \"{t}\"（MASK 为 1 时由读取方去掉掩码）"),
                 ),
             },
+            Msg::Line(t) => {
+                let line = t.trim_end();
+                if writing {
+                    msg!(lang, "lab-words-line-write", line = line)
+                } else {
+                    msg!(
+                        lang,
+                        "lab-words-line-read",
+                        line = line,
+                        from = self.name(Side::Client, a.who as usize)
+                    )
+                }
+            }
+            Msg::Relay => {
+                let from = self.name(Side::Client, self.read_from);
+                if writing {
+                    let line =
+                        message::chat_relay(self.read_from, &self.read_back[Side::Server.index()]);
+                    let line = String::from_utf8_lossy(&line).trim_end().to_string();
+                    msg!(
+                        lang,
+                        "lab-words-relay-write",
+                        line = line.as_str(),
+                        from = from.as_str()
+                    )
+                } else {
+                    msg!(lang, "lab-words-relay-read")
+                }
+            }
+            Msg::Datagram(t) => msg!(lang, "lab-words-datagram", text = t),
+            Msg::Within(_) => String::new(),
             Msg::WsClose(code) => {
                 if writing {
                     let masked = a.side == Side::Client;
@@ -1157,10 +1554,11 @@ impl Lab {
         }
     }
 
-    fn end(&self, side: Side) -> Option<&Socket> {
+    /// `side`'s socket for client `who`'s connection.
+    fn end(&self, side: Side, who: usize) -> Option<&Socket> {
         match side {
-            Side::Client => self.client.as_ref(),
-            Side::Server => self.conn.as_ref(),
+            Side::Client => self.clients.get(who)?.as_ref(),
+            Side::Server => self.conns.get(who)?.as_ref(),
         }
     }
 
@@ -1184,17 +1582,115 @@ impl Lab {
         Ok(())
     }
 
+    /// `side`'s name in the hints: "client 2" when there are several.
+    fn name(&self, side: Side, who: usize) -> String {
+        match side {
+            Side::Client if self.clients.len() > 1 => {
+                msg!(self.lang, "lab-client-n", n = who + 1)
+            }
+            _ => self.lang.side(side).to_string(),
+        }
+    }
+
+    /// The listener's accept queue after the last call, as the kernel
+    /// reported it.
+    fn accept_queue(&self) -> u32 {
+        self.groups
+            .iter()
+            .rev()
+            .find_map(|g| g.queues)
+            .map_or(0, |q| q.accept)
+    }
+
     fn hint_for(&self, a: Action) -> String {
         let lang = self.lang;
+        let me = (a.who as usize).min(self.clients.len() - 1);
         // Side names in the chosen language; calls and segments stay as
         // POSIX and the RFC spell them.
-        let who = lang.side(a.side);
-        let peer = lang.side(a.side.other());
-        let states = self.current_states();
+        let who_name = self.name(a.side, me);
+        let peer_name = self.name(a.side.other(), me);
+        let (who, peer) = (who_name.as_str(), peer_name.as_str());
+        let states = self.current_states(me);
         let n = self.payload.len();
+        let most = self.script.backlog + 1;
         match a.call {
+            Call::Listen if self.script.backlog < 16 => {
+                msg!(
+                    lang,
+                    "lab-hint-listen-backlog",
+                    backlog = self.script.backlog,
+                    most = most
+                )
+            }
             Call::Listen => msg!(lang, "lab-hint-1"),
-            Call::Connect if self.script.listens && self.client.is_none() => {
+            Call::Connect if self.script.nonblocking => {
+                let queued = self.accept_queue();
+                if queued as i32 >= most {
+                    msg!(
+                        lang,
+                        "lab-hint-connect-full",
+                        who = who,
+                        queued = queued,
+                        most = most
+                    )
+                } else {
+                    msg!(
+                        lang,
+                        "lab-hint-connect-room",
+                        who = who,
+                        queued = queued,
+                        most = most
+                    )
+                }
+            }
+            Call::Poll => {
+                let ms = match a.msg {
+                    Some(Msg::Within(ms)) => ms,
+                    _ => 1000,
+                };
+                msg!(
+                    lang,
+                    "lab-hint-poll",
+                    who = who,
+                    ms = ms,
+                    state = state_name(states.get(a.side)),
+                    queued = self.accept_queue(),
+                    most = most
+                )
+            }
+            Call::Accept if self.script.backlog < 16 => {
+                msg!(lang, "lab-hint-accept-queue", queued = self.accept_queue())
+            }
+            Call::SendTo => {
+                let bytes = a.msg.map_or(0, |m| self.message(a.side, m, false).len());
+                let what = a.msg.map(|m| self.msg_words(a, m)).unwrap_or_default();
+                if a.side == Side::Client && self.listener.is_none() {
+                    msg!(
+                        lang,
+                        "lab-hint-sendto-gone",
+                        who = who,
+                        n = bytes,
+                        port = self.server_addr.port()
+                    )
+                } else {
+                    msg!(
+                        lang,
+                        "lab-hint-sendto",
+                        who = who,
+                        peer = peer,
+                        n = bytes,
+                        what = what.as_str()
+                    )
+                }
+            }
+            Call::RecvFrom => {
+                let what = a.msg.map(|m| self.msg_words(a, m)).unwrap_or_default();
+                msg!(lang, "lab-hint-recvfrom", who = who, what = what.as_str())
+            }
+            Call::Close if self.script.proto == Proto::Udp => {
+                msg!(lang, "lab-hint-close-udp", who = who)
+            }
+            Call::Connect if self.script.listens && self.clients[me].is_none() => {
                 msg!(lang, "lab-hint-2")
             }
             Call::Connect if self.script.listens => msg!(lang, "lab-hint-3"),
@@ -1220,7 +1716,7 @@ impl Lab {
             },
             Call::Read if a.msg.is_some() || self.script.first_close_in(lang).is_some() => {
                 // The application scripts' reads, told from what is waiting.
-                let waiting = self.end(a.side).map_or(0, bytes_waiting);
+                let waiting = self.end(a.side, me).map_or(0, bytes_waiting);
                 let fin = states.get(a.side).is_some_and(State::fin_received);
                 let what = a.msg.map(|m| self.msg_words(a, m));
                 match (waiting, what, fin) {
@@ -1252,7 +1748,7 @@ impl Lab {
             Call::LingerZero => msg!(lang, "lab-hint-16", who = who),
             Call::Close => {
                 let st = states.get(a.side);
-                let unread = self.end(a.side).map_or(0, bytes_waiting);
+                let unread = self.end(a.side, me).map_or(0, bytes_waiting);
                 if !st.is_some_and(State::is_synchronized) {
                     msg!(lang, "lab-hint-17", who = who)
                 } else if self.linger_zero && a.side == Side::Client {
@@ -1307,7 +1803,7 @@ impl Source for Lab {
             .kernel_read_at
             .is_none_or(|t| t.elapsed() >= Duration::from_millis(250))
         {
-            self.read_kernel();
+            self.read_kernel(self.kernel_who);
         }
         Ok(changed)
     }
@@ -1318,20 +1814,34 @@ impl Source for Lab {
         };
         // Anything still arriving belongs to the previous call.
         self.drain()?;
-        let before = self.current_states();
         let time = self.time_now();
         let call_ns = now_nanos();
-        let result = self.perform(action);
+        let (result, who) = self.perform(action);
+        let before = self.current_states(who);
         let mut after = before;
         after.set(
             action.side,
             after_call(before.get(action.side), action.call, &result),
         );
+        let conversation = (self.script.proto == Proto::Udp).then(|| {
+            // The conversation's "client" is the end that sends first:
+            // the script's client.
+            Box::new(crate::timeline::DatagramView {
+                frame: 0,
+                from: Side::Client,
+                src: self.client_addrs[who],
+                dst: self.server_addr,
+                len: 0,
+                bytes: None,
+                l7: None,
+            })
+        });
         self.groups.push(Group {
             action,
+            who,
             call: Step {
                 kind: StepKind::Call,
-                stream: 0,
+                stream: self.current_stream(who),
                 time,
                 side: action.side,
                 call: Some(action.call),
@@ -1342,12 +1852,13 @@ impl Source for Lab {
                 after,
                 kernel: None,
                 kernel_detail: None,
-                datagram: None,
+                datagram: conversation,
             },
             segs: Vec::new(),
             kernel: None,
             call_ns,
             proc_view: None,
+            queues: None,
         });
         self.settle()?;
         if self.tracer.is_some() {
@@ -1355,14 +1866,15 @@ impl Source for Lab {
             std::thread::sleep(Duration::from_millis(20));
         }
         self.take_events();
-        let v = self.read_kernel();
-        let k = v.map(|v| States {
+        let read = self.read_kernel(who);
+        let k = read.map(|(v, _)| States {
             client: v.client,
             server: v.server,
         });
         if let Some(g) = self.groups.last_mut() {
             g.kernel = k;
-            g.proc_view = v;
+            g.proc_view = read.map(|(v, _)| v);
+            g.queues = read.map(|(_, q)| q);
         }
         self.next += 1;
         self.rebuild();

@@ -8,6 +8,10 @@ use crate::timeline::{Call, Side};
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Action {
     pub side: Side,
+    /// Which client (0-based): the caller on the client side, or on the
+    /// server side the connection accepted from that client. Always 0 in
+    /// the one-client scripts.
+    pub who: u8,
     pub call: Call,
     /// What a `write()` sends, or what a `read()` expects to find; `None`:
     /// the `--message` payload (the TCP scripts).
@@ -33,35 +37,58 @@ pub enum Msg {
     WsText(&'static str),
     /// A close frame with this status code.
     WsClose(u16),
+    /// A chat line a client types (the server reads it from that client).
+    Line(&'static str),
+    /// The server's copy of the line it read last, prefixed with the
+    /// sender's name, for every other client.
+    Relay,
+    /// The payload of a UDP datagram.
+    Datagram(&'static str),
+    /// Not a message: how long `poll()` waits, in milliseconds.
+    Within(u32),
 }
 
-const fn c(call: Call) -> Action {
+const fn act(side: Side, who: u8, call: Call, msg: Option<Msg>) -> Action {
     Action {
-        side: Side::Client,
+        side,
+        who,
         call,
-        msg: None,
+        msg,
     }
+}
+const fn c(call: Call) -> Action {
+    act(Side::Client, 0, call, None)
 }
 const fn s(call: Call) -> Action {
-    Action {
-        side: Side::Server,
-        call,
-        msg: None,
-    }
+    act(Side::Server, 0, call, None)
 }
 const fn cm(call: Call, msg: Msg) -> Action {
-    Action {
-        side: Side::Client,
-        call,
-        msg: Some(msg),
-    }
+    act(Side::Client, 0, call, Some(msg))
 }
 const fn sm(call: Call, msg: Msg) -> Action {
-    Action {
-        side: Side::Server,
-        call,
-        msg: Some(msg),
-    }
+    act(Side::Server, 0, call, Some(msg))
+}
+/// Client `k` (0-based) calls.
+const fn ck(k: u8, call: Call) -> Action {
+    act(Side::Client, k, call, None)
+}
+const fn ckm(k: u8, call: Call, msg: Msg) -> Action {
+    act(Side::Client, k, call, Some(msg))
+}
+/// The server calls on its connection from client `k`.
+const fn sk(k: u8, call: Call) -> Action {
+    act(Side::Server, k, call, None)
+}
+const fn skm(k: u8, call: Call, msg: Msg) -> Action {
+    act(Side::Server, k, call, Some(msg))
+}
+
+/// What the lab's sockets are.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Proto {
+    Tcp,
+    /// Two UDP sockets: no listen, connect or accept, no states.
+    Udp,
 }
 
 pub struct Script {
@@ -69,7 +96,27 @@ pub struct Script {
     /// False for `refused`: the server's socket is bound but never listens.
     pub listens: bool,
     pub actions: &'static [Action],
+    pub proto: Proto,
+    /// How many client sockets the script uses.
+    pub clients: u8,
+    /// listen()'s backlog.
+    pub backlog: i32,
+    /// connect() on a non-blocking socket: it returns EINPROGRESS at once
+    /// and poll() waits for the handshake, as a program with several
+    /// connections does.
+    pub nonblocking: bool,
 }
+
+/// The fields every one-client TCP script shares.
+const TCP: Script = Script {
+    name: "",
+    listens: true,
+    actions: &[],
+    proto: Proto::Tcp,
+    clients: 1,
+    backlog: 16,
+    nonblocking: false,
+};
 
 use Call::*;
 
@@ -89,11 +136,13 @@ pub const SCRIPTS: &[Script] = &[
             s(Read),
             s(Close),
         ],
+        ..TCP
     },
     Script {
         name: "refused",
         listens: false,
         actions: &[c(Connect), c(Close)],
+        ..TCP
     },
     Script {
         name: "half-close",
@@ -112,6 +161,7 @@ pub const SCRIPTS: &[Script] = &[
             c(Read),
             c(Close),
         ],
+        ..TCP
     },
     Script {
         name: "abort",
@@ -129,6 +179,7 @@ pub const SCRIPTS: &[Script] = &[
             s(Read),
             s(Close),
         ],
+        ..TCP
     },
     Script {
         name: "unread-close",
@@ -142,6 +193,7 @@ pub const SCRIPTS: &[Script] = &[
             c(Read),
             c(Close),
         ],
+        ..TCP
     },
     Script {
         name: "server-closes-first",
@@ -158,6 +210,7 @@ pub const SCRIPTS: &[Script] = &[
             c(Read),
             c(Close),
         ],
+        ..TCP
     },
     Script {
         name: "time-wait-reuse",
@@ -172,6 +225,7 @@ pub const SCRIPTS: &[Script] = &[
             c(Connect),
             s(Accept),
         ],
+        ..TCP
     },
 ];
 
@@ -207,6 +261,7 @@ pub const APP_SCRIPTS: &[Script] = &[
             c(Read),
             c(Close),
         ],
+        ..TCP
     },
     Script {
         name: "websocket",
@@ -231,7 +286,104 @@ pub const APP_SCRIPTS: &[Script] = &[
             c(Read),
             c(Close),
         ],
+        ..TCP
     },
+    Script {
+        name: "udp",
+        listens: false,
+        actions: &[
+            cm(SendTo, Msg::Datagram("ping")),
+            sm(RecvFrom, Msg::Datagram("ping")),
+            sm(SendTo, Msg::Datagram("pong")),
+            cm(RecvFrom, Msg::Datagram("pong")),
+            s(Close),
+            cm(SendTo, Msg::Datagram("anyone there?")),
+            c(Close),
+        ],
+        proto: Proto::Udp,
+        ..TCP
+    },
+    Script {
+        name: "chat",
+        listens: true,
+        actions: CHAT,
+        clients: 3,
+        ..TCP
+    },
+    Script {
+        name: "backlog",
+        listens: true,
+        actions: &[
+            s(Listen),
+            ck(0, Connect),
+            ck(1, Connect),
+            ck(2, Connect),
+            ck(3, Connect),
+            ckm(2, Poll, Msg::Within(1500)),
+            sk(0, Accept),
+            sk(1, Accept),
+            ckm(2, Poll, Msg::Within(8000)),
+            ckm(3, Poll, Msg::Within(8000)),
+            sk(2, Accept),
+            sk(3, Accept),
+            ck(0, Close),
+            ck(1, Close),
+            ck(2, Close),
+            ck(3, Close),
+            sk(0, Close),
+            sk(1, Close),
+            sk(2, Close),
+            sk(3, Close),
+        ],
+        clients: 4,
+        backlog: 1,
+        nonblocking: true,
+        ..TCP
+    },
+];
+
+/// A chat server and three clients: each line one client writes, the
+/// server reads and writes to the two others; then the clients leave one
+/// by one and the server closes each connection after its EOF.
+const CHAT: &[Action] = &[
+    s(Listen),
+    ck(0, Connect),
+    sk(0, Accept),
+    ck(1, Connect),
+    sk(1, Accept),
+    ck(2, Connect),
+    sk(2, Accept),
+    // Client 1 speaks; the server relays to clients 2 and 3.
+    ckm(0, Write, Msg::Line("hi all\n")),
+    skm(0, Read, Msg::Line("hi all\n")),
+    skm(1, Write, Msg::Relay),
+    skm(2, Write, Msg::Relay),
+    ckm(1, Read, Msg::Relay),
+    ckm(2, Read, Msg::Relay),
+    // Client 2 answers; clients 1 and 3 get it.
+    ckm(1, Write, Msg::Line("hello from 2\n")),
+    skm(1, Read, Msg::Line("hello from 2\n")),
+    skm(0, Write, Msg::Relay),
+    skm(2, Write, Msg::Relay),
+    ckm(0, Read, Msg::Relay),
+    ckm(2, Read, Msg::Relay),
+    // Client 3 says goodbye; clients 1 and 2 get it.
+    ckm(2, Write, Msg::Line("bye\n")),
+    skm(2, Read, Msg::Line("bye\n")),
+    skm(0, Write, Msg::Relay),
+    skm(1, Write, Msg::Relay),
+    ckm(0, Read, Msg::Relay),
+    ckm(1, Read, Msg::Relay),
+    // They leave one by one: each close() is a FIN the server reads as EOF.
+    ck(2, Close),
+    sk(2, Read),
+    sk(2, Close),
+    ck(0, Close),
+    sk(0, Read),
+    sk(0, Close),
+    ck(1, Close),
+    sk(1, Read),
+    sk(1, Close),
 ];
 
 /// `http` with `--keep-alive`: not a script of its own in `--list`, a
@@ -279,6 +431,7 @@ pub const HTTP_KEEP_ALIVE: Script = Script {
         s(Read),
         s(Close),
     ],
+    ..TCP
 };
 
 /// Every script `--script` accepts, as `--list` shows them.
@@ -300,6 +453,9 @@ impl Script {
             "http" => text(lang, "script-http-summary"),
             "websocket" => text(lang, "script-websocket-summary"),
             "http --keep-alive" => text(lang, "script-http-keep-alive-summary"),
+            "udp" => text(lang, "script-udp-summary"),
+            "chat" => text(lang, "script-chat-summary"),
+            "backlog" => text(lang, "script-backlog-summary"),
             _ => "",
         }
     }
@@ -311,6 +467,7 @@ impl Script {
             "http" => Some(text(lang, "script-http-first-close")),
             "websocket" => Some(text(lang, "script-websocket-first-close")),
             "http --keep-alive" => Some(text(lang, "script-http-keep-alive-first-close")),
+            "chat" => Some(text(lang, "script-chat-first-close")),
             _ => None,
         }
     }

@@ -113,9 +113,14 @@ pub fn call_text(step: &Step) -> String {
 pub fn call_text_in(step: &Step, lang: Lang) -> String {
     let call = step.call.map(Call::name).unwrap_or("");
     match &step.call_result {
-        Some(CallResult::Bytes(n)) if step.call == Some(Call::Read) => format!("{call} = {n}"),
+        Some(CallResult::Bytes(n)) if step.call.is_some_and(Call::receives) => {
+            format!("{call} = {n}")
+        }
         Some(CallResult::Bytes(n)) => msg!(lang, "tui-ladder-call-bytes", call = call, n = *n),
         Some(CallResult::Eof) => format!("{call} = 0 (EOF)"),
+        Some(CallResult::TimedOut) => msg!(lang, "call-text-timed-out", call = call),
+        // poll() returns how many of its descriptors are ready: the one.
+        Some(CallResult::Done) if step.call == Some(Call::Poll) => format!("{call} = 1"),
         Some(CallResult::Error(e)) => format!("{call} = -1 {e}"),
         Some(CallResult::Abort { .. }) => format!("{call} → RST"),
         _ => call.to_string(),
@@ -353,7 +358,7 @@ fn separator(app: &App, step: &crate::timeline::Step, w: usize) -> Line<'static>
 /// All rows: the lines and, for each, the step it shows (None: separator).
 fn rows(app: &App, g: &Geometry, w: usize) -> Vec<(Line<'static>, Option<usize>)> {
     let multi = app.stream.is_none()
-        && (app.tl.streams.len() > 1 || app.tl.steps.iter().any(|s| s.is_datagram()));
+        && (app.tl.streams.len() > 1 || app.tl.steps.iter().any(|s| s.is_udp()));
     let mut out = Vec::new();
     let mut last_stream = None;
     let mut last_time: Option<f64> = None;
@@ -363,7 +368,7 @@ fn rows(app: &App, g: &Geometry, w: usize) -> Vec<(Line<'static>, Option<usize>)
         }
         let step = &app.tl.steps[i];
         // A UDP conversation's number is apart from TCP's.
-        let stream = (step.is_datagram(), step.stream);
+        let stream = (step.is_udp(), step.stream);
         if multi && last_stream != Some(stream) {
             out.push((separator(app, step, w), None));
         }

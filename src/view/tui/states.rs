@@ -374,12 +374,7 @@ pub fn diagram(app: &App) -> Vec<Line<'static>> {
 pub fn lines(app: &App, w: usize, with_summary: bool) -> Vec<Line<'static>> {
     let t = &app.theme;
     let mut out = Vec::new();
-    if app
-        .tl
-        .steps
-        .get(app.current)
-        .is_some_and(|s| s.is_datagram())
-    {
+    if app.tl.steps.get(app.current).is_some_and(|s| s.is_udp()) {
         // No diagram to light up: the contrast with TCP is the point.
         return super::text::wrapped(text(app.lang, "tui-udp-no-states"), w, "", t.bold());
     }
