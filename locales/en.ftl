@@ -87,6 +87,7 @@ calls-rst-established = read() returns what arrived before, then fails: ECONNRES
 ## The layers a step involves
 
 layers-call-app = L7 application: your program calls the socket API
+layers-call-transport-udp = L4 transport: the kernel's UDP acts on it
 layers-call-transport = L4 transport: the kernel's TCP acts on it
 layers-timer = L4 transport: a timer inside the kernel's TCP
 layers-segment = L4 transport: TCP

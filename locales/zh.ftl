@@ -72,6 +72,7 @@ calls-rst-established = read() 先读完之前到达的数据，然后失败：E
 ## 这一步涉及的层
 
 layers-call-app = L7 应用层：程序调用套接字 API
+layers-call-transport-udp = L4 传输层：内核中的 UDP 执行它
 layers-call-transport = L4 传输层：内核中的 TCP 执行它
 layers-timer = L4 传输层：内核 TCP 的定时器
 layers-segment = L4 传输层：TCP

@@ -313,7 +313,11 @@ pub fn layers_in(step: &Step, lang: Lang) -> Vec<String> {
     match step.kind {
         StepKind::Call => vec![
             msg!(lang, "layers-call-app"),
-            msg!(lang, "layers-call-transport"),
+            if step.is_udp() {
+                msg!(lang, "layers-call-transport-udp")
+            } else {
+                msg!(lang, "layers-call-transport")
+            },
         ],
         StepKind::Timer => vec![msg!(lang, "layers-timer")],
         StepKind::Datagram => match step.datagram.as_ref().and_then(|v| v.bytes.as_ref()) {

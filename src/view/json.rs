@@ -97,7 +97,7 @@ pub fn step_value_in(step: &Step, lang: Lang) -> Value {
         };
         m.insert("result".into(), result);
     }
-    if step.kind == StepKind::Datagram {
+    if step.is_udp() {
         // UDP has no states: null, not UNKNOWN (which means "not inferable").
         m.insert("state".into(), Value::Null);
         m.insert("state_before".into(), Value::Null);
