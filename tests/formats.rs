@@ -112,3 +112,76 @@ fn one_ladder_per_connection_without_stream() {
         .collect();
     assert_eq!(captions, ["stream 0", "stream 1"]);
 }
+
+/// Several connections to one server (the chat recording): one diagram, a
+/// lifeline per client and the server's, each arrow on its own client's.
+#[test]
+fn one_ladder_with_a_lane_per_client_for_one_server() {
+    let file = concat!(env!("CARGO_MANIFEST_DIR"), "/captures/live-chat.pcap");
+    let steps: Vec<serde_json::Value> = synack(&["inspect", file, "--json"])
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    // Which lane each stream's client is on: in order of first appearance.
+    let mut ports: Vec<u64> = Vec::new();
+    let mut want = Vec::new();
+    for s in &steps {
+        let client_port = if s["side"] == "client" {
+            &s["sport"]
+        } else {
+            &s["dport"]
+        };
+        let port = client_port.as_u64().unwrap();
+        if !ports.contains(&port) {
+            ports.push(port);
+        }
+        let k = ports.iter().position(|p| *p == port).unwrap() + 1;
+        want.push(if s["side"] == "client" {
+            format!("C{k}->>S")
+        } else {
+            format!("S->>C{k}")
+        });
+    }
+    assert_eq!(ports.len(), 3);
+
+    let m = synack(&["inspect", file, "--format", "mermaid"]);
+    assert_eq!(m.matches("sequenceDiagram\n").count(), 1, "{m}");
+    for (k, port) in ports.iter().enumerate() {
+        assert!(
+            m.contains(&format!(
+                "participant C{} as client {} 127.0.0.1:{port}",
+                k + 1,
+                k + 1
+            )),
+            "{m}"
+        );
+    }
+    let arrows: Vec<String> = m
+        .lines()
+        .filter_map(|l| l.trim().split(':').next())
+        .filter(|l| l.contains("->>"))
+        .map(str::to_string)
+        .collect();
+    assert_eq!(arrows, want);
+    // The server's states are per connection: its notes name the client.
+    assert!(m.contains("Note right of S: client 3: CLOSE_WAIT"), "{m}");
+    // One stream asked for: its own two-party diagram, as before.
+    let one = synack(&["inspect", file, "--format", "mermaid", "--stream", "2"]);
+    assert!(
+        one.contains("participant C as client") && !one.contains("C2"),
+        "{one}"
+    );
+
+    let svg = synack(&["inspect", file, "--format", "svg"]);
+    let doc = roxmltree::Document::parse(&svg).expect("well-formed SVG");
+    let lifelines = doc
+        .descendants()
+        .filter(|n| n.has_tag_name("line") && n.attribute("stroke") == Some("#888"))
+        .count();
+    assert_eq!(lifelines, 4, "three clients and the server");
+    let arrows = doc
+        .descendants()
+        .filter(|n| n.has_tag_name("line") && n.attribute("marker-end").is_some())
+        .count();
+    assert_eq!(arrows, steps.len(), "one arrow per segment");
+}

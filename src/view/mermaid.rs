@@ -17,6 +17,11 @@ fn clean(s: &str) -> String {
 }
 
 pub fn render(tl: &Timeline, only_stream: Option<u32>) -> String {
+    if only_stream.is_none()
+        && let Some(lanes) = crate::view::Lanes::of(tl)
+    {
+        return lanes_diagram(tl, &lanes);
+    }
     // One diagram per connection (a sequence diagram has one pair of
     // participants), each starting with its own `sequenceDiagram` line.
     let groups = crate::view::by_stream(tl, only_stream);
@@ -70,33 +75,13 @@ fn diagram(out: &mut String, tl: &Timeline, steps: &[&crate::timeline::Step], ti
         match step.kind {
             StepKind::Segment => {
                 let v = step.segment.as_ref().expect("segment step");
-                let arrow = if v.lost { "-x" } else { "->>" };
-                let mut label = format!(
-                    "{} {} seq={}",
-                    v.seg.flags.tcpdump(),
-                    v.seg.flags.wireshark(),
-                    v.seq_rel
-                );
-                if v.seg.flags.ack() {
-                    let _ = write!(label, " ack={}", v.ack_rel);
-                }
-                if v.len > 0 {
-                    let _ = write!(label, " len={}", v.len);
-                }
-                if let Some(l7) = &v.l7 {
-                    label = format!("{} · {label}", l7.label());
-                }
-                if v.lost {
-                    label.push_str(" (lost)");
-                } else if !v.analysis.is_empty() {
-                    label.push_str(" (retransmission)");
-                }
                 let _ = writeln!(
                     out,
-                    "    {}{arrow}{}: {}",
+                    "    {}{}{}: {}",
                     who(v.from),
+                    arrow(v),
                     who(v.from.other()),
-                    clean(&label)
+                    segment_label(v)
                 );
             }
             StepKind::Call => {
@@ -133,4 +118,95 @@ fn diagram(out: &mut String, tl: &Timeline, steps: &[&crate::timeline::Step], ti
             }
         }
     }
+}
+
+fn arrow(v: &crate::timeline::SegmentView) -> &'static str {
+    if v.lost { "-x" } else { "->>" }
+}
+
+/// A segment's message: flags, numbers, its L7 label, what befell it.
+fn segment_label(v: &crate::timeline::SegmentView) -> String {
+    let mut label = format!(
+        "{} {} seq={}",
+        v.seg.flags.tcpdump(),
+        v.seg.flags.wireshark(),
+        v.seq_rel
+    );
+    if v.seg.flags.ack() {
+        let _ = write!(label, " ack={}", v.ack_rel);
+    }
+    if v.len > 0 {
+        let _ = write!(label, " len={}", v.len);
+    }
+    if let Some(l7) = &v.l7 {
+        label = format!("{} · {label}", l7.label());
+    }
+    if v.lost {
+        label.push_str(" (lost)");
+    } else if !v.analysis.is_empty() {
+        label.push_str(" (retransmission)");
+    }
+    clean(&label)
+}
+
+/// One diagram for several connections to one server: a participant per
+/// client (C1, C2, ...) and the server; the server's states are per
+/// connection, so its notes name the client.
+fn lanes_diagram(tl: &Timeline, lanes: &crate::view::Lanes) -> String {
+    let mut out = String::from("sequenceDiagram\n");
+    for (i, c) in lanes.clients.iter().enumerate() {
+        let _ = writeln!(out, "    participant C{} as client {} {c}", i + 1, i + 1);
+    }
+    let _ = writeln!(out, "    participant S as server {}", lanes.server);
+    for step in &tl.steps {
+        let k = lanes.lane(tl, step.stream) + 1;
+        let end = |side: Side| match side {
+            Side::Client => format!("C{k}"),
+            Side::Server => "S".to_string(),
+        };
+        match step.kind {
+            StepKind::Segment => {
+                let v = step.segment.as_ref().expect("segment step");
+                let _ = writeln!(
+                    out,
+                    "    {}{}{}: {}",
+                    end(v.from),
+                    arrow(v),
+                    end(v.from.other()),
+                    segment_label(v)
+                );
+            }
+            StepKind::Call => {
+                let call = clean(step.call.map(|c| c.name()).unwrap_or(""));
+                match step.side {
+                    Side::Client => {
+                        let _ = writeln!(out, "    Note over C{k}: {call}");
+                    }
+                    // listen() is the listener's, not a connection's.
+                    Side::Server if step.call == Some(crate::timeline::Call::Listen) => {
+                        let _ = writeln!(out, "    Note over S: {call}");
+                    }
+                    Side::Server => {
+                        let _ = writeln!(out, "    Note over S: {call} (client {k})");
+                    }
+                }
+            }
+            StepKind::Timer => {
+                let _ = writeln!(out, "    Note over {}: timer fires", end(step.side));
+            }
+            StepKind::Datagram => {}
+        }
+        for side in [Side::Client, Side::Server] {
+            let (b, a) = (step.before.get(side), step.after.get(side));
+            if b != a {
+                let _ = match side {
+                    Side::Client => writeln!(out, "    Note left of C{k}: {}", state_name(a)),
+                    Side::Server => {
+                        writeln!(out, "    Note right of S: client {k}: {}", state_name(a))
+                    }
+                };
+            }
+        }
+    }
+    out
 }

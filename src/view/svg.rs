@@ -34,6 +34,11 @@ fn section_height(rows: usize) -> f64 {
 /// Render `tl` (or one stream of it) as a standalone SVG document: one
 /// ladder per connection, one under the other.
 pub fn render(tl: &Timeline, only_stream: Option<u32>) -> String {
+    if only_stream.is_none()
+        && let Some(lanes) = crate::view::Lanes::of(tl)
+    {
+        return lanes_svg(tl, &lanes);
+    }
     let groups = crate::view::by_stream(tl, only_stream);
     let last = groups.last().map_or(0, |g| g.len());
     let above: f64 = groups[..groups.len().saturating_sub(1)]
@@ -143,19 +148,7 @@ fn ladder(out: &mut String, tl: &Timeline, steps: &[&Step], off: f64, titled: bo
                 let v = step.segment.as_ref().expect("segment step");
                 let (x1, x2) = (x_of(v.from), x_of(v.from.other()));
                 let y2 = y + 10.0;
-                // The colour rule of every view (the TUI's
-                // `Theme::segment`): SYN blue, FIN yellow-brown, RST red.
-                let colour = if v.seg.flags.rst() {
-                    "#b00"
-                } else if v.seg.flags.syn() {
-                    "#05a"
-                } else if v.seg.flags.fin() {
-                    "#a50"
-                } else {
-                    "#222"
-                };
-                // Heavier for an RST: it shows in black and white too.
-                let stroke = if v.seg.flags.rst() { "3" } else { "1.5" };
+                let (colour, stroke) = colour(v);
                 if v.lost {
                     let xm = x1 + (x2 - x1) * 0.6;
                     let ym = y + 6.0;
@@ -180,26 +173,7 @@ fn ladder(out: &mut String, tl: &Timeline, steps: &[&Step], off: f64, titled: bo
                         r#"<line x1="{x1}" y1="{y}" x2="{x2}" y2="{y2}" stroke="{colour}" stroke-width="{stroke}" marker-end="url(#arrow)"/>"#
                     );
                 }
-                let mut label = format!("{} seq={}", v.seg.flags.tcpdump(), v.seq_rel);
-                if let Some(l7) = &v.l7 {
-                    // The application line says more than the numbers; the
-                    // flags and length stay so the arrow is still TCP.
-                    label = format!("{} {}", l7.label(), v.seg.flags.tcpdump());
-                } else if v.seg.flags.ack() {
-                    let _ = write!(label, " ack={}", v.ack_rel);
-                }
-                if v.len > 0 {
-                    let _ = write!(label, " len={}", v.len);
-                }
-                if !v.analysis.is_empty() {
-                    label.push_str(" (retransmission)");
-                    if !v
-                        .analysis
-                        .contains(&crate::timeline::Analysis::Retransmission)
-                    {
-                        label = label.replace("retransmission", "analysis");
-                    }
-                }
+                let label = segment_label(v);
                 let _ = writeln!(
                     out,
                     r#"<text x="{}" y="{}" text-anchor="middle" fill="{colour}">{}</text>"#,
@@ -281,4 +255,174 @@ fn state_label(out: &mut String, side: Side, y: f64, name: &str) {
         out,
         r##"<text x="{x}" y="{y}" text-anchor="{anchor}" font-weight="bold" fill="#036">{name}</text>"##
     );
+}
+
+/// The colour rule of every view (the TUI's `Theme::segment`): SYN blue,
+/// FIN yellow-brown, RST red; and the stroke, heavier for an RST so it
+/// shows in black and white too.
+fn colour(v: &crate::timeline::SegmentView) -> (&'static str, &'static str) {
+    let f = v.seg.flags;
+    let colour = if f.rst() {
+        "#b00"
+    } else if f.syn() {
+        "#05a"
+    } else if f.fin() {
+        "#a50"
+    } else {
+        "#222"
+    };
+    (colour, if f.rst() { "3" } else { "1.5" })
+}
+
+fn segment_label(v: &crate::timeline::SegmentView) -> String {
+    let mut label = format!("{} seq={}", v.seg.flags.tcpdump(), v.seq_rel);
+    if let Some(l7) = &v.l7 {
+        // The application line says more than the numbers; the flags and
+        // length stay so the arrow is still TCP.
+        label = format!("{} {}", l7.label(), v.seg.flags.tcpdump());
+    } else if v.seg.flags.ack() {
+        let _ = write!(label, " ack={}", v.ack_rel);
+    }
+    if v.len > 0 {
+        let _ = write!(label, " len={}", v.len);
+    }
+    if !v.analysis.is_empty() {
+        label.push_str(" (retransmission)");
+        if !v
+            .analysis
+            .contains(&crate::timeline::Analysis::Retransmission)
+        {
+            label = label.replace("retransmission", "analysis");
+        }
+    }
+    label
+}
+
+/// Several connections to one server on one ladder: a lifeline per client
+/// (left) and the server's (right); each arrow between its client's
+/// lifeline and the server's; the server's states name the client.
+fn lanes_svg(tl: &Timeline, lanes: &crate::view::Lanes) -> String {
+    const LANE: f64 = 170.0;
+    let lane_x = |i: usize| 190.0 + LANE * i as f64;
+    let server_x = lane_x(lanes.clients.len()) + 140.0;
+    let width = server_x + 260.0;
+    let rows = tl.steps.len() as f64;
+    let height = TOP + ROW * (rows + 1.5) + 20.0;
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        r#"<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" viewBox="0 0 {width} {height}" font-family="DejaVu Sans Mono, Menlo, Consolas, monospace" font-size="13">"#
+    );
+    let _ = writeln!(
+        out,
+        r##"<defs><marker id="arrow" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="8" markerHeight="8" orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z" fill="#222"/></marker></defs>"##
+    );
+    let _ = writeln!(out, r#"<rect width="100%" height="100%" fill="white"/>"#);
+    let _ = writeln!(
+        out,
+        r#"<text x="{}" y="28" text-anchor="middle" font-size="16" font-weight="bold">{}</text>"#,
+        width / 2.0,
+        esc(&format!("synack - {}", tl.source))
+    );
+    if !tl.title.is_empty() {
+        let _ = writeln!(
+            out,
+            r##"<text x="{}" y="48" text-anchor="middle" fill="#555">{}</text>"##,
+            width / 2.0,
+            esc(&tl.title)
+        );
+    }
+    let mut heads: Vec<(f64, String)> = lanes
+        .clients
+        .iter()
+        .enumerate()
+        .map(|(i, c)| (lane_x(i), format!("client {} {}", i + 1, c)))
+        .collect();
+    heads.push((server_x, format!("server {}", lanes.server)));
+    let bottom = TOP + ROW * (rows + 1.5);
+    for (i, (x, name)) in heads.iter().enumerate() {
+        // Alternate heights: neighbouring addresses would overlap.
+        let y = if i % 2 == 0 { 70.0 } else { 86.0 };
+        let _ = writeln!(
+            out,
+            r##"<text x="{x}" y="{y}" text-anchor="middle" font-weight="bold">{}</text><line x1="{x}" y1="92" x2="{x}" y2="{bottom}" stroke="#888" stroke-width="2"/>"##,
+            esc(name)
+        );
+    }
+    for (i, step) in tl.steps.iter().enumerate() {
+        let y = TOP + ROW * (i as f64 + 1.0);
+        let k = lanes.lane(tl, step.stream);
+        let x_of = |side: Side| match side {
+            Side::Client => lane_x(k),
+            Side::Server => server_x,
+        };
+        let _ = writeln!(
+            out,
+            r##"<text x="8" y="{}" fill="#999" font-size="11">{:.3}s</text>"##,
+            y + 4.0,
+            step.time
+        );
+        match step.kind {
+            StepKind::Segment => {
+                let v = step.segment.as_ref().expect("segment step");
+                let (x1, x2) = (x_of(v.from), x_of(v.from.other()));
+                let (colour, stroke) = colour(v);
+                let dash = if v.lost {
+                    r#" stroke-dasharray="5,3""#
+                } else {
+                    ""
+                };
+                let _ = writeln!(
+                    out,
+                    r#"<line x1="{x1}" y1="{y}" x2="{x2}" y2="{}" stroke="{colour}" stroke-width="{stroke}"{dash} marker-end="url(#arrow)"/><text x="{}" y="{}" text-anchor="middle" fill="{colour}" font-size="12">{}</text>"#,
+                    y + 10.0,
+                    (lane_x(k) + server_x) / 2.0,
+                    y - 3.0,
+                    esc(&segment_label(v))
+                );
+            }
+            StepKind::Call | StepKind::Timer => {
+                let mut text = step.call.map(|c| c.name().to_string()).unwrap_or_default();
+                if step.side == Side::Server
+                    && step.kind == StepKind::Call
+                    && step.call != Some(crate::timeline::Call::Listen)
+                {
+                    let _ = write!(text, " (client {})", k + 1);
+                }
+                let (anchor, dx) = match step.side {
+                    Side::Client => ("start", 10.0),
+                    Side::Server => ("end", -10.0),
+                };
+                let x = x_of(step.side);
+                let _ = writeln!(
+                    out,
+                    r##"<circle cx="{x}" cy="{y}" r="4" fill="#063"/><text x="{}" y="{}" text-anchor="{anchor}" fill="#063" font-style="italic">{}</text>"##,
+                    x + dx,
+                    y + 4.0,
+                    esc(&text)
+                );
+            }
+            StepKind::Datagram => {}
+        }
+        for side in [Side::Client, Side::Server] {
+            let (b, a) = (step.before.get(side), step.after.get(side));
+            if b != a {
+                let (x, anchor, name) = match side {
+                    Side::Client => (lane_x(k) - 8.0, "end", state_name(a).to_string()),
+                    Side::Server => (
+                        server_x + 12.0,
+                        "start",
+                        format!("client {}: {}", k + 1, state_name(a)),
+                    ),
+                };
+                let _ = writeln!(
+                    out,
+                    r##"<text x="{x}" y="{}" text-anchor="{anchor}" font-weight="bold" font-size="11" fill="#036">{name}</text>"##,
+                    y + 12.0
+                );
+            }
+        }
+    }
+    out.push_str("</svg>\n");
+    out
 }
