@@ -712,3 +712,4 @@ lab-words-line-read = the line "{ $line }" from { $from }
 lab-words-relay-write = "{ $line }": the line read from { $from }, with its name in front; the server writes it to every client but the one it came from
 lab-words-relay-read = the line the server relayed, with the sender's name in front
 lab-words-datagram = "{ $text }"
+lab-status-queues = accept queue { $accept }/{ $most }, SYN queue { $syn }

@@ -643,3 +643,4 @@ lab-words-line-read = 来自{ $from }的一行 "{ $line }"
 lab-words-relay-write = "{ $line }"：从{ $from }读到的那一行，前面加上它的名字；服务端把它写给除发送者以外的每个客户端
 lab-words-relay-read = 服务端转发的那一行，前面带着发送者的名字
 lab-words-datagram = "{ $text }"
+lab-status-queues = 全连接队列 { $accept }/{ $most }，半连接队列 { $syn }

@@ -1915,6 +1915,21 @@ impl Source for Lab {
             s.push_str(text(lang, "semicolon"));
             s.push_str(&k);
         }
+        if let Some(q) = self
+            .groups
+            .last()
+            .and_then(|g| g.queues)
+            .filter(|_| self.script.backlog < 16)
+        {
+            s.push_str(text(lang, "semicolon"));
+            s.push_str(&msg!(
+                lang,
+                "lab-status-queues",
+                accept = q.accept,
+                most = self.script.backlog + 1,
+                syn = q.syn
+            ));
+        }
         if let Some(note) = &self.note {
             s.push_str(text(lang, "semicolon"));
             s.push_str(note);
