@@ -237,6 +237,9 @@ struct Held {
 
 pub struct Tracker {
     by_key: FastMap<Key, usize>,
+    /// Endpoints known to be listening (the live lab's own listener): a
+    /// SYN to one of them needs no answer to say what its receiver was.
+    listeners: Vec<SocketAddr>,
     /// Indexed by stream number; `None` once summarised and forgotten.
     conns: Vec<Option<Box<Conn>>>,
     queue: VecDeque<Held>,
@@ -271,6 +274,7 @@ impl Default for Tracker {
     fn default() -> Tracker {
         Tracker {
             by_key: FastMap::default(),
+            listeners: Vec::new(),
             conns: Vec::new(),
             queue: VecDeque::new(),
             next_id: 0,
@@ -321,6 +325,16 @@ impl Tracker {
             steps,
             streaming: true,
             ..Tracker::default()
+        }
+    }
+
+    /// `addr` is a listening socket (a source that made it knows): a SYN
+    /// to it finds its receiver in LISTEN, so the SYN's step is not held
+    /// until an answer comes (which, for a SYN a full accept queue drops,
+    /// may be seconds later, and would hold every step behind it).
+    pub fn listening(&mut self, addr: SocketAddr) {
+        if !self.listeners.contains(&addr) {
+            self.listeners.push(addr);
         }
     }
 
@@ -481,11 +495,15 @@ impl Tracker {
             // Port reuse: the old connection gets no more segments.
             self.retire(old);
         }
+        let mut states = States::default();
+        if f.syn() && !f.ack() && self.listeners.contains(&o.dst) {
+            states.server = Some(State::Listen);
+        }
         self.conns.push(Some(Box::new(Conn {
             stream,
             addrs,
             ends: Default::default(),
-            states: States::default(),
+            states,
             analyzer: Analyzer::new(),
             reassembly: Default::default(),
             websocket: false,
@@ -1543,6 +1561,28 @@ mod tests {
 
     const SYN: Flags = Flags::SYN;
     const ACK: Flags = Flags::ACK;
+
+    #[test]
+    fn a_syn_to_a_known_listener_is_not_held() {
+        let mut f = Feed::new();
+        f.t.listening(S.parse().unwrap());
+        f.seg(true, SYN, 100, 0, 0);
+        // Out at once: the receiver is known to listen.
+        assert_eq!(f.out.len(), 1);
+        assert_eq!(f.out[0].before.server, Some(State::Listen));
+        assert_eq!(f.out[0].after.server, Some(State::SynReceived));
+        // A SYN sent again (the first was dropped) is not held either.
+        f.seg(true, SYN, 100, 0, 0);
+        assert_eq!(f.out.len(), 2);
+        f.seg(false, SYN | ACK, 500, 101, 0);
+        f.seg(true, ACK, 101, 501, 0);
+        let steps = f.done();
+        assert_eq!(steps.len(), 4);
+        assert_eq!(
+            steps[3].after,
+            States::new(State::Established, State::Established)
+        );
+    }
 
     #[test]
     fn a_refused_syn_shows_the_server_closed_all_along() {

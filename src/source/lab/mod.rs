@@ -1194,7 +1194,10 @@ impl Lab {
             (Side::Server, Call::Listen) => {
                 let backlog = self.script.backlog;
                 match self.listener.as_ref().map(|l| l.listen(backlog)) {
-                    Some(Ok(())) => CallResult::Done,
+                    Some(Ok(())) => {
+                        self.tracker.listening(self.server_addr);
+                        CallResult::Done
+                    }
                     Some(Err(e)) => CallResult::Error(errno_name(&e)),
                     None => CallResult::Error("EBADF"),
                 }
