@@ -545,3 +545,29 @@ fn the_list_never_panics_at_any_size() {
         }
     }
 }
+
+/// A UDP datagram (here, the lab's UDP recording): no state is drawn for
+/// it, at any size: the states line says UDP has none.
+#[test]
+fn a_datagram_shows_that_udp_has_no_states() {
+    use synack::source::capture::{self, ReadOptions};
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/captures/live-udp.pcap");
+    let (tl, _) = capture::timeline(
+        std::path::Path::new(path),
+        ReadOptions {
+            keep_bytes: true,
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    assert!(tl.steps.iter().all(|s| s.is_udp()));
+    for (w, h) in SIZES {
+        let mut app = app_at(&tl, 0);
+        let screen = render(&mut app, w, h);
+        assert!(
+            screen.contains("UDP has no connection states"),
+            "{w}x{h}\n{screen}"
+        );
+        assert!(!screen.contains("UNKNOWN"), "{w}x{h}\n{screen}");
+    }
+}

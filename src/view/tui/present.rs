@@ -65,6 +65,15 @@ fn render_states(f: &mut Frame, area: Rect, app: &App, big: bool) {
     let Some(step) = app.tl.steps.get(app.current) else {
         return;
     };
+    if step.is_udp() {
+        // No state to draw large: the contrast with TCP is the point.
+        let line = Line::styled(
+            crate::i18n::text(app.lang, "tui-udp-no-states"),
+            app.theme.bold(),
+        );
+        f.render_widget(Paragraph::new(line).alignment(Alignment::Center), area);
+        return;
+    }
     let halves =
         Layout::horizontal([Constraint::Percentage(50), Constraint::Percentage(50)]).split(area);
     for (side, half) in [Side::Client, Side::Server].into_iter().zip(halves.iter()) {

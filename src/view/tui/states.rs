@@ -160,6 +160,15 @@ pub fn summary(app: &App, w: usize) -> Vec<Line<'static>> {
     let Some(step) = app.tl.steps.get(app.current) else {
         return vec![];
     };
+    if step.is_udp() {
+        return vec![cut_line(
+            vec![Span::styled(
+                text(app.lang, "tui-udp-no-states").to_string(),
+                t.bold(),
+            )],
+            w,
+        )];
+    }
     [Side::Client, Side::Server]
         .into_iter()
         .map(|side| {
