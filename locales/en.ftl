@@ -702,7 +702,10 @@ lab-hint-listen-backlog = server: listen(fd, { $backlog }): no segment; the acce
 lab-hint-connect-room = { $who }: connect() on a non-blocking socket returns EINPROGRESS at once: SYN →, ← SYN/ACK, ACK →; the accept queue holds { $queued } of { $most }, so the kernel answers and queues the connection
 lab-hint-connect-full = { $who }: connect() on a non-blocking socket returns EINPROGRESS at once: SYN →, but the accept queue is full ({ $queued } of { $most } waiting for accept()): the server's kernel drops the SYN without a word, and the client's kernel will send it again (1 s later, then again)
 lab-hint-poll = { $who }: poll() for up to { $ms } ms until connect() finishes (its connection is { $state }); the accept queue holds { $queued } of { $most }: each SYN retransmitted while it is full is dropped again, one that comes when there is room is answered
-lab-hint-accept-queue = server: accept(): no segment; takes the oldest of the { $queued } connections off the accept queue, which makes room for one more handshake
+lab-hint-accept-queue = server: accept(): no segment; takes { $queued ->
+    [one] the one connection
+   *[other] the oldest of the { $queued } connections
+} off the accept queue, which makes room for one more handshake
 lab-hint-sendto = { $who }: sendto(): { $what }, { $n } bytes in one datagram to the { $peer }: no connect() before it, no ACK after it
 lab-hint-sendto-gone = { $who }: sendto() of { $n } bytes again, but the server has closed its socket and nothing is bound to port { $port }: sendto() still succeeds, the datagram goes out and is simply gone: no ACK, no retransmission, and no error for an unconnected socket
 lab-hint-recvfrom = { $who }: recvfrom(): takes { $what } whole, with the sender's address; no segment, nothing acknowledged
@@ -713,3 +716,6 @@ lab-words-relay-write = "{ $line }": the line read from { $from }, with its name
 lab-words-relay-read = the line the server relayed, with the sender's name in front
 lab-words-datagram = "{ $text }"
 lab-status-queues = accept queue { $accept }/{ $most }, SYN queue { $syn }
+lab-server-of = server (client { $n }'s connection)
+lab-hint-accept-n = server: accept(): no segment; the kernel finished the handshake already: accept() returns a new socket for the oldest connection in the accept queue, client { $n }'s, while the listening socket stays as it is for the next one
+lab-hint-connect-n = { $who }: connect() from its own port: SYN →, ← SYN/ACK (sent by the server's kernel), ACK →; the server tells this connection from the others by its four-tuple

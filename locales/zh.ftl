@@ -644,3 +644,6 @@ lab-words-relay-write = "{ $line }"：从{ $from }读到的那一行，前面加
 lab-words-relay-read = 服务端转发的那一行，前面带着发送者的名字
 lab-words-datagram = "{ $text }"
 lab-status-queues = 全连接队列 { $accept }/{ $most }，半连接队列 { $syn }
+lab-server-of = 服务端（与客户端 { $n } 的连接）
+lab-hint-accept-n = 服务端：accept()：不发送报文；握手已由内核完成：accept() 为全连接队列中最早的连接（客户端 { $n } 的连接）返回一个新套接字，监听套接字保持不变，等待下一个连接
+lab-hint-connect-n = { $who }：从自己的端口 connect()：SYN →，← SYN/ACK（由服务端内核发送），ACK →；服务端靠四元组把这个连接和其他连接区分开

@@ -1606,11 +1606,28 @@ impl Lab {
     }
 
     fn hint_for(&self, a: Action) -> String {
+        let mut hint = self.hint_words(a);
+        if self.lang == crate::explain::Lang::En {
+            // "the client's FIN" reads well, "the client 2's FIN" does not.
+            for n in 1..=self.clients.len() {
+                hint = hint.replace(&format!("the client {n}"), &format!("client {n}"));
+            }
+        }
+        hint
+    }
+
+    fn hint_words(&self, a: Action) -> String {
         let lang = self.lang;
         let me = (a.who as usize).min(self.clients.len() - 1);
         // Side names in the chosen language; calls and segments stay as
         // POSIX and the RFC spell them.
-        let who_name = self.name(a.side, me);
+        let who_name = match a.side {
+            // Which of its connections the server calls on.
+            Side::Server if self.clients.len() > 1 && a.call != Call::Listen => {
+                msg!(lang, "lab-server-of", n = me + 1)
+            }
+            side => self.name(side, me),
+        };
         let peer_name = self.name(a.side.other(), me);
         let (who, peer) = (who_name.as_str(), peer_name.as_str());
         let states = self.current_states(me);
@@ -1663,6 +1680,10 @@ impl Lab {
             }
             Call::Accept if self.script.backlog < 16 => {
                 msg!(lang, "lab-hint-accept-queue", queued = self.accept_queue())
+            }
+            Call::Accept if self.clients.len() > 1 => msg!(lang, "lab-hint-accept-n", n = me + 1),
+            Call::Connect if self.clients.len() > 1 && self.clients[me].is_some() => {
+                msg!(lang, "lab-hint-connect-n", who = who)
             }
             Call::SendTo => {
                 let bytes = a.msg.map_or(0, |m| self.message(a.side, m, false).len());
