@@ -383,8 +383,14 @@ pub fn lines(app: &App, w: usize, with_summary: bool) -> Vec<Line<'static>> {
         // No diagram to light up: the contrast with TCP is the point.
         return super::text::wrapped(text(app.lang, "tui-udp-no-states"), w, "", t.bold());
     }
+    if let Some(lanes) = super::lanes::Lanes::of(app) {
+        // One server's several connections: all their states at once,
+        // then the current step's connection as for one.
+        out = super::lanes::table(app, &lanes, w);
+        out.push(Line::raw(""));
+    }
     if with_summary {
-        out = summary(app, w);
+        out.extend(summary(app, w));
         out.push(Line::raw(""));
     }
     out.extend(diagram(app));

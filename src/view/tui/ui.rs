@@ -100,6 +100,13 @@ pub fn draw(f: &mut Frame, app: &App) -> HitMap {
 pub fn ladder_title(app: &App) -> String {
     let name = Pane::Ladder.title_in(app.lang);
     match app.stream {
+        Some(s) if app.has_list && app.udp => msg!(
+            app.lang,
+            "tui-ui-ladder-title-udp",
+            name = name,
+            stream = s,
+            total = app.udp_conns.len()
+        ),
         Some(s) if app.has_list => msg!(
             app.lang,
             "tui-ui-ladder-title-list",
@@ -108,6 +115,12 @@ pub fn ladder_title(app: &App) -> String {
             total = app.conns.len()
         ),
         Some(s) => msg!(app.lang, "tui-ui-ladder-title", name = name, stream = s),
+        None if app.has_all => msg!(
+            app.lang,
+            "tui-ui-ladder-title-all",
+            name = name,
+            total = app.list_len()
+        ),
         None => name.into(),
     }
 }
@@ -173,7 +186,12 @@ fn tabbed(f: &mut Frame, tabs: &[Pane], area: Rect, app: &App, hits: &mut HitMap
 }
 
 fn wide(f: &mut Frame, area: Rect, app: &App, hits: &mut HitMap) {
-    let left_w = (area.width * 45 / 100).clamp(70, 100);
+    // One server's several connections: the lanes take more of the width.
+    let left_w = if super::lanes::Lanes::of(app).is_some() {
+        (area.width * 55 / 100).clamp(70, 130)
+    } else {
+        (area.width * 45 / 100).clamp(70, 100)
+    };
     let [left, right] =
         Layout::horizontal([Constraint::Length(left_w), Constraint::Fill(1)]).areas(area);
     let [lad, exp] = Layout::vertical([Constraint::Fill(1), Constraint::Length(14)]).areas(left);
