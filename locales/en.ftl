@@ -380,6 +380,7 @@ tui-explain-segment = { $flags } from the { $who }{ $lost ->
    *[no] {""}
 } (frame { $frame })
 tui-explain-call = socket call by the { $who }
+tui-explain-datagram = UDP datagram from the { $who } (frame { $frame })
 tui-explain-timer = timer of the { $who }
 tui-explain-head = Step { $n } of { $total } · t = { $time } s
 tui-pane-ladder = Ladder

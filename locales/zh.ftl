@@ -324,6 +324,7 @@ tui-explain-segment = { $who }发出的 { $flags }{ $lost ->
    *[no] {""}
 }（第 { $frame } 帧）
 tui-explain-call = { $who }的套接字调用
+tui-explain-datagram = { $who }发出的 UDP 数据报（第 { $frame } 帧）
 tui-explain-timer = { $who }的定时器
 tui-explain-head = 第 { $n }/{ $total } 步 · t = { $time } 秒
 tui-pane-ladder = 时序图

@@ -679,6 +679,10 @@ fn udp_conversations_are_listed_and_open_their_datagrams() {
     app.handle_key(key(KeyCode::Right));
     let steps = render(&mut app, 80, 24);
     assert!(steps.contains("UDP 60 bytes"), "{steps}");
+    assert!(
+        steps.contains("UDP datagram from the server (frame 2)"),
+        "{steps}"
+    );
     // And the TCP connection numbered 0 as well is still TCP's.
     app.handle_key(key(KeyCode::Esc));
     app.handle_key(key(KeyCode::Home));
@@ -704,4 +708,40 @@ fn udp_conversations_are_listed_and_open_their_datagrams() {
     assert_eq!((app.stream, app.udp), (Some(0), true));
     assert_eq!(app.visible_steps().len(), 2);
     std::fs::remove_file(&path).unwrap();
+}
+
+#[test]
+fn the_lanes_in_chinese_line_up() {
+    let tl = chat();
+    let mut app = plain(App::new(&tl));
+    app.lang = Lang::Zh;
+    app.goto(30);
+    for (w, h) in [(80, 24), (200, 60)] {
+        let screen = render(&mut app, w, h);
+        assert!(
+            screen.contains("客1 :40001") || screen.contains("客户端 1 :40001"),
+            "{screen}"
+        );
+        assert!(screen.contains("服务端 127.0.0.1:8080"), "{screen}");
+        assert!(screen.contains("→ 客户端 2"), "{screen}");
+        // Wide characters take two columns: no line runs past the screen,
+        // and the right border of the ladder stays in its column.
+        let borders: Vec<usize> = screen
+            .lines()
+            .take(12)
+            .map(|l| {
+                assert!(
+                    unicode_width::UnicodeWidthStr::width(l) <= w as usize,
+                    "{l}"
+                );
+                let end = l.find('┃').map(|_| l.rfind('┃').unwrap()).unwrap_or(0);
+                unicode_width::UnicodeWidthStr::width(&l[..end])
+            })
+            .filter(|&c| c > 0)
+            .collect();
+        assert!(
+            borders.windows(2).all(|p| p[0] == p[1]),
+            "{w}x{h}\n{screen}"
+        );
+    }
 }

@@ -160,14 +160,25 @@ pub fn summary(app: &App, w: usize) -> Vec<Line<'static>> {
     let Some(step) = app.tl.steps.get(app.current) else {
         return vec![];
     };
+    // Among one server's several clients, which client this is.
+    let names: [String; 2] = match super::lanes::Lanes::of(app) {
+        Some(l) => [
+            l.name(l.lane(step.stream).unwrap_or(0), false, app),
+            app.lang.side(Side::Server).to_string(),
+        ],
+        None => [Side::Client, Side::Server].map(|s| app.lang.side(s).to_string()),
+    };
+    let col = names
+        .iter()
+        .map(|n| width(n) + 1)
+        .max()
+        .unwrap_or(0)
+        .max(side_col(app.lang));
     [Side::Client, Side::Server]
         .into_iter()
         .map(|side| {
             let (b, a) = (step.before.get(side), step.after.get(side));
-            let mut spans = vec![Span::styled(
-                fit(app.lang.side(side), side_col(app.lang)),
-                t.side(side),
-            )];
+            let mut spans = vec![Span::styled(fit(&names[side.index()], col), t.side(side))];
             let kernel = step.kernel.map(|k| kernel_span(app, a, k.get(side)));
             if b == a {
                 spans.push(Span::styled(
