@@ -370,15 +370,18 @@ fn changes_width(c: &[(String, Side)]) -> usize {
         .saturating_sub(1)
 }
 
-/// The widths the state column would like for the steps on show: every
-/// change with full state names, then with short ones.
+/// The widths the state column would like: every change of the timeline
+/// with full state names, then with short ones, and never less than the
+/// longest tag with SYN_RECEIVED (or CLOSE_WAIT), so the lanes do not
+/// move as steps are revealed or come (the quiz, the lab).
 pub fn state_widths(app: &App, lanes: &Lanes) -> [usize; 2] {
-    let mut out = [0, 0];
-    for i in app.visible_steps() {
-        if !app.revealed(i) {
-            break;
-        }
-        let step = &app.tl.steps[i];
+    let tag = (0..lanes.clients.len())
+        .map(|k| width(&lanes.name(k, true, app)))
+        .chain([width(text(app.lang, "tui-lanes-server-short"))])
+        .max()
+        .unwrap_or(1);
+    let mut out = [tag + 1 + "SYN_RECEIVED".len(), tag + 1 + "CLOSE_WAIT".len()];
+    for step in &app.tl.steps {
         for (o, short) in out.iter_mut().zip([false, true]) {
             *o = (*o).max(changes_width(&changes(app, lanes, step, short)));
         }
