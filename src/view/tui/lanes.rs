@@ -129,6 +129,9 @@ pub struct Geometry {
 
 /// The narrowest wire that still holds a label such as ` [S.] 0/1 `.
 const MIN_WIRE: usize = 12;
+/// A wire this wide holds the longest label of a data segment with room
+/// to spare (` [P.] seq=1 ack=1 len=5 `).
+const WIRE: usize = 30;
 /// Lanes further apart than this only waste room.
 const MAX_LANE: usize = 24;
 
@@ -146,8 +149,11 @@ impl Geometry {
                 continue;
             };
             // Half the room between the client lanes (calls are written
-            // beside their lane), half for the wire (the labels).
-            let mut lw = (avail / 2 / gaps).clamp(2, MAX_LANE);
+            // beside their lane), half for the wire (the labels); more for
+            // the lanes when the wire would be wider than a label needs.
+            let mut lw = (avail / 2 / gaps)
+                .max(avail.saturating_sub(WIRE) / gaps)
+                .clamp(2, MAX_LANE);
             if avail < lw * gaps + MIN_WIRE {
                 lw = avail.saturating_sub(MIN_WIRE) / gaps;
             }
@@ -283,7 +289,18 @@ pub fn header(app: &App, lanes: &Lanes, g: &Geometry) -> Vec<Line<'static>> {
     let line = |server: &str, clients: &[String]| -> Line<'static> {
         let mut c = Canvas::new(g.w);
         for (k, l) in clients.iter().enumerate() {
-            let l = truncate(l, room(k, width(server)).max(1));
+            let r = room(k, width(server)).max(1);
+            // Too narrow for a port: its last digits tell lanes apart.
+            let l = match l.strip_prefix(':') {
+                Some(port) if width(l) > r => {
+                    let tail: String = port
+                        .chars()
+                        .skip(port.len() + 1 - r.min(port.len() + 1))
+                        .collect();
+                    format!("…{tail}")
+                }
+                _ => truncate(l, r),
+            };
             c.put(g.x[k], &l, t.side(Side::Client).patch(t.bold()));
         }
         c.put_before(g.w, server, t.side(Side::Server).patch(t.bold()));
