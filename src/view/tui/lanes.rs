@@ -41,6 +41,9 @@ pub struct Lanes {
     pub streams: Vec<u32>,
     /// Lane of each stream number (None: the stream has no step).
     lane_of: Vec<Option<usize>>,
+    /// Each lane's name, long and short (`client 2`, `c2`), in the
+    /// language of the moment: made once, not for every row.
+    names: Vec<[String; 2]>,
 }
 
 impl Lanes {
@@ -83,11 +86,20 @@ impl Lanes {
             };
             lane_of[n as usize] = Some(lane);
         }
+        let names = (1..=clients.len())
+            .map(|n| {
+                [
+                    msg!(sh.lang, "tui-lanes-client", n = n),
+                    msg!(sh.lang, "tui-lanes-client-short", n = n),
+                ]
+            })
+            .collect();
         (clients.len() >= 2).then_some(Lanes {
             clients,
             server,
             streams,
             lane_of,
+            names,
         })
     }
 
@@ -97,19 +109,15 @@ impl Lanes {
     }
 
     /// `client 2` (or `c2` when `short`): lane `k`'s name.
-    pub fn name(&self, k: usize, short: bool, sh: &Shared) -> String {
-        if short {
-            msg!(sh.lang, "tui-lanes-client-short", n = k + 1)
-        } else {
-            msg!(sh.lang, "tui-lanes-client", n = k + 1)
-        }
+    pub fn name(&self, k: usize, short: bool) -> &str {
+        self.names.get(k).map_or("", |n| &n[usize::from(short)])
     }
 
     /// A connection's label for the states table: `client 2 :40002`.
-    pub fn label(&self, stream: u32, short: bool, sh: &Shared) -> String {
+    pub fn label(&self, stream: u32, short: bool) -> String {
         let k = self.lane(stream).unwrap_or(0);
         let port = self.clients.get(k).map_or(0, SocketAddr::port);
-        format!("{} :{port}", self.name(k, short, sh))
+        format!("{} :{port}", self.name(k, short))
     }
 }
 
@@ -309,9 +317,9 @@ pub fn header(app: &App, lanes: &Lanes, g: &Geometry) -> Vec<Line<'static>> {
     let client_one = |level: usize, k: usize| -> String {
         let c = lanes.clients[k];
         match level {
-            0 => format!("{} {c}", lanes.name(k, false, app)),
-            1 => format!("{} :{}", lanes.name(k, false, app), c.port()),
-            _ => format!("{} :{}", lanes.name(k, true, app), c.port()),
+            0 => format!("{} {c}", lanes.name(k, false)),
+            1 => format!("{} :{}", lanes.name(k, false), c.port()),
+            _ => format!("{} :{}", lanes.name(k, true), c.port()),
         }
     };
     let server_one = [
@@ -334,9 +342,9 @@ pub fn header(app: &App, lanes: &Lanes, g: &Geometry) -> Vec<Line<'static>> {
         }
     }
     let names_fit =
-        |short: bool| (0..n).all(|k| width(&lanes.name(k, short, app)) <= room(k, width(srv)));
+        |short: bool| (0..n).all(|k| width(lanes.name(k, short)) <= room(k, width(srv)));
     let short = !names_fit(false);
-    let names: Vec<String> = (0..n).map(|k| lanes.name(k, short, app)).collect();
+    let names: Vec<String> = (0..n).map(|k| lanes.name(k, short).to_string()).collect();
     let full_addr = lanes.server.to_string();
     let server_addr = if width(&full_addr) <= server_room {
         full_addr
@@ -369,8 +377,8 @@ fn changes(app: &App, lanes: &Lanes, step: &Step, short: bool) -> Vec<(String, S
         .filter(|&side| step.before.get(side) != step.after.get(side))
         .map(|side| {
             let tag = match side {
-                Side::Client => lanes.name(lanes.lane(step.stream).unwrap_or(0), true, app),
-                Side::Server => text(app.lang, "tui-lanes-server-short").to_string(),
+                Side::Client => lanes.name(lanes.lane(step.stream).unwrap_or(0), true),
+                Side::Server => text(app.lang, "tui-lanes-server-short"),
             };
             let a = step.after.get(side);
             let name = if short { short_state(a) } else { state_name(a) };
@@ -393,7 +401,7 @@ fn changes_width(c: &[(String, Side)]) -> usize {
 /// move as steps are revealed or come (the quiz, the lab).
 pub fn state_widths(app: &App, lanes: &Lanes) -> [usize; 2] {
     let tag = (0..lanes.clients.len())
-        .map(|k| width(&lanes.name(k, true, app)))
+        .map(|k| width(lanes.name(k, true)))
         .chain([width(text(app.lang, "tui-lanes-server-short"))])
         .max()
         .unwrap_or(1);
@@ -417,7 +425,7 @@ fn server_text(app: &App, lanes: &Lanes, step: &Step, what: &str, room: usize) -
         app.lang,
         "tui-lanes-call-to",
         call = what,
-        client = lanes.name(k, false, app)
+        client = lanes.name(k, false)
     );
     if width(&long) < room {
         return format!("{long} ");
@@ -426,7 +434,7 @@ fn server_text(app: &App, lanes: &Lanes, step: &Step, what: &str, room: usize) -
         app.lang,
         "tui-lanes-call-to",
         call = what,
-        client = lanes.name(k, true, app)
+        client = lanes.name(k, true)
     );
     format!("{short} ")
 }
@@ -627,7 +635,7 @@ pub fn table(app: &App, lanes: &Lanes, w: usize) -> Vec<Line<'static>> {
     let label_w = lanes
         .streams
         .iter()
-        .map(|&n| width(&lanes.label(n, short, app)))
+        .map(|&n| width(&lanes.label(n, short)))
         .chain([width(text(app.lang, "tui-states-table-connection"))])
         .max()
         .unwrap_or(0);
@@ -662,7 +670,7 @@ pub fn table(app: &App, lanes: &Lanes, w: usize) -> Vec<Line<'static>> {
             "{} {:>num_w$}  {}  {}  {}",
             if here { "▶" } else { " " },
             n,
-            fit(&lanes.label(n, short, app), label_w),
+            fit(&lanes.label(n, short), label_w),
             fit(name(client), state_w),
             name(server),
         );

@@ -163,7 +163,7 @@ pub fn summary(app: &App, w: usize) -> Vec<Line<'static>> {
     // Among one server's several clients, which client this is.
     let names: [String; 2] = match super::lanes::Lanes::of(app) {
         Some(l) => [
-            l.name(l.lane(step.stream).unwrap_or(0), false, app),
+            l.name(l.lane(step.stream).unwrap_or(0), false).to_string(),
             app.lang.side(Side::Server).to_string(),
         ],
         None => [Side::Client, Side::Server].map(|s| app.lang.side(s).to_string()),
