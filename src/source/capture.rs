@@ -13,7 +13,8 @@
 //!   the diagrams on small files;
 //! - [`index`] and [`CaptureIndex::timeline`]: where each stream's frames
 //!   are, then one stream read back by offsets: the TUI on large files
-//!   (and [`CaptureIndex::udp_timeline`], one UDP conversation).
+//!   (and [`CaptureIndex::udp_timeline`], one UDP conversation; the index's
+//!   [`UdpSummary`] rows list them).
 //!
 //! UDP datagrams are steps of their own ([`StepKind::Datagram`]) among the
 //! segments, in frame order; their `stream` numbers UDP conversations apart
@@ -819,6 +820,71 @@ where
     })
 }
 
+/// One UDP conversation, as the connection list shows it beside the TCP
+/// connections' [`Summary`] rows: its two ends (the "client" sent the first
+/// datagram, tshark's address A), how many datagrams, their bytes on the
+/// wire (frame lengths, as tshark's conversation table counts), and when.
+#[derive(Clone, Debug, PartialEq)]
+pub struct UdpSummary {
+    /// The conversation's number, tshark's `udp.stream` (apart from TCP's).
+    pub stream: u32,
+    pub client: std::net::SocketAddr,
+    pub server: std::net::SocketAddr,
+    pub packets: u64,
+    pub bytes: u64,
+    /// Seconds since the first frame.
+    pub start: f64,
+    pub duration: f64,
+}
+
+impl UdpSummary {
+    /// Count one datagram of conversation `stream` into `rows` (one per
+    /// conversation, in number order; a new number is the next row).
+    fn count(
+        rows: &mut Vec<UdpSummary>,
+        stream: u32,
+        src: std::net::SocketAddr,
+        dst: std::net::SocketAddr,
+        bytes: u32,
+        time: f64,
+    ) {
+        let n = stream as usize;
+        while rows.len() <= n {
+            // A number skipped (never the case in frame order): a row with
+            // nothing in it keeps `rows[n].stream == n`.
+            let stream = rows.len() as u32;
+            rows.push(UdpSummary {
+                stream,
+                client: src,
+                server: dst,
+                packets: 0,
+                bytes: 0,
+                start: time,
+                duration: 0.0,
+            });
+        }
+        let r = &mut rows[n];
+        if r.packets == 0 {
+            (r.client, r.server, r.start) = (src, dst, time);
+        }
+        r.packets += 1;
+        r.bytes += u64::from(bytes);
+        r.duration = (time - r.start).max(r.duration);
+    }
+}
+
+/// The UDP conversations of a timeline, one row each (for a timeline read
+/// whole, or one that grows, such as the live lab's `udp` script).
+pub fn udp_summaries(tl: &Timeline) -> Vec<UdpSummary> {
+    let mut rows = Vec::new();
+    for (step, d) in tl.datagrams() {
+        let bytes = d.bytes.as_ref().map_or(d.len + 42, |b| b.orig_len);
+        UdpSummary::count(&mut rows, step.stream, d.src, d.dst, bytes, step.time);
+    }
+    rows.retain(|r| r.packets > 0);
+    rows
+}
+
 /// Where one TCP frame of a stream is in the file.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct FrameLoc {
@@ -847,6 +913,9 @@ pub struct CaptureIndex {
     /// and which of them must be read from the whole file.
     pub udp_frames: Vec<Vec<FrameLoc>>,
     pub udp_needs_full_read: Vec<bool>,
+    /// One row per UDP conversation, in `udp.stream` order, for the
+    /// connection list (the TCP rows are `summaries`).
+    pub udp_summaries: Vec<UdpSummary>,
     /// Timestamp of the first frame: times are seconds since it.
     pub t0_nanos: i128,
     /// Format state of the reader from each offset on.
@@ -893,6 +962,7 @@ pub fn index(
     let mut full: Vec<bool> = Vec::new();
     let mut udp_frames: Vec<Vec<FrameLoc>> = Vec::new();
     let mut udp_full: Vec<bool> = Vec::new();
+    let mut udp_rows: Vec<UdpSummary> = Vec::new();
     let mut summaries: Vec<Summary> = Vec::new();
     let mut reported = 0usize;
     let mut prev_tcp = 0u64;
@@ -909,6 +979,10 @@ pub fn index(
             let index = found.frame.index;
             let offset = found.frame.offset;
             let reassembled = found.reassembled();
+            let datagram = match &found.packet {
+                Packet::Udp(d) => Some((d.src, d.dst, found.frame.orig_len, found.time)),
+                Packet::Tcp(_) => None,
+            };
             // The stream it went to: the tracker numbers streams in order of
             // first appearance, so a new one is `frames.len()`.
             let (stream, udp) = feed(&mut tracker, found, false);
@@ -922,6 +996,9 @@ pub fn index(
                     u32::MAX
                 });
                 udp_full[stream] |= reassembled;
+                if let Some((src, dst, orig_len, time)) = datagram {
+                    UdpSummary::count(&mut udp_rows, stream as u32, src, dst, orig_len, time);
+                }
                 udp_frames[stream].push(FrameLoc {
                     offset,
                     frame,
@@ -988,6 +1065,7 @@ pub fn index(
         needs_full_read: full,
         udp_frames,
         udp_needs_full_read: udp_full,
+        udp_summaries: udp_rows,
         t0_nanos: t0.unwrap_or(0),
         states,
         frames_total: report.frames,

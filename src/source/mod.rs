@@ -27,6 +27,8 @@ use crate::timeline::Timeline;
 /// A capture too large to read whole: indexed in the background, then one
 /// connection read on demand.
 pub use capture::{CaptureIndex, IndexProgress, ReadOptions, index as index_capture};
+/// The connection list's rows for UDP conversations (files and the lab).
+pub use capture::{UdpSummary, udp_summaries};
 /// The scenario library: the TUI's picker lists it.
 pub use scenario::{NAMES as SCENARIO_NAMES, Scenario, all as scenarios};
 /// "What if" replays: the TUI's `x` asks for one.

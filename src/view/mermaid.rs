@@ -159,7 +159,7 @@ fn lanes_diagram(tl: &Timeline, lanes: &crate::view::Lanes) -> String {
     }
     let _ = writeln!(out, "    participant S as server {}", lanes.server);
     for step in &tl.steps {
-        let k = lanes.lane(tl, step.stream) + 1;
+        let k = lanes.lane(step.stream).unwrap_or(0) + 1;
         let end = |side: Side| match side {
             Side::Client => format!("C{k}"),
             Side::Server => "S".to_string(),

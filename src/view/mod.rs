@@ -35,40 +35,69 @@ pub fn by_stream(
 
 /// Several connections to one server, drawn on one ladder: a lifeline per
 /// client endpoint and one for the server (the live lab's `chat` and
-/// `backlog`, or a capture of one server and its clients).
-#[derive(Clone, Debug, PartialEq)]
+/// `backlog`, or a capture of one server and its clients). The one rule
+/// for when the TUI, SVG and Mermaid draw lanes.
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Lanes {
     pub server: std::net::SocketAddr,
-    /// The client endpoints, in order of first appearance.
+    /// Each lane's client endpoint, in order of first appearance.
     pub clients: Vec<std::net::SocketAddr>,
+    /// The TCP streams the timeline's steps hold, in number order.
+    pub streams: Vec<u32>,
+    /// Lane of each stream number (None: the stream has no step).
+    lane_of: Vec<Option<usize>>,
 }
 
 impl Lanes {
-    /// The lanes of `tl` when every one of its two or more TCP connections
-    /// goes to the same server endpoint and it has no UDP; `None` otherwise
-    /// (one connection, or many servers: one ladder per connection).
+    /// The lanes of `tl` when its steps' TCP connections (two or more, from
+    /// two or more client endpoints: connections that reuse one client's
+    /// ports one after the other read better as one ladder each) all go to
+    /// the same server endpoint, and it has no UDP; `None` otherwise.
     pub fn of(tl: &crate::timeline::Timeline) -> Option<Lanes> {
-        if tl.streams.len() < 2 || tl.steps.iter().any(|s| s.is_udp()) {
+        if tl.streams.len() < 2 {
             return None;
         }
-        let server = tl.streams[0].server;
-        if tl.streams.iter().any(|s| s.server != server) {
-            return None;
-        }
-        let mut clients = Vec::new();
-        for s in &tl.streams {
-            if !clients.contains(&s.client) {
-                clients.push(s.client);
+        let mut present = vec![false; tl.streams.len()];
+        for s in &tl.steps {
+            if s.is_udp() {
+                return None;
+            }
+            if let Some(p) = present.get_mut(s.stream as usize) {
+                *p = true;
             }
         }
-        (clients.len() > 1).then_some(Lanes { server, clients })
+        let streams: Vec<u32> = (0u32..)
+            .zip(&present)
+            .filter(|(_, p)| **p)
+            .map(|(n, _)| n)
+            .collect();
+        let server = tl.streams[*streams.first()? as usize].server;
+        let mut clients: Vec<std::net::SocketAddr> = Vec::new();
+        let mut lane_of = vec![None; tl.streams.len()];
+        for &n in &streams {
+            let info = tl.streams[n as usize];
+            if info.server != server {
+                return None;
+            }
+            let lane = match clients.iter().position(|c| *c == info.client) {
+                Some(l) => l,
+                None => {
+                    clients.push(info.client);
+                    clients.len() - 1
+                }
+            };
+            lane_of[n as usize] = Some(lane);
+        }
+        (clients.len() >= 2).then_some(Lanes {
+            server,
+            clients,
+            streams,
+            lane_of,
+        })
     }
 
     /// The 0-based client lane of connection `stream`.
-    pub fn lane(&self, tl: &crate::timeline::Timeline, stream: u32) -> usize {
-        tl.streams
-            .get(stream as usize)
-            .and_then(|s| self.clients.iter().position(|c| *c == s.client))
-            .unwrap_or(0)
+    pub fn lane(&self, stream: u32) -> Option<usize> {
+        self.lane_of.get(stream as usize).copied().flatten()
     }
 }

@@ -351,7 +351,7 @@ fn lanes_svg(tl: &Timeline, lanes: &crate::view::Lanes) -> String {
     }
     for (i, step) in tl.steps.iter().enumerate() {
         let y = TOP + ROW * (i as f64 + 1.0);
-        let k = lanes.lane(tl, step.stream);
+        let k = lanes.lane(step.stream).unwrap_or(0);
         let x_of = |side: Side| match side {
             Side::Client => lane_x(k),
             Side::Server => server_x,

@@ -222,7 +222,8 @@ impl<'a> App<'a> {
     pub fn capture(tl: &'a Timeline, summaries: &[Summary]) -> App<'a> {
         let mut app = Self::new(tl).with_list();
         app.conns = summaries.to_vec();
-        if app.conns.len() == 1 {
+        app.udp_conns = crate::source::udp_summaries(tl);
+        if app.list_len() == 1 {
             // One connection: there is nothing to choose.
             app.show(0);
         }
@@ -317,6 +318,10 @@ impl<'a> App<'a> {
                 self.back_to_list();
                 Action::Redraw
             }
+            Outcome::ToAll => {
+                self.show_all();
+                Action::Redraw
+            }
             Outcome::Open(i) => Action::redraw_if(self.open(i)),
         }
     }
@@ -324,39 +329,37 @@ impl<'a> App<'a> {
     /// Open the connection at `idx` of the list in the stepping view, where
     /// it was left (or at its first step).
     pub fn open(&mut self, idx: usize) -> bool {
-        let Some(c) = self.conns.get(idx) else {
+        let Some((udp, stream)) = self.list_key(idx) else {
             return false;
         };
-        let stream = c.stream;
-        if self.file.as_ref().is_some_and(|f| f.loaded != Some(stream)) {
+        if self
+            .file
+            .as_ref()
+            .is_some_and(|f| f.loaded != Some((udp, stream)))
+        {
             // A capture file: read the stream's frames first, once the
             // index says where they are.
             self.list.selected = idx;
-            return self.file_open(stream);
+            return self.file_open((udp, stream));
         }
         self.show(idx)
     }
 
     /// Show the connection at `idx` of the list (its steps are in `tl`).
     pub(super) fn show(&mut self, idx: usize) -> bool {
-        let Some(c) = self.conns.get(idx) else {
+        let Some((udp, stream)) = self.list_key(idx) else {
             return false;
         };
-        let stream = c.stream;
         self.list.selected = idx;
         self.shared.stream = Some(stream);
+        self.shared.udp = udp;
         self.screen = Screen::Steps;
         let to = self
             .list
             .positions
-            .get(&stream)
+            .get(&(udp, stream))
             .copied()
-            .filter(|&i| {
-                self.tl
-                    .steps
-                    .get(i)
-                    .is_some_and(|s| s.in_tcp_stream(stream))
-            })
+            .filter(|&i| self.tl.steps.get(i).is_some_and(|s| self.chosen(s)))
             .or_else(|| self.first());
         self.shared.current = to.unwrap_or(0);
         self.steps.reset_view();
@@ -368,10 +371,26 @@ impl<'a> App<'a> {
     pub fn back_to_list(&mut self) {
         self.steps.follow = None;
         if let Some(s) = self.shared.stream {
-            self.list.positions.insert(s, self.shared.current);
+            let key = (self.shared.udp, s);
+            self.list.positions.insert(key, self.shared.current);
         }
         self.steps.autoplay = false;
         self.screen = Screen::List;
+    }
+
+    /// From the list back to every connection at once (the live lab's
+    /// lanes): the cursor stays on the step it was on, which is a step of
+    /// the whole timeline too.
+    pub fn show_all(&mut self) {
+        self.shared.stream = None;
+        self.shared.udp = false;
+        self.screen = Screen::Steps;
+        self.shared.current = self
+            .shared
+            .current
+            .min(self.tl.steps.len().saturating_sub(1));
+        self.steps.reset_view();
+        self.hits.ladder_base = 0;
     }
 
     /// Go to step index `i` (into `tl.steps`); returns whether it moved.

@@ -33,6 +33,13 @@ pub fn step_kind_in(step: &crate::timeline::Step, lang: Lang) -> String {
             frame = v.frame
         ),
         (StepKind::Call, _) => msg!(lang, "tui-explain-call", who = side),
+        // Not a timer: a datagram opened from the connection list.
+        (StepKind::Datagram, _) => msg!(
+            lang,
+            "tui-explain-datagram",
+            who = side,
+            frame = step.datagram.as_ref().map_or(0, |d| d.frame)
+        ),
         _ => msg!(lang, "tui-explain-timer", who = side),
     }
 }

@@ -97,14 +97,15 @@ pub struct FileState {
     pub index: Option<CaptureIndex>,
     /// Indexing ended (with an index or with an error).
     pub done: bool,
-    /// Enter was pressed on this stream before the index was done: it
-    /// opens as soon as it is.
+    /// Enter was pressed on this TCP stream before the index was done: it
+    /// opens as soon as it is. (The UDP rows come with the finished index,
+    /// so only a TCP row can be waited for.)
     pub pending: Option<u32>,
-    /// This stream is to be read now (the screen saying so is drawn first,
-    /// then [`super::app::App::finish_open`] reads it).
-    pub opening: Option<u32>,
-    /// The stream whose timeline the app holds.
-    pub loaded: Option<u32>,
+    /// This stream (is UDP, number) is to be read now (the screen saying
+    /// so is drawn first, then [`super::app::App::finish_open`] reads it).
+    pub opening: Option<(bool, u32)>,
+    /// The stream (is UDP, number) whose timeline the app holds.
+    pub loaded: Option<(bool, u32)>,
     /// A lasting note for the status line: damage, a read error.
     pub note: Option<String>,
     /// Widest cell of each list column over every row, in English and in
@@ -314,14 +315,28 @@ impl App<'_> {
                                 damage = d.to_string()
                             ));
                         }
+                        for r in &idx.udp_summaries {
+                            for (k, lang) in [Lang::En, Lang::Zh].into_iter().enumerate() {
+                                let m = super::list::measure_udp(r, lang);
+                                for (w, m) in file.widths[k].iter_mut().zip(m) {
+                                    *w = (*w).max(m);
+                                }
+                            }
+                        }
+                        self.shared.udp_conns = idx.udp_summaries.clone();
                         file.index = Some(idx);
-                        file.opening = file.pending.take();
+                        file.opening = file.pending.take().map(|s| (false, s));
+                        let only = self.shared.conns.first().map(|c| (false, c.stream)).or(self
+                            .shared
+                            .udp_conns
+                            .first()
+                            .map(|u| (true, u.stream)));
                         if file.opening.is_none()
                             && file.loaded.is_none()
-                            && self.shared.conns.len() == 1
+                            && self.shared.conns.len() + self.shared.udp_conns.len() == 1
                         {
                             // One connection: there is nothing to choose.
-                            file.opening = Some(self.shared.conns[0].stream);
+                            file.opening = only;
                         }
                     }
                     Err(e) => {
@@ -343,7 +358,7 @@ impl App<'_> {
         let Some(file) = self.shared.file.as_mut() else {
             return false;
         };
-        let Some(stream) = file.opening.take() else {
+        let Some((udp, stream)) = file.opening.take() else {
             return false;
         };
         let Some(idx) = file.index.as_ref() else {
@@ -355,49 +370,63 @@ impl App<'_> {
             lang: self.shared.lang,
             ..Default::default()
         };
-        match idx.timeline(stream, opts) {
+        let read = if udp {
+            idx.udp_timeline(stream, opts)
+        } else {
+            idx.timeline(stream, opts)
+        };
+        match read {
             Ok(tl) => {
                 let steps = tl.steps.len();
-                file.loaded = Some(stream);
+                file.loaded = Some((udp, stream));
                 self.shared.tl = Cow::Owned(tl);
                 if let Some(t) = file.timing.as_mut() {
+                    let what = if udp { "UDP stream" } else { "stream" };
                     t.log(&format!(
-                        "stream {stream} read: {steps} steps in {:.1} ms",
+                        "{what} {stream} read: {steps} steps in {:.1} ms",
                         started.elapsed().as_secs_f64() * 1e3
                     ));
                 }
-                if let Some(i) = self.shared.conns.iter().position(|c| c.stream == stream) {
+                let row = (0..self.shared.list_len())
+                    .find(|&i| self.shared.list_key(i) == Some((udp, stream)));
+                if let Some(i) = row {
                     self.show(i);
                 }
             }
             Err(e) => {
-                file.note = Some(msg!(
-                    self.shared.lang,
-                    "tui-file-cannot-read",
-                    stream = stream,
-                    error = e.to_string()
-                ));
+                let (lang, error) = (self.shared.lang, e.to_string());
+                file.note = Some(if udp {
+                    msg!(
+                        lang,
+                        "tui-file-cannot-read-udp",
+                        stream = stream,
+                        error = error
+                    )
+                } else {
+                    msg!(lang, "tui-file-cannot-read", stream = stream, error = error)
+                });
             }
         }
         true
     }
 
-    /// Open `stream` of a capture file: read its frames once the frame
-    /// saying so is drawn ([`App::finish_open`]), or, while the file is
-    /// still being indexed, as soon as the index is done.
-    pub(super) fn file_open(&mut self, stream: u32) -> bool {
+    /// Open stream `key` (is UDP, number) of a capture file: read its
+    /// frames once the frame saying so is drawn ([`App::finish_open`]),
+    /// or, while the file is still being indexed, as soon as the index is
+    /// done.
+    pub(super) fn file_open(&mut self, key: (bool, u32)) -> bool {
         let Some(file) = self.shared.file.as_mut() else {
             return false;
         };
         file.opening = None;
         file.pending = None;
         if let Some(t) = file.timing.as_mut() {
-            t.log(&format!("open stream {stream}"));
+            t.log(&format!("open stream {}", key.1));
         }
         if file.index.is_some() {
-            file.opening = Some(stream);
-        } else if !file.done {
-            file.pending = Some(stream);
+            file.opening = Some(key);
+        } else if !file.done && !key.0 {
+            file.pending = Some(key.1);
         } else {
             return false;
         }

@@ -21,8 +21,14 @@ struct Key {
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum When {
     Always,
-    /// Only where there is a connection list (captures, the sniffer).
+    /// Only where there is a connection list (captures, the sniffer, the
+    /// lab with several connections) and no view of all of them.
     List,
+    /// Only where the list was reached from all connections at once (the
+    /// lab): Esc in the list goes back to them.
+    ListAll,
+    /// Wherever there is a list, either way.
+    AnyList,
     /// Only where there is none: Esc then quits.
     NoList,
     /// Only in the live lab, whose "next" at the last step makes a call.
@@ -32,7 +38,7 @@ enum When {
 }
 
 /// The overlay's rows in `lang`.
-fn table(lang: Lang) -> [Key; 22] {
+fn table(lang: Lang) -> [Key; 23] {
     [
         Key {
             keys: "→  space  n  PgDn  Enter",
@@ -122,12 +128,17 @@ fn table(lang: Lang) -> [Key; 22] {
         Key {
             keys: "↑ ↓  Enter",
             what: text(lang, "tui-help-connection-list-choose"),
-            when: When::List,
+            when: When::AnyList,
         },
         Key {
             keys: "Esc",
             what: text(lang, "tui-help-back-to-the"),
             when: When::List,
+        },
+        Key {
+            keys: "Esc",
+            what: text(lang, "tui-help-back-to-the-all"),
+            when: When::ListAll,
         },
         Key {
             keys: "q  Esc",
@@ -137,7 +148,7 @@ fn table(lang: Lang) -> [Key; 22] {
         Key {
             keys: "q",
             what: text(lang, "tui-help-quit"),
-            when: When::List,
+            when: When::AnyList,
         },
         Key {
             keys: "Ctrl-C",
@@ -154,7 +165,9 @@ pub fn keys(app: &App) -> Vec<(&'static str, &'static str)> {
         .into_iter()
         .filter(|k| match k.when {
             When::Always => true,
-            When::List => app.has_list,
+            When::List => app.has_list && !app.has_all,
+            When::ListAll => app.has_list && app.has_all,
+            When::AnyList => app.has_list,
             When::NoList => !app.has_list,
             When::Lab => lab,
             When::Sim => app.replay.is_some(),

@@ -1,4 +1,5 @@
-//! The ladder (sequence) diagram: two lifelines, one row per step.
+//! The ladder (sequence) diagram: two lifelines, one row per step (one
+//! server's several connections: [`super::lanes`]).
 //!
 //! ```text
 //!    client 192.0.2.1:50000                  server 192.0.2.2:80
@@ -258,6 +259,21 @@ fn changed(step: &Step, side: Side, w: usize) -> String {
     }
 }
 
+/// A segment's arrow style: by its flags, lost ones dimmed.
+pub(super) fn segment_style(app: &App, v: &SegmentView) -> Style {
+    let t = &app.theme;
+    if v.lost {
+        t.lost()
+    } else if !v.analysis.is_empty() {
+        // The label names the analysis; bold makes it stand out without
+        // changing the colour rule.
+        t.segment(v.seg.flags)
+            .add_modifier(ratatui::style::Modifier::BOLD)
+    } else {
+        t.segment(v.seg.flags)
+    }
+}
+
 /// One ladder row.
 fn step_line(app: &App, i: usize, n: u64, g: &Geometry) -> Line<'static> {
     let t = &app.theme;
@@ -267,19 +283,10 @@ fn step_line(app: &App, i: usize, n: u64, g: &Geometry) -> Line<'static> {
     let marker = if current { "▶" } else { " " };
     let num = format!("{marker}{}", fit_right(&n.to_string(), g.num - 1));
     let (middle, mstyle) = match (&step.kind, &step.segment) {
-        (StepKind::Segment, Some(v)) => {
-            let style = if v.lost {
-                t.lost()
-            } else if !v.analysis.is_empty() {
-                // The label names the analysis; bold makes it stand out
-                // without changing the colour rule.
-                t.segment(v.seg.flags)
-                    .add_modifier(ratatui::style::Modifier::BOLD)
-            } else {
-                t.segment(v.seg.flags)
-            };
-            (arrow_in(v, app.raw_seq, g.middle, app.lang), style)
-        }
+        (StepKind::Segment, Some(v)) => (
+            arrow_in(v, app.raw_seq, g.middle, app.lang),
+            segment_style(app, v),
+        ),
         (StepKind::Datagram, _) => match step.datagram.as_deref() {
             Some(v) => (
                 datagram_arrow(v, g.middle, app.lang),
@@ -460,7 +467,7 @@ fn header(app: &App, g: &Geometry, w: usize) -> Line<'static> {
         .steps
         .get(app.current)
         .and_then(|s| s.datagram.as_deref())
-        .filter(|_| app.stream.is_none())
+        .filter(|_| app.stream.is_none() || app.udp)
         .map(|d| d.ends());
     let Some(info) = udp.or_else(|| app.tl.streams.get(stream as usize).copied()) else {
         return Line::from(fit(app.lang.side(Side::Client), w));
@@ -519,8 +526,19 @@ pub fn render(f: &mut Frame, area: Rect, app: &App, hits: &mut HitMap, title: &s
         .max()
         .unwrap_or(1);
     let g = geometry(w, largest);
-    let all = rows(app, &g, w);
-    let h = inner.height.saturating_sub(1) as usize;
+    let lanes = super::lanes::Lanes::of(app).and_then(|l| {
+        let states = super::lanes::state_widths(app, &l);
+        super::lanes::Geometry::new(&l, w, largest, &states).map(|lg| (l, lg))
+    });
+    let (head, all) = match &lanes {
+        Some((l, lg)) => (
+            super::lanes::header(app, l, lg),
+            super::lanes::rows(app, l, lg),
+        ),
+        None => (vec![header(app, &g, w)], rows(app, &g, w)),
+    };
+    let head_h = head.len();
+    let h = inner.height.saturating_sub(head_h as u16) as usize;
     let total = all.len();
     let cur = if app.pending {
         total.saturating_sub(1)
@@ -551,10 +569,10 @@ pub fn render(f: &mut Frame, area: Rect, app: &App, hits: &mut HitMap, title: &s
     let hi = cur.min(max_off as i32) - follow;
     hits.ladder_range = (lo, hi.max(lo));
     let off = (follow + app.steps.ladder_scroll).clamp(0, max_off as i32) as usize;
-    let mut lines = vec![header(app, &g, w)];
+    let mut lines = head;
     for (k, (line, step)) in all.into_iter().skip(off).take(h).enumerate() {
         if let Some(s) = step {
-            hits.ladder_rows.push((inner.y + 1 + k as u16, s));
+            hits.ladder_rows.push((inner.y + (head_h + k) as u16, s));
         }
         lines.push(line);
     }

@@ -1,5 +1,7 @@
-//! The connection list of `inspect` and `sniff`: one row per connection
-//! (columns dropped by priority when the terminal is narrow), and below it
+//! The connection list of `inspect`, `sniff` and the live lab: one row per
+//! TCP connection, then one per UDP conversation (numbered apart, as
+//! tshark's `udp.stream`; a protocol column appears when there are any),
+//! columns dropped by priority when the terminal is narrow, and below it
 //! everything about the selected one.
 
 use super::app::{App, HitMap};
@@ -7,6 +9,7 @@ use super::file::{FileState, grouped, short_count};
 use super::text::{fit, fit_right, truncate, width, wrapped};
 use crate::explain::Lang;
 use crate::i18n::{msg, text};
+use crate::source::UdpSummary;
 use crate::tcp::tracker::{Close, Handshake, Summary};
 use crate::timeline::segment::Flags;
 use crate::timeline::{Side, state_name};
@@ -56,72 +59,136 @@ fn flags(s: &Summary) -> String {
     names.join(" ")
 }
 
+/// One row of the list: a TCP connection or a UDP conversation.
+#[derive(Clone, Copy, Debug)]
+pub enum Row<'a> {
+    Tcp(&'a Summary),
+    Udp(&'a UdpSummary),
+}
+
+impl Row<'_> {
+    fn stream(self) -> u32 {
+        match self {
+            Row::Tcp(s) => s.stream,
+            Row::Udp(u) => u.stream,
+        }
+    }
+}
+
+/// Row `idx` of `app`'s list: the TCP rows, then the UDP ones.
+pub fn row_at<'a>(app: &'a App, idx: usize) -> Option<Row<'a>> {
+    match app.conns.get(idx) {
+        Some(s) => Some(Row::Tcp(s)),
+        None => app.udp_conns.get(idx - app.conns.len()).map(Row::Udp),
+    }
+}
+
+/// What a UDP conversation has none of (handshake, close, flags).
+const NONE: &str = "—";
+
 /// A column: heading, right-aligned or not, priority (0 stays longest),
 /// and the cell text.
 struct Col {
     title: fn(Lang) -> &'static str,
     right: bool,
     prio: u8,
-    cell: fn(&Summary, Lang) -> String,
+    cell: fn(Row, Lang) -> String,
 }
 
 /// How many columns the list has.
-pub const NCOLS: usize = 9;
+pub const NCOLS: usize = 10;
+/// The protocol column, shown only when a UDP conversation is listed.
+const PROTO: usize = 1;
+/// The two address columns, shortened in the middle when too wide.
+const ADDRS: [usize; 2] = [2, 3];
 
 const COLS: [Col; NCOLS] = [
     Col {
         title: |_| "#",
         right: true,
         prio: 0,
-        cell: |s, _| s.stream.to_string(),
+        cell: |r, _| r.stream().to_string(),
+    },
+    Col {
+        title: |l| text(l, "tui-list-col-protocol"),
+        right: false,
+        prio: 0,
+        cell: |r, _| match r {
+            Row::Tcp(_) => "TCP".into(),
+            Row::Udp(_) => "UDP".into(),
+        },
     },
     Col {
         title: |l| text(l, "tui-list-col-client"),
         right: false,
         prio: 0,
-        cell: |s, _| s.client.to_string(),
+        cell: |r, _| match r {
+            Row::Tcp(s) => s.client.to_string(),
+            Row::Udp(u) => u.client.to_string(),
+        },
     },
     Col {
         title: |l| text(l, "tui-list-col-server"),
         right: false,
         prio: 0,
-        cell: |s, _| s.server.to_string(),
+        cell: |r, _| match r {
+            Row::Tcp(s) => s.server.to_string(),
+            Row::Udp(u) => u.server.to_string(),
+        },
     },
     Col {
         title: |l| text(l, "tui-list-col-packets"),
         right: true,
         prio: 2,
-        cell: |s, _| s.packets.to_string(),
+        cell: |r, _| match r {
+            Row::Tcp(s) => s.packets.to_string(),
+            Row::Udp(u) => u.packets.to_string(),
+        },
     },
     Col {
         title: |l| text(l, "tui-list-col-bytes"),
         right: true,
         prio: 4,
-        cell: |s, _| s.bytes.to_string(),
+        cell: |r, _| match r {
+            Row::Tcp(s) => s.bytes.to_string(),
+            Row::Udp(u) => u.bytes.to_string(),
+        },
     },
     Col {
         title: |l| text(l, "tui-list-col-handshake"),
         right: false,
         prio: 1,
-        cell: |s, l| handshake_name(s.handshake, l).to_string(),
+        cell: |r, l| match r {
+            Row::Tcp(s) => handshake_name(s.handshake, l).to_string(),
+            Row::Udp(_) => NONE.into(),
+        },
     },
     Col {
         title: |l| text(l, "tui-list-col-close"),
         right: false,
         prio: 1,
-        cell: |s, l| close_name(s.close, l).to_string(),
+        cell: |r, l| match r {
+            Row::Tcp(s) => close_name(s.close, l).to_string(),
+            Row::Udp(_) => NONE.into(),
+        },
     },
     Col {
         title: |l| text(l, "tui-list-col-duration"),
         right: true,
         prio: 3,
-        cell: |s, l| seconds(s.duration, l),
+        cell: |r, l| match r {
+            Row::Tcp(s) => seconds(s.duration, l),
+            Row::Udp(u) => seconds(u.duration, l),
+        },
     },
     Col {
         title: |l| text(l, "tui-list-col-flags-seen"),
         right: false,
         prio: 5,
-        cell: |s, _| flags(s),
+        cell: |r, _| match r {
+            Row::Tcp(s) => flags(s),
+            Row::Udp(_) => NONE.into(),
+        },
     },
 ];
 
@@ -145,18 +212,28 @@ pub fn lang_index(lang: Lang) -> usize {
 
 /// The width of each cell of one row in `lang`.
 pub fn measure(s: &Summary, lang: Lang) -> [usize; NCOLS] {
+    measure_row(Row::Tcp(s), lang)
+}
+
+/// [`measure`] for a UDP conversation's row.
+pub fn measure_udp(u: &UdpSummary, lang: Lang) -> [usize; NCOLS] {
+    measure_row(Row::Udp(u), lang)
+}
+
+fn measure_row(r: Row, lang: Lang) -> [usize; NCOLS] {
     let mut out = [0; NCOLS];
     for (o, c) in out.iter_mut().zip(&COLS) {
-        *o = width(&(c.cell)(s, lang));
+        *o = width(&(c.cell)(r, lang));
     }
     out
 }
 
 /// Which columns fit in `w` and how wide each is. `known`: the widest cell
 /// of each column, when the caller keeps track of it (a capture file's
-/// list, too long to measure at every frame).
+/// list, too long to measure at every frame). The protocol column only
+/// when a row is UDP: a list of TCP connections reads as it always did.
 fn layout(
-    conns: &[Summary],
+    rows: &[Row],
     w: usize,
     lang: Lang,
     known: Option<&[usize; NCOLS]>,
@@ -166,15 +243,16 @@ fn layout(
         .enumerate()
         .map(|(i, c)| match known {
             Some(k) => k[i].max(width(c.title(lang))),
-            None => conns
+            None => rows
                 .iter()
-                .map(|s| width(&(c.cell)(s, lang)))
+                .map(|&r| width(&(c.cell)(r, lang)))
                 .chain([width(c.title(lang))])
                 .max()
                 .unwrap_or(0),
         })
         .collect();
-    let mut keep: Vec<usize> = (0..COLS.len()).collect();
+    let udp = rows.iter().any(|r| matches!(r, Row::Udp(_)));
+    let mut keep: Vec<usize> = (0..COLS.len()).filter(|&i| udp || i != PROTO).collect();
     let total = |keep: &[usize]| MARK + keep.iter().map(|&i| widths[i] + GAP).sum::<usize>();
     while total(&keep) > w {
         let Some(drop) = keep
@@ -194,12 +272,12 @@ fn layout(
     if over > 0 {
         let fixed: usize = cols
             .iter()
-            .filter(|(i, _)| !matches!(i, 1 | 2))
+            .filter(|(i, _)| !ADDRS.contains(i))
             .map(|(_, cw)| cw + GAP)
             .sum();
         let each = (w.saturating_sub(MARK + fixed + 2 * GAP) / 2).max(4);
         for (i, cw) in &mut cols {
-            if matches!(i, 1 | 2) {
+            if ADDRS.contains(i) {
                 *cw = (*cw).min(each);
             }
         }
@@ -241,7 +319,7 @@ fn row(cols: &[(usize, usize)], cells: impl Fn(&Col) -> String) -> String {
     for &(i, cw) in cols {
         let c = &COLS[i];
         let mut text = cells(c);
-        if matches!(i, 1 | 2) {
+        if ADDRS.contains(&i) {
             text = shorten_addr(&text, cw);
         }
         out.push_str(&if c.right {
@@ -257,8 +335,10 @@ fn row(cols: &[(usize, usize)], cells: impl Fn(&Col) -> String) -> String {
 /// Everything about the selected connection, for the detail box.
 pub fn details(app: &App, w: usize) -> Vec<Line<'static>> {
     let t = &app.theme;
-    let Some(s) = app.conns.get(app.list.selected) else {
-        return vec![];
+    let s = match row_at(app, app.list.selected) {
+        Some(Row::Tcp(s)) => s,
+        Some(Row::Udp(u)) => return udp_details(app, u, w),
+        None => return vec![],
     };
     let l = app.lang;
     let rtt = s
@@ -316,6 +396,39 @@ pub fn details(app: &App, w: usize) -> Vec<Line<'static>> {
     out
 }
 
+/// A UDP conversation's detail box: its ends, its datagrams, and that
+/// there is nothing else to say (no handshake, close or state).
+fn udp_details(app: &App, u: &UdpSummary, w: usize) -> Vec<Line<'static>> {
+    let l = app.lang;
+    let mut out = wrapped(
+        &msg!(
+            l,
+            "tui-list-detail-udp-head",
+            stream = u.stream,
+            client = u.client.to_string(),
+            server = u.server.to_string()
+        ),
+        w,
+        "  ",
+        app.theme.bold(),
+    );
+    let texts = [
+        msg!(
+            l,
+            "tui-list-detail-udp-size",
+            packets = u.packets,
+            bytes = u.bytes,
+            start = seconds(u.start, l),
+            duration = seconds(u.duration, l)
+        ),
+        text(l, "tui-list-detail-udp-none").to_string(),
+    ];
+    for text in texts {
+        out.extend(wrapped(&text, w, "  ", Style::new()));
+    }
+    out
+}
+
 /// Draw the list screen's main area (all but the status line).
 pub fn render(f: &mut Frame, area: Rect, app: &App, hits: &mut HitMap) {
     let t = &app.theme;
@@ -329,7 +442,7 @@ pub fn render(f: &mut Frame, area: Rect, app: &App, hits: &mut HitMap) {
         None => area,
     };
     let detail_h = if area.height >= 20 { 6 } else { 5 };
-    let n = app.conns.len();
+    let n = app.list_len();
     // The table as tall as its rows (a header, borders, at least 3 rows),
     // the details right below it.
     let table_h = (n.max(3) as u16 + 3).min(area.height.saturating_sub(detail_h));
@@ -385,7 +498,8 @@ pub fn render(f: &mut Frame, area: Rect, app: &App, hits: &mut HitMap) {
             .file
             .as_ref()
             .map(|file| &file.widths[lang_index(app.lang)]);
-        let cols = layout(&app.conns, w, app.lang, known);
+        let rows: Vec<Row> = (0..n).filter_map(|i| row_at(app, i)).collect();
+        let cols = layout(&rows, w, app.lang, known);
         let mut lines = vec![Line::from(Span::styled(
             fit(
                 &format!(
@@ -403,12 +517,12 @@ pub fn render(f: &mut Frame, area: Rect, app: &App, hits: &mut HitMap) {
             .selected
             .saturating_sub(h.saturating_sub(1))
             .min(n.saturating_sub(h));
-        for (k, s) in app.conns.iter().enumerate().skip(off).take(h) {
+        for (k, &r) in rows.iter().enumerate().skip(off).take(h) {
             let sel = k == app.list.selected;
             let text = format!(
                 "{}{}",
                 if sel { "▶ " } else { "  " },
-                row(&cols, |c| (c.cell)(s, app.lang))
+                row(&cols, |c| (c.cell)(r, app.lang))
             );
             let style = if sel { t.current() } else { Style::new() };
             hits.list_rows.push((inner.y + 1 + (k - off) as u16, k));
@@ -481,9 +595,9 @@ mod tests {
             final_states: Default::default(),
             one_sided: None,
         };
-        let conns = [s.clone()];
-        let cols = layout(&conns, 80 - MARK, Lang::En, None);
-        let line = row(&cols, |c| (c.cell)(&s, Lang::En));
+        let rows = [Row::Tcp(&s)];
+        let cols = layout(&rows, 80 - MARK, Lang::En, None);
+        let line = row(&cols, |c| (c.cell)(Row::Tcp(&s), Lang::En));
         assert!(width(&line) <= 80 - MARK, "{line}");
         assert!(line.contains("]:44321 "), "{line}");
         assert!(line.ends_with("]:443"), "{line}");

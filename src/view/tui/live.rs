@@ -3,6 +3,11 @@
 //! listens: the list of connections is refreshed as they come and grow,
 //! and the stepper follows new segments while it is on the last one).
 //!
+//! The lab opens on all its connections at once (the lanes of
+//! [`super::lanes`] once there are several); from its second connection
+//! on it has a connection list too (Esc), refreshed as connections come,
+//! where Enter steps through one and Esc goes back to all of them.
+//!
 //! The event loop polls the source and hands it to [`App::refresh`];
 //! [`advance`] is what [`super::app::Action::Advance`] does.
 
@@ -63,9 +68,18 @@ impl App<'_> {
             && self.screen == Screen::Steps
             && self.at_end();
         self.tl = Cow::Owned(tl.clone());
-        if self.has_list {
+        let lab = self.live.as_ref().is_some_and(|l| l.drives);
+        if self.has_list || lab {
             self.conns = source.summaries();
-            self.list.selected = self.list.selected.min(self.conns.len().saturating_sub(1));
+            self.udp_conns = crate::source::udp_summaries(&self.tl);
+            if lab && self.list_len() >= 2 {
+                // Several connections: a list to pick one from, and the
+                // view of all of them to come back to (one connection
+                // keeps Esc as quit, as it always was).
+                self.has_list = true;
+                self.has_all = true;
+            }
+            self.list.selected = self.list.selected.min(self.list_len().saturating_sub(1));
         }
         // Steps are appended (the last ones may be amended, e.g. with the
         // kernel's states); if the source rewrote its timeline, keep the
@@ -131,7 +145,13 @@ pub fn advance(app: &mut App, source: &mut dyn Source) -> anyhow::Result<()> {
             app.message = Some(msg!(lang, "tui-live-error", error = format!("{e:#}")));
         }
     }
+    let before = app.tl.steps.len();
     source.poll()?;
     app.refresh(source);
+    if drives && app.stream.is_some() && app.steps.follow.is_some() && app.tl.steps.len() > before {
+        // The call was made on another connection than the one shown:
+        // say so, or "next" would seem to do nothing.
+        app.message = Some(text(lang, "tui-live-other-connection").into());
+    }
     Ok(())
 }

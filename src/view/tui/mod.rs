@@ -14,6 +14,7 @@
 //!   stream on Enter), [`menu`] ("what if" and the scenario picker);
 //! - [`ui`]: the layout for the terminal's size, calling one module per pane
 //!   ([`ladder`], [`states`], [`layers`], [`explain`], [`status`], [`help`]);
+//!   [`lanes`] is the ladder of one server's several connections;
 //!   [`list`] draws the connection list;
 //! - this module: the terminal itself (raw mode, alternate screen, mouse)
 //!   and the event loop. The terminal is restored on quit, on error, on
@@ -35,6 +36,7 @@ pub mod explain;
 pub mod file;
 pub mod help;
 pub mod ladder;
+pub mod lanes;
 pub mod layers;
 pub mod list;
 pub mod live;

@@ -8,8 +8,9 @@ use super::file::FileState;
 use super::live::LiveInfo;
 use super::theme::Theme;
 use crate::explain::Lang;
+use crate::source::UdpSummary;
 use crate::tcp::tracker::Summary;
-use crate::timeline::Timeline;
+use crate::timeline::{Step, Timeline};
 use crossterm::event::{KeyCode, KeyEvent};
 use std::borrow::Cow;
 
@@ -24,6 +25,9 @@ pub struct Shared<'a> {
     /// Only this stream's steps are stepped through (None: all of them).
     /// Set by opening a connection from the list.
     pub stream: Option<u32>,
+    /// `stream` numbers a UDP conversation, not a TCP connection (tshark
+    /// numbers the two apart).
+    pub udp: bool,
     /// Index into `tl.steps`.
     pub current: usize,
     /// Quiz: only steps before this index exist yet (None: all).
@@ -31,13 +35,18 @@ pub struct Shared<'a> {
     /// Quiz: a question about the next step is open; the ladder ends in a
     /// "?" row, which is the current one.
     pub pending: bool,
-    /// There is a connection list (inspect, sniff): Esc in the stepping
-    /// view goes back to it.
+    /// There is a connection list (inspect, sniff, the lab once it has
+    /// several connections): Esc in the stepping view goes back to it.
     pub has_list: bool,
+    /// The list was reached from a view of all connections at once (the
+    /// live lab): Esc in the list goes back to it instead of quitting.
+    pub has_all: bool,
     /// The rows of the connection list. Shared, not the list's own: the
     /// sniffer and the file index refresh them on any screen, and the
     /// ladder's title counts them.
     pub conns: Vec<Summary>,
+    /// The UDP conversations, listed after the TCP rows of `conns`.
+    pub udp_conns: Vec<UdpSummary>,
     /// Number the ladder rows by frame (captures and the sniffer), as
     /// Wireshark's "No." column, instead of by step.
     pub frame_numbers: bool,
@@ -76,11 +85,14 @@ impl<'a> Shared<'a> {
         Shared {
             tl,
             stream: None,
+            udp: false,
             current: 0,
             limit: None,
             pending: false,
             has_list: false,
+            has_all: false,
             conns: Vec::new(),
+            udp_conns: Vec::new(),
             frame_numbers: false,
             lang: Lang::default(),
             theme: Theme::from_env(),
@@ -107,14 +119,38 @@ impl<'a> Shared<'a> {
         }
     }
 
+    /// Whether `step` belongs to the connection chosen (any step when
+    /// none is).
+    pub fn chosen(&self, step: &Step) -> bool {
+        match self.stream {
+            None => true,
+            Some(s) if self.udp => step.is_datagram() && step.stream == s,
+            Some(s) => step.in_tcp_stream(s),
+        }
+    }
+
+    /// Rows of the connection list: the TCP connections, then the UDP
+    /// conversations.
+    pub fn list_len(&self) -> usize {
+        self.conns.len() + self.udp_conns.len()
+    }
+
+    /// Row `idx` of the list as (is UDP, stream number).
+    pub fn list_key(&self, idx: usize) -> Option<(bool, u32)> {
+        match self.conns.get(idx) {
+            Some(c) => Some((false, c.stream)),
+            None => self
+                .udp_conns
+                .get(idx - self.conns.len())
+                .map(|u| (true, u.stream)),
+        }
+    }
+
     /// Step indices (into `tl.steps`) the user steps through, in order.
     pub fn visible_steps(&self) -> Vec<usize> {
         let end = self.limit.unwrap_or(usize::MAX).min(self.tl.steps.len());
         (0..end)
-            .filter(|&i| {
-                self.stream
-                    .is_none_or(|s| self.tl.steps[i].in_tcp_stream(s))
-            })
+            .filter(|&i| self.chosen(&self.tl.steps[i]))
             .collect()
     }
 

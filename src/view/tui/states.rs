@@ -169,14 +169,25 @@ pub fn summary(app: &App, w: usize) -> Vec<Line<'static>> {
             w,
         )];
     }
+    // Among one server's several clients, which client this is.
+    let names: [String; 2] = match super::lanes::Lanes::of(app) {
+        Some(l) => [
+            l.name(l.lane(step.stream).unwrap_or(0), false).to_string(),
+            app.lang.side(Side::Server).to_string(),
+        ],
+        None => [Side::Client, Side::Server].map(|s| app.lang.side(s).to_string()),
+    };
+    let col = names
+        .iter()
+        .map(|n| width(n) + 1)
+        .max()
+        .unwrap_or(0)
+        .max(side_col(app.lang));
     [Side::Client, Side::Server]
         .into_iter()
         .map(|side| {
             let (b, a) = (step.before.get(side), step.after.get(side));
-            let mut spans = vec![Span::styled(
-                fit(app.lang.side(side), side_col(app.lang)),
-                t.side(side),
-            )];
+            let mut spans = vec![Span::styled(fit(&names[side.index()], col), t.side(side))];
             let kernel = step.kernel.map(|k| kernel_span(app, a, k.get(side)));
             if b == a {
                 spans.push(Span::styled(
@@ -387,8 +398,14 @@ pub fn lines(app: &App, w: usize, with_summary: bool) -> Vec<Line<'static>> {
         // No diagram to light up: the contrast with TCP is the point.
         return super::text::wrapped(text(app.lang, "tui-udp-no-states"), w, "", t.bold());
     }
+    if let Some(lanes) = super::lanes::Lanes::of(app) {
+        // One server's several connections: all their states at once,
+        // then the current step's connection as for one.
+        out = super::lanes::table(app, &lanes, w);
+        out.push(Line::raw(""));
+    }
     if with_summary {
-        out = summary(app, w);
+        out.extend(summary(app, w));
         out.push(Line::raw(""));
     }
     out.extend(diagram(app));

@@ -23,7 +23,7 @@ fn source(app: &App) -> String {
 }
 
 fn list_text(app: &App, w: usize) -> String {
-    let n = app.conns.len();
+    let n = app.list_len();
     let lang = app.lang;
     let at = if n == 0 {
         i18n::text(lang, "tui-status-no-connections").to_string()
@@ -44,8 +44,12 @@ fn list_text(app: &App, w: usize) -> String {
                 msg!(lang, "tui-status-pending", stream = s, pct = pct),
                 msg!(lang, "tui-status-pending-short", stream = s, pct = pct),
             ))
-        } else if let Some(s) = f.opening {
-            let t = msg!(lang, "tui-status-opening", stream = s);
+        } else if let Some((udp, s)) = f.opening {
+            let t = if udp {
+                msg!(lang, "tui-status-opening-udp", stream = s)
+            } else {
+                msg!(lang, "tui-status-opening", stream = s)
+            };
             Some((t.clone(), t))
         } else {
             f.note
@@ -57,7 +61,12 @@ fn list_text(app: &App, w: usize) -> String {
         (Some(m), _) => (m.clone(), m),
         (None, Some(n)) => n,
         (None, None) => {
-            let k: String = i18n::text(lang, "tui-status-list-keys").into();
+            let k: String = if app.has_all {
+                i18n::text(lang, "tui-status-list-keys-all")
+            } else {
+                i18n::text(lang, "tui-status-list-keys")
+            }
+            .into();
             (k.clone(), k)
         }
     };
@@ -121,6 +130,7 @@ pub fn text(app: &App, w: usize) -> String {
         ),
     };
     let stream = match app.stream {
+        Some(s) if app.has_list && app.udp => msg!(lang, "tui-status-udp-stream", stream = s),
         Some(s) if app.has_list => msg!(lang, "tui-status-stream", stream = s),
         _ => String::new(),
     };

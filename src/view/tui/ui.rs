@@ -100,6 +100,13 @@ pub fn draw(f: &mut Frame, app: &App) -> HitMap {
 pub fn ladder_title(app: &App) -> String {
     let name = Pane::Ladder.title_in(app.lang);
     match app.stream {
+        Some(s) if app.has_list && app.udp => msg!(
+            app.lang,
+            "tui-ui-ladder-title-udp",
+            name = name,
+            stream = s,
+            total = app.udp_conns.len()
+        ),
         Some(s) if app.has_list => msg!(
             app.lang,
             "tui-ui-ladder-title-list",
@@ -108,6 +115,12 @@ pub fn ladder_title(app: &App) -> String {
             total = app.conns.len()
         ),
         Some(s) => msg!(app.lang, "tui-ui-ladder-title", name = name, stream = s),
+        None if app.has_all => msg!(
+            app.lang,
+            "tui-ui-ladder-title-all",
+            name = name,
+            total = app.list_len()
+        ),
         None => name.into(),
     }
 }
@@ -173,11 +186,21 @@ fn tabbed(f: &mut Frame, tabs: &[Pane], area: Rect, app: &App, hits: &mut HitMap
 }
 
 fn wide(f: &mut Frame, area: Rect, app: &App, hits: &mut HitMap) {
-    let left_w = (area.width * 45 / 100).clamp(70, 100);
+    // One server's several connections: the lanes take more of the width,
+    // and the states pane grows by its table (a header, a row each, a
+    // blank line) so the diagram still shows.
+    let lanes = super::lanes::Lanes::of(app);
+    let left_w = if lanes.is_some() {
+        (area.width * 55 / 100).clamp(70, 130)
+    } else {
+        (area.width * 45 / 100).clamp(70, 100)
+    };
+    let table_h = lanes.map_or(0, |l| l.streams.len().min(8) as u16 + 2);
     let [left, right] =
         Layout::horizontal([Constraint::Length(left_w), Constraint::Fill(1)]).areas(area);
     let [lad, exp] = Layout::vertical([Constraint::Fill(1), Constraint::Length(14)]).areas(left);
-    let [st, lay] = Layout::vertical([Constraint::Length(19), Constraint::Fill(1)]).areas(right);
+    let [st, lay] =
+        Layout::vertical([Constraint::Length(19 + table_h), Constraint::Fill(1)]).areas(right);
     pane(f, Pane::Ladder, lad, app, hits, &ladder_title(app));
     pane(
         f,

@@ -1,5 +1,5 @@
-//! The connection list of `inspect` and `sniff`: its selection and keys
-//! (drawn by [`super::super::list`]).
+//! The connection list of `inspect`, `sniff` and the live lab: its
+//! selection and keys (drawn by [`super::super::list`]).
 
 use super::Outcome;
 use crate::view::tui::app::{Action, Shared};
@@ -8,16 +8,18 @@ use std::collections::HashMap;
 
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct ListMode {
-    /// Index into [`Shared::conns`] of the selected row.
+    /// The selected row: an index into [`Shared::conns`], or past its end
+    /// into [`Shared::udp_conns`].
     pub selected: usize,
-    /// Where each stream was left, to come back to it from the list.
-    pub positions: HashMap<u32, usize>,
+    /// Where each stream (is UDP, number) was left, to come back to it
+    /// from the list.
+    pub positions: HashMap<(bool, u32), usize>,
 }
 
 impl ListMode {
     /// Select row `idx` (clamped to the list).
     pub fn select(&mut self, sh: &Shared, idx: usize) -> Action {
-        let idx = idx.min(sh.conns.len().saturating_sub(1));
+        let idx = idx.min(sh.list_len().saturating_sub(1));
         let moved = idx != self.selected;
         self.selected = idx;
         Action::redraw_if(moved)
@@ -36,6 +38,9 @@ impl ListMode {
                 }
                 Action::Redraw.into()
             }
+            // The lab's list was opened from all its connections at once:
+            // Esc goes back there (q still quits).
+            KeyCode::Esc if sh.has_all => Outcome::ToAll,
             KeyCode::Esc => Action::Quit.into(),
             KeyCode::Up | KeyCode::Char('k') => self.select(sh, sel.saturating_sub(1)).into(),
             KeyCode::Down | KeyCode::Char('j') => self.select(sh, sel + 1).into(),

@@ -16,6 +16,8 @@ pub enum Outcome {
     Act(Action),
     /// Back from the stepper to the connection list.
     ToList,
+    /// From the list back to every connection at once (the live lab).
+    ToAll,
     /// Open the connection at this index of the list.
     Open(usize),
 }
