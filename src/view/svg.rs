@@ -46,30 +46,7 @@ pub fn render(tl: &Timeline, only_stream: Option<u32>) -> String {
         .map(|g| section_height(g.len()))
         .sum();
     let height = above + TOP + ROW * (last as f64 + 1.5) + 20.0;
-    let mut out = String::new();
-    let _ = writeln!(
-        out,
-        r#"<svg xmlns="http://www.w3.org/2000/svg" width="{WIDTH}" height="{height}" viewBox="0 0 {WIDTH} {height}" font-family="DejaVu Sans Mono, Menlo, Consolas, monospace" font-size="13">"#
-    );
-    let _ = writeln!(
-        out,
-        r##"<defs><marker id="arrow" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="8" markerHeight="8" orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z" fill="#222"/></marker></defs>"##
-    );
-    let _ = writeln!(out, r#"<rect width="100%" height="100%" fill="white"/>"#);
-    let _ = writeln!(
-        out,
-        r#"<text x="{}" y="28" text-anchor="middle" font-size="16" font-weight="bold">{}</text>"#,
-        WIDTH / 2.0,
-        esc(&format!("synack - {}", tl.source))
-    );
-    if !tl.title.is_empty() {
-        let _ = writeln!(
-            out,
-            r##"<text x="{}" y="48" text-anchor="middle" fill="#555">{}</text>"##,
-            WIDTH / 2.0,
-            esc(&tl.title)
-        );
-    }
+    let mut out = head(tl, WIDTH, height);
     let many = groups.len() > 1;
     let mut off = 0.0;
     for steps in &groups {
@@ -80,6 +57,35 @@ pub fn render(tl: &Timeline, only_stream: Option<u32>) -> String {
         ladder(&mut out, tl, &[], 0.0, false);
     }
     out.push_str("</svg>\n");
+    out
+}
+
+/// The document's start: size, arrow head, background, title lines.
+fn head(tl: &Timeline, width: f64, height: f64) -> String {
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        r#"<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" viewBox="0 0 {width} {height}" font-family="DejaVu Sans Mono, Menlo, Consolas, monospace" font-size="13">"#
+    );
+    let _ = writeln!(
+        out,
+        r##"<defs><marker id="arrow" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="8" markerHeight="8" orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z" fill="#222"/></marker></defs>"##
+    );
+    let _ = writeln!(out, r#"<rect width="100%" height="100%" fill="white"/>"#);
+    let _ = writeln!(
+        out,
+        r#"<text x="{}" y="28" text-anchor="middle" font-size="16" font-weight="bold">{}</text>"#,
+        width / 2.0,
+        esc(&format!("synack - {}", tl.source))
+    );
+    if !tl.title.is_empty() {
+        let _ = writeln!(
+            out,
+            r##"<text x="{}" y="48" text-anchor="middle" fill="#555">{}</text>"##,
+            width / 2.0,
+            esc(&tl.title)
+        );
+    }
     out
 }
 
@@ -308,30 +314,7 @@ fn lanes_svg(tl: &Timeline, lanes: &crate::view::Lanes) -> String {
     let width = server_x + 260.0;
     let rows = tl.steps.len() as f64;
     let height = TOP + ROW * (rows + 1.5) + 20.0;
-    let mut out = String::new();
-    let _ = writeln!(
-        out,
-        r#"<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" viewBox="0 0 {width} {height}" font-family="DejaVu Sans Mono, Menlo, Consolas, monospace" font-size="13">"#
-    );
-    let _ = writeln!(
-        out,
-        r##"<defs><marker id="arrow" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="8" markerHeight="8" orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z" fill="#222"/></marker></defs>"##
-    );
-    let _ = writeln!(out, r#"<rect width="100%" height="100%" fill="white"/>"#);
-    let _ = writeln!(
-        out,
-        r#"<text x="{}" y="28" text-anchor="middle" font-size="16" font-weight="bold">{}</text>"#,
-        width / 2.0,
-        esc(&format!("synack - {}", tl.source))
-    );
-    if !tl.title.is_empty() {
-        let _ = writeln!(
-            out,
-            r##"<text x="{}" y="48" text-anchor="middle" fill="#555">{}</text>"##,
-            width / 2.0,
-            esc(&tl.title)
-        );
-    }
+    let mut out = head(tl, width, height);
     let mut heads: Vec<(f64, String)> = lanes
         .clients
         .iter()

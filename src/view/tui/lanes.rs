@@ -26,7 +26,7 @@ use crate::i18n::{msg, text};
 use crate::tcp::state::State;
 use crate::timeline::{Call, Side, Step, StepKind, state_name};
 use ratatui::style::Style;
-use ratatui::text::{Line, Span};
+use ratatui::text::Line;
 use std::net::SocketAddr;
 use unicode_width::UnicodeWidthChar;
 
@@ -212,23 +212,8 @@ impl Canvas {
     }
 
     fn line(self) -> Line<'static> {
-        let mut spans: Vec<Span<'static>> = Vec::new();
-        let mut run = String::new();
-        let mut style = self.cells.first().map_or(Style::new(), |c| c.1);
-        for (c, s) in self.cells {
-            if c == '\0' {
-                continue;
-            }
-            if s != style && !run.is_empty() {
-                spans.push(Span::styled(std::mem::take(&mut run), style));
-            }
-            style = s;
-            run.push(c);
-        }
-        if !run.is_empty() {
-            spans.push(Span::styled(run, style));
-        }
-        Line::from(spans)
+        // A wide character's second cell holds '\0': it is not text.
+        super::text::styled_runs(self.cells.into_iter().filter(|(c, _)| *c != '\0'))
     }
 }
 

@@ -371,22 +371,7 @@ pub fn diagram(app: &App) -> Vec<Line<'static>> {
     chars
         .into_iter()
         .zip(styles)
-        .map(|(cs, ss)| {
-            let mut spans: Vec<Span<'static>> = Vec::new();
-            let mut run = String::new();
-            let mut style = ss.first().copied().unwrap_or_default();
-            for (c, s) in cs.into_iter().zip(ss) {
-                if s != style && !run.is_empty() {
-                    spans.push(Span::styled(std::mem::take(&mut run), style));
-                }
-                style = s;
-                run.push(c);
-            }
-            if !run.is_empty() {
-                spans.push(Span::styled(run, style));
-            }
-            Line::from(spans)
-        })
+        .map(|(cs, ss)| super::text::styled_runs(cs.into_iter().zip(ss)))
         .collect()
 }
 
