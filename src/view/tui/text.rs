@@ -153,6 +153,28 @@ pub fn pane_block(app: &App, pane: Pane, title: &str) -> Block<'static> {
     }
 }
 
+/// A line from styled characters: one span per run of the same style
+/// (a grid of cells, as the state diagram and the lanes draw, made text).
+pub fn styled_runs(cells: impl IntoIterator<Item = (char, Style)>) -> Line<'static> {
+    let mut spans: Vec<Span<'static>> = Vec::new();
+    let mut run = String::new();
+    let mut style: Option<Style> = None;
+    for (c, s) in cells {
+        if style.is_some_and(|st| st != s) && !run.is_empty() {
+            spans.push(Span::styled(
+                std::mem::take(&mut run),
+                style.unwrap_or_default(),
+            ));
+        }
+        style = Some(s);
+        run.push(c);
+    }
+    if !run.is_empty() {
+        spans.push(Span::styled(run, style.unwrap_or_default()));
+    }
+    Line::from(spans)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -193,26 +215,4 @@ mod tests {
         );
         assert!(lines.iter().any(|l| l.contains("SYN_SENT")));
     }
-}
-
-/// A line from styled characters: one span per run of the same style
-/// (a grid of cells, as the state diagram and the lanes draw, made text).
-pub fn styled_runs(cells: impl IntoIterator<Item = (char, Style)>) -> Line<'static> {
-    let mut spans: Vec<Span<'static>> = Vec::new();
-    let mut run = String::new();
-    let mut style: Option<Style> = None;
-    for (c, s) in cells {
-        if style.is_some_and(|st| st != s) && !run.is_empty() {
-            spans.push(Span::styled(
-                std::mem::take(&mut run),
-                style.unwrap_or_default(),
-            ));
-        }
-        style = Some(s);
-        run.push(c);
-    }
-    if !run.is_empty() {
-        spans.push(Span::styled(run, style.unwrap_or_default()));
-    }
-    Line::from(spans)
 }
