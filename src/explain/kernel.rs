@@ -21,22 +21,32 @@ pub struct KernelSettings {
 /// times (seconds after the first SYN) of each retry, and of ETIMEDOUT.
 /// Linux starts at 1 s (TCP_TIMEOUT_INIT); the first `linear` retries keep
 /// that timeout, then each one doubles it (Documentation/networking/
-/// ip-sysctl.rst: "1, 1, 1, 1, 1, 2, 4, ...").
+/// ip-sysctl.rst: "1, 1, 1, 1, 1, 2, 4, ..."). It gives up not after
+/// `retries` retries but once the time a doubling schedule of `retries`
+/// retries would take has passed (`tcp_model_timeout`: 127 s for 6), so
+/// linear timeouts make more retries in that time: with the defaults,
+/// the last at 67 s and ETIMEDOUT at 131 s, as ip-sysctl.rst says and as
+/// measured on Linux 6.18 (docs/lessons/backlog.md).
 pub fn syn_schedule(retries: u32, linear: u32) -> (Vec<u32>, u32) {
+    const RTO_MAX: u32 = 120;
     let rto = |i: u32| -> u32 {
         if i <= linear {
             1
         } else {
-            (1u32 << (i - linear).min(7)).min(120)
+            (1u32 << (i - linear).min(7)).min(RTO_MAX)
         }
     };
+    let budget: u32 = (0..=retries).map(|i| (1u32 << i.min(7)).min(RTO_MAX)).sum();
     let mut t = 0;
     let mut sent = Vec::new();
-    for i in 0..retries {
+    for i in 0.. {
         t += rto(i);
+        if t >= budget {
+            break;
+        }
         sent.push(t);
     }
-    (sent, t + rto(retries))
+    (sent, t)
 }
 
 fn list(v: &[u32], lang: Lang) -> String {
@@ -115,7 +125,12 @@ mod tests {
     #[test]
     fn linux_6_5_keeps_the_first_syn_retries_one_second_apart() {
         // ip-sysctl.rst: RTOs 1, 1, 1, 1, 1, 2, 4 with 4 linear timeouts.
-        assert_eq!(syn_schedule(6, 4), (vec![1, 2, 3, 4, 5, 7], 11));
+        // ip-sysctl.rst: the last retransmission at 67 s, the final
+        // timeout at 131 s; tshark saw exactly these SYNs on Linux 6.18.
+        assert_eq!(
+            syn_schedule(6, 4),
+            (vec![1, 2, 3, 4, 5, 7, 11, 19, 35, 67], 131)
+        );
         // Before 6.5 (or with 0): the classic doubling, ETIMEDOUT at 127 s.
         assert_eq!(syn_schedule(6, 0), (vec![1, 3, 7, 15, 31, 63], 127));
     }
@@ -131,8 +146,11 @@ mod tests {
         };
         let text = describe(&k, Lang::En).join("\n");
         assert!(text.contains("tcp_syn_linear_timeouts = 4"), "{text}");
-        assert!(text.contains("1, 2, 3, 4, 5, 7 s"), "{text}");
-        assert!(text.contains("after 11 s"), "{text}");
+        assert!(
+            text.contains("1, 2, 3, 4, 5, 7, 11, 19, 35, 67 s"),
+            "{text}"
+        );
+        assert!(text.contains("after 131 s"), "{text}");
         assert!(
             text.contains("tcp_rfc1337 = 0") && text.contains("RFC 1337"),
             "{text}"
