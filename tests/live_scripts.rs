@@ -922,3 +922,39 @@ fn backlog_script() {
         "the saved capture holds every segment"
     );
 }
+
+/// With several connections the plain ladder prints one connection after
+/// another and numbers rows as it prints them: the kernel table and the
+/// notes below it must use the same numbers.
+#[test]
+fn the_kernel_table_numbers_rows_as_the_ladder_does() {
+    if !can_sniff() {
+        return;
+    }
+    let out = synack(&["live", "--script", "chat", "--auto", "--plain", "--brief"]);
+    assert!(out.status.success());
+    let out = String::from_utf8(out.stdout).unwrap();
+    let (ladder, table) = out
+        .split_once("\nkernel states")
+        .expect("a kernel table after the ladder");
+    let row = |line: &str| -> Option<(usize, String)> {
+        let t = line.trim_start();
+        let (n, rest) = t.split_once(' ')?;
+        Some((n.parse().ok()?, rest.to_string()))
+    };
+    let rows: std::collections::HashMap<usize, String> = ladder.lines().filter_map(row).collect();
+    let mut checked = 0;
+    for (n, rest) in table.lines().filter_map(row) {
+        for call in ["connect()", "accept()", "close()", "read()", "write()"] {
+            if rest.contains(&format!(" {call}")) {
+                let line = rows.get(&n).unwrap_or_else(|| panic!("no ladder row {n}"));
+                assert!(
+                    line.contains(call),
+                    "row {n}: table {rest:?}, ladder {line:?}"
+                );
+                checked += 1;
+            }
+        }
+    }
+    assert!(checked >= 30, "{checked} calls checked");
+}

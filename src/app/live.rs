@@ -109,7 +109,12 @@ fn kernel_table(tl: &Timeline, lang: crate::explain::Lang, traced: bool) -> Stri
         lang.side(crate::timeline::Side::Client),
         lang.side(crate::timeline::Side::Server),
     );
-    for (i, s) in tl.steps.iter().enumerate() {
+    let rows = plain_rows(tl);
+    // In the ladder's order, so the table reads down with it.
+    let mut order: Vec<usize> = (0..tl.steps.len()).collect();
+    order.sort_by_key(|&i| rows[i]);
+    for i in order {
+        let s = &tl.steps[i];
         let Some(k) = s.kernel else { continue };
         let what = match (&s.segment, s.call) {
             (Some(v), _) => format!("{} {}", lang.side(v.from), v.seg.flags.wireshark()),
@@ -133,7 +138,7 @@ fn kernel_table(tl: &Timeline, lang: crate::explain::Lang, traced: bool) -> Stri
             .repeat(28usize.saturating_sub(unicode_width::UnicodeWidthStr::width(what.as_str())));
         out.push_str(&format!(
             "{:>3}  {what}{pad} {kernel}{client} {:<12} {server} {:<12} {agree}\n",
-            i + 1,
+            rows[i],
             crate::timeline::state_name(k.client),
             crate::timeline::state_name(k.server),
         ));
@@ -156,6 +161,27 @@ fn kernel_table(tl: &Timeline, lang: crate::explain::Lang, traced: bool) -> Stri
         }
     }
     out
+}
+
+/// The row number the plain ladder gives each step of `tl` (by index): it
+/// prints one connection after another, in order of first appearance, and
+/// numbers its rows as it prints them, so with several connections the
+/// numbers are not the timeline's order.
+fn plain_rows(tl: &Timeline) -> Vec<usize> {
+    let mut rows = vec![0; tl.steps.len()];
+    let index: std::collections::HashMap<*const crate::timeline::Step, usize> = tl
+        .steps
+        .iter()
+        .enumerate()
+        .map(|(i, s)| (s as *const _, i))
+        .collect();
+    let order = crate::view::by_stream(tl, None).into_iter().flatten();
+    for (n, step) in order.enumerate() {
+        if let Some(&i) = index.get(&(step as *const _)) {
+            rows[i] = n + 1;
+        }
+    }
+    rows
 }
 
 /// Which socket a kernel change was on, as the kernel table names it
@@ -287,8 +313,16 @@ pub fn run_live(args: &LiveArgs, lang: Lang) -> Result<()> {
     if !interactive {
         emit_lab(lab.timeline(), out, lab.traced(), lang)?;
     }
+    // In the plain ladder's numbering when that is what was printed.
+    let plain = !interactive && matches!(out.format(), Some(Format::Plain) | None);
+    let rows = plain_rows(lab.timeline());
     for m in lab.mismatches() {
-        eprintln!("synack: note: {}", m.what);
+        let n = if plain {
+            rows.get(m.step - 1).copied().unwrap_or(m.step)
+        } else {
+            m.step
+        };
+        eprintln!("synack: note: {}", m.line(n));
     }
     if stopped() {
         eprintln!(
@@ -451,8 +485,10 @@ fn interactive_plain(lab: &mut lab::Lab) -> Result<()> {
         if let Some(k) = lab.kernel_line() {
             println!("    {k}");
         }
+        let rows = plain_rows(lab.timeline());
         for m in lab.mismatches() {
-            println!("    note: {}", m.what);
+            let n = rows.get(m.step - 1).copied().unwrap_or(m.step);
+            println!("    note: {}", m.line(n));
         }
         io::stdout().flush()?;
     }

@@ -133,7 +133,17 @@ type Change = (Side, &'static str, usize, u8, u8, i128);
 pub struct Mismatch {
     /// 1-based step number in the timeline.
     pub step: usize,
+    /// What differs and why, after "after step N".
     pub what: String,
+}
+
+impl Mismatch {
+    /// The note, with the step called `number` (a view may number its rows
+    /// otherwise than the timeline: the plain ladder, connection by
+    /// connection).
+    pub fn line(&self, number: usize) -> String {
+        format!("after step {number}{}", self.what)
+    }
 }
 
 pub struct Lab {
@@ -933,9 +943,8 @@ impl Lab {
                     mismatches.push(Mismatch {
                         step: n,
                         what: format!(
-                            "after step {} ({what}) the kernel says client {}, server {}; \
+                            " ({what}) the kernel says client {}, server {}; \
                              synack inferred client {}, server {} from the segments",
-                            n,
                             state_name(k.client),
                             state_name(k.server),
                             state_name(last.after.client),
@@ -1148,7 +1157,7 @@ impl Lab {
                 mismatches.push(Mismatch {
                     step: n,
                     what: format!(
-                        "after step {n} the kernel says client {}, server {}; synack inferred \
+                        " the kernel says client {}, server {}; synack inferred \
                          client {}, server {}: {why}",
                         state_name(k.client),
                         state_name(k.server),
