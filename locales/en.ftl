@@ -95,7 +95,7 @@ layers-span = OSI L{ $osi }, TCP/IP { $tcpip }: { $name } (bytes { $start }-{ $e
 
 ## Explanations of socket calls; $who is side-client or side-server
 
-explain-listen = The { $who } makes a socket, bind()s it to its port and calls listen(). Nothing is sent: from now on the kernel answers SYNs to this port by itself. Linux keeps two queues for it: the SYN queue of handshakes in progress and the accept queue of finished connections (at most the backlog).
+explain-listen = The { $who } makes a socket, bind()s it to its port and calls listen(). Nothing is sent: from now on the kernel answers SYNs to this port by itself. Linux keeps two queues for it: the SYN queue of handshakes in progress and the accept queue of finished connections (full only when it holds more than the backlog: listen(fd, 1) lets two wait).
 explain-connect-fails = The { $who } calls connect(): the kernel picks an initial sequence number and sends a SYN. The answer is not a SYN/ACK, so connect() fails with { $errno }.
 explain-connect-in-progress = The { $who } calls connect() on a non-blocking socket (Node.js makes every socket non-blocking): the kernel picks an initial sequence number, sends a SYN, and connect() returns at once with EINPROGRESS. Nothing has failed: the program learns the outcome later, when poll() or epoll says the socket is writable and getsockopt(SO_ERROR) gives 0 (Node then emits 'connect').
 explain-connect = The { $who } calls connect(): the kernel picks an initial sequence number and sends a SYN. connect() blocks until the SYN/ACK arrives.

@@ -80,7 +80,7 @@ layers-span = OSI L{ $osi }，TCP/IP { $tcpip }：{ $name }（字节 { $start }-
 
 ## 套接字调用的讲解；$who 是 side-client 或 side-server
 
-explain-listen = { $who }创建套接字，用 bind() 绑定端口，再调用 listen()。这一步不发送任何报文：从此内核会自己应答发往该端口的 SYN。Linux 为它维护两个队列：存放握手进行中连接的半连接队列（SYN 队列），和存放已完成连接的全连接队列（accept 队列，长度上限为 backlog）。
+explain-listen = { $who }创建套接字，用 bind() 绑定端口，再调用 listen()。这一步不发送任何报文：从此内核会自己应答发往该端口的 SYN。Linux 为它维护两个队列：存放握手进行中连接的半连接队列（SYN 队列），和存放已完成连接的全连接队列（accept 队列；只有其中的连接数超过 backlog 时才算满：listen(fd, 1) 允许两个连接等待）。
 explain-connect-in-progress = { $who }在非阻塞套接字上调用 connect()（Node.js 的套接字都是非阻塞的）：内核选定初始序列号并发送 SYN，connect() 立即返回 EINPROGRESS。这并不是失败：程序稍后才知道结果——poll() 或 epoll 报告套接字可写，getsockopt(SO_ERROR) 返回 0（此时 Node 发出 'connect'）。
 explain-connect-fails = { $who }调用 connect()：内核选定初始序列号并发送 SYN。收到的回应不是 SYN/ACK，所以 connect() 失败，错误为 { $errno }。
 explain-connect = { $who }调用 connect()：内核选定初始序列号并发送 SYN。connect() 会阻塞，直到收到 SYN/ACK。
