@@ -571,6 +571,10 @@ app-inspect-counts = { $frames } frames, { $segments } TCP segments, { $streams 
 ## UDP datagrams (no connection, no states)
 
 layers-datagram = L4 transport: UDP
+explain-datagram-gone = The { $who } sends one UDP datagram of { $n ->
+    [one] { $n } byte
+   *[other] { $n } bytes
+} to port { $port }, but no socket is bound to that port any more: the receiving kernel drops it and answers with an ICMP port unreachable, which the sender's unconnected socket never sees. sendto() succeeded, nothing acknowledges the datagram and nothing sends it again: it is simply gone, and only the program could notice, by waiting for an answer that never comes. (Node.js: no 'message'.)
 explain-datagram = The { $who } sends one UDP datagram of { $n ->
     [one] { $n } byte
    *[other] { $n } bytes
@@ -714,7 +718,6 @@ script-chat-summary = a chat server and three clients: each line one client writ
 script-backlog-summary = listen(fd, 1) and four non-blocking clients, no accept(): two connections fill the accept queue, the other SYNs are dropped and retransmitted, then accept() drains the queue
 script-chat-first-close = a chat client ends its own session, so each client that leaves first waits in TIME_WAIT, not the server
 lab-client-n = client { $n }
-lab-udp-gone = no socket is bound to port { $port } any more: the kernel drops this datagram and answers with ICMP port unreachable, which the sender's unconnected UDP socket never sees
 lab-queues = listener: { $accept } in the accept queue (full above the backlog: at most { $most } wait), { $syn } in the SYN queue; ListenOverflows since the lab began: { $overflows }
 lab-hint-listen-backlog = server: listen(fd, { $backlog }): no segment; the accept queue may hold { $most } finished connections (Linux calls it full only when it holds more than the backlog)
 lab-hint-connect-room = { $who }: connect() on a non-blocking socket returns EINPROGRESS at once: SYN →, ← SYN/ACK, ACK →; the accept queue holds { $queued } of { $most }, so the kernel answers and queues the connection

@@ -509,6 +509,7 @@ app-inspect-counts = { $frames } 帧，{ $segments } 个 TCP 报文段，{ $stre
 ## UDP datagrams (no connection, no states)
 
 layers-datagram = L4 传输层：UDP
+explain-datagram-gone = { $who }发送一个 UDP 数据报，携带 { $n } 字节数据，发往端口 { $port }，但这个端口上已经没有绑定的套接字：接收方内核丢弃它，并回一个 ICMP 端口不可达，而发送方未连接的套接字永远看不到。sendto() 成功了，没有谁确认这个数据报，也没有谁重发它：它就这样消失了，只有程序自己能发觉——等一个永远不会来的回复。（Node.js：不会触发 'message'。）
 explain-datagram = { $who }发送一个 UDP 数据报，携带 { $n } 字节数据，发往端口 { $port }。UDP 没有连接，也没有状态：之前没有握手，之后没有 ACK 应答，也没有谁会重传它。数据报在路上丢失就彻底没了，除非程序自己再发一次；它要么完整到达，要么根本不到，多个数据报还可能乱序到达。（Node.js：接收方的 dgram 套接字触发 'message' 事件。）
 udp-datagram-label = UDP { $n } 字节
 udp-stream = UDP 会话
@@ -645,7 +646,6 @@ script-chat-summary = 一个聊天服务端和三个客户端：一个客户端�
 script-backlog-summary = listen(fd, 1) 和四个非阻塞客户端，不调用 accept()：两个连接占满全连接队列，其余的 SYN 被丢弃并重传，随后 accept() 腾空队列
 script-chat-first-close = 聊天客户端自己结束会话，所以先离开的客户端在 TIME_WAIT 中等待，而不是服务端
 lab-client-n = 客户端 { $n }
-lab-udp-gone = 端口 { $port } 上已经没有绑定的套接字：内核丢弃这个数据报，并回一个 ICMP 端口不可达，而发送方未连接的 UDP 套接字永远看不到它
 lab-queues = 监听套接字：全连接队列中有 { $accept } 个（超过 backlog 才算满：最多 { $most } 个等待），半连接队列中有 { $syn } 个；实验开始以来的 ListenOverflows：{ $overflows }
 lab-hint-listen-backlog = 服务端：listen(fd, { $backlog })：不发送报文；全连接队列最多容纳 { $most } 个已完成的连接（Linux 只在队列长度超过 backlog 时才认为它满了）
 lab-hint-connect-room = { $who }：在非阻塞套接字上 connect()，立即返回 EINPROGRESS：SYN →，← SYN/ACK，ACK →；全连接队列中有 { $queued } 个（上限 { $most }），所以内核应答并把连接放入队列

@@ -164,7 +164,7 @@ pub fn side_calls_in(step: &Step, lang: Lang) -> [Option<String>; 2] {
             // it, as a segment does.
             if let (Some(c), Some(v)) = (step.call, step.datagram.as_deref()) {
                 out[v.from.index()] = Some(c.name().to_string());
-            } else if let Some(v) = step.datagram.as_deref() {
+            } else if let Some(v) = step.datagram.as_deref().filter(|v| !v.gone) {
                 out[v.from.index()] = Some(msg!(lang, "calls-wrote", call = "sendto()", n = v.len));
                 out[v.from.other().index()] =
                     Some(msg!(lang, "calls-returns", call = "recvfrom()", n = v.len));
@@ -262,7 +262,7 @@ pub fn node_events(step: &Step) -> [Option<&'static str>; 2] {
         StepKind::Timer => {}
         StepKind::Datagram => {
             // Node's dgram socket: one 'message' per datagram received.
-            if let Some(v) = step.datagram.as_deref() {
+            if let Some(v) = step.datagram.as_deref().filter(|v| !v.gone) {
                 out[v.from.other().index()] = Some("'message'");
             }
         }
@@ -369,13 +369,12 @@ fn explain_datagram(step: &Step, lang: Lang) -> String {
     let Some(v) = step.datagram.as_deref() else {
         return String::new();
     };
-    msg!(
-        lang,
-        "explain-datagram",
-        who = lang.side(v.from),
-        n = v.len,
-        port = v.dst.port()
-    )
+    let (who, n, port) = (lang.side(v.from), v.len, v.dst.port());
+    if v.gone {
+        msg!(lang, "explain-datagram-gone", who = who, n = n, port = port)
+    } else {
+        msg!(lang, "explain-datagram", who = who, n = n, port = port)
+    }
 }
 
 fn explain_call(step: &Step, lang: Lang) -> String {

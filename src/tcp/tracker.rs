@@ -427,6 +427,7 @@ impl Tracker {
                 len: o.len,
                 bytes: o.bytes,
                 l7: None,
+                gone: false,
             })),
             before: States::default(),
             after: States::default(),

@@ -245,6 +245,9 @@ pub struct DatagramView {
     pub len: u32,
     pub bytes: Option<FrameBytes>,
     pub l7: Option<l7::L7>,
+    /// Known to have found no socket at the receiver, so dropped there
+    /// (the live lab knows its server closed; a capture cannot tell).
+    pub gone: bool,
 }
 
 impl DatagramView {

@@ -222,11 +222,12 @@ fn header(
     } else {
         (state_name(start.client), state_name(start.server))
     };
+    // Padded by display width: 无状态 takes two columns a character.
     let _ = writeln!(
         out,
-        "  #     {}  {:<STATE$} |{:^w$}| {}",
+        "  #     {}  {} |{:^w$}| {}",
         text(lang, "plain-time"),
-        client,
+        pad(client, STATE, false),
         "",
         server,
         w = ARROW - 2

@@ -676,7 +676,6 @@ impl Lab {
                 .unwrap_or(0);
             let who = self.frame_client.get(&frame).copied().unwrap_or(0);
             let server_gone = self.listener.is_none();
-            let lang = self.lang;
             let Some(g) = self
                 .frame_group
                 .get(&frame)
@@ -685,16 +684,11 @@ impl Lab {
             else {
                 continue;
             };
-            if let Some(d) = step.datagram.as_ref() {
-                if d.from == Side::Client && server_gone {
-                    // Nobody is bound to the port any more: the kernel
-                    // drops the datagram (and answers with ICMP port
-                    // unreachable, which an unconnected sender never sees).
-                    step.kernel_detail = Some(Box::new(crate::timeline::KernelDetail {
-                        events: vec![msg!(lang, "lab-udp-gone", port = d.dst.port())],
-                        ..Default::default()
-                    }));
-                }
+            if let Some(d) = step.datagram.as_mut() {
+                // Nobody is bound to the port any more: the kernel drops
+                // the datagram (and answers with ICMP port unreachable,
+                // which an unconnected sender never sees).
+                d.gone = d.from == Side::Client && server_gone;
                 if g.action.call == Call::SendTo && g.action.side == d.from {
                     step.call = Some(Call::SendTo);
                 }
@@ -1867,6 +1861,7 @@ impl Source for Lab {
                 len: 0,
                 bytes: None,
                 l7: None,
+                gone: false,
             })
         });
         self.groups.push(Group {
