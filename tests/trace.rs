@@ -475,3 +475,30 @@ fn other_programs_connections_are_left_out() {
         "the program's three connections only: {streams:?}"
     );
 }
+
+/// A program with UDP sockets: trace follows TCP only, and says so rather
+/// than print an empty ladder without a word.
+#[test]
+fn udp_sockets_are_named_as_not_followed() {
+    need_trace!();
+    let o = synack_as_nobody(&[
+        "trace",
+        "--plain",
+        "--",
+        "/usr/bin/python3",
+        "-c",
+        "import socket\n\
+         r = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); r.bind(('127.0.0.1', 0))\n\
+         s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)\n\
+         s.sendto(b'x', r.getsockname()); print(len(r.recv(10)))",
+    ]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        err.contains("the command made 2 UDP socket(s); trace follows TCP only"),
+        "{err}"
+    );
+    // A TCP-only program gets no such note.
+    let o = synack_as_nobody(&["trace", "--plain", "--", "/usr/bin/python3", "-c", "pass"]);
+    assert!(!String::from_utf8_lossy(&o.stderr).contains("UDP"));
+}

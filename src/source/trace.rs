@@ -619,7 +619,32 @@ impl Trace {
                 "the kernel dropped {lost} frames synack did not read in time"
             ));
         }
+        let udp = self.udp_sockets();
+        if udp > 0 {
+            n.push(format!(
+                "the command made {udp} UDP socket(s); trace follows TCP only, so their \
+                 datagrams and calls are not shown (see them on the wire with \
+                 `synack live --script udp`, or save a capture with tcpdump and open it \
+                 with `synack inspect`)"
+            ));
+        }
         n
+    }
+
+    /// How many IPv4/IPv6 UDP sockets the command created (socket() with
+    /// SOCK_DGRAM): trace does not follow them.
+    pub fn udp_sockets(&self) -> usize {
+        self.sys_events
+            .iter()
+            .filter(|e| match &e.kind {
+                SysKind::Enter { name, args } if name == "socket" => {
+                    let arg = |k: &str| args.iter().find(|(n, _)| n == k).map(|a| a.1);
+                    matches!(arg("family"), Some(2 | 10))
+                        && arg("type").is_some_and(|t| t & 0xf == 2)
+                }
+                _ => false,
+            })
+            .count()
     }
 
     /// Ctrl-C (or another stopping signal): pass it on to the command
