@@ -699,6 +699,47 @@ fn udp_script() {
             ]
         );
     }
+    // Saved as pcapng, each datagram's comment names the call that sent it,
+    // and the last one says it was dropped.
+    let dir = tmp("udp-pcapng");
+    let ng = dir.join("lab.pcapng");
+    let o = synack(&[
+        "live",
+        "--auto",
+        "--plain",
+        "--script",
+        "udp",
+        "--save",
+        ng.to_str().unwrap(),
+    ]);
+    assert!(o.status.success());
+    match Command::new("tshark")
+        .args([
+            "-r",
+            ng.to_str().unwrap(),
+            "-T",
+            "fields",
+            "-e",
+            "frame.comment",
+        ])
+        .output()
+    {
+        Ok(t) => {
+            let text = String::from_utf8_lossy(&t.stdout);
+            let c: Vec<&str> = text.lines().collect();
+            assert_eq!(c.len(), 3, "{text}");
+            assert!(
+                c[0].starts_with("caused by the client's sendto()"),
+                "{text}"
+            );
+            assert!(
+                c[1].starts_with("caused by the server's sendto()"),
+                "{text}"
+            );
+            assert!(c[2].contains("dropped by the receiving kernel"), "{text}");
+        }
+        Err(e) => eprintln!("SKIP (the comments): cannot run tshark: {e}"),
+    }
 }
 
 #[test]

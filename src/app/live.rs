@@ -368,13 +368,26 @@ impl FrameNotes {
     }
 
     fn add(&mut self, s: &Step) {
-        let Some(v) = &s.segment else { return };
+        // A segment, or a datagram of the lab's UDP sockets (frame 0: a
+        // call's conversation, no frame of its own).
+        let (frame, from) = match (&s.segment, &s.datagram) {
+            (Some(v), _) => (v.frame, v.from),
+            (None, Some(d)) if d.frame > 0 => (d.frame, d.from),
+            _ => return,
+        };
         let mut parts = Vec::new();
         if self.calls_known {
             parts.push(match s.call {
-                Some(c) => format!("caused by the {}'s {}", v.from, c.name()),
+                Some(c) => format!("caused by the {from}'s {}", c.name()),
                 None => "sent by the kernel on its own: no call caused it".to_string(),
             });
+        }
+        if s.datagram.as_ref().is_some_and(|d| d.gone) {
+            parts.push(
+                "no socket was bound to the destination port: dropped by the receiving \
+                 kernel (ICMP port unreachable, unseen by an unconnected sender)"
+                    .to_string(),
+            );
         }
         if let Some(d) = &s.kernel_detail {
             for t in &d.transitions {
@@ -395,7 +408,7 @@ impl FrameNotes {
             self.left_out += 1;
             return;
         }
-        self.notes.insert(v.frame, parts.join("; "));
+        self.notes.insert(frame, parts.join("; "));
     }
 
     /// Rewrite the finished file at `path` with the comments.
