@@ -476,29 +476,71 @@ fn other_programs_connections_are_left_out() {
     );
 }
 
-/// A program with UDP sockets: trace follows TCP only, and says so rather
-/// than print an empty ladder without a word.
+/// A program with UDP sockets on loopback: its datagrams and its
+/// sendto()/recvfrom() calls are on the ladder, without states.
 #[test]
-fn udp_sockets_are_named_as_not_followed() {
+fn udp_datagrams_and_their_calls_are_traced() {
     need_trace!();
     let o = synack_as_nobody(&[
         "trace",
-        "--plain",
+        "--json",
         "--",
         "/usr/bin/python3",
         "-c",
         "import socket\n\
          r = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); r.bind(('127.0.0.1', 0))\n\
          s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)\n\
-         s.sendto(b'x', r.getsockname()); print(len(r.recv(10)))",
+         s.sendto(b'ping', r.getsockname()); d, a = r.recvfrom(10)\n\
+         r.sendto(b'pong!', a); print(len(s.recv(10)))\n\
+         s.close(); r.close()",
     ]);
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
-    let err = String::from_utf8_lossy(&o.stderr);
-    assert!(
-        err.contains("the command made 2 UDP socket(s); trace follows TCP only"),
-        "{err}"
+    let steps = ndjson(&o);
+    let grams: Vec<(String, u64)> = steps
+        .iter()
+        .filter(|s| s["kind"] == "datagram")
+        .map(|s| {
+            (
+                s["side"].as_str().unwrap().to_string(),
+                s["len"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        grams,
+        [("client".to_string(), 4), ("server".to_string(), 5)],
+        "{steps:?}"
     );
-    // A TCP-only program gets no such note.
-    let o = synack_as_nobody(&["trace", "--plain", "--", "/usr/bin/python3", "-c", "pass"]);
-    assert!(!String::from_utf8_lossy(&o.stderr).contains("UDP"));
+    // Each datagram was sent by a sendto() of its sender.
+    for d in steps.iter().filter(|s| s["kind"] == "datagram") {
+        assert_eq!(d["call"], "sendto()", "{d}");
+        assert!(d["state"].is_null(), "{d}");
+    }
+    let calls: Vec<String> = steps
+        .iter()
+        .filter(|s| s["kind"] == "call")
+        .map(|s| {
+            format!(
+                "{} {} {}",
+                s["side"].as_str().unwrap(),
+                s["call"].as_str().unwrap(),
+                s["result"]
+            )
+        })
+        .collect();
+    assert_eq!(
+        calls,
+        [
+            "client sendto() 4",
+            "server recvfrom() 4",
+            "server sendto() 5",
+            "client recvfrom() 5",
+            "client close() null",
+            "server close() null"
+        ],
+        "{steps:?}"
+    );
+    assert!(steps.iter().all(|s| s.get("kernel_state").is_none()));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(!err.contains("UDP socket"), "{err}");
 }

@@ -108,7 +108,7 @@ impl SniffSource {
         lang: crate::explain::Lang,
     ) -> SniffSource {
         // Only slower without it: the port is checked here again anyway.
-        let _ = sniffer.set_filter(port);
+        let _ = sniffer.set_filter(port, false);
         let what = port.map_or_else(|| "all TCP".to_string(), |p| format!("TCP port {p}"));
         let detail = match keep {
             // What the NDJSON and text lines show: no payload copy.

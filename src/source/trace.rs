@@ -99,6 +99,9 @@ struct Sock {
     listening: bool,
     /// The listening socket this one was accepted from.
     accepted_from: Option<usize>,
+    /// A UDP socket (SOCK_DGRAM): its address is learned from its
+    /// datagrams, since UDP makes no state change to name it by.
+    udp: bool,
 }
 
 /// One socket call of the command.
@@ -514,7 +517,7 @@ impl Trace {
         let extra = after_drop(link_type)?;
         let sniffer = Sniffer::start(sock);
         // Best effort, as in `sniff`: unfiltered is only slower.
-        let _ = sniffer.set_filter(opts.port);
+        let _ = sniffer.set_filter(opts.port, true);
         let mut states = states;
         states.run();
         sys.run();
@@ -620,19 +623,18 @@ impl Trace {
             ));
         }
         let udp = self.udp_sockets();
-        if udp > 0 {
+        if udp > 0 && !self.timeline.steps.iter().any(|s| s.is_udp()) {
             n.push(format!(
-                "the command made {udp} UDP socket(s); trace follows TCP only, so their \
-                 datagrams and calls are not shown (see them on the wire with \
-                 `synack live --script udp`, or save a capture with tcpdump and open it \
-                 with `synack inspect`)"
+                "the command made {udp} UDP socket(s), but no datagram of theirs was seen on \
+                 lo: trace follows a UDP socket by the datagrams its calls send or receive \
+                 on loopback"
             ));
         }
         n
     }
 
     /// How many IPv4/IPv6 UDP sockets the command created (socket() with
-    /// SOCK_DGRAM): trace does not follow them.
+    /// SOCK_DGRAM).
     pub fn udp_sockets(&self) -> usize {
         self.sys_events
             .iter()
@@ -757,7 +759,7 @@ impl Trace {
                         "socket" => {
                             let arg = |k: &str| args.iter().find(|(n, _)| n == k).map(|a| a.1);
                             matches!(arg("family"), Some(2 | 10))
-                                && arg("type").is_some_and(|t| t & 0xf == 1)
+                                && arg("type").is_some_and(|t| matches!(t & 0xf, 1 | 2))
                         }
                         _ => sock.is_some(),
                     };
@@ -791,7 +793,14 @@ impl Trace {
                     let table = fds.entry(e.tgid).or_default();
                     match name.as_str() {
                         "socket" if *ret >= 0 => {
-                            socks.push(Sock::default());
+                            let dgram = calls[i]
+                                .args
+                                .iter()
+                                .any(|(k, v)| k == "type" && v & 0xf == 2);
+                            socks.push(Sock {
+                                udp: dgram,
+                                ..Sock::default()
+                            });
                             table.insert(*ret, socks.len() - 1);
                             calls[i].new_sock = Some(socks.len() - 1);
                         }
@@ -861,9 +870,59 @@ impl Trace {
         (calls, socks, ours)
     }
 
+    /// The addresses of the command's UDP sockets, learned from the
+    /// datagrams their calls moved (UDP makes no state change to name a
+    /// socket by): on loopback a datagram is captured inside the send call
+    /// that sent it, and one a receive call returned was captured before it
+    /// returned, with as many bytes.
+    fn learn_udp(&self, calls: &[SysCall], socks: &mut [Sock]) -> HashSet<SocketAddr> {
+        if !socks.iter().any(|s| s.udp) {
+            return HashSet::new();
+        }
+        let mut decoder = Decoder::new();
+        let frames: Vec<(i128, SocketAddr, SocketAddr, u32)> = self
+            .frames
+            .iter()
+            .filter_map(
+                |f| match decoder.decode(self.link_type, &f.data, f.orig_len) {
+                    DecodeOutcome::Udp(d) => Some((f.ts_nanos, d.src, d.dst, d.len)),
+                    _ => None,
+                },
+            )
+            .collect();
+        for c in calls {
+            let (Some(s), Some(exit), Some(ret)) = (c.sock, c.exit_ns, c.ret) else {
+                continue;
+            };
+            if !socks[s].udp || socks[s].local.is_some() || ret < 0 {
+                continue;
+            }
+            let len_ok = |len: u32| c.name.ends_with("mmsg") || i64::from(len) == ret;
+            let found = match c.ladder_call() {
+                Some(Call::Write) => frames
+                    .iter()
+                    .find(|f| f.0 >= c.enter_ns && f.0 <= exit && len_ok(f.3))
+                    .map(|f| f.1),
+                Some(Call::Read) => frames
+                    .iter()
+                    .rev()
+                    .find(|f| f.0 <= exit && len_ok(f.3))
+                    .map(|f| f.2),
+                _ => None,
+            };
+            socks[s].local = found;
+        }
+        socks
+            .iter()
+            .filter(|s| s.udp)
+            .filter_map(|s| s.local)
+            .collect()
+    }
+
     /// Build the timeline again from everything taken so far.
     fn rebuild(&mut self) {
-        let (calls, socks, ours) = self.read_calls();
+        let (calls, mut socks, ours) = self.read_calls();
+        let ours_udp = self.learn_udp(&calls, &mut socks);
         let is_ours = |a: &SocketAddr| {
             ours.contains(a)
                 || ours
@@ -877,8 +936,11 @@ impl Trace {
         let link = self.link_type;
         self.frames.retain(|f| {
             f.ts_nanos >= old
-                || matches!(probe.decode(link, &f.data, f.orig_len),
-                    DecodeOutcome::Tcp(d) if is_ours(&d.src) || is_ours(&d.dst))
+                || match probe.decode(link, &f.data, f.orig_len) {
+                    DecodeOutcome::Tcp(d) => is_ours(&d.src) || is_ours(&d.dst),
+                    DecodeOutcome::Udp(d) => ours_udp.contains(&d.src) || ours_udp.contains(&d.dst),
+                    _ => false,
+                }
         });
         // The segments of the command's connections, through a fresh tracker.
         let mut decoder = Decoder::new();
@@ -887,8 +949,31 @@ impl Trace {
         let mut seg_steps: Vec<Step> = Vec::new();
         let mut frame_ns: Vec<i128> = Vec::new();
         for (i, f) in self.frames.iter().enumerate() {
-            let DecodeOutcome::Tcp(d) = decoder.decode(self.link_type, &f.data, f.orig_len) else {
-                continue;
+            let d = match decoder.decode(self.link_type, &f.data, f.orig_len) {
+                DecodeOutcome::Tcp(d) => d,
+                DecodeOutcome::Udp(d) if ours_udp.contains(&d.src) || ours_udp.contains(&d.dst) => {
+                    shown.push(i);
+                    frame_ns.push(f.ts_nanos);
+                    tracker.push_datagram(crate::tcp::tracker::ObservedDatagram {
+                        frame: shown.len() as u64,
+                        time: self.secs(f.ts_nanos),
+                        src: d.src,
+                        dst: d.dst,
+                        len: d.len,
+                        bytes: Some(crate::timeline::FrameBytes {
+                            link_type: self.link_type,
+                            orig_len: f.orig_len,
+                            captured_len: f.data.len() as u32,
+                            data: f.data.clone(),
+                            layers: d.layers,
+                        }),
+                    });
+                    while let Some(s) = tracker.pop() {
+                        seg_steps.push(s);
+                    }
+                    continue;
+                }
+                _ => continue,
             };
             if !is_ours(&d.src) && !is_ours(&d.dst) {
                 continue;
@@ -918,7 +1003,7 @@ impl Trace {
         let first_ns = |stream: u32| -> Option<i128> {
             seg_steps
                 .iter()
-                .find(|s| s.stream == stream)
+                .find(|s| s.stream == stream && !s.is_udp())
                 .and_then(|s| s.segment.as_ref())
                 .map(|v| frame_ns[v.frame as usize - 1])
         };
@@ -987,12 +1072,54 @@ impl Trace {
                 .map(|i| (i as u32, Side::Server))
         };
 
+        // The command's datagrams: when each was captured, its
+        // conversation, sender and receiver.
+        let grams: Vec<(
+            i128,
+            u32,
+            crate::timeline::StreamInfo,
+            SocketAddr,
+            SocketAddr,
+        )> = seg_steps
+            .iter()
+            .filter_map(|s| {
+                let d = s.datagram.as_deref()?;
+                Some((
+                    frame_ns[d.frame as usize - 1],
+                    s.stream,
+                    d.ends(),
+                    d.src,
+                    d.dst,
+                ))
+            })
+            .collect();
+
         // Call steps, each with its start time.
         let mut all: Vec<(i128, Step, StepInfo)> = Vec::new();
         for (ci, c) in calls.iter().enumerate() {
             let Some(call) = c.ladder_call() else {
                 continue;
             };
+            if let Some(s) = c.sock.filter(|&s| socks[s].udp) {
+                if let Some(step) =
+                    udp_call_step(c, call, socks[s].local, &grams, self.secs(c.enter_ns))
+                {
+                    let t = if call == Call::Read {
+                        c.exit_ns.unwrap_or(c.enter_ns)
+                    } else {
+                        c.enter_ns
+                    };
+                    all.push((
+                        t,
+                        step,
+                        StepInfo {
+                            call: Some(ci),
+                            caused_by: None,
+                        },
+                    ));
+                }
+                continue;
+            }
             let sock = if call == Call::Accept {
                 c.new_sock
             } else {
@@ -1035,13 +1162,35 @@ impl Trace {
             ));
         }
         for s in seg_steps {
-            let t = s
+            let frame = s
                 .segment
                 .as_ref()
-                .map_or(0, |v| frame_ns[v.frame as usize - 1]);
+                .map(|v| v.frame)
+                .or(s.datagram.as_ref().map(|d| d.frame));
+            let t = frame.map_or(0, |f| frame_ns[f as usize - 1]);
             all.push((t, s, StepInfo::default()));
         }
         all.sort_by_key(|(t, s, _)| (*t, s.kind != StepKind::Call));
+
+        // A datagram was sent by its sender's latest sendto() on it.
+        for i in 0..all.len() {
+            let Some(d) = all[i].1.datagram.as_deref().filter(|d| d.frame > 0) else {
+                continue;
+            };
+            let (stream, from) = (all[i].1.stream, d.from);
+            let found = (0..i).rev().find(|&j| {
+                let s = &all[j].1;
+                s.kind == StepKind::Call
+                    && s.is_udp()
+                    && s.stream == stream
+                    && s.side == from
+                    && s.call == Some(Call::SendTo)
+            });
+            if let Some(j) = found {
+                all[i].1.call = Some(Call::SendTo);
+                all[i].2.caused_by = all[j].2.call.map(Cause::Call);
+            }
+        }
 
         // Causes.
         let mut used_fin: HashSet<usize> = HashSet::new();
@@ -1097,6 +1246,10 @@ impl Trace {
         // reading of both ends after it.
         let mut cur: HashMap<u32, States> = HashMap::new();
         for (_, step, _) in all.iter_mut() {
+            if step.is_udp() {
+                // UDP has no states.
+                continue;
+            }
             let before = *cur
                 .entry(step.stream)
                 .or_insert(States::new(State::Closed, State::Closed));
@@ -1189,6 +1342,9 @@ impl Trace {
         // connection socket, or its listener until that exists.
         let mut ks: HashMap<u32, attribute::ConnKernel> = HashMap::new();
         for (j, step) in steps.iter_mut().enumerate() {
+            if step.is_udp() {
+                continue;
+            }
             let k = ks.entry(step.stream).or_default();
             let (kernel, tw_began) = k.step(step.after, &changes[j], Some(State::Closed));
             step.kernel = Some(kernel);
@@ -1197,6 +1353,83 @@ impl Trace {
             step.kernel_detail = Some(Box::new(std::mem::take(d)));
         }
     }
+}
+
+/// A call on one of the command's UDP sockets (`local`, when learned) as a
+/// step of the conversation its datagram belongs to: a send, the one it
+/// sent; a receive, the latest one to the socket before it returned; a
+/// close, the socket's latest conversation. `None` when there is none.
+fn udp_call_step(
+    c: &SysCall,
+    call: Call,
+    local: Option<SocketAddr>,
+    grams: &[(
+        i128,
+        u32,
+        crate::timeline::StreamInfo,
+        SocketAddr,
+        SocketAddr,
+    )],
+    time: f64,
+) -> Option<Step> {
+    let local = local?;
+    let exit = c.exit_ns.unwrap_or(c.enter_ns);
+    let (call, gram) = match call {
+        Call::Write => (
+            Call::SendTo,
+            grams
+                .iter()
+                .find(|g| g.3 == local && g.0 >= c.enter_ns && g.0 <= exit),
+        ),
+        Call::Read => (
+            Call::RecvFrom,
+            grams.iter().rev().find(|g| g.4 == local && g.0 <= exit),
+        ),
+        Call::Close => (
+            Call::Close,
+            grams
+                .iter()
+                .rev()
+                .find(|g| (g.3 == local || g.4 == local) && g.0 <= c.enter_ns),
+        ),
+        _ => return None,
+    };
+    let &(_, stream, ends, _, _) = gram?;
+    let side = if ends.client == local {
+        Side::Client
+    } else {
+        Side::Server
+    };
+    let call_result = match (call, c.ret) {
+        (_, None) => None,
+        (_, Some(r)) if r < 0 => Some(CallResult::Error(errno_name(-r))),
+        (Call::Close, _) => Some(CallResult::Done),
+        (_, Some(r)) => Some(CallResult::Bytes(r as usize)),
+    };
+    Some(Step {
+        kind: StepKind::Call,
+        stream,
+        time,
+        side,
+        call: Some(call),
+        call_result,
+        timer: None,
+        segment: None,
+        datagram: Some(Box::new(crate::timeline::DatagramView {
+            frame: 0,
+            from: Side::Client,
+            src: ends.client,
+            dst: ends.server,
+            len: 0,
+            bytes: None,
+            l7: None,
+            gone: false,
+        })),
+        before: States::default(),
+        after: States::default(),
+        kernel: None,
+        kernel_detail: None,
+    })
 }
 
 /// The step a state change of `side`'s socket belongs to, by what makes
@@ -1216,6 +1449,7 @@ fn change_owner(
     let calls_only = attribute::made_by_a_call(old, new);
     let last_call = (0..steps.len()).rev().find(|&j| {
         steps[j].stream == stream
+            && !steps[j].is_udp()
             && steps[j].kind == StepKind::Call
             && steps[j].side == side
             && starts[j] <= t
@@ -1225,6 +1459,7 @@ fn change_owner(
     }
     let received = (0..steps.len()).rev().find(|&j| {
         steps[j].stream == stream
+            && !steps[j].is_udp()
             && steps[j].segment.as_ref().is_some_and(|v| v.from != side)
             && starts[j] <= t + attribute::SLACK_NS
     });

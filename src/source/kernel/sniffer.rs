@@ -302,11 +302,12 @@ impl Sniffer {
     /// (every TCP segment without a port). Frames already queued are not
     /// filtered: the reader must still check. Best effort: on an error the
     /// socket stays unfiltered, which is only slower.
-    pub fn set_filter(&self, port: Option<u16>) -> io::Result<()> {
+    /// With `udp`, UDP datagrams with `port` pass too (trace).
+    pub fn set_filter(&self, port: Option<u16>, udp: bool) -> io::Result<()> {
         if self.handle.is_none() {
             return Ok(());
         }
-        let Some(prog) = bpf::program(self.link_type, port, SNAP_LEN as u32) else {
+        let Some(prog) = bpf::program_with(self.link_type, port, SNAP_LEN as u32, udp) else {
             return Ok(());
         };
         bpf::attach(self.fd, &prog)?;

@@ -42,6 +42,7 @@ const PACKET_OUTGOING: u32 = 4;
 const ETH_IPV4: u32 = 0x0800;
 const ETH_IPV6: u32 = 0x86dd;
 const IPPROTO_TCP: u32 = 6;
+const IPPROTO_UDP: u32 = 17;
 const IPV6_FRAGMENT: u32 = 44;
 
 /// A jump target: the next instruction or a label.
@@ -103,6 +104,12 @@ impl Asm {
 /// port when `None`). `None` for a link type it does not know: the socket
 /// then stays unfiltered and the reader decides alone.
 pub fn program(link_type: u32, port: Option<u16>, snap: u32) -> Option<Vec<Insn>> {
+    program_with(link_type, port, snap, false)
+}
+
+/// [`program`], keeping UDP datagrams too when `udp` (the same port test:
+/// UDP's ports are where TCP's are).
+pub fn program_with(link_type: u32, port: Option<u16>, snap: u32, udp: bool) -> Option<Vec<Insn>> {
     use crate::wire::decode::{LINKTYPE_ETHERNET, LINKTYPE_RAW};
     let mut a = Asm::default();
     // On loopback every frame passes the taps twice; the outgoing copy is
@@ -127,7 +134,13 @@ pub fn program(link_type: u32, port: Option<u16>, snap: u32) -> Option<Vec<Insn>
     };
     a.label("v4");
     a.op(LD_B_ABS, base + 9);
-    a.jump(JEQ_K, IPPROTO_TCP, To::Next, To::L("drop"));
+    if udp {
+        a.jump(JEQ_K, IPPROTO_TCP, To::L("v4p"), To::Next);
+        a.jump(JEQ_K, IPPROTO_UDP, To::Next, To::L("drop"));
+    } else {
+        a.jump(JEQ_K, IPPROTO_TCP, To::Next, To::L("drop"));
+    }
+    a.label("v4p");
     if let Some(p) = port {
         let p = u32::from(p);
         // A later fragment carries no TCP header.
@@ -140,11 +153,18 @@ pub fn program(link_type: u32, port: Option<u16>, snap: u32) -> Option<Vec<Insn>
         a.op(LD_H_IND, base + 2);
         a.jump(JEQ_K, p, To::L("accept"), To::L("drop"));
     } else {
-        a.jump(JEQ_K, IPPROTO_TCP, To::L("accept"), To::L("drop"));
+        // The protocol is still in A, and is one kept.
+        a.jump(JEQ_K, 0, To::L("accept"), To::L("accept"));
     }
     a.label("v6");
     a.op(LD_B_ABS, base + 6);
-    a.jump(JEQ_K, IPPROTO_TCP, To::Next, To::L("frag6"));
+    if udp {
+        a.jump(JEQ_K, IPPROTO_TCP, To::L("v6p"), To::Next);
+        a.jump(JEQ_K, IPPROTO_UDP, To::Next, To::L("frag6"));
+    } else {
+        a.jump(JEQ_K, IPPROTO_TCP, To::Next, To::L("frag6"));
+    }
+    a.label("v6p");
     if let Some(p) = port {
         let p = u32::from(p);
         a.op(LD_H_ABS, base + 40);
@@ -152,7 +172,7 @@ pub fn program(link_type: u32, port: Option<u16>, snap: u32) -> Option<Vec<Insn>
         a.op(LD_H_ABS, base + 42);
         a.jump(JEQ_K, p, To::L("accept"), To::L("drop"));
     } else {
-        a.jump(JEQ_K, IPPROTO_TCP, To::L("accept"), To::L("drop"));
+        a.jump(JEQ_K, 0, To::L("accept"), To::L("accept"));
     }
     a.label("frag6");
     a.jump(JEQ_K, IPV6_FRAGMENT, To::L("accept"), To::L("drop"));
@@ -311,6 +331,40 @@ mod tests {
         for ((name, _, _), got) in cases.iter().zip(got) {
             let want = !(name.starts_with("udp") || *name == "arp" || *name == "a runt frame");
             assert_eq!(got, want, "{name}");
+        }
+    }
+
+    #[test]
+    fn with_udp_the_filter_keeps_udp_of_that_port_too() {
+        let cases = cases();
+        let frames: Vec<Vec<u8>> = cases.iter().map(|c| c.1.clone()).collect();
+        let without = kernel_verdicts(
+            &program(LINKTYPE_ETHERNET, Some(8080), 262_144).unwrap(),
+            &frames,
+        );
+        let prog = program_with(LINKTYPE_ETHERNET, Some(8080), 262_144, true).unwrap();
+        let with = kernel_verdicts(&prog, &frames);
+        let any = kernel_verdicts(
+            &program_with(LINKTYPE_ETHERNET, None, 262_144, true).unwrap(),
+            &frames,
+        );
+        let mut udp_kept = 0;
+        for (((name, _, want), w), a) in cases.iter().zip(&with).zip(&any) {
+            if name.starts_with("udp") {
+                udp_kept += usize::from(*w);
+                assert!(*a, "{name}: any UDP without a port");
+            } else {
+                assert_eq!(*w, *want, "{name}: TCP and the rest as before");
+                let tcp_or_frag = *name != "arp" && *name != "a runt frame";
+                assert_eq!(*a, tcp_or_frag, "{name}");
+            }
+        }
+        assert!(udp_kept > 0, "some UDP case is on port 8080: {cases:?}");
+        // And the TCP-only filter drops every UDP case.
+        for ((name, _, _), w) in cases.iter().zip(&without) {
+            if name.starts_with("udp") {
+                assert!(!w, "{name}");
+            }
         }
     }
 
