@@ -571,3 +571,33 @@ fn a_datagram_shows_that_udp_has_no_states() {
         assert!(!screen.contains("UNKNOWN"), "{w}x{h}\n{screen}");
     }
 }
+
+/// Calls on a UDP socket (the live lab's, trace's) carry their
+/// conversation: with that conversation chosen they are on its ladder, and
+/// the connection list counts only the datagrams as packets.
+#[test]
+fn a_chosen_udp_conversation_shows_its_calls_too() {
+    use synack::source::capture::{self, ReadOptions};
+    use synack::timeline::{Call, CallResult, StepKind};
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/captures/live-udp.pcap");
+    let (mut tl, _) =
+        capture::timeline(std::path::Path::new(path), ReadOptions::default()).unwrap();
+    // A sendto() call before the first datagram, as the lab records it.
+    let mut call = tl.steps[0].clone();
+    call.kind = StepKind::Call;
+    call.call = Some(Call::SendTo);
+    call.call_result = Some(CallResult::Bytes(4));
+    if let Some(d) = call.datagram.as_mut() {
+        d.frame = 0;
+    }
+    tl.steps.insert(0, call);
+    let rows = capture::udp_summaries(&tl);
+    assert_eq!(rows.len(), 1);
+    assert_eq!(rows[0].packets, 3, "datagrams only");
+    let mut app = app_at(&tl, 0);
+    app.stream = Some(0);
+    app.udp = true;
+    let screen = render(&mut app, 120, 40);
+    assert!(screen.contains("sendto() 4 bytes"), "{screen}");
+    assert!(screen.contains("UDP 13 bytes"), "{screen}");
+}

@@ -413,9 +413,12 @@ pub struct Timeline {
 }
 
 impl Timeline {
+    /// The datagram steps (not the calls on UDP sockets, which carry
+    /// their conversation's ends in the same field).
     pub fn datagrams(&self) -> impl Iterator<Item = (&Step, &DatagramView)> {
         self.steps
             .iter()
+            .filter(|s| s.kind == StepKind::Datagram)
             .filter_map(|s| s.datagram.as_deref().map(|d| (s, d)))
     }
 

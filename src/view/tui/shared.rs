@@ -124,7 +124,7 @@ impl<'a> Shared<'a> {
     pub fn chosen(&self, step: &Step) -> bool {
         match self.stream {
             None => true,
-            Some(s) if self.udp => step.is_datagram() && step.stream == s,
+            Some(s) if self.udp => step.is_udp() && step.stream == s,
             Some(s) => step.in_tcp_stream(s),
         }
     }
