@@ -362,14 +362,26 @@ fn poll_call(sock: Option<&Socket>, limit: Duration) -> CallResult {
     let Some(sock) = sock else {
         return CallResult::Error("EBADF");
     };
+    match wait_writable(sock, limit) {
+        Ok(true) => CallResult::Done,
+        Ok(false) => CallResult::TimedOut,
+        Err(e) => CallResult::Error(errno_name(&e)),
+    }
+}
+
+/// Wait until `sock` is writable (its non-blocking connect() has
+/// finished) or `limit` runs out, noticing a stopping signal within
+/// 100 ms. `Ok(false)`: the time ran out; `Err`: EINTR, or the error the
+/// connect() ended with.
+fn wait_writable(sock: &Socket, limit: Duration) -> io::Result<bool> {
     let end = Instant::now() + limit;
     loop {
         if crate::signals::stopped() {
-            return CallResult::Error("EINTR");
+            return Err(io::Error::from_raw_os_error(libc::EINTR));
         }
         let now = Instant::now();
         if now >= end {
-            return CallResult::TimedOut;
+            return Ok(false);
         }
         let mut fd = libc::pollfd {
             fd: sock.as_raw_fd(),
@@ -379,9 +391,9 @@ fn poll_call(sock: Option<&Socket>, limit: Duration) -> CallResult {
         let ms = (end - now).min(Duration::from_millis(100)).as_millis() as libc::c_int;
         // SAFETY: one valid pollfd.
         if unsafe { libc::poll(&mut fd, 1, ms) } > 0 {
-            return match sock.take_error() {
-                Ok(None) => CallResult::Done,
-                Ok(Some(e)) | Err(e) => CallResult::Error(errno_name(&e)),
+            return match sock.take_error()? {
+                Some(e) => Err(e),
+                None => Ok(true),
             };
         }
     }
@@ -414,36 +426,15 @@ fn write_call(sock: Option<&Socket>, data: &[u8]) -> CallResult {
 /// dropped by a full backlog is retried only after a second).
 fn connect_stoppable(sock: &Socket, to: SocketAddr, limit: Duration) -> io::Result<()> {
     sock.set_nonblocking(true)?;
-    let result = (|| {
-        match sock.connect(&to.into()) {
-            Ok(()) => return Ok(()),
-            Err(e) if e.raw_os_error() == Some(libc::EINPROGRESS) => {}
-            Err(e) => return Err(e),
-        }
-        let end = Instant::now() + limit;
-        loop {
-            if crate::signals::stopped() {
-                return Err(io::Error::from_raw_os_error(libc::EINTR));
-            }
-            let now = Instant::now();
-            if now >= end {
-                return Err(io::Error::from_raw_os_error(libc::ETIMEDOUT));
-            }
-            let mut fd = libc::pollfd {
-                fd: sock.as_raw_fd(),
-                events: libc::POLLOUT,
-                revents: 0,
-            };
-            let ms = (end - now).min(Duration::from_millis(100)).as_millis() as libc::c_int;
-            // SAFETY: one valid pollfd.
-            if unsafe { libc::poll(&mut fd, 1, ms) } > 0 {
-                return match sock.take_error()? {
-                    Some(e) => Err(e),
-                    None => Ok(()),
-                };
-            }
-        }
-    })();
+    let result = match sock.connect(&to.into()) {
+        Ok(()) => Ok(()),
+        Err(e) if e.raw_os_error() == Some(libc::EINPROGRESS) => match wait_writable(sock, limit) {
+            Ok(true) => Ok(()),
+            Ok(false) => Err(io::Error::from_raw_os_error(libc::ETIMEDOUT)),
+            Err(e) => Err(e),
+        },
+        Err(e) => Err(e),
+    };
     sock.set_nonblocking(false)?;
     result
 }
