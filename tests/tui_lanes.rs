@@ -20,12 +20,13 @@ use synack::explain::Lang;
 use synack::source::capture::{self, ReadOptions};
 use synack::source::{SimConfig, Source};
 use synack::tcp::state::State;
-use synack::timeline::{Call, StepKind, Timeline, state_name};
+use synack::timeline::{Call, Timeline, state_name};
 use synack::view::tui::advance;
 use synack::view::tui::app::{Action, App, Pane, Screen};
 use synack::view::tui::file::{IndexMsg, index_into};
 
 mod common;
+use common::fake::Fake;
 use common::{key, render};
 
 const SERVER: &str = "127.0.0.1:8080";
@@ -346,78 +347,8 @@ fn connections_to_different_servers_keep_their_blocks() {
     );
 }
 
-/// A lab that reveals `script` one socket call per `advance()`; each
-/// call's segments come one per `poll()` (as tests/tui_live.rs's fake).
-struct Lab {
-    script: Timeline,
-    shown: Timeline,
-}
-
-impl Lab {
-    fn new(script: Timeline) -> Lab {
-        let shown = Timeline {
-            source: "live lab".into(),
-            title: String::new(),
-            streams: Vec::new(),
-            steps: Vec::new(),
-        };
-        Lab { script, shown }
-    }
-
-    fn next(&self) -> Option<&synack::timeline::Step> {
-        self.script.steps.get(self.shown.steps.len())
-    }
-
-    fn reveal(&mut self) {
-        let step = self.next().unwrap().clone();
-        let s = step.stream as usize;
-        if self.shown.streams.len() <= s {
-            self.shown.streams = self.script.streams[..=s].to_vec();
-        }
-        self.shown.steps.push(step);
-    }
-}
-
-impl Source for Lab {
-    fn timeline(&self) -> &Timeline {
-        &self.shown
-    }
-
-    fn poll(&mut self) -> anyhow::Result<bool> {
-        match self.next() {
-            Some(s) if s.kind != StepKind::Call => {
-                self.reveal();
-                Ok(true)
-            }
-            _ => Ok(false),
-        }
-    }
-
-    fn advance(&mut self) -> anyhow::Result<bool> {
-        while self.next().is_some_and(|s| s.kind != StepKind::Call) {
-            self.reveal();
-        }
-        if self.next().is_none() {
-            return Ok(false);
-        }
-        self.reveal();
-        Ok(true)
-    }
-
-    fn next_hint(&self) -> Option<String> {
-        let c = self.script.steps[self.shown.steps.len()..]
-            .iter()
-            .find(|s| s.kind == StepKind::Call)?;
-        Some(format!("the {} calls {}", c.side, c.call.unwrap()))
-    }
-
-    fn finished(&self) -> bool {
-        self.next().is_none()
-    }
-}
-
 /// What the event loop does with an action, then a few polls.
-fn settle(app: &mut App, src: &mut Lab, action: Action) {
+fn settle(app: &mut App, src: &mut Fake, action: Action) {
     if action == Action::Advance {
         advance(app, src).unwrap();
     }
@@ -431,7 +362,7 @@ fn settle(app: &mut App, src: &mut Lab, action: Action) {
 }
 
 /// Press → until `done` holds (at most 300 times).
-fn next_until(app: &mut App, src: &mut Lab, done: impl Fn(&App) -> bool) {
+fn next_until(app: &mut App, src: &mut Fake, done: impl Fn(&App) -> bool) {
     for _ in 0..300 {
         if done(app) {
             return;
@@ -444,7 +375,7 @@ fn next_until(app: &mut App, src: &mut Lab, done: impl Fn(&App) -> bool) {
 
 #[test]
 fn the_lab_gets_a_connection_list_once_it_has_two_connections() {
-    let mut src = Lab::new(chat());
+    let mut src = Fake::new(chat(), true);
     let mut app = plain(App::live(&src));
     // One connection: Esc still quits, as in every lab script so far.
     next_until(&mut app, &mut src, |a| !a.tl.steps.is_empty());

@@ -4,6 +4,8 @@
 //! Each test binary uses only some of them.
 #![allow(dead_code)]
 
+pub mod fake;
+
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
