@@ -715,7 +715,7 @@ capture-udp-stream-title = UDP stream { $stream }: { $packets } datagrams
 
 script-udp-summary = two UDP sockets: a datagram each way (no handshake, no states, no ACKs, no FIN), then one sent after the server closed its socket: it is simply gone
 script-chat-summary = a chat server and three clients: each line one client writes goes to the two others; then the clients leave one by one (each waits in TIME_WAIT)
-script-backlog-summary = listen(fd, 1) and four non-blocking clients, no accept(): two connections fill the accept queue, the other SYNs are dropped and retransmitted, then accept() drains the queue
+script-backlog-summary = listen(fd, 1) and four non-blocking clients before any accept(): two connections fill the accept queue, the other SYNs are dropped and retransmitted, then accept() drains the queue
 script-chat-first-close = a chat client ends its own session, so each client that leaves first waits in TIME_WAIT, not the server
 lab-client-n = client { $n }
 lab-queues = listener: { $accept } in the accept queue (full above the backlog: at most { $most } wait), { $syn } in the SYN queue; ListenOverflows since the lab began: { $overflows }

@@ -643,7 +643,7 @@ capture-udp-stream-title = UDP 会话 { $stream }：{ $packets } 个数据报
 
 script-udp-summary = 两个 UDP 套接字：各向对方发一个数据报（没有握手、没有状态、没有 ACK、没有 FIN），然后在服务端关闭套接字之后再发一个：它就这样消失了
 script-chat-summary = 一个聊天服务端和三个客户端：一个客户端写的每一行都转发给另外两个；然后客户端一个个离开（各自在 TIME_WAIT 中等待）
-script-backlog-summary = listen(fd, 1) 和四个非阻塞客户端，不调用 accept()：两个连接占满全连接队列，其余的 SYN 被丢弃并重传，随后 accept() 腾空队列
+script-backlog-summary = listen(fd, 1) 和四个非阻塞客户端，起初不调用 accept()：两个连接占满全连接队列，其余的 SYN 被丢弃并重传，随后 accept() 腾空队列
 script-chat-first-close = 聊天客户端自己结束会话，所以先离开的客户端在 TIME_WAIT 中等待，而不是服务端
 lab-client-n = 客户端 { $n }
 lab-queues = 监听套接字：全连接队列中有 { $accept } 个（超过 backlog 才算满：最多 { $most } 个等待），半连接队列中有 { $syn } 个；实验开始以来的 ListenOverflows：{ $overflows }
