@@ -1009,3 +1009,36 @@ fn the_kernel_table_numbers_rows_as_the_ladder_does() {
     }
     assert!(checked >= 30, "{checked} calls checked");
 }
+
+/// Without tracefs the kernel's states come from /proc/net/tcp: a SYN the
+/// full accept queue dropped leaves no socket there, and the server's end
+/// is the listener (LISTEN), not a closed connection; the note says why
+/// the inference differs.
+#[test]
+fn backlog_from_proc_keeps_the_listener_for_a_dropped_syn() {
+    if !can_sniff() {
+        return;
+    }
+    let o = Command::new(env!("CARGO_BIN_EXE_synack"))
+        .args(["live", "--auto", "--json", "--script", "backlog"])
+        .env("SYNACK_NO_TRACEFS", "1")
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let steps = ndjson(&o);
+    let differs: Vec<&Value> = steps
+        .iter()
+        .filter(|s| s.get("kernel_state").is_some_and(|k| *k != s["state"]))
+        .collect();
+    assert!(!differs.is_empty(), "the dropped SYNs differ");
+    for s in differs {
+        assert_eq!(short_flags(s), "S", "only dropped SYNs differ: {s}");
+        assert_eq!(s["kernel_state"]["server"], "LISTEN", "{s}");
+        assert!(
+            s["kernel_note"]
+                .as_str()
+                .is_some_and(|n| n.contains("accept queue was full")),
+            "{s}"
+        );
+    }
+}

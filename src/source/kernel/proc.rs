@@ -136,13 +136,14 @@ impl KernelView {
 }
 
 /// Find `client` ↔ `server` in `sockets`. An end with no socket for the
-/// 4-tuple is CLOSED, except the server before any connection exists
-/// (`connecting` false), which is LISTEN while `server` has a listener.
+/// 4-tuple is CLOSED, except the server before its end of this connection
+/// has existed (`existed` false), which is LISTEN while `server` has a
+/// listener.
 pub fn view(
     sockets: &[KernelSocket],
     client: SocketAddr,
     server: SocketAddr,
-    connecting: bool,
+    existed: bool,
 ) -> KernelView {
     let find = |local: SocketAddr, remote: SocketAddr| {
         sockets
@@ -156,7 +157,7 @@ pub fn view(
     let s = find(server, client);
     v.server = Some(match s.and_then(KernelSocket::state) {
         Some(st) => st,
-        None if !connecting
+        None if !existed
             && sockets
                 .iter()
                 .any(|k| k.st == 10 && k.local.port() == server.port()) =>

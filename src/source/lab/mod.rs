@@ -165,8 +165,11 @@ pub struct Lab {
     /// The server's connection with each client, once accepted.
     conns: Vec<Option<Socket>>,
     linger_zero: bool,
-    /// Per client: connect() was called (for reading /proc).
-    connecting: Vec<bool>,
+    /// Per client: /proc has shown the server's end of its connection at
+    /// least once. Until then a missing server end is the listener's
+    /// (LISTEN: a SYN a full accept queue dropped makes no socket); after,
+    /// it is a connection that has gone (CLOSED).
+    server_seen: Vec<bool>,
     /// The start of what each side's last read() returned (client, server).
     read_back: [Vec<u8>; 2],
     /// The client the server read from last (whose line it relays).
@@ -509,7 +512,7 @@ impl Lab {
             listener: Some(listener),
             conns: (0..n).map(|_| None).collect(),
             linger_zero: false,
-            connecting: vec![false; n],
+            server_seen: vec![false; n],
             read_back: [Vec::new(), Vec::new()],
             read_from: 0,
             udp_peer: None,
@@ -766,12 +769,14 @@ impl Lab {
             return None;
         }
         let socks = kernel::read_sockets(self.ipv6).ok()?;
-        let v = kernel::view(
-            &socks,
-            self.client_addrs[who],
-            self.server_addr,
-            self.connecting[who],
-        );
+        let client = self.client_addrs[who];
+        if socks
+            .iter()
+            .any(|s| s.local == self.server_addr && s.remote == client)
+        {
+            self.server_seen[who] = true;
+        }
+        let v = kernel::view(&socks, client, self.server_addr, self.server_seen[who]);
         self.kernel_now = Some(v);
         self.kernel_who = who;
         self.kernel_read_at = Some(Instant::now());
@@ -936,6 +941,15 @@ impl Lab {
                             state_name(last.after.server)
                         ),
                     });
+                    // Why, as the traced lab says it: /proc shows the
+                    // listener, not a request socket, for a dropped SYN.
+                    let full = gi
+                        .checked_sub(1)
+                        .and_then(|p| self.groups.get(p))
+                        .and_then(|p| p.queues)
+                        .is_some_and(|q| q.accept as i32 > self.script.backlog);
+                    let why = self.why_differs(last, k, false, full);
+                    last.kernel_detail.get_or_insert_default().note = Some(why);
                 }
             }
         }
@@ -1197,7 +1211,6 @@ impl Lab {
                 }
             }
             (Side::Client, Call::Connect) => {
-                self.connecting[who] = true;
                 if self.clients[who].is_none() {
                     // A second connect() after close(): a fresh socket on the
                     // same port, to show the four-tuple reused while the
