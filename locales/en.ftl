@@ -128,7 +128,7 @@ explain-call = The { $who } calls { $call }.
 explain-sendto = The { $who } calls sendto() on its UDP socket, naming where the datagram goes: the kernel puts the { $n ->
     [one] { $n } byte
    *[other] { $n } bytes
-} into one datagram and sends it at once. There was no connect(), no handshake, and there will be no ACK: sendto() returns as soon as the datagram has left, whether or not anybody receives it.
+} into one datagram and sends it at once. There was no connect(), no handshake, and there will be no ACK: sendto() returns as soon as the datagram has been handed to the network, whether or not anybody receives it.
 explain-recvfrom = The { $who } calls recvfrom() on its UDP socket: it returns one whole datagram ({ $n ->
     [one] { $n } byte
    *[other] { $n } bytes
@@ -687,24 +687,24 @@ lab-hint-2 = client: connect() again from the same port while the server's old c
 lab-hint-3 = client: connect(): SYN →, ← SYN/ACK (sent by the server's kernel, no accept() needed), ACK →; connect() returns when the SYN/ACK arrives
 lab-hint-4 = client: connect() to port { $port } where nothing listens: SYN →, ← RST; connect() fails with ECONNREFUSED
 lab-hint-5 = server: accept(): no segment; the kernel finished the handshake already, accept() only takes the connection from the accept queue
-lab-hint-6 = { $who }: write() of { $n } bytes, { $what }: data →, ← ACK from the { $peer }'s kernel
-lab-hint-7 = { $who }: write() of { $n } bytes: data →, ← ACK from the { $peer }'s kernel
-lab-hint-8 = { $who }: read(): returns 0 (EOF): the { $peer }'s FIN arrived and every byte before it has been read; no segment
-lab-hint-9 = { $who }: read(): returns the { $n } bytes waiting, { $what }; the { $peer }'s FIN is there too, so the next read() returns 0; no segment
+lab-hint-6 = { $who }: write() of { $n } bytes, { $what }: data →, ← ACK from { $peer }'s kernel
+lab-hint-7 = { $who }: write() of { $n } bytes: data →, ← ACK from { $peer }'s kernel
+lab-hint-8 = { $who }: read(): returns 0 (EOF): { $peer }'s FIN arrived and every byte before it has been read; no segment
+lab-hint-9 = { $who }: read(): returns the { $n } bytes waiting, { $what }; { $peer }'s FIN is there too, so the next read() returns 0; no segment
 lab-hint-10 = { $who }: read(): returns the { $n } bytes waiting, { $what }; no segment
 lab-hint-11 = { $who }: read(): returns the bytes already received; no segment
-lab-hint-12 = { $who }: read(): the data first, then 0 (EOF) as the { $peer }'s FIN arrived; no segment
+lab-hint-12 = { $who }: read(): the data first, then 0 (EOF) as { $peer }'s FIN arrived; no segment
 lab-hint-13 = { $who }: read() on a reset connection: fails; no segment
 lab-hint-14 = { $who }: read(): returns the bytes already received; no segment
-lab-hint-15 = { $who }: shutdown(SHUT_WR): FIN →, ← ACK; the { $who } can still read
+lab-hint-15 = { $who }: shutdown(SHUT_WR): FIN →, ← ACK; { $who_ref } can still read
 lab-hint-16 = { $who }: setsockopt(SO_LINGER, {"{"}on, 0{"}"}): no segment; the next close() will send RST
 lab-hint-17 = { $who }: close(): no segment, the connection is gone
 lab-hint-18 = { $who }: close() with SO_LINGER 0: RST →, no FIN, no TIME_WAIT
 lab-hint-19 = { $who }: close() with { $unread } bytes unread: RST →, not FIN
-lab-hint-20 = { $who }: close(): FIN →, ← ACK; the { $who } goes LAST_ACK then CLOSED
+lab-hint-20 = { $who }: close(): FIN →, ← ACK; { $who_ref } goes LAST_ACK then CLOSED
 lab-hint-21 = { $who }: close(): the FIN went with shutdown(); no new segment
-lab-hint-22 = { $who }: close() first: FIN →, ← ACK; { $why }; the { $peer }'s read() will return 0
-lab-hint-23 = { $who }: close(): FIN →, ← ACK; the { $peer }'s read() will return 0 and the { $who } will wait in TIME_WAIT
+lab-hint-22 = { $who }: close() first: FIN →, ← ACK; { $why }; { $peer }'s read() will return 0
+lab-hint-23 = { $who }: close(): FIN →, ← ACK; { $peer }'s read() will return 0 and { $who_ref } will wait in TIME_WAIT
 
 ## One stream of an indexed capture, read back by its offsets (the TUI on large files)
 capture-stream-title = stream { $stream }: { $client } -> { $server }, { $packets } packets
@@ -718,7 +718,7 @@ script-chat-summary = a chat server and three clients: each line one client writ
 script-backlog-summary = listen(fd, 1) and four non-blocking clients before any accept(): two connections fill the accept queue, the other SYNs are dropped and retransmitted, then accept() drains the queue
 script-chat-first-close = a chat client ends its own session, so each client that leaves first waits in TIME_WAIT, not the server
 lab-client-n = client { $n }
-lab-queues = listener: { $accept } in the accept queue (full above the backlog: at most { $most } wait), { $syn } in the SYN queue; ListenOverflows since the lab began: { $overflows }
+lab-queues = listener: { $accept } in the accept queue (full above the backlog: at most { $most } wait), { $syn } in the SYN queue; ListenOverflows (every listener of this network namespace) since the lab began: { $overflows }
 lab-hint-listen-backlog = server: listen(fd, { $backlog }): no segment; the accept queue may hold { $most } finished connections (Linux calls it full only when it holds more than the backlog)
 lab-hint-connect-room = { $who }: connect() on a non-blocking socket returns EINPROGRESS at once: SYN →, ← SYN/ACK, ACK →; the accept queue holds { $queued } of { $most }, so the kernel answers and queues the connection
 lab-hint-connect-full = { $who }: connect() on a non-blocking socket returns EINPROGRESS at once: SYN →, but the accept queue is full ({ $queued } of { $most } waiting for accept()): the server's kernel drops the SYN without a word, and the client's kernel will send it again (1 s later, then again)
@@ -727,7 +727,7 @@ lab-hint-accept-queue = server: accept(): no segment; takes { $queued ->
     [one] the one connection
    *[other] the oldest of the { $queued } connections
 } off the accept queue, which makes room for one more handshake
-lab-hint-sendto = { $who }: sendto(): { $what }, { $n } bytes in one datagram to the { $peer }: no connect() before it, no ACK after it
+lab-hint-sendto = { $who }: sendto(): { $what }, { $n } bytes in one datagram to { $peer }: no connect() before it, no ACK after it
 lab-hint-sendto-gone = { $who }: sendto() of { $n } bytes again, but the server has closed its socket and nothing is bound to port { $port }: sendto() still succeeds, the datagram goes out and is simply gone: no ACK, no retransmission, and no error for an unconnected socket
 lab-hint-recvfrom = { $who }: recvfrom(): takes { $what } whole, with the sender's address; no segment, nothing acknowledged
 lab-hint-close-udp = { $who }: close(): no segment; a UDP socket has no connection to end, so no FIN and no TIME_WAIT
@@ -740,3 +740,5 @@ lab-status-queues = accept queue { $accept }/{ $most }, SYN queue { $syn }
 lab-server-of = server (client { $n }'s connection)
 lab-hint-accept-n = server: accept(): no segment; the kernel finished the handshake already: accept() returns a new socket for the oldest connection in the accept queue, client { $n }'s, while the listening socket stays as it is for the next one
 lab-hint-connect-n = { $who }: connect() from its own port: SYN →, ← SYN/ACK (sent by the server's kernel), ACK →; the server tells this connection from the others by its four-tuple
+lab-ref-client = the client
+lab-ref-server = the server

@@ -9,7 +9,7 @@ use std::process::Command;
 
 #[path = "common/live.rs"]
 mod live;
-use live::{can_sniff, ndjson, synack};
+use live::{can_sniff, ndjson, short_flags, synack};
 
 fn tmp(name: &str) -> PathBuf {
     live::tmp("live", name)
@@ -17,26 +17,6 @@ fn tmp(name: &str) -> PathBuf {
 
 fn segments(steps: &[Value]) -> Vec<&Value> {
     steps.iter().filter(|s| s["kind"] == "segment").collect()
-}
-
-/// tcpdump-style flags: "S", "S.", ".", "P.", "F.", "R.".
-fn short_flags(s: &Value) -> String {
-    let names: Vec<&str> = s["flags"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|f| f.as_str().unwrap())
-        .collect();
-    let mut out = String::new();
-    for (name, c) in [("SYN", 'S'), ("FIN", 'F'), ("RST", 'R'), ("PSH", 'P')] {
-        if names.contains(&name) {
-            out.push(c);
-        }
-    }
-    if names.contains(&"ACK") {
-        out.push('.');
-    }
-    out
 }
 
 /// What Linux really sends for each script on loopback (measured; see the

@@ -13,30 +13,10 @@ use std::time::Duration;
 
 #[path = "common/live.rs"]
 mod live;
-use live::{can_sniff, ndjson, synack};
+use live::{can_sniff, ndjson, short_flags, synack};
 
 fn tmp(name: &str) -> PathBuf {
     live::tmp("scripts", name)
-}
-
-/// tcpdump-style flags: "S", "S.", ".", "P.", "F.", "R.".
-fn short_flags(s: &Value) -> String {
-    let names: Vec<&str> = s["flags"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|f| f.as_str().unwrap())
-        .collect();
-    let mut out = String::new();
-    for (name, c) in [("SYN", 'S'), ("FIN", 'F'), ("RST", 'R'), ("PSH", 'P')] {
-        if names.contains(&name) {
-            out.push(c);
-        }
-    }
-    if names.contains(&"ACK") {
-        out.push('.');
-    }
-    out
 }
 
 /// `side call` of every call step, as "s listen()".

@@ -109,7 +109,7 @@ fn kernel_table(tl: &Timeline, lang: crate::explain::Lang, traced: bool) -> Stri
         lang.side(crate::timeline::Side::Client),
         lang.side(crate::timeline::Side::Server),
     );
-    let rows = plain_rows(tl);
+    let rows = plain::row_numbers(tl);
     // In the ladder's order, so the table reads down with it.
     let mut order: Vec<usize> = (0..tl.steps.len()).collect();
     order.sort_by_key(|&i| rows[i]);
@@ -161,27 +161,6 @@ fn kernel_table(tl: &Timeline, lang: crate::explain::Lang, traced: bool) -> Stri
         }
     }
     out
-}
-
-/// The row number the plain ladder gives each step of `tl` (by index): it
-/// prints one connection after another, in order of first appearance, and
-/// numbers its rows as it prints them, so with several connections the
-/// numbers are not the timeline's order.
-fn plain_rows(tl: &Timeline) -> Vec<usize> {
-    let mut rows = vec![0; tl.steps.len()];
-    let index: std::collections::HashMap<*const crate::timeline::Step, usize> = tl
-        .steps
-        .iter()
-        .enumerate()
-        .map(|(i, s)| (s as *const _, i))
-        .collect();
-    let order = crate::view::by_stream(tl, None).into_iter().flatten();
-    for (n, step) in order.enumerate() {
-        if let Some(&i) = index.get(&(step as *const _)) {
-            rows[i] = n + 1;
-        }
-    }
-    rows
 }
 
 /// Which socket a kernel change was on, as the kernel table names it
@@ -315,7 +294,7 @@ pub fn run_live(args: &LiveArgs, lang: Lang) -> Result<()> {
     }
     // In the plain ladder's numbering when that is what was printed.
     let plain = !interactive && matches!(out.format(), Some(Format::Plain) | None);
-    let rows = plain_rows(lab.timeline());
+    let rows = plain::row_numbers(lab.timeline());
     for m in lab.mismatches() {
         let n = if plain {
             rows.get(m.step - 1).copied().unwrap_or(m.step)
@@ -498,7 +477,7 @@ fn interactive_plain(lab: &mut lab::Lab) -> Result<()> {
         if let Some(k) = lab.kernel_line() {
             println!("    {k}");
         }
-        let rows = plain_rows(lab.timeline());
+        let rows = plain::row_numbers(lab.timeline());
         for m in lab.mismatches() {
             let n = rows.get(m.step - 1).copied().unwrap_or(m.step);
             println!("    note: {}", m.line(n));

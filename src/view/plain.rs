@@ -345,6 +345,27 @@ pub fn render_in(
     out
 }
 
+/// The row number [`render`] gives each step of `tl` (by index): it
+/// prints one connection after another, in order of first appearance, and
+/// numbers its rows as it prints them, so with several connections the
+/// numbers are not the timeline's order.
+pub fn row_numbers(tl: &Timeline) -> Vec<usize> {
+    let mut rows = vec![0; tl.steps.len()];
+    let index: std::collections::HashMap<*const crate::timeline::Step, usize> = tl
+        .steps
+        .iter()
+        .enumerate()
+        .map(|(i, s)| (s as *const _, i))
+        .collect();
+    let order = super::by_stream(tl, None).into_iter().flatten();
+    for (n, step) in order.enumerate() {
+        if let Some(&i) = index.get(&(step as *const _)) {
+            rows[i] = n + 1;
+        }
+    }
+    rows
+}
+
 /// One connection's part of the ladder, waiting for the connections before
 /// it to be printed.
 struct Block {
@@ -753,6 +774,35 @@ mod tests {
             .filter(|l| l.contains('|'))
             .filter_map(|l| l.get(..3)?.trim().parse().ok())
             .collect()
+    }
+
+    #[test]
+    fn row_numbers_are_the_rows_the_ladder_prints() {
+        // Three connections, interleaved in time: the ladder prints one
+        // after another, so its row numbers are not the timeline's order.
+        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/captures/live-chat.pcap");
+        let (tl, _) = crate::source::capture::timeline(
+            std::path::Path::new(path),
+            crate::source::capture::ReadOptions::default(),
+        )
+        .unwrap();
+        let text = render(&tl, None, PlainOptions { brief: true });
+        let rows = row_numbers(&tl);
+        assert!(rows.iter().enumerate().any(|(i, r)| *r != i + 1));
+        for (i, step) in tl.steps.iter().enumerate() {
+            let v = step.segment.as_ref().unwrap();
+            let want = format!("{:>3} ", rows[i]);
+            let line = text
+                .lines()
+                .find(|l| l.starts_with(&want))
+                .unwrap_or_else(|| panic!("no row {}", rows[i]));
+            assert!(
+                line.contains(&format!("seq={}", v.seq_rel))
+                    && line.contains(&v.seg.flags.tcpdump()),
+                "row {}: {line}",
+                rows[i]
+            );
+        }
     }
 
     #[test]

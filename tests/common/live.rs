@@ -41,3 +41,23 @@ pub fn ndjson(o: &Output) -> Vec<Value> {
         .map(|l| serde_json::from_str(l).expect("one JSON object per line"))
         .collect()
 }
+
+/// tcpdump-style flags: "S", "S.", ".", "P.", "F.", "R.".
+pub fn short_flags(s: &Value) -> String {
+    let names: Vec<&str> = s["flags"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f.as_str().unwrap())
+        .collect();
+    let mut out = String::new();
+    for (name, c) in [("SYN", 'S'), ("FIN", 'F'), ("RST", 'R'), ("PSH", 'P')] {
+        if names.contains(&name) {
+            out.push(c);
+        }
+    }
+    if names.contains(&"ACK") {
+        out.push('.');
+    }
+    out
+}

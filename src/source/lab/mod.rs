@@ -1197,7 +1197,7 @@ impl Lab {
     /// client whose connection it is about (for accept(): the one the
     /// kernel handed over, whatever the script expected).
     fn perform(&mut self, action: Action) -> (CallResult, usize) {
-        let who = (action.who as usize).min(self.clients.len() - 1);
+        let who = self.client_of(action);
         let result = match (action.side, action.call) {
             (Side::Server, Call::Listen) => {
                 let backlog = self.script.backlog;
@@ -1612,20 +1612,25 @@ impl Lab {
             .map_or(0, |q| q.accept)
     }
 
-    fn hint_for(&self, a: Action) -> String {
-        let mut hint = self.hint_words(a);
-        if self.lang == crate::explain::Lang::En {
-            // "the client's FIN" reads well, "the client 2's FIN" does not.
-            for n in 1..=self.clients.len() {
-                hint = hint.replace(&format!("the client {n}"), &format!("client {n}"));
+    /// `side` as a sentence names it: "the client", "client 2".
+    fn reference(&self, side: Side, who: usize) -> String {
+        match side {
+            Side::Client if self.clients.len() > 1 => {
+                msg!(self.lang, "lab-client-n", n = who + 1)
             }
+            Side::Client => text(self.lang, "lab-ref-client").to_string(),
+            Side::Server => text(self.lang, "lab-ref-server").to_string(),
         }
-        hint
     }
 
-    fn hint_words(&self, a: Action) -> String {
+    /// The client an action is about (0 in the one-client scripts).
+    fn client_of(&self, a: Action) -> usize {
+        (a.who as usize).min(self.clients.len() - 1)
+    }
+
+    fn hint_for(&self, a: Action) -> String {
         let lang = self.lang;
-        let me = (a.who as usize).min(self.clients.len() - 1);
+        let me = self.client_of(a);
         // Side names in the chosen language; calls and segments stay as
         // POSIX and the RFC spell them.
         let who_name = match a.side {
@@ -1635,8 +1640,11 @@ impl Lab {
             }
             side => self.name(side, me),
         };
-        let peer_name = self.name(a.side.other(), me);
-        let (who, peer) = (who_name.as_str(), peer_name.as_str());
+        let (who_ref, peer) = (
+            self.reference(a.side, me),
+            self.reference(a.side.other(), me),
+        );
+        let (who, who_ref, peer) = (who_name.as_str(), who_ref.as_str(), peer.as_str());
         let states = self.current_states(me);
         let n = self.payload.len();
         let most = self.script.backlog + 1;
@@ -1775,7 +1783,7 @@ impl Lab {
                     msg!(lang, "lab-hint-14", who = who)
                 }
             }
-            Call::Shutdown => msg!(lang, "lab-hint-15", who = who),
+            Call::Shutdown => msg!(lang, "lab-hint-15", who = who, who_ref = who_ref),
             Call::LingerZero => msg!(lang, "lab-hint-16", who = who),
             Call::Close => {
                 let st = states.get(a.side);
@@ -1787,13 +1795,19 @@ impl Lab {
                 } else if unread > 0 {
                     msg!(lang, "lab-hint-19", unread = unread, who = who)
                 } else if matches!(st, Some(State::CloseWait)) {
-                    msg!(lang, "lab-hint-20", who = who)
+                    msg!(lang, "lab-hint-20", who = who, who_ref = who_ref)
                 } else if matches!(st, Some(State::FinWait1 | State::FinWait2)) {
                     msg!(lang, "lab-hint-21", who = who)
                 } else if let Some(why) = self.script.first_close_in(lang) {
                     msg!(lang, "lab-hint-22", peer = peer, who = who, why = why)
                 } else {
-                    msg!(lang, "lab-hint-23", peer = peer, who = who)
+                    msg!(
+                        lang,
+                        "lab-hint-23",
+                        peer = peer,
+                        who = who,
+                        who_ref = who_ref
+                    )
                 }
             }
         }
